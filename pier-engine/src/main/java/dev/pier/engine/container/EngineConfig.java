@@ -1,0 +1,41 @@
+package dev.pier.engine.container;
+
+import dev.pier.engine.network.Ipv4Subnet;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where and how the engine puts sites on this host.
+ *
+ * @param dataDir      holds {@code images/} and {@code sites/}
+ * @param bridge       the host bridge every site's veth joins, {@code pier0}
+ * @param subnet       the container network and its gateway, {@code 10.1.1.0/24} via {@code 10.1.1.254}
+ * @param vethPrefix   host veth names are this prefix and the address's index in the subnet
+ * @param cgroupParent containers' cgroups are {@code /PARENT/pier-NAME}
+ * @param stopGrace    how long stop waits after SIGTERM before SIGKILL
+ * @param readyTimeout how long start waits for the site to accept connections on port 80
+ */
+public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, String vethPrefix, String cgroupParent,
+    Duration stopGrace, Duration readyTimeout) {
+
+  public EngineConfig {
+    if (!bridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
+      throw new IllegalArgumentException("bridge name \"" + bridge + "\" is not valid: use 1-15 letters, digits, '-', '_' or '.'");
+    }
+    if (!vethPrefix.matches("[a-z][a-z0-9]{0,7}")) {
+      throw new IllegalArgumentException("veth prefix \"" + vethPrefix + "\" is not valid: use 1-8 lowercase letters and digits");
+    }
+    if (!cgroupParent.matches("[a-zA-Z0-9_.-]{1,64}")) {
+      throw new IllegalArgumentException("cgroup parent \"" + cgroupParent + "\" is not valid: use letters, digits, '-', '_' or '.'");
+    }
+    dataDir = dataDir.toAbsolutePath().normalize();
+  }
+
+  public Path imagesDir() {
+    return dataDir.resolve("images");
+  }
+
+  public Path sitesDir() {
+    return dataDir.resolve("sites");
+  }
+}

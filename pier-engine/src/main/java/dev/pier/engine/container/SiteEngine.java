@@ -1,0 +1,264 @@
+package dev.pier.engine.container;
+
+import dev.pier.engine.exec.CommandRunner;
+import dev.pier.engine.image.Image;
+import dev.pier.engine.image.StaticImage;
+import dev.pier.engine.network.Attachment;
+import dev.pier.engine.network.HostNetwork;
+import dev.pier.engine.oci.ContainerSpec;
+import dev.pier.engine.oci.OciSpec;
+import dev.pier.engine.rootfs.Mounts;
+import dev.pier.engine.rootfs.OverlayRootfs;
+import dev.pier.engine.runc.ContainerState;
+import dev.pier.engine.runc.Runc;
+import dev.pier.engine.site.SiteName;
+import dev.pier.engine.util.MoreFiles;
+import dev.pier.engine.util.UndoStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts sites on this host and takes them off again: each site a runc container in new pid, mount, uts and ipc
+ * namespaces and a network namespace of its own on the bridge, over an overlay of a shared image and the site's
+ * own layer. Every operation is idempotent and safe to repeat after a crash; start undoes its completed steps
+ * when a later one fails.
+ *
+ * <p>On disk, per site: {@code sites/NAME/upper} (the site's layer), {@code work}, {@code rootfs} (the mounted
+ * overlay), {@code config.json} (runc's bundle), {@code init.pid} and {@code console.log}.
+ */
+public final class SiteEngine {
+
+  private static final Logger log = LoggerFactory.getLogger(SiteEngine.class);
+
+  private final EngineConfig config;
+  private final CommandRunner runner;
+  private final Runc runc;
+  private final HostNetwork network;
+  private final StaticImage staticImage;
+
+  public SiteEngine(EngineConfig config, CommandRunner runner, Runc runc, StaticImage staticImage) {
+    this.config = config;
+    this.runner = runner;
+    this.runc = runc;
+    this.network = new HostNetwork(runner);
+    this.staticImage = staticImage;
+  }
+
+  public SiteEngine(EngineConfig config, CommandRunner runner) {
+    this(config, runner, new Runc(runner), new StaticImage());
+  }
+
+  public static String containerId(SiteName name) {
+    return "pier-" + name.value();
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  /** Prepares the host: data directories, the built-in image, the bridge with its gateway address. */
+  public void init() {
+    try {
+      Files.createDirectories(config.sitesDir());
+      Files.createDirectories(config.imagesDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + config.dataDir(), e);
+    }
+    staticImage.ensure(config.imagesDir());
+    network.ensureBridge(config.bridge(), config.subnet());
+  }
+
+  public Path siteDir(SiteName name) {
+    return config.sitesDir().resolve(name.value());
+  }
+
+  /** The site's writable layer: what it adds to and changes in its image. */
+  public Path siteLayer(SiteName name) {
+    return siteDir(name).resolve("upper");
+  }
+
+  public Path consoleLog(SiteName name) {
+    return siteDir(name).resolve("console.log");
+  }
+
+  /** Creates the site's directories and its default index page, which names the site. Idempotent. */
+  public void prepare(SiteName name, String hostname) {
+    Path html = siteLayer(name).resolve("var/www/html");
+    try {
+      Files.createDirectories(html);
+      Files.createDirectories(siteDir(name).resolve("work"));
+      Path index = html.resolve("index.html");
+      if (!Files.exists(index)) {
+        MoreFiles.writeAtomically(index, DefaultPage.render(name.value(), hostname));
+        Files.setPosixFilePermissions(index, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the directories of site \"" + name + "\"", e);
+    }
+  }
+
+  private OverlayRootfs rootfs(SiteName name, Image image) {
+    Path dir = siteDir(name);
+    return new OverlayRootfs(image.rootfs(), dir.resolve("upper"), dir.resolve("work"), dir.resolve("rootfs"));
+  }
+
+  private Attachment attachment(SiteSpec site) {
+    return Attachment.plan(site.name().value(), site.address(), config.subnet(), config.bridge(), config.vethPrefix());
+  }
+
+  /** The pure plan for the site's container. */
+  public ContainerSpec containerSpec(SiteSpec site, Image image) {
+    return new ContainerSpec(site.containerId(), site.hostname(), siteDir(site.name()).resolve("rootfs"), image.command(),
+        attachment(site).netnsPath(), "/" + config.cgroupParent() + "/" + site.containerId(), site.limits());
+  }
+
+  /**
+   * Starts the site and waits until it accepts connections on port 80. Leftovers of an earlier attempt are
+   * removed first; if any step fails, the steps done so far are undone and the error names what failed.
+   */
+  public void start(SiteSpec site) {
+    teardown(site);
+    prepare(site.name(), site.hostname());
+    Image image = staticImage.ensure(config.imagesDir());
+    Attachment net = attachment(site);
+    OverlayRootfs fs = rootfs(site.name(), image);
+    Path dir = siteDir(site.name());
+    String id = site.containerId();
+    try (UndoStack undo = new UndoStack()) {
+      network.attach(net);
+      undo.push("remove network of " + id, () -> network.detach(net));
+      fs.mount(runner);
+      undo.push("unmount root filesystem of " + id, () -> fs.unmount(runner));
+      for (Map.Entry<String, String> f : EtcFiles.render(site.hostname(), site.address()).entrySet()) {
+        MoreFiles.writeAtomically(fs.merged().resolve(f.getKey()), f.getValue());
+      }
+      MoreFiles.writeAtomically(dir.resolve("config.json"), OciSpec.toJson(containerSpec(site, image)));
+      runc.run(id, dir, dir.resolve("init.pid"), consoleLog(site.name()));
+      undo.push("delete container " + id, () -> runc.deleteForce(id));
+      awaitReady(site);
+      undo.commit();
+    }
+  }
+
+  private void awaitReady(SiteSpec site) {
+    long deadline = System.nanoTime() + config.readyTimeout().toNanos();
+    InetSocketAddress target = new InetSocketAddress(site.address(), 80);
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(target, 250);
+        return;
+      } catch (IOException notYet) {
+        Optional<ContainerState> state = runc.state(site.containerId());
+        if (state.isEmpty() || !state.get().running()) {
+          throw new IllegalStateException("site \"" + site.name() + "\" exited while starting: " + consoleTail(site.name()));
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("site \"" + site.name() + "\" did not accept connections on port 80 within "
+              + config.readyTimeout().toSeconds() + " s: " + consoleTail(site.name()));
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while starting site \"" + site.name() + "\"", e);
+        }
+      }
+    }
+  }
+
+  /** The last lines the container printed, for error messages. */
+  public String consoleTail(SiteName name) {
+    try {
+      Path f = consoleLog(name);
+      if (!Files.exists(f)) {
+        return "(no output)";
+      }
+      List<String> lines = Files.readAllLines(f);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())).strip();
+    } catch (IOException | UncheckedIOException e) {
+      return "(output unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * Stops the site: SIGTERM to its init (tini passes it on), SIGKILL after the grace period, then removes the
+   * container, its mounts and its network. Nothing if it was not running.
+   */
+  public void stop(SiteSpec site, Duration grace) {
+    String id = site.containerId();
+    Optional<ContainerState> state = runc.state(id);
+    if (state.isPresent() && state.get().running() && state.get().pid() > 0) {
+      Optional<ProcessHandle> init = ProcessHandle.of(state.get().pid());
+      if (runc.kill(id, "TERM") && init.isPresent()) {
+        try {
+          init.get().onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          log.info("site {} did not stop within {} s of SIGTERM: sending SIGKILL", site.name(), grace.toSeconds());
+          runc.kill(id, "KILL");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    }
+    teardown(site);
+  }
+
+  /** Removes the container, its root filesystem mount and its network, whichever exist. Idempotent. */
+  public void teardown(SiteSpec site) {
+    runc.deleteForce(site.containerId());
+    Mounts.unmountAll(runner, siteDir(site.name()).resolve("rootfs"));
+    network.detach(attachment(site));
+  }
+
+  /** Removes everything of the site from the host, its directories included. Idempotent. */
+  public void remove(SiteSpec site) {
+    teardown(site);
+    if (!Mounts.under(siteDir(site.name())).isEmpty()) {
+      throw new IllegalStateException("site \"" + site.name() + "\" still has mounts under " + siteDir(site.name()) + ": not deleting it");
+    }
+    MoreFiles.renameThenDelete(siteDir(site.name()));
+  }
+
+  /** What runc says of the site's container, or empty if it has none. */
+  public Optional<ContainerState> state(SiteName name) {
+    return runc.state(containerId(name));
+  }
+
+  /** Whether the site's container runs. */
+  public boolean isRunning(SiteName name) {
+    return state(name).map(ContainerState::running).orElse(false);
+  }
+
+  /** Containers whose bundle lies in this engine's sites directory: those this Pier instance made. */
+  public List<ContainerState> ownContainers() {
+    List<ContainerState> own = new ArrayList<>();
+    for (ContainerState c : runc.list()) {
+      if (c.bundle() != null && c.bundle().startsWith(config.sitesDir())) {
+        own.add(c);
+      }
+    }
+    return own;
+  }
+
+  /** Removes a container that no site owns (found by {@link #ownContainers()}), with its mounts. */
+  public void removeOrphan(ContainerState orphan) {
+    runc.deleteForce(orphan.id());
+    Mounts.unmountAll(runner, orphan.bundle());
+  }
+}

@@ -1,0 +1,64 @@
+package dev.pier.engine.exec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The real runner: {@link ProcessBuilder} with stdin from /dev/null, output captured or appended to a file. */
+public final class ProcessRunner implements CommandRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessRunner.class);
+
+  @Override
+  public CommandResult run(Command command) {
+    ProcessBuilder pb = new ProcessBuilder(command.argv()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    if (command.outputFile() != null) {
+      ProcessBuilder.Redirect file = ProcessBuilder.Redirect.appendTo(command.outputFile().toFile());
+      pb.redirectOutput(file).redirectError(file);
+    }
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new CommandFailedException(command, "could not be started: " + e.getMessage(), e);
+    }
+    CompletableFuture<String> out = command.outputFile() == null ? drain(p.getInputStream()) : CompletableFuture.completedFuture("");
+    CompletableFuture<String> err = command.outputFile() == null ? drain(p.getErrorStream()) : CompletableFuture.completedFuture("");
+    try {
+      if (!p.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        p.waitFor();
+        throw new CommandFailedException(command, "did not finish within " + command.timeout().toSeconds() + " s", null);
+      }
+      CommandResult result = new CommandResult(p.exitValue(), out.get(), err.get());
+      if (!result.succeeded()) {
+        log.debug("command \"{}\" exited with status {}: {}", command, result.exitCode(), result.stderr().strip());
+      }
+      return result;
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new CommandFailedException(command, "was interrupted", e);
+    } catch (ExecutionException e) {
+      throw new CommandFailedException(command, "output could not be read", e.getCause());
+    }
+  }
+
+  private static CompletableFuture<String> drain(InputStream in) {
+    CompletableFuture<String> f = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try (in) {
+        f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        f.completeExceptionally(new UncheckedIOException(e));
+      }
+    });
+    return f;
+  }
+}

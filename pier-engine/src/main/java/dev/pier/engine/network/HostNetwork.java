@@ -1,0 +1,71 @@
+package dev.pier.engine.network;
+
+import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.CommandRunner;
+import java.nio.file.Files;
+import java.util.List;
+
+/** Makes bridges, network namespaces and veth pairs real, through iproute2. Every method is idempotent. */
+public final class HostNetwork {
+
+  private final CommandRunner runner;
+
+  public HostNetwork(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  /** Creates the bridge if missing, gives it the gateway address and brings it up. */
+  public void ensureBridge(String bridge, Ipv4Subnet subnet) {
+    if (!linkExists(bridge)) {
+      runner.check(Command.of(IpCommands.addBridge(bridge)));
+    }
+    runner.check(Command.of(IpCommands.replaceAddress(subnet.gatewayCidr(), bridge)));
+    runner.check(Command.of(IpCommands.up(bridge)));
+  }
+
+  /** Removes a bridge; for tests and uninstall only, since every site hangs on it. */
+  public void deleteBridge(String bridge) {
+    if (linkExists(bridge)) {
+      runner.check(Command.of(IpCommands.deleteLink(bridge)));
+    }
+  }
+
+  public boolean linkExists(String name) {
+    return runner.run(Command.of(IpCommands.linkExists(name))).succeeded();
+  }
+
+  public boolean netnsExists(String netns) {
+    return Files.exists(Attachment.NETNS_DIR.resolve(netns));
+  }
+
+  /**
+   * Creates the site's namespace and joins it to the bridge. Anything left from an earlier attempt is removed
+   * first; on failure, what this call made is removed again.
+   */
+  public void attach(Attachment a) {
+    detach(a);
+    runner.check(Command.of(IpCommands.addNetns(a.netns())));
+    try {
+      for (List<String> argv : IpCommands.attach(a)) {
+        runner.check(Command.of(argv));
+      }
+    } catch (RuntimeException e) {
+      try {
+        detach(a);
+      } catch (RuntimeException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
+    }
+  }
+
+  /** Removes the site's veth pair and namespace, whichever exist. */
+  public void detach(Attachment a) {
+    if (linkExists(a.hostVeth())) {
+      runner.check(Command.of(IpCommands.deleteLink(a.hostVeth())));
+    }
+    if (netnsExists(a.netns())) {
+      runner.check(Command.of(IpCommands.deleteNetns(a.netns())));
+    }
+  }
+}

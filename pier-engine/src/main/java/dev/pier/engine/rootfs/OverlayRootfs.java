@@ -1,0 +1,50 @@
+package dev.pier.engine.rootfs;
+
+import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.CommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A site's root filesystem: an overlay of a read-only shared image ({@code lower}) and the site's own writable
+ * layer ({@code upper}, with overlayfs's {@code work} directory beside it), mounted at {@code merged}.
+ */
+public record OverlayRootfs(Path lower, Path upper, Path work, Path merged) {
+
+  public OverlayRootfs {
+    for (Path p : new Path[] {lower, upper, work, merged}) {
+      String s = p.toString();
+      if (!p.isAbsolute() || s.contains(",") || s.contains(":") || s.contains("\\")) {
+        throw new IllegalArgumentException("overlay path \"" + s + "\" must be absolute and hold no comma, colon or backslash");
+      }
+    }
+  }
+
+  /** The mount(8) argument list. Pure. */
+  public java.util.List<String> mountCommand() {
+    return java.util.List.of("mount", "-t", "overlay", "overlay",
+        "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, merged.toString());
+  }
+
+  /** Mounts the overlay unless it already is mounted. */
+  public void mount(CommandRunner runner) {
+    if (Mounts.isMountPoint(merged)) {
+      return;
+    }
+    try {
+      Files.createDirectories(upper);
+      Files.createDirectories(work);
+      Files.createDirectories(merged);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the directories of " + merged, e);
+    }
+    runner.check(Command.of(mountCommand()));
+  }
+
+  /** Unmounts whatever is mounted at or below {@code merged}; nothing if nothing is. */
+  public void unmount(CommandRunner runner) {
+    Mounts.unmountAll(runner, merged);
+  }
+}

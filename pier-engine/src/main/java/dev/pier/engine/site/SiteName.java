@@ -1,0 +1,63 @@
+package dev.pier.engine.site;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A site's name: one DNS label, so that {@code NAME.DOMAIN} is a valid host name. Lowercase letters, digits and
+ * hyphens, 1 to 63 characters, no hyphen first or last, and not one of the names Pier keeps for itself.
+ * Validated on construction: holding a SiteName means holding a valid one.
+ */
+public record SiteName(String value) implements Comparable<SiteName> {
+
+  /** Names kept for the platform's own services and hosts. */
+  public static final Set<String> RESERVED = Set.of(
+      "www", "ns", "ns1", "ns2", "mail", "smtp", "imap", "pop", "mx", "ftp", "sftp", "admin", "api",
+      "panel", "pier", "localhost", "dashboard", "static", "assets", "acme", "autoconfig", "autodiscover");
+
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+  public SiteName {
+    String problem = problem(value);
+    if (problem != null) {
+      throw new InvalidSiteNameException(value, problem);
+    }
+  }
+
+  public static SiteName of(String value) {
+    return new SiteName(value);
+  }
+
+  /** Why {@code value} is not a valid site name, or null when it is one. */
+  public static String problem(String value) {
+    if (value == null || value.isEmpty()) {
+      return "a name is required: use lowercase letters, digits and hyphens (1-63 characters)";
+    }
+    if (value.length() > 63) {
+      return "it has " + value.length() + " characters; use at most 63";
+    }
+    if (!value.equals(value.toLowerCase(java.util.Locale.ROOT)) && LABEL.matcher(value.toLowerCase(java.util.Locale.ROOT)).matches()) {
+      return "use lowercase letters only";
+    }
+    if (value.startsWith("-") || value.endsWith("-")) {
+      return "it may not start or end with a hyphen";
+    }
+    if (!LABEL.matcher(value).matches()) {
+      return "use lowercase letters, digits and hyphens only (1-63 characters)";
+    }
+    if (RESERVED.contains(value)) {
+      return "it is reserved for the platform; choose another name";
+    }
+    return null;
+  }
+
+  @Override
+  public int compareTo(SiteName o) {
+    return value.compareTo(o.value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

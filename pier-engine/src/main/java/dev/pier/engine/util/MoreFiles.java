@@ -1,0 +1,73 @@
+package dev.pier.engine.util;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/** File operations the JDK lacks. */
+public final class MoreFiles {
+
+  private MoreFiles() {}
+
+  /** Deletes a tree without following symbolic links; nothing if it does not exist. */
+  public static void deleteRecursively(Path root) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+          if (exc != null) {
+            throw exc;
+          }
+          Files.delete(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+
+  /**
+   * Removes a directory by renaming it to a hidden name in the same parent first, then deleting it, so that a
+   * crash midway never leaves a half-deleted directory under the original name.
+   */
+  public static void renameThenDelete(Path dir) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Path trash = dir.resolveSibling(".deleting-" + dir.getFileName() + "-" + System.nanoTime());
+    try {
+      Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + dir + " aside to delete it", e);
+    }
+    deleteRecursively(trash);
+  }
+
+  /** Writes a file through a temporary sibling and an atomic rename. */
+  public static void writeAtomically(Path file, String content) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+      Files.writeString(tmp, content);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.pier.engine.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.ProcessRunner;
+import dev.pier.engine.limits.Limits;
+import dev.pier.engine.site.SiteName;
+import dev.pier.engine.testing.TestHost;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Real runc, bridge, netns, veth, overlay and cgroups, as root. */
+@Tag("root")
+class SiteEngineRootTest {
+
+  private TestHost host;
+  private SiteEngine engine;
+  private final ProcessRunner runner = new ProcessRunner();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    host = new TestHost();
+    engine = new SiteEngine(host.config, runner);
+    engine.init();
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    host.close();
+  }
+
+  private SiteSpec site(String base, String address) {
+    String name = host.siteName(base);
+    return new SiteSpec(SiteName.of(name), name + ".example.test", address, Limits.DEFAULT);
+  }
+
+  private String address(int hostIndex) {
+    String gw = host.config.subnet().gatewayAddress();
+    return gw.substring(0, gw.lastIndexOf('.') + 1) + hostIndex;
+  }
+
+  private HttpResponse<String> get(String address) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/")).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void startedSiteServesItsPageFromItsOwnContainerAndLeavesNothingWhenRemoved() throws Exception {
+    SiteSpec s = site("blog", address(7));
+    engine.prepare(s.name(), s.hostname());
+    engine.start(s);
+
+    HttpResponse<String> page = get(s.address());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<h1>" + s.name() + "</h1>");
+    assertThat(engine.isRunning(s.name())).isTrue();
+
+    // Own namespaces and hostname: the container's hostname is the site's full name, its pid 1 is tini.
+    String pid = String.valueOf(engine.state(s.name()).orElseThrow().pid());
+    assertThat(Files.readSymbolicLink(Path.of("/proc", pid, "ns", "pid")))
+        .isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
+    assertThat(Files.readSymbolicLink(Path.of("/proc", pid, "ns", "net")))
+        .isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+    String inside = runner.check(Command.of("runc", "exec", s.containerId(), "/bin/busybox", "hostname")).stdout().strip();
+    assertThat(inside).isEqualTo(s.hostname());
+    assertThat(runner.check(Command.of("runc", "exec", s.containerId(), "/bin/busybox", "cat", "/etc/hosts")).stdout())
+        .contains(s.address() + "\t" + s.hostname());
+    // Limits reach the cgroup.
+    Path memory = Path.of("/sys/fs/cgroup/memory", host.config.cgroupParent(), s.containerId(), "memory.limit_in_bytes");
+    Path memoryV2 = Path.of("/sys/fs/cgroup", host.config.cgroupParent(), s.containerId(), "memory.max");
+    assertThat(Files.readString(Files.exists(memory) ? memory : memoryV2).strip()).isEqualTo(String.valueOf(128L << 20));
+    // Operators find it by name.
+    assertThat(TestHost.hostObjectsNamed(s.name().value())).anyMatch(o -> o.startsWith("netns: pier-" + s.name()))
+        .anyMatch(o -> o.startsWith("runc container: pier-" + s.name())).anyMatch(o -> o.contains("alias pier-" + s.name()));
+
+    engine.stop(s, Duration.ofSeconds(5));
+    assertThat(engine.isRunning(s.name())).isFalse();
+    assertThat(TestHost.hostObjectsNamed(s.name().value())).isEmpty();
+    assertThat(Files.readString(engine.siteLayer(s.name()).resolve("var/www/html/index.html"))).contains(s.name().value());
+
+    engine.start(s);
+    assertThat(get(s.address()).body()).contains(s.name().value());
+    engine.remove(s);
+    assertThat(TestHost.hostObjectsNamed(s.name().value())).isEmpty();
+    assertThat(engine.siteDir(s.name())).doesNotExist();
+  }
+
+  @Test
+  void twoSitesRunSideBySideEachAnsweringWithItsOwnPage() throws Exception {
+    SiteSpec a = site("one", address(1));
+    SiteSpec b = site("two", address(2));
+    engine.start(a);
+    engine.start(b);
+    assertThat(get(a.address()).body()).contains(a.name().value()).doesNotContain(b.name().value());
+    assertThat(get(b.address()).body()).contains(b.name().value());
+    engine.stop(a, Duration.ofSeconds(5));
+    assertThat(get(b.address()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void startAfterACrashMidwayClearsTheLeftoversAndServes() throws Exception {
+    SiteSpec s = site("crash", address(9));
+    engine.start(s);
+    // A crash after the network and mount but before runc: simulate by killing the container behind Pier's back.
+    runner.check(Command.of("runc", "kill", s.containerId(), "KILL"));
+    engine.start(s);
+    assertThat(get(s.address()).statusCode()).isEqualTo(200);
+  }
+}

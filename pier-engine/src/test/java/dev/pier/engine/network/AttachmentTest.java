@@ -1,0 +1,37 @@
+package dev.pier.engine.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AttachmentTest {
+
+  private final Ipv4Subnet subnet = Ipv4Subnet.parse("10.1.1.0/24", "10.1.1.254");
+
+  @Test
+  void namesHostObjectsAfterTheSite() {
+    Attachment a = Attachment.plan("a-very-long-site-name-indeed", "10.1.1.12", subnet, "pier0", "pv");
+    assertThat(a.netns()).isEqualTo("pier-a-very-long-site-name-indeed");
+    assertThat(a.alias()).isEqualTo("pier-a-very-long-site-name-indeed");
+    assertThat(a.hostVeth()).isEqualTo("pv12");
+    assertThat(a.netnsPath()).hasToString("/run/netns/pier-a-very-long-site-name-indeed");
+  }
+
+  @Test
+  void commandsJoinTheNamespaceToTheBridgeWithTheSitesAddress() {
+    Attachment a = Attachment.plan("blog", "10.1.1.3", subnet, "pier0", "pv");
+    List<List<String>> cmds = IpCommands.attach(a);
+    assertThat(cmds).contains(
+        List.of("ip", "link", "add", "name", "pv3", "type", "veth", "peer", "name", "eth0", "netns", "pier-blog"),
+        List.of("ip", "link", "set", "dev", "pv3", "master", "pier0", "up"),
+        List.of("ip", "-n", "pier-blog", "address", "add", "10.1.1.3/24", "dev", "eth0"),
+        List.of("ip", "-n", "pier-blog", "route", "add", "default", "via", "10.1.1.254", "dev", "eth0"));
+  }
+
+  @Test
+  void refusesAddressesOutsideTheNetwork() {
+    assertThatThrownBy(() -> Attachment.plan("blog", "10.9.9.9", subnet, "pier0", "pv")).hasMessageContaining("outside the container network");
+  }
+}

@@ -1,0 +1,68 @@
+package dev.pier.engine.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.engine.limits.Limits;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class OciSpecTest {
+
+  private final ContainerSpec spec = new ContainerSpec("pier-blog", "blog.example.org", Path.of("/var/lib/pier/sites/blog/rootfs"),
+      List.of("/bin/busybox", "httpd", "-f"), Path.of("/run/netns/pier-blog"), "/pier/pier-blog", Limits.DEFAULT);
+
+  private JsonNode json() {
+    return JsonMapper.builder().build().readTree(OciSpec.toJson(spec));
+  }
+
+  @Test
+  void newPidMountUtsIpcNamespacesAndTheSitesOwnNetworkNamespace() {
+    JsonNode ns = json().path("linux").path("namespaces");
+    assertThat(ns.findValuesAsString("type")).containsExactlyInAnyOrder("pid", "network", "ipc", "uts", "mount");
+    for (JsonNode n : ns) {
+      if (n.path("type").asString().equals("network")) {
+        assertThat(n.path("path").asString()).isEqualTo("/run/netns/pier-blog");
+      } else {
+        assertThat(n.has("path")).as("namespace %s is new", n).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void runsTheCommandUnderTiniWithTheSitesHostname() {
+    JsonNode j = json();
+    assertThat(j.path("hostname").asString()).isEqualTo("blog.example.org");
+    assertThat(j.path("process").path("args").valueStream().map(JsonNode::asString).toList())
+        .containsExactly("/sbin/tini", "--", "/bin/busybox", "httpd", "-f");
+    assertThat(j.path("root").path("path").asString()).isEqualTo("/var/lib/pier/sites/blog/rootfs");
+    assertThat(j.path("process").path("noNewPrivileges").asBoolean()).isTrue();
+  }
+
+  @Test
+  void defaultLimitsAreHalfACpu128MiBAnd64Processes() {
+    JsonNode r = json().path("linux").path("resources");
+    assertThat(r.path("cpu").path("quota").asLong()).isEqualTo(50_000);
+    assertThat(r.path("cpu").path("period").asLong()).isEqualTo(100_000);
+    assertThat(r.path("memory").path("limit").asLong()).isEqualTo(128L << 20);
+    assertThat(r.path("memory").path("swap").asLong()).as("no swap beyond the limit").isEqualTo(128L << 20);
+    assertThat(r.path("pids").path("limit").asInt()).isEqualTo(64);
+    assertThat(json().path("linux").path("cgroupsPath").asString()).isEqualTo("/pier/pier-blog");
+  }
+
+  @Test
+  void capabilitiesAreAWebServersOnly() {
+    JsonNode caps = json().path("process").path("capabilities").path("bounding");
+    List<String> names = caps.valueStream().map(JsonNode::asString).toList();
+    assertThat(names).contains("CAP_NET_BIND_SERVICE", "CAP_SETUID").doesNotContain("CAP_SYS_ADMIN", "CAP_NET_RAW", "CAP_NET_ADMIN");
+  }
+
+  @Test
+  void limitsTranslateFractionsOfCores() {
+    Map<String, Object> r = new Limits(1.5, 256L << 20, 100).toOciResources();
+    assertThat(r.get("cpu")).isEqualTo(Map.of("quota", 150_000L, "period", 100_000L));
+  }
+}

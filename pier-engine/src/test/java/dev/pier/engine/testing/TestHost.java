@@ -1,0 +1,144 @@
+package dev.pier.engine.testing;
+
+import dev.pier.engine.container.EngineConfig;
+import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.ProcessRunner;
+import dev.pier.engine.network.HostNetwork;
+import dev.pier.engine.network.Ipv4Subnet;
+import dev.pier.engine.runc.ContainerState;
+import dev.pier.engine.runc.Runc;
+import dev.pier.engine.rootfs.Mounts;
+import dev.pier.engine.util.MoreFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A uniquely named slice of this host for one test: its own data directory, bridge, container subnet, veth
+ * prefix and cgroup parent, so tests never touch anything they did not make. {@link #close()} removes all of
+ * it, containers included, even after a failed test.
+ */
+public final class TestHost implements AutoCloseable {
+
+  public final String tag;
+  public final Path dataDir;
+  public final EngineConfig config;
+  private final ProcessRunner runner = new ProcessRunner();
+
+  public TestHost() throws IOException {
+    RootRequired.check();
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    tag = HexFormat.of().toHexDigits((short) r.nextInt()).toLowerCase();
+    dataDir = Files.createTempDirectory("pier-test-" + tag + "-").toRealPath();
+    Ipv4Subnet subnet = freeSubnet();
+    config = new EngineConfig(dataDir, "ptb" + tag, subnet, "pt" + tag, "pier-test-" + tag, Duration.ofSeconds(5), Duration.ofSeconds(10));
+  }
+
+  private Ipv4Subnet freeSubnet() {
+    String routes = runner.check(Command.of("ip", "-4", "route", "show")).stdout();
+    for (int i = 0; i < 100; i++) {
+      int b = ThreadLocalRandom.current().nextInt(200, 250);
+      int c = ThreadLocalRandom.current().nextInt(0, 256);
+      String net = "10." + b + "." + c + ".0/24";
+      if (!routes.contains("10." + b + "." + c + ".")) {
+        return Ipv4Subnet.parse(net, "10." + b + "." + c + ".254");
+      }
+    }
+    throw new IllegalStateException("no free test subnet in 10.200-249.x.0/24");
+  }
+
+  /** A site name unique to this test host: {@code base-TAG}. Everything named after it is removed by close. */
+  public String siteName(String base) {
+    return base + "-" + tag;
+  }
+
+  /** Interfaces, namespaces, mounts and cgroups on the host whose name carries {@code text}. */
+  public static List<String> hostObjectsNamed(String text) throws IOException {
+    ProcessRunner run = new ProcessRunner();
+    List<String> found = new ArrayList<>();
+    for (String l : run.check(Command.of("ip", "-o", "link", "show")).stdout().lines().toList()) {
+      if (l.contains(text)) {
+        found.add("link: " + l);
+      }
+    }
+    for (String l : run.check(Command.of("ip", "netns", "list")).stdout().lines().toList()) {
+      if (l.contains(text)) {
+        found.add("netns: " + l);
+      }
+    }
+    for (Path p : Mounts.current()) {
+      if (p.toString().contains(text)) {
+        found.add("mount: " + p);
+      }
+    }
+    for (Path p : cgroupDirsNamed(text)) {
+      found.add("cgroup: " + p);
+    }
+    for (String l : run.check(Command.of("runc", "list", "-q")).stdout().lines().toList()) {
+      if (l.contains(text)) {
+        found.add("runc container: " + l);
+      }
+    }
+    return found;
+  }
+
+  private static List<Path> cgroupDirsNamed(String text) throws IOException {
+    List<Path> found = new ArrayList<>();
+    Path root = Path.of("/sys/fs/cgroup");
+    if (!Files.isDirectory(root)) {
+      return found;
+    }
+    try (var controllers = Files.list(root)) {
+      for (Path c : controllers.toList()) {
+        if (!Files.isDirectory(c)) {
+          continue;
+        }
+        try (var walk = Files.walk(c, 3)) {
+          walk.filter(Files::isDirectory).filter(p -> p.getFileName().toString().contains(text)).forEach(found::add);
+        } catch (IOException | RuntimeException ignored) {
+          // a cgroup vanished while walking
+        }
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public void close() throws IOException {
+    Runc runc = new Runc(runner);
+    for (ContainerState c : runc.list()) {
+      if (c.bundle() != null && c.bundle().startsWith(dataDir)) {
+        runc.deleteForce(c.id());
+      }
+    }
+    Mounts.unmountAll(runner, dataDir);
+    for (String l : runner.check(Command.of("ip", "netns", "list")).stdout().lines().toList()) {
+      String ns = l.split(" ")[0];
+      if (ns.contains(tag)) {
+        runner.run(Command.of("ip", "netns", "delete", ns));
+      }
+    }
+    for (String l : runner.check(Command.of("ip", "-o", "link", "show")).stdout().lines().toList()) {
+      String name = l.split(": ")[1].split("@")[0];
+      if (name.startsWith("pt" + tag)) {
+        runner.run(Command.of("ip", "link", "delete", "dev", name));
+      }
+    }
+    new HostNetwork(runner).deleteBridge(config.bridge());
+    List<Path> cgroups = cgroupDirsNamed(config.cgroupParent());
+    cgroups.sort((a, b) -> Integer.compare(b.getNameCount(), a.getNameCount()));
+    for (Path p : cgroups) {
+      try {
+        Files.delete(p);
+      } catch (IOException ignored) {
+        // still has processes: reported by the test's leftover check
+      }
+    }
+    MoreFiles.deleteRecursively(dataDir);
+  }
+}
