@@ -235,6 +235,17 @@ public final class SiteEngine {
     MoreFiles.renameThenDelete(siteDir(site.name()));
   }
 
+  /**
+   * Removes whatever a site that no longer exists left on the host, knowing only its name: its container, mounts,
+   * network namespace (which takes its veth pair with it) and directory.
+   */
+  public void removeLeftovers(SiteName name) {
+    runc.deleteForce(containerId(name));
+    Mounts.unmountAll(runner, siteDir(name));
+    network.deleteNetns("pier-" + name.value());
+    MoreFiles.renameThenDelete(siteDir(name));
+  }
+
   /** What runc says of the site's container, or empty if it has none. */
   public Optional<ContainerState> state(SiteName name) {
     return runc.state(containerId(name));

@@ -59,6 +59,13 @@ public final class HostNetwork {
     }
   }
 
+  /** Removes a network namespace, and so the interfaces in it, if it exists. */
+  public void deleteNetns(String netns) {
+    if (netnsExists(netns)) {
+      runner.check(Command.of(IpCommands.deleteNetns(netns)));
+    }
+  }
+
   /** Removes the site's veth pair and namespace, whichever exist. */
   public void detach(Attachment a) {
     if (linkExists(a.hostVeth())) {

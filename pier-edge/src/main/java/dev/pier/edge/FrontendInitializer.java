@@ -1,0 +1,43 @@
+package dev.pier.edge;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Builds the pipeline of an accepted client connection: idle timeout, HTTP/1.1 server codec (request line
+ * up to 8 KiB, headers up to 16 KiB), one-message-per-read flow control, and the {@link FrontendHandler}.
+ * The channel must have auto-read off.
+ */
+final class FrontendInitializer extends ChannelInitializer<Channel> {
+
+    /** How long a client connection may be idle (between requests, or while sending one) before it is closed. */
+    static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    static final int MAX_INITIAL_LINE = 8 * 1024;
+    static final int MAX_HEADER_SIZE = 16 * 1024;
+
+    private final Supplier<RouteTable> routes;
+    private final UpstreamConnector connector;
+
+    FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector) {
+        this.routes = routes;
+        this.connector = connector;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(MAX_HEADER_SIZE);
+        ch.pipeline().addLast(
+                new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                new HttpServerCodec(decoder),
+                new OneMessagePerRead(),
+                new FrontendHandler(routes, connector));
+    }
+}

@@ -1,0 +1,106 @@
+package dev.pier.edge;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Header rewriting between client and upstream: hop-by-hop headers are removed in both directions,
+ * {@code X-Forwarded-*} headers are added to requests, and the {@code Connection} header is set on responses.
+ */
+final class ProxyHeaders {
+
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+
+    private static final List<AsciiString> HOP_BY_HOP = List.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
+
+    /** Headers that frame the message; naming them in {@code Connection} must not remove them (smuggling). */
+    private static final Set<String> PROTECTED = Set.of("content-length", "transfer-encoding", "host");
+
+    private ProxyHeaders() {
+    }
+
+    /**
+     * Prepares a client request for the upstream: removes hop-by-hop headers and {@code Expect} (the edge
+     * answers {@code 100-continue} itself), appends the client address to {@code X-Forwarded-For}, sets
+     * {@code X-Forwarded-Proto/Host/Port}, and switches to HTTP/1.1 so the upstream connection stays open.
+     * The {@code Host} header is left as the client sent it.
+     *
+     * @param client the client's address, or null if unknown (then X-Forwarded-For is left unchanged)
+     * @param localPort the edge port the client connected to
+     */
+    static void forUpstream(HttpRequest request, InetAddress client, int localPort) {
+        HttpHeaders headers = request.headers();
+        removeHopByHop(headers);
+        headers.remove(HttpHeaderNames.EXPECT);
+        if (client != null) {
+            String prior = String.join(", ", headers.getAll(X_FORWARDED_FOR)).strip();
+            String ip = NetUtil.toAddressString(client);
+            headers.set(X_FORWARDED_FOR, prior.isEmpty() ? ip : prior + ", " + ip);
+        }
+        headers.set(X_FORWARDED_PROTO, "http");
+        String host = headers.get(HttpHeaderNames.HOST);
+        if (host != null) {
+            headers.set(X_FORWARDED_HOST, host);
+        } else {
+            headers.remove(X_FORWARDED_HOST);
+        }
+        headers.set(X_FORWARDED_PORT, localPort);
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /**
+     * Prepares an upstream response for the client: removes hop-by-hop headers, makes it HTTP/1.1 and sets
+     * {@code Connection}. The client connection can stay open only if it asked for keep-alive and the body
+     * length is known from the headers; an HTTP/1.0 client cannot receive chunked encoding, so for it the
+     * chunks are sent raw and the connection is closed after the body.
+     *
+     * @param clientKeepAlive whether the client asked to keep the connection open
+     * @param clientVersion the HTTP version of the client's request
+     * @param bodyless true if this response cannot have a body (answer to HEAD, 1xx, 204, 304)
+     * @return whether the client connection stays open after this response
+     */
+    static boolean forClient(HttpResponse response, boolean clientKeepAlive, HttpVersion clientVersion, boolean bodyless) {
+        removeHopByHop(response.headers());
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        boolean keepAlive = clientKeepAlive;
+        if (HttpUtil.isTransferEncodingChunked(response)) {
+            if (HttpVersion.HTTP_1_0.equals(clientVersion)) {
+                response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+                keepAlive = false;
+            }
+        } else if (!HttpUtil.isContentLengthSet(response) && !bodyless) {
+            keepAlive = false;
+        }
+        response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        return keepAlive;
+    }
+
+    /** Removes the standard hop-by-hop headers and those named in {@code Connection}, except framing headers. */
+    static void removeHopByHop(HttpHeaders headers) {
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String name = token.strip().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !PROTECTED.contains(name)) {
+                    headers.remove(name);
+                }
+            }
+        }
+        HOP_BY_HOP.forEach(headers::remove);
+    }
+}

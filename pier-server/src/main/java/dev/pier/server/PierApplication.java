@@ -1,0 +1,31 @@
+package dev.pier.server;
+
+import dev.pier.server.config.CommandLineOptions;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Pier's server: sites, panel, API, and the edge in front of them. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class PierApplication {
+
+  public static void main(String[] args) {
+    CommandLineOptions options;
+    try {
+      options = CommandLineOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("pier: " + e.getMessage());
+      System.err.println("Run './pier up --help' for the options.");
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(CommandLineOptions.usage());
+      return;
+    }
+    SpringApplication app = new SpringApplication(PierApplication.class);
+    app.setRegisterShutdownHook(true);
+    app.run(options.springArgs().toArray(String[]::new));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.pier.server.api;
+
+import dev.pier.engine.site.InvalidSiteNameException;
+import dev.pier.server.site.SiteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+
+/** Turns the API's errors into RFC 9457 problem details that say what was wrong and what to do. */
+@RestControllerAdvice(assignableTypes = SiteApiController.class)
+class ApiErrors {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+  @ExceptionHandler(InvalidSiteNameException.class)
+  ProblemDetail invalidName(InvalidSiteNameException e) {
+    return problem(HttpStatus.BAD_REQUEST, "Invalid site name", e.getMessage());
+  }
+
+  @ExceptionHandler(SiteException.class)
+  ProblemDetail site(SiteException e) {
+    if (e.status().is5xxServerError()) {
+      log.error(e.getMessage(), e.getCause());
+    }
+    return problem(e.status(), e.title(), e.getMessage());
+  }
+
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ProblemDetail unreadable(HttpMessageNotReadableException e) {
+    return problem(HttpStatus.BAD_REQUEST, "Unreadable request", "the request body is not the JSON expected, such as {\"name\": \"blog\"}");
+  }
+
+  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+  ProblemDetail mediaType(HttpMediaTypeNotSupportedException e) {
+    return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", "send JSON with Content-Type: application/json");
+  }
+
+  static ProblemDetail problem(HttpStatus status, String title, String detail) {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+    p.setTitle(title);
+    return p;
+  }
+}

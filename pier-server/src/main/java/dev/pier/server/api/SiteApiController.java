@@ -1,0 +1,71 @@
+package dev.pier.server.api;
+
+import dev.pier.server.edge.EdgeLifecycle;
+import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.site.Site;
+import dev.pier.server.site.SiteService;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The sites API, {@code /api/v1/sites}: JSON, HTTP Basic against LDAP, errors as RFC 9457 problem details. */
+@RestController
+@RequestMapping("/api/v1/sites")
+class SiteApiController {
+
+  record CreateSite(String name) {}
+
+  private final SiteService sites;
+  private final SiteUrls urls;
+  private final EdgeLifecycle edge;
+
+  SiteApiController(SiteService sites, SiteUrls urls, EdgeLifecycle edge) {
+    this.sites = sites;
+    this.urls = urls;
+    this.edge = edge;
+  }
+
+  private SiteJson json(Site s) {
+    return SiteJson.of(s, urls.of(s.name().value(), edge.httpPort()));
+  }
+
+  @GetMapping
+  List<SiteJson> list(Authentication auth) {
+    return sites.list(SecurityConfig.caller(auth)).stream().map(this::json).toList();
+  }
+
+  @PostMapping
+  ResponseEntity<SiteJson> create(@RequestBody CreateSite body, Authentication auth) {
+    Site s = sites.create(SecurityConfig.caller(auth), body == null ? null : body.name());
+    return ResponseEntity.created(URI.create("/api/v1/sites/" + s.name())).body(json(s));
+  }
+
+  @GetMapping("/{name}")
+  SiteJson get(@PathVariable String name, Authentication auth) {
+    return json(sites.get(SecurityConfig.caller(auth), name));
+  }
+
+  @PostMapping("/{name}/start")
+  SiteJson start(@PathVariable String name, Authentication auth) {
+    return json(sites.start(SecurityConfig.caller(auth), name));
+  }
+
+  @PostMapping("/{name}/stop")
+  SiteJson stop(@PathVariable String name, Authentication auth) {
+    return json(sites.stop(SecurityConfig.caller(auth), name));
+  }
+
+  @DeleteMapping("/{name}")
+  ResponseEntity<Void> delete(@PathVariable String name, Authentication auth) {
+    sites.delete(SecurityConfig.caller(auth), name);
+    return ResponseEntity.noContent().build();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.pier.server.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translates {@code pier up}'s short options ({@code --data-dir DIR}, {@code --domain D}, {@code --http-port N}...)
+ * into Spring properties ({@code --pier.data-dir=DIR}). Any {@code --pier.x=y} or other Spring option passes
+ * through unchanged. Pure.
+ */
+public record CommandLineOptions(boolean help, List<String> springArgs) {
+
+  /** Short option to property, with its help text. */
+  static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
+
+  static {
+    OPTIONS.put("data-dir", new String[] {"pier.data-dir", "DIR", "where Pier keeps its database, images, sites and logs (/var/lib/pier)"});
+    OPTIONS.put("domain", new String[] {"pier.domain", "DOMAIN", "the panel is at DOMAIN, each site at NAME.DOMAIN (localhost)"});
+    OPTIONS.put("http-port", new String[] {"pier.edge.http-port", "PORT", "the edge's HTTP port, IPv4 and IPv6 (8080)"});
+    OPTIONS.put("bridge", new String[] {"pier.network.bridge", "NAME", "host bridge for the containers (pier0)"});
+    OPTIONS.put("subnet", new String[] {"pier.network.subnet", "CIDR", "container network (10.1.1.0/24)"});
+    OPTIONS.put("gateway", new String[] {"pier.network.gateway", "ADDRESS", "the bridge's address in it (10.1.1.254)"});
+    OPTIONS.put("stop-grace", new String[] {"pier.engine.stop-grace", "DURATION", "wait after SIGTERM before SIGKILL (10s)"});
+    OPTIONS.put("ldap-url", new String[] {"pier.ldap.url", "URL", "an external LDAP server; empty runs the embedded one ()"});
+  }
+
+  public static CommandLineOptions parse(String[] args) {
+    List<String> out = new ArrayList<>();
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        help = true;
+        continue;
+      }
+      if (!a.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument \"" + a + "\"");
+      }
+      String key = a.substring(2);
+      String value = null;
+      int eq = key.indexOf('=');
+      if (eq >= 0) {
+        value = key.substring(eq + 1);
+        key = key.substring(0, eq);
+      }
+      String[] option = OPTIONS.get(key);
+      if (option == null) {
+        if (!key.contains(".")) {
+          throw new IllegalArgumentException("unknown option \"--" + key + "\"");
+        }
+        out.add(a);
+        continue;
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("option --" + key + " needs a value: --" + key + " " + option[1]);
+        }
+        value = args[++i];
+      }
+      out.add("--" + option[0] + "=" + value);
+    }
+    return new CommandLineOptions(help, out);
+  }
+
+  public static String usage() {
+    StringBuilder b = new StringBuilder("Usage: pier up [OPTIONS]\n\nRuns Pier in the foreground: the edge, the panel and API, the embedded LDAP directory.\n\nOptions:\n");
+    for (var e : OPTIONS.entrySet()) {
+      String left = "  --" + e.getKey() + " " + e.getValue()[1];
+      b.append(String.format("%-28s %s%n%-28s (property %s)%n", left, e.getValue()[2], "", e.getValue()[0]));
+    }
+    b.append("""
+          --help                     this text
+
+        Every option is also a Spring property (--pier.engine.ready-timeout=20s, PIER_DOMAIN=example.org, ...):
+        see pier-server/src/main/resources/application.properties for all of them.
+        """);
+    return b.toString();
+  }
+}

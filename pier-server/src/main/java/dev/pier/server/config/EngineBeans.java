@@ -1,0 +1,37 @@
+package dev.pier.server.config;
+
+import dev.pier.engine.container.EngineConfig;
+import dev.pier.engine.container.SiteEngine;
+import dev.pier.engine.exec.CommandRunner;
+import dev.pier.engine.exec.ProcessRunner;
+import dev.pier.engine.network.AddressPool;
+import dev.pier.engine.network.Ipv4Subnet;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the engine from the {@code pier.*} properties. */
+@Configuration(proxyBeanMethods = false)
+class EngineBeans {
+
+  @Bean
+  CommandRunner commandRunner() {
+    return new ProcessRunner();
+  }
+
+  @Bean
+  Ipv4Subnet containerSubnet(PierProperties p) {
+    return Ipv4Subnet.parse(p.network().subnet(), p.network().gateway());
+  }
+
+  @Bean
+  AddressPool addressPool(Ipv4Subnet subnet) {
+    return new AddressPool(subnet);
+  }
+
+  @Bean
+  SiteEngine siteEngine(PierProperties p, Ipv4Subnet subnet, CommandRunner runner) {
+    EngineConfig config = new EngineConfig(p.dataDir(), p.network().bridge(), subnet, p.network().vethPrefix(),
+        p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout());
+    return new SiteEngine(config, runner);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.pier.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Every {@code pier.*} property. Defaults live in application.properties. */
+@ConfigurationProperties("pier")
+public record PierProperties(Path dataDir, String domain, Edge edge, Network network, Engine engine, Ldap ldap) {
+
+  public record Edge(int httpPort) {}
+
+  public record Network(String bridge, String subnet, String gateway, String vethPrefix) {}
+
+  public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout) {}
+
+  public record Ldap(String url, String baseDn, String userDnPattern, String groupSearchBase, String adminGroup) {
+
+    public boolean embedded() {
+      return url == null || url.isBlank();
+    }
+  }
+
+  public PierProperties {
+    if (domain == null || !domain.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+      throw new IllegalArgumentException("pier.domain \"" + domain + "\" is not a domain name: use something like example.org or localhost");
+    }
+    domain = domain.toLowerCase(java.util.Locale.ROOT);
+    if (edge.httpPort() < 0 || edge.httpPort() > 65535) {
+      throw new IllegalArgumentException("pier.edge.http-port " + edge.httpPort() + " is not a port: use 1-65535");
+    }
+  }
+
+  /** A site's full host name. */
+  public String hostname(String site) {
+    return site + "." + domain;
+  }
+}

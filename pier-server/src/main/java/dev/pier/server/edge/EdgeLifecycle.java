@@ -1,0 +1,79 @@
+package dev.pier.server.edge;
+
+import dev.pier.edge.EdgeConfig;
+import dev.pier.edge.EdgeServer;
+import dev.pier.engine.container.SiteEngine;
+import dev.pier.server.config.PierProperties;
+import dev.pier.server.site.Reconciler;
+import dev.pier.server.site.RouteRefresher;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Brings the host up in order: the engine (bridge, image), reconciliation of every site with the host, then the
+ * edge on the public port with the resulting routes. On shutdown the edge closes and running sites keep running:
+ * the next start adopts them.
+ */
+@Component
+public class EdgeLifecycle implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(EdgeLifecycle.class);
+
+  private final PierProperties props;
+  private final SiteEngine engine;
+  private final Reconciler reconciler;
+  private final RouteRefresher routes;
+  private volatile EdgeServer edge;
+
+  EdgeLifecycle(PierProperties props, SiteEngine engine, Reconciler reconciler, RouteRefresher routes) {
+    this.props = props;
+    this.engine = engine;
+    this.reconciler = reconciler;
+    this.routes = routes;
+  }
+
+  @Override
+  public void start() {
+    engine.init();
+    reconciler.reconcile();
+    EdgeServer server = new EdgeServer(EdgeConfig.onPort(props.edge().httpPort()), routes.current());
+    try {
+      server.start();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the edge", e);
+    }
+    edge = server;
+    routes.attach(server);
+    log.info("edge listening on port {} (IPv4 and IPv6)", server.httpPort());
+  }
+
+  @EventListener
+  void onPanelStarted(WebServerInitializedEvent event) {
+    routes.panel(new InetSocketAddress("127.0.0.1", event.getWebServer().getPort()));
+  }
+
+  /** The edge's actual HTTP port (differs from the configured one when that is 0). */
+  public int httpPort() {
+    return edge.httpPort();
+  }
+
+  @Override
+  public void stop() {
+    EdgeServer e = edge;
+    edge = null;
+    if (e != null) {
+      e.close();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return edge != null;
+  }
+}

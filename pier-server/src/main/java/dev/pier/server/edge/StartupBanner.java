@@ -1,0 +1,36 @@
+package dev.pier.server.edge;
+
+import dev.pier.server.config.PierProperties;
+import java.nio.file.Files;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/** Tells the operator, once Pier is up, where the panel and sites are and where the admin password is. */
+@Component
+class StartupBanner {
+
+  private final PierProperties props;
+  private final EdgeLifecycle edge;
+
+  StartupBanner(PierProperties props, EdgeLifecycle edge) {
+    this.props = props;
+    this.edge = edge;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  void ready() {
+    int port = edge.httpPort();
+    String p = port == 80 ? "" : ":" + port;
+    var password = props.dataDir().resolve("initial-admin-password");
+    StringBuilder b = new StringBuilder("\nPier is running.\n")
+        .append("  Panel:  http://").append(props.domain()).append(p).append("/   (IPv4 and IPv6)\n")
+        .append("  Sites:  http://NAME.").append(props.domain()).append(p).append("/\n");
+    if (props.ldap().embedded() && Files.exists(password)) {
+      b.append("  Log in as admin with the password in ").append(password).append('\n');
+    }
+    b.append("  Data:   ").append(props.dataDir()).append('\n')
+        .append("  Ctrl-C stops Pier; running sites keep running and are picked up at the next start.\n");
+    System.out.println(b);
+  }
+}

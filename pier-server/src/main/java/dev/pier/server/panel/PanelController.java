@@ -1,0 +1,156 @@
+package dev.pier.server.panel;
+
+import dev.pier.engine.site.InvalidSiteNameException;
+import dev.pier.server.api.SiteUrls;
+import dev.pier.server.edge.EdgeLifecycle;
+import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.site.Caller;
+import dev.pier.server.site.Site;
+import dev.pier.server.site.SiteException;
+import dev.pier.server.site.SiteService;
+import dev.pier.server.site.SiteState;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The web panel at the apex domain: log-in page, the caller's sites (all sites for admins) with start, stop and
+ * delete, and a form to create one. Every change is a POST that redirects back to a GET (Post/Redirect/Get), with
+ * the outcome as a flash message: {@code success} or {@code error}, the latter carrying the service's message,
+ * which says what was wrong.
+ */
+@Controller
+class PanelController {
+
+  private static final Logger log = LoggerFactory.getLogger(PanelController.class);
+
+  /** One row of the sites table, with what the template needs already worked out. */
+  public record SiteRow(String name, String url, String state, String stateBadge, String ipv4, String owner,
+      String lastError, boolean startable, boolean stoppable) {}
+
+  private final SiteService sites;
+  private final SiteUrls urls;
+  private final EdgeLifecycle edge;
+
+  PanelController(SiteService sites, SiteUrls urls, EdgeLifecycle edge) {
+    this.sites = sites;
+    this.urls = urls;
+    this.edge = edge;
+  }
+
+  @GetMapping("/login")
+  String login() {
+    return "login";
+  }
+
+  @GetMapping("/")
+  String home(Authentication auth, Model model) {
+    Caller caller = SecurityConfig.caller(auth);
+    int port = edge.httpPort();
+    List<SiteRow> rows = sites.list(caller).stream().map(s -> row(s, port)).toList();
+    model.addAttribute("caller", caller);
+    model.addAttribute("sites", rows);
+    if (!model.containsAttribute("newName")) {
+      model.addAttribute("newName", "");
+    }
+    return "sites";
+  }
+
+  @PostMapping("/sites")
+  String create(@RequestParam(name = "name", required = false) String name, Authentication auth, RedirectAttributes flash) {
+    String typed = name == null ? "" : name;
+    boolean done = attempt(flash, () -> {
+      Site s = sites.create(SecurityConfig.caller(auth), typed.strip());
+      return "Site " + s.name().value() + " created.";
+    });
+    if (!done) {
+      flash.addFlashAttribute("newName", typed);
+    }
+    return "redirect:/";
+  }
+
+  @PostMapping("/sites/{name}/start")
+  String start(@PathVariable String name, Authentication auth, RedirectAttributes flash) {
+    attempt(flash, () -> "Site " + sites.start(SecurityConfig.caller(auth), name).name().value() + " is running.");
+    return "redirect:/";
+  }
+
+  @PostMapping("/sites/{name}/stop")
+  String stop(@PathVariable String name, Authentication auth, RedirectAttributes flash) {
+    attempt(flash, () -> "Site " + sites.stop(SecurityConfig.caller(auth), name).name().value() + " is stopped.");
+    return "redirect:/";
+  }
+
+  @GetMapping("/sites/{name}/delete")
+  String confirmDelete(@PathVariable String name, Authentication auth, Model model, RedirectAttributes flash) {
+    Caller caller = SecurityConfig.caller(auth);
+    Site site;
+    try {
+      site = sites.get(caller, name);
+    } catch (InvalidSiteNameException | SiteException e) {
+      failed(flash, e);
+      return "redirect:/";
+    }
+    model.addAttribute("caller", caller);
+    model.addAttribute("site", row(site, edge.httpPort()));
+    return "delete";
+  }
+
+  @PostMapping("/sites/{name}/delete")
+  String delete(@PathVariable String name, Authentication auth, RedirectAttributes flash) {
+    attempt(flash, () -> {
+      sites.delete(SecurityConfig.caller(auth), name);
+      return "Site " + name + " deleted.";
+    });
+    return "redirect:/";
+  }
+
+  /** Runs a site operation; flashes its success message, or the reason it failed. Returns whether it succeeded. */
+  private static boolean attempt(RedirectAttributes flash, Supplier<String> operation) {
+    try {
+      flash.addFlashAttribute("success", operation.get());
+      return true;
+    } catch (InvalidSiteNameException | SiteException e) {
+      failed(flash, e);
+      return false;
+    }
+  }
+
+  private static void failed(RedirectAttributes flash, RuntimeException e) {
+    if (e instanceof SiteException se && se.status().is5xxServerError()) {
+      log.error(e.getMessage(), e.getCause());
+    }
+    flash.addFlashAttribute("error", capitalized(e.getMessage()));
+  }
+
+  private SiteRow row(Site s, int port) {
+    String name = s.name().value();
+    return new SiteRow(name, urls.of(name, port), s.state().name(), badge(s.state()), s.ipv4(), s.owner(),
+        s.lastError(), s.state() == SiteState.STOPPED, s.state() == SiteState.RUNNING);
+  }
+
+  /** Bootstrap badge colours: running green, stopped grey, anything under way yellow. */
+  private static String badge(SiteState state) {
+    return switch (state) {
+      case RUNNING -> "text-bg-success";
+      case STOPPED -> "text-bg-secondary";
+      default -> "text-bg-warning";
+    };
+  }
+
+  private static String capitalized(String message) {
+    if (message == null || message.isEmpty()) {
+      return "Something went wrong.";
+    }
+    return Character.toUpperCase(message.charAt(0)) + message.substring(1) + (message.endsWith(".") ? "" : ".");
+  }
+}

@@ -1,0 +1,139 @@
+package dev.pier.server.security;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.listener.SaltedMessageDigestInMemoryPasswordEncoder;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.listener.Base64PasswordEncoderOutputFormatter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded LDAP directory (UnboundID, in memory, on a loopback port) that Pier logs users in against when no
+ * external directory is configured. Its entries are kept in {@code DATA-DIR/ldap/directory.ldif} (mode 0600,
+ * passwords salted and hashed), which an operator may edit while Pier is stopped to add users. At first start it
+ * holds {@code ou=people}, {@code ou=groups}, the group {@code cn=admins} and the user {@code admin}, whose
+ * random password is written to {@code DATA-DIR/initial-admin-password} (mode 0600).
+ */
+public final class EmbeddedLdap implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedLdap.class);
+
+  private final String baseDn;
+  private final Path ldif;
+  private final InMemoryDirectoryServer server;
+
+  public EmbeddedLdap(Path dataDir, String baseDn) {
+    this.baseDn = baseDn;
+    this.ldif = dataDir.resolve("ldap").resolve("directory.ldif");
+    try {
+      InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(baseDn);
+      config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("loopback", InetAddress.getLoopbackAddress(), 0, null));
+      config.setSchema(null);
+      config.setPasswordEncoders(new SaltedMessageDigestInMemoryPasswordEncoder("{SSHA256}",
+          Base64PasswordEncoderOutputFormatter.getInstance(), MessageDigest.getInstance("SHA-256"), 16, true, true));
+      server = new InMemoryDirectoryServer(config);
+      if (Files.exists(ldif)) {
+        server.importFromLDIF(true, ldif.toFile());
+      } else {
+        seed(dataDir);
+      }
+      server.startListening();
+    } catch (LDAPException | com.unboundid.ldif.LDIFException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot start the embedded LDAP directory from " + ldif + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void seed(Path dataDir) throws LDAPException, com.unboundid.ldif.LDIFException {
+    server.add("dn: " + baseDn, "objectClass: top", "objectClass: domain", "dc: " + baseDn.split(",")[0].split("=")[1]);
+    server.add("dn: ou=people," + baseDn, "objectClass: top", "objectClass: organizationalUnit", "ou: people");
+    server.add("dn: ou=groups," + baseDn, "objectClass: top", "objectClass: organizationalUnit", "ou: groups");
+    String password = randomPassword();
+    addUserEntry("admin", password, "Administrator");
+    server.add("dn: cn=admins,ou=groups," + baseDn, "objectClass: top", "objectClass: groupOfNames", "cn: admins",
+        "member: " + userDn("admin"));
+    save();
+    Path file = dataDir.resolve("initial-admin-password");
+    writePrivate(file, password + "\n");
+    log.info("created the embedded LDAP directory; the password of user admin is in {}", file);
+  }
+
+  private void addUserEntry(String uid, String password, String displayName) throws LDAPException, com.unboundid.ldif.LDIFException {
+    server.add("dn: " + userDn(uid), "objectClass: top", "objectClass: person", "objectClass: organizationalPerson",
+        "objectClass: inetOrgPerson", "uid: " + uid, "cn: " + displayName, "sn: " + displayName, "userPassword: " + password);
+  }
+
+  /** Adds a user, optionally to the admins group, and saves the directory. */
+  public synchronized void addUser(String uid, String password, boolean admin) {
+    if (!uid.matches("[a-z][a-z0-9._-]{0,63}")) {
+      throw new IllegalArgumentException("user name \"" + uid + "\" is not valid: use lowercase letters, digits, '.', '_' or '-'");
+    }
+    try {
+      addUserEntry(uid, password, uid);
+      if (admin) {
+        server.modify("cn=admins,ou=groups," + baseDn, new Modification(ModificationType.ADD, "member", userDn(uid)));
+      }
+    } catch (LDAPException | com.unboundid.ldif.LDIFException e) {
+      throw new IllegalArgumentException("cannot add user \"" + uid + "\": " + e.getMessage(), e);
+    }
+    save();
+  }
+
+  public String userDn(String uid) {
+    return "uid=" + uid + ",ou=people," + baseDn;
+  }
+
+  /** The URL to bind to, base DN included: {@code ldap://127.0.0.1:PORT/dc=pier,dc=local}. */
+  public String url() {
+    return "ldap://127.0.0.1:" + server.getListenPort() + "/" + baseDn;
+  }
+
+  private synchronized void save() {
+    try {
+      Files.createDirectories(ldif.getParent());
+      Path tmp = ldif.resolveSibling(".directory.ldif.tmp");
+      Files.deleteIfExists(tmp);
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      server.exportToLDIF(tmp.toString(), false, true);
+      Files.move(tmp, ldif, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | LDAPException e) {
+      throw new IllegalStateException("cannot save the LDAP directory to " + ldif + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String randomPassword() {
+    byte[] b = new byte[18];
+    new SecureRandom().nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  static void writePrivate(Path file, String content) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.deleteIfExists(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.shutDown(true);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.pier.server.security;
+
+import dev.pier.server.config.PierProperties;
+import dev.pier.server.site.Caller;
+import java.io.IOException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.ldap.DefaultSpringSecurityContextSource;
+import org.springframework.security.config.ldap.LdapBindAuthenticationManagerFactory;
+import org.springframework.security.ldap.userdetails.DefaultLdapAuthoritiesPopulator;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Log-in against LDAP. The API ({@code /api/**}) takes HTTP Basic, keeps no session and answers 401 with a
+ * problem detail; the panel uses a log-in form and a session, with CSRF protection. Members of the LDAP group
+ * named by {@code pier.ldap.admin-group} are admins.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfig {
+
+  public static final String ADMIN = "ROLE_ADMIN";
+
+  @Bean(destroyMethod = "close")
+  EmbeddedLdap embeddedLdap(PierProperties props) {
+    return props.ldap().embedded() ? new EmbeddedLdap(props.dataDir(), props.ldap().baseDn()) : null;
+  }
+
+  @Bean
+  DefaultSpringSecurityContextSource ldapContextSource(PierProperties props, org.springframework.beans.factory.ObjectProvider<EmbeddedLdap> embedded) {
+    EmbeddedLdap e = embedded.getIfAvailable();
+    String url = e != null ? e.url() : props.ldap().url();
+    DefaultSpringSecurityContextSource source = new DefaultSpringSecurityContextSource(url);
+    source.afterPropertiesSet();
+    return source;
+  }
+
+  @Bean
+  AuthenticationManager ldapAuthenticationManager(DefaultSpringSecurityContextSource source, PierProperties props) {
+    String adminGroup = props.ldap().adminGroup();
+    DefaultLdapAuthoritiesPopulator groups = new DefaultLdapAuthoritiesPopulator(source, props.ldap().groupSearchBase());
+    groups.setGroupSearchFilter("(member={0})");
+    groups.setGroupRoleAttribute("cn");
+    groups.setRolePrefix("");
+    groups.setConvertToUpperCase(false);
+    groups.setAuthorityMapper(record -> {
+      var cn = record.get("cn");
+      boolean admin = cn != null && cn.contains(adminGroup);
+      return new org.springframework.security.core.authority.SimpleGrantedAuthority(admin ? ADMIN : "ROLE_GROUP_" + (cn == null ? "" : cn.getFirst()));
+    });
+    LdapBindAuthenticationManagerFactory factory = new LdapBindAuthenticationManagerFactory(source);
+    factory.setUserDnPatterns(props.ldap().userDnPattern());
+    factory.setLdapAuthoritiesPopulator(groups);
+    return factory.createAuthenticationManager();
+  }
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain api(HttpSecurity http, AuthenticationManager ldap) throws Exception {
+    AuthenticationEntryPoint problem = (request, response, ex) -> writeProblem(response, HttpStatus.UNAUTHORIZED,
+        "Authentication required", "log in with HTTP Basic: your LDAP user name and password");
+    http.securityMatcher("/api/**")
+        .authenticationManager(ldap)
+        .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+        .httpBasic(b -> b.authenticationEntryPoint(problem).realmName("Pier"))
+        .exceptionHandling(x -> x.authenticationEntryPoint(problem))
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(c -> c.disable());
+    return http.build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain panel(HttpSecurity http, AuthenticationManager ldap) throws Exception {
+    http.authenticationManager(ldap)
+        .authorizeHttpRequests(a -> a
+            .requestMatchers("/login", "/webjars/**", "/css/**", "/favicon.ico", "/error").permitAll()
+            .anyRequest().authenticated())
+        .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", true).permitAll())
+        .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll());
+    return http.build();
+  }
+
+  static void writeProblem(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String title, String detail) throws IOException {
+    response.setStatus(status.value());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    response.setHeader("WWW-Authenticate", "Basic realm=\"Pier\"");
+    response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status.value()
+        + ",\"detail\":\"" + detail + "\"}");
+  }
+
+  /** The caller of the current request. */
+  public static Caller caller(Authentication auth) {
+    boolean admin = auth.getAuthorities().stream().anyMatch(a -> ADMIN.equals(a.getAuthority()));
+    return new Caller(auth.getName(), admin);
+  }
+}

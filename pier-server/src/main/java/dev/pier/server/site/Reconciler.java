@@ -1,0 +1,124 @@
+package dev.pier.server.site;
+
+import dev.pier.engine.container.SiteEngine;
+import dev.pier.engine.runc.ContainerState;
+import dev.pier.engine.util.MoreFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes the host match the database, at start: every site is brought to the state its row records, and an
+ * operation that a crash interrupted is finished (create, start, stop and delete all roll forward). Running
+ * sites whose container still runs are adopted untouched; sites meant to run whose container is gone are
+ * started again; containers, mounts and directories that no site owns are removed. Idempotent: running it
+ * twice changes nothing the second time.
+ */
+@Component
+public class Reconciler {
+
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  private final SiteRepository repo;
+  private final SiteEngine engine;
+  private final SiteService sites;
+
+  Reconciler(SiteRepository repo, SiteEngine engine, SiteService sites) {
+    this.repo = repo;
+    this.engine = engine;
+    this.sites = sites;
+  }
+
+  public void reconcile() {
+    List<Site> all = repo.all();
+    for (Site s : all) {
+      try {
+        sites.locked(s.name(), () -> {
+          converge(repo.find(s.name()).orElse(null));
+          return null;
+        });
+      } catch (RuntimeException e) {
+        log.error("site {}: could not bring it to {}: {}", s.name(), s.state(), e.getMessage());
+      }
+    }
+    removeOrphans();
+  }
+
+  private void converge(Site s) {
+    if (s == null) {
+      return;
+    }
+    var spec = sites.spec(s);
+    switch (s.state()) {
+      case CREATING -> {
+        engine.prepare(s.name(), spec.hostname());
+        repo.setState(s.name(), SiteState.STOPPED, null);
+        log.info("site {}: finished its interrupted creation", s.name());
+      }
+      case RUNNING, STARTING -> {
+        if (s.state() == SiteState.RUNNING && engine.isRunning(s.name())) {
+          log.info("site {}: running, adopted", s.name());
+          return;
+        }
+        try {
+          engine.start(spec);
+          repo.setState(s.name(), SiteState.RUNNING, null);
+          log.info("site {}: started again ({})", s.name(), s.state() == SiteState.STARTING ? "its start was interrupted" : "its container was gone");
+        } catch (RuntimeException e) {
+          repo.setState(s.name(), SiteState.STOPPED, e.getMessage());
+          throw e;
+        }
+      }
+      case STOPPING, STOPPED -> {
+        engine.stop(spec, java.time.Duration.ofSeconds(1));
+        if (s.state() == SiteState.STOPPING) {
+          repo.setState(s.name(), SiteState.STOPPED, null);
+          log.info("site {}: finished its interrupted stop", s.name());
+        }
+      }
+      case DELETING -> {
+        engine.remove(spec);
+        repo.delete(s.name());
+        log.info("site {}: finished its interrupted deletion", s.name());
+      }
+    }
+  }
+
+  private void removeOrphans() {
+    Set<String> known = new HashSet<>();
+    for (Site s : repo.all()) {
+      known.add(s.name().value());
+    }
+    for (ContainerState c : engine.ownContainers()) {
+      String site = c.bundle().getFileName().toString();
+      if (!known.contains(site)) {
+        log.warn("container {} belongs to no site: removing it", c.id());
+        engine.removeOrphan(c);
+      }
+    }
+    Path sitesDir = engine.config().sitesDir();
+    if (!Files.isDirectory(sitesDir)) {
+      return;
+    }
+    try (var dirs = Files.list(sitesDir)) {
+      for (Path d : dirs.toList()) {
+        String n = d.getFileName().toString();
+        if (n.startsWith(".deleting-")) {
+          MoreFiles.deleteRecursively(d);
+        } else if (!known.contains(n) && dev.pier.engine.site.SiteName.problem(n) == null) {
+          log.warn("directory {} belongs to no site: removing it", d);
+          engine.removeLeftovers(dev.pier.engine.site.SiteName.of(n));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

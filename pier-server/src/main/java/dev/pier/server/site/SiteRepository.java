@@ -1,0 +1,58 @@
+package dev.pier.server.site;
+
+import dev.pier.engine.site.SiteName;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The sites table. */
+@Repository
+class SiteRepository {
+
+  private final JdbcClient jdbc;
+
+  SiteRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  private static Site map(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Site(SiteName.of(rs.getString("name")), rs.getString("owner"), SiteState.valueOf(rs.getString("state")),
+        rs.getString("ipv4"), rs.getString("image"), rs.getTimestamp("created_at").toInstant(),
+        rs.getTimestamp("updated_at").toInstant(), rs.getString("last_error"));
+  }
+
+  /** Inserts a new site; throws DuplicateKeyException if the name or the address is taken. */
+  void insert(Site s) {
+    jdbc.sql("INSERT INTO sites (name, owner, state, ipv4, image, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .params(s.name().value(), s.owner(), s.state().name(), s.ipv4(), s.image(), Timestamp.from(s.createdAt()), Timestamp.from(s.updatedAt()))
+        .update();
+  }
+
+  Optional<Site> find(SiteName name) {
+    return jdbc.sql("SELECT * FROM sites WHERE name = ?").param(name.value()).query((rs, i) -> map(rs)).optional();
+  }
+
+  List<Site> all() {
+    return jdbc.sql("SELECT * FROM sites ORDER BY name").query((rs, i) -> map(rs)).list();
+  }
+
+  List<Site> ownedBy(String owner) {
+    return jdbc.sql("SELECT * FROM sites WHERE owner = ? ORDER BY name").param(owner).query((rs, i) -> map(rs)).list();
+  }
+
+  List<String> addresses() {
+    return jdbc.sql("SELECT ipv4 FROM sites").query(String.class).list();
+  }
+
+  void setState(SiteName name, SiteState state, String lastError) {
+    jdbc.sql("UPDATE sites SET state = ?, last_error = ?, updated_at = ? WHERE name = ?")
+        .params(state.name(), lastError, Timestamp.from(Instant.now()), name.value()).update();
+  }
+
+  void delete(SiteName name) {
+    jdbc.sql("DELETE FROM sites WHERE name = ?").param(name.value()).update();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.pier.server.site;
+
+import dev.pier.edge.Route;
+import dev.pier.edge.RouteTable;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Sites to the edge's route table. Pure: a running site goes to its container's port 80; a site that exists but
+ * does not run (stopped, starting, stopping, being created) gets the "stopped" page; a site being deleted is
+ * gone already.
+ */
+public final class SiteRoutes {
+
+  public static final int SITE_PORT = 80;
+
+  private SiteRoutes() {}
+
+  public static RouteTable table(String domain, InetSocketAddress panel, Collection<Site> sites) {
+    Map<String, Route> routes = new HashMap<>();
+    for (Site s : sites) {
+      route(s).ifPresent(r -> routes.put(s.name().value(), r));
+    }
+    return new RouteTable(domain, panel, routes);
+  }
+
+  static java.util.Optional<Route> route(Site s) {
+    return switch (s.state()) {
+      case RUNNING -> java.util.Optional.of(new Route.Upstream(s.name().value(), new InetSocketAddress(s.ipv4(), SITE_PORT)));
+      case DELETING -> java.util.Optional.empty();
+      case CREATING, STOPPED, STARTING, STOPPING -> java.util.Optional.of(new Route.Stopped(s.name().value()));
+    };
+  }
+}

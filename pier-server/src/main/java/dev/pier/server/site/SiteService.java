@@ -1,0 +1,191 @@
+package dev.pier.server.site;
+
+import dev.pier.engine.container.SiteEngine;
+import dev.pier.engine.container.SiteSpec;
+import dev.pier.engine.image.StaticImage;
+import dev.pier.engine.limits.Limits;
+import dev.pier.engine.network.AddressPool;
+import dev.pier.engine.site.SiteName;
+import dev.pier.server.config.PierProperties;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+
+/**
+ * The site lifecycle: create, start, stop, delete. Each operation records its intent in the database first
+ * (CREATING, STARTING, STOPPING, DELETING), then does the host work through the engine, then records the
+ * outcome; on failure it undoes what it did. Operations on one site are serialized; different sites proceed
+ * in parallel. Who may do what is decided by the callers' {@link Caller}.
+ */
+@Service
+public class SiteService {
+
+  private static final Logger log = LoggerFactory.getLogger(SiteService.class);
+
+  private final SiteRepository repo;
+  private final SiteEngine engine;
+  private final AddressPool pool;
+  private final PierProperties props;
+  private final RouteRefresher routes;
+  private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  SiteService(SiteRepository repo, SiteEngine engine, AddressPool pool, PierProperties props, RouteRefresher routes) {
+    this.repo = repo;
+    this.engine = engine;
+    this.pool = pool;
+    this.props = props;
+    this.routes = routes;
+  }
+
+  /** Sites the caller sees: all of them for admins, their own for others. */
+  public List<Site> list(Caller caller) {
+    return caller.admin() ? repo.all() : repo.ownedBy(caller.user());
+  }
+
+  /** One site the caller may see; another user's site is "not found", as if it did not exist. */
+  public Site get(Caller caller, String rawName) {
+    SiteName name = SiteName.of(rawName);
+    Site s = repo.find(name).orElseThrow(() -> SiteException.notFound(rawName));
+    if (!caller.admin() && !s.owner().equals(caller.user())) {
+      throw SiteException.notFound(rawName);
+    }
+    return s;
+  }
+
+  /** Creates a stopped site with its own address and default page. */
+  public Site create(Caller caller, String rawName) {
+    SiteName name = SiteName.of(rawName);
+    return locked(name, () -> {
+      if (repo.find(name).isPresent()) {
+        throw SiteException.taken(rawName);
+      }
+      Instant now = Instant.now();
+      Site site = null;
+      for (int attempt = 0; site == null; attempt++) {
+        String address = pool.lowestFree(repo.addresses()).orElseThrow(() -> SiteException.networkFull(pool.subnet().capacity()));
+        Site candidate = new Site(name, caller.user(), SiteState.CREATING, address, StaticImage.NAME, now, now, null);
+        try {
+          repo.insert(candidate);
+          site = candidate;
+        } catch (DuplicateKeyException e) {
+          if (repo.find(name).isPresent()) {
+            throw SiteException.taken(rawName);
+          }
+          if (attempt > 5) {
+            throw e;
+          }
+        }
+      }
+      try {
+        engine.prepare(name, props.hostname(name.value()));
+      } catch (RuntimeException e) {
+        engine.remove(spec(site));
+        repo.delete(name);
+        throw SiteException.failed("create", site, e);
+      }
+      repo.setState(name, SiteState.STOPPED, null);
+      routes.refresh();
+      log.info("site {} created for {} at {}", name, caller.user(), site.ipv4());
+      return repo.find(name).orElseThrow();
+    });
+  }
+
+  /** Starts the site; when this returns it answers through the edge. Starting a running site does nothing. */
+  public Site start(Caller caller, String rawName) {
+    Site site = get(caller, rawName);
+    return locked(site.name(), () -> {
+      Site s = repo.find(site.name()).orElseThrow(() -> SiteException.notFound(rawName));
+      if (s.state() == SiteState.RUNNING) {
+        return s;
+      }
+      if (s.state() != SiteState.STOPPED) {
+        throw SiteException.busy(s);
+      }
+      repo.setState(s.name(), SiteState.STARTING, null);
+      try {
+        engine.start(spec(s));
+      } catch (RuntimeException e) {
+        repo.setState(s.name(), SiteState.STOPPED, truncate(e.getMessage()));
+        routes.refresh();
+        throw SiteException.failed("start", s, e);
+      }
+      repo.setState(s.name(), SiteState.RUNNING, null);
+      routes.refresh();
+      log.info("site {} started", s.name());
+      return repo.find(s.name()).orElseThrow();
+    });
+  }
+
+  /** Stops the site: SIGTERM, then SIGKILL after the grace period. Stopping a stopped site does nothing. */
+  public Site stop(Caller caller, String rawName) {
+    Site site = get(caller, rawName);
+    return locked(site.name(), () -> {
+      Site s = repo.find(site.name()).orElseThrow(() -> SiteException.notFound(rawName));
+      if (s.state() == SiteState.STOPPED) {
+        return s;
+      }
+      if (s.state() != SiteState.RUNNING) {
+        throw SiteException.busy(s);
+      }
+      repo.setState(s.name(), SiteState.STOPPING, null);
+      routes.refresh();
+      try {
+        engine.stop(spec(s), props.engine().stopGrace());
+      } catch (RuntimeException e) {
+        throw SiteException.failed("stop", s, e);
+      }
+      repo.setState(s.name(), SiteState.STOPPED, null);
+      routes.refresh();
+      log.info("site {} stopped", s.name());
+      return repo.find(s.name()).orElseThrow();
+    });
+  }
+
+  /** Deletes the site and everything it had on the host; its address becomes free. */
+  public void delete(Caller caller, String rawName) {
+    Site site = get(caller, rawName);
+    locked(site.name(), () -> {
+      Site s = repo.find(site.name()).orElseThrow(() -> SiteException.notFound(rawName));
+      if (s.state().busy()) {
+        throw SiteException.busy(s);
+      }
+      repo.setState(s.name(), SiteState.DELETING, null);
+      routes.refresh();
+      try {
+        engine.remove(spec(s));
+      } catch (RuntimeException e) {
+        throw SiteException.failed("delete", s, e);
+      }
+      repo.delete(s.name());
+      routes.refresh();
+      log.info("site {} deleted", s.name());
+      return null;
+    });
+  }
+
+  /** The engine's view of a site. */
+  SiteSpec spec(Site s) {
+    return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), Limits.DEFAULT);
+  }
+
+  /** Runs {@code work} holding the site's lock. */
+  <T> T locked(SiteName name, Supplier<T> work) {
+    ReentrantLock lock = locks.computeIfAbsent(name.value(), k -> new ReentrantLock());
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static String truncate(String s) {
+    return s == null ? null : s.length() > 1900 ? s.substring(0, 1900) + "..." : s;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.pier.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.engine.testing.TestHost;
+import dev.pier.server.testing.PierTestServer;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The API end to end, as a user drives it: real LDAP, real runc containers, real edge. */
+@Tag("root")
+class SiteApiEndToEndTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private PierTestServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new PierTestServer();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  private static JsonNode json(HttpResponse<String> r) {
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void createStartServeStopStartDeleteLeavesNothingBehind() throws Exception {
+    String name = server.host.siteName("blog");
+
+    HttpResponse<String> created = server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode site = json(created);
+    assertThat(site.path("name").asString()).isEqualTo(name);
+    assertThat(site.path("owner").asString()).isEqualTo("alice");
+    assertThat(site.path("state").asString()).isEqualTo("STOPPED");
+    assertThat(site.path("url").asString()).isEqualTo("http://" + name + "." + PierTestServer.DOMAIN + ":" + server.edgePort() + "/");
+    assertThat(site.path("ipv4").asString()).startsWith(server.host.config.subnet().gatewayAddress().replaceFirst("\\d+$", ""));
+    assertThat(created.headers().firstValue("Location")).contains("/api/v1/sites/" + name);
+
+    HttpResponse<String> stoppedPage = server.visit(name);
+    assertThat(stoppedPage.statusCode()).isEqualTo(503);
+    assertThat(stoppedPage.body()).contains(name).contains("is stopped");
+
+    HttpResponse<String> started = server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+    assertThat(json(started).path("state").asString()).isEqualTo("RUNNING");
+
+    HttpResponse<String> page = server.visit(name);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<h1>" + name + "</h1>");
+
+    assertThat(json(server.api("alice", "POST", "/api/v1/sites/" + name + "/stop", null)).path("state").asString()).isEqualTo("STOPPED");
+    assertThat(server.visit(name).statusCode()).isEqualTo(503);
+
+    assertThat(json(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null)).path("state").asString()).isEqualTo("RUNNING");
+    assertThat(server.visit(name).body()).contains("<h1>" + name + "</h1>");
+
+    assertThat(server.api("alice", "DELETE", "/api/v1/sites/" + name, null).statusCode()).isEqualTo(204);
+    assertThat(server.api("alice", "GET", "/api/v1/sites/" + name, null).statusCode()).isEqualTo(404);
+    assertThat(server.visit(name).statusCode()).isEqualTo(404);
+    assertThat(TestHost.hostObjectsNamed(name)).isEmpty();
+  }
+
+  @Test
+  void errorsAreProblemDetailsThatSayWhy() throws Exception {
+    HttpResponse<String> invalid = server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"Bad_Name\"}");
+    assertThat(invalid.statusCode()).isEqualTo(400);
+    assertThat(invalid.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(json(invalid).path("detail").asString()).contains("\"Bad_Name\" is not valid");
+
+    assertThat(json(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"www\"}")).path("detail").asString()).contains("reserved");
+    assertThat(server.api("alice", "POST", "/api/v1/sites", "{\"nam").statusCode()).isEqualTo(400);
+
+    String name = server.host.siteName("taken");
+    assertThat(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}").statusCode()).isEqualTo(201);
+    HttpResponse<String> taken = server.api("bob", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    assertThat(taken.statusCode()).isEqualTo(409);
+    assertThat(json(taken).path("detail").asString()).contains("already taken");
+
+    // Another user's site does not exist for bob; the admin sees it.
+    assertThat(server.api("bob", "GET", "/api/v1/sites/" + name, null).statusCode()).isEqualTo(404);
+    assertThat(server.api("bob", "POST", "/api/v1/sites/" + name + "/start", null).statusCode()).isEqualTo(404);
+    assertThat(server.api("bob", "DELETE", "/api/v1/sites/" + name, null).statusCode()).isEqualTo(404);
+    assertThat(json(server.api("bob", "GET", "/api/v1/sites", null))).isEmpty();
+    JsonNode all = json(server.api("admin", "GET", "/api/v1/sites", null));
+    assertThat(all.findValuesAsString("name")).contains(name);
+    assertThat(all.findValuesAsString("owner")).contains("alice");
+
+    HttpResponse<String> anonymous = server.api(null, "GET", "/api/v1/sites", null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(json(anonymous).path("status").asInt()).isEqualTo(401);
+    assertThat(server.api(null, "POST", "/api/v1/sites", "{\"name\":\"x\"}").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void noTwoSitesShareAnAddressAndDeleteFreesIt() throws Exception {
+    String a = server.host.siteName("a");
+    String b = server.host.siteName("b");
+    String ipA = json(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + a + "\"}")).path("ipv4").asString();
+    String ipB = json(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + b + "\"}")).path("ipv4").asString();
+    assertThat(ipA).isNotEqualTo(ipB);
+    server.api("alice", "DELETE", "/api/v1/sites/" + a, null);
+    String c = server.host.siteName("c");
+    assertThat(json(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + c + "\"}")).path("ipv4").asString()).isEqualTo(ipA);
+  }
+
+  @Test
+  void theApexIsThePanelAndUnknownHostsAre404() throws Exception {
+    HttpResponse<String> unknown = server.visit("nosuchsite");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    HttpResponse<String> panel = server.api(null, "GET", "/login", null);
+    assertThat(panel.statusCode()).isEqualTo(200);
+    assertThat(panel.body()).contains("Pier");
+  }
+
+  @Test
+  void sitesKeepRunningWhilePierIsStoppedAndAreAdoptedAtTheNextStart() throws Exception {
+    String name = server.host.siteName("keep");
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    String ip = json(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null)).path("ipv4").asString();
+    long pid = runcPid(name);
+
+    server.stopServer();
+    HttpResponse<String> direct = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + ip + "/")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(direct.body()).as("the container answers while Pier is stopped").contains("<h1>" + name + "</h1>");
+
+    server.start();
+    assertThat(json(server.api("alice", "GET", "/api/v1/sites/" + name, null)).path("state").asString()).isEqualTo("RUNNING");
+    assertThat(server.visit(name).body()).contains("<h1>" + name + "</h1>");
+    assertThat(runcPid(name)).as("adopted, not restarted").isEqualTo(pid);
+  }
+
+  private static long runcPid(String site) {
+    String state = new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "state", "pier-" + site)).stdout();
+    return JSON.readTree(state).path("pid").asLong();
+  }
+}

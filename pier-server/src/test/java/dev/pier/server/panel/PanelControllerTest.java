@@ -1,0 +1,204 @@
+package dev.pier.server.panel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.view;
+
+import dev.pier.engine.site.InvalidSiteNameException;
+import dev.pier.engine.site.SiteName;
+import dev.pier.server.api.SiteUrls;
+import dev.pier.server.edge.EdgeLifecycle;
+import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.site.Caller;
+import dev.pier.server.site.Site;
+import dev.pier.server.site.SiteException;
+import dev.pier.server.site.SiteService;
+import dev.pier.server.site.SiteState;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.spring6.view.ThymeleafViewResolver;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+/**
+ * The panel's controller and templates without a server: the site service is a mock, the real templates are
+ * rendered by Thymeleaf. Covers what the browser test cannot reach easily: a site's last error, states in
+ * progress, escaping, and errors on every action.
+ */
+class PanelControllerTest {
+
+  private static final Authentication ALICE = new UsernamePasswordAuthenticationToken("alice", null, List.of());
+  private static final Authentication ADMIN = new UsernamePasswordAuthenticationToken("admin", null,
+      List.of(new SimpleGrantedAuthority(SecurityConfig.ADMIN)));
+
+  private SiteService sites;
+  private MockMvc mvc;
+
+  @BeforeEach
+  void setUp() {
+    sites = mock(SiteService.class);
+    SiteUrls urls = mock(SiteUrls.class);
+    when(urls.of(anyString(), anyInt())).thenAnswer(i -> "http://" + i.getArgument(0) + ".pier.test:" + i.getArgument(1) + "/");
+    EdgeLifecycle edge = mock(EdgeLifecycle.class);
+    when(edge.httpPort()).thenReturn(8080);
+
+    ClassLoaderTemplateResolver templates = new ClassLoaderTemplateResolver();
+    templates.setPrefix("templates/");
+    templates.setSuffix(".html");
+    templates.setCharacterEncoding("UTF-8");
+    SpringTemplateEngine engine = new SpringTemplateEngine();
+    engine.setTemplateResolver(templates);
+    ThymeleafViewResolver views = new ThymeleafViewResolver();
+    views.setTemplateEngine(engine);
+    views.setCharacterEncoding("UTF-8");
+
+    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge)).setViewResolvers(views).build();
+  }
+
+  private static Site site(String name, String owner, SiteState state, String lastError) {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    return new Site(SiteName.of(name), owner, state, "10.1.1.7", "static", t, t, lastError);
+  }
+
+  private String page(Authentication who) throws Exception {
+    return mvc.perform(get("/").principal(who)).andExpect(status().isOk()).andExpect(view().name("sites"))
+        .andReturn().getResponse().getContentAsString();
+  }
+
+  @Test
+  void aUserSeesTheirSitesWithStateActionsAndLastErrorEscaped() throws Exception {
+    when(sites.list(new Caller("alice", false))).thenReturn(List.of(
+        site("blog", "alice", SiteState.RUNNING, null),
+        site("shop", "alice", SiteState.STOPPED, "could not start: <script>alert(1)</script>"),
+        site("wiki", "alice", SiteState.STARTING, null)));
+
+    String html = page(ALICE);
+
+    assertThat(html).contains("<h1 class=\"h3 mb-3\">My sites</h1>").doesNotContain("All sites")
+        .doesNotContain(">Owner<").doesNotContain("admin-badge").doesNotContain("You have no sites yet.");
+    assertThat(html).contains("<a class=\"site-link\" href=\"http://blog.pier.test:8080/\">http://blog.pier.test:8080/</a>");
+    assertThat(html).contains("badge site-state text-bg-success\">RUNNING")
+        .contains("badge site-state text-bg-secondary\">STOPPED")
+        .contains("badge site-state text-bg-warning\">STARTING");
+    assertThat(html).contains("action=\"/sites/blog/stop\"").doesNotContain("action=\"/sites/blog/start\"")
+        .contains("action=\"/sites/shop/start\"").doesNotContain("action=\"/sites/shop/stop\"")
+        .doesNotContain("action=\"/sites/wiki/st").contains("href=\"/sites/wiki/delete\"");
+    assertThat(html).contains("could not start: &lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
+    assertThat(html).contains("data-site-error=\"shop\"").doesNotContain("data-site-error=\"blog\"");
+    assertThat(html).contains("lowercase letters, digits and hyphens").contains("action=\"/sites\"");
+  }
+
+  @Test
+  void anAdminSeesAllSitesWithOwners() throws Exception {
+    when(sites.list(new Caller("admin", true))).thenReturn(List.of(
+        site("blog", "alice", SiteState.RUNNING, null), site("shop", "bob", SiteState.STOPPED, null)));
+
+    String html = page(ADMIN);
+
+    assertThat(html).contains(">All sites</h1>").contains(">Owner</th>").contains("id=\"admin-badge\"")
+        .contains("<td class=\"site-owner\">alice</td>").contains("<td class=\"site-owner\">bob</td>");
+  }
+
+  @Test
+  void noSitesYet() throws Exception {
+    when(sites.list(new Caller("alice", false))).thenReturn(List.of());
+    assertThat(page(ALICE)).contains("You have no sites yet.").doesNotContain("id=\"sites\"");
+  }
+
+  @Test
+  void createRedirectsWithTheOutcome() throws Exception {
+    when(sites.create(new Caller("alice", false), "blog")).thenReturn(site("blog", "alice", SiteState.STOPPED, null));
+    mvc.perform(post("/sites").param("name", " blog ").principal(ALICE))
+        .andExpect(redirectedUrl("/"))
+        .andExpect(flash().attribute("success", "Site blog created."))
+        .andExpect(flash().attributeCount(1));
+
+    when(sites.create(new Caller("alice", false), "Bad_Name"))
+        .thenThrow(new InvalidSiteNameException("Bad_Name", "use lowercase letters, digits and hyphens only"));
+    mvc.perform(post("/sites").param("name", "Bad_Name").principal(ALICE))
+        .andExpect(redirectedUrl("/"))
+        .andExpect(flash().attribute("error", "Site name \"Bad_Name\" is not valid: use lowercase letters, digits and hyphens only."))
+        .andExpect(flash().attribute("newName", "Bad_Name"));
+  }
+
+  @Test
+  void whatTheUserTypedComesBackInTheInputWithTheError() throws Exception {
+    when(sites.list(new Caller("alice", false))).thenReturn(List.of());
+    String html = mvc.perform(get("/").principal(ALICE).flashAttr("error", "Site name \"a<b\" is not valid.").flashAttr("newName", "a<b"))
+        .andReturn().getResponse().getContentAsString();
+    assertThat(html).contains("value=\"a&lt;b\"").contains("is-invalid").contains("Site name &quot;a&lt;b&quot; is not valid.");
+  }
+
+  @Test
+  void startStopAndDeleteFlashTheirOutcome() throws Exception {
+    Caller alice = new Caller("alice", false);
+    when(sites.start(alice, "blog")).thenReturn(site("blog", "alice", SiteState.RUNNING, null));
+    when(sites.stop(alice, "blog")).thenReturn(site("blog", "alice", SiteState.STOPPED, null));
+    mvc.perform(post("/sites/blog/start").principal(ALICE))
+        .andExpect(redirectedUrl("/")).andExpect(flash().attribute("success", "Site blog is running."));
+    mvc.perform(post("/sites/blog/stop").principal(ALICE))
+        .andExpect(redirectedUrl("/")).andExpect(flash().attribute("success", "Site blog is stopped."));
+    mvc.perform(post("/sites/blog/delete").principal(ALICE))
+        .andExpect(redirectedUrl("/")).andExpect(flash().attribute("success", "Site blog deleted."));
+    verify(sites).delete(alice, "blog");
+  }
+
+  @Test
+  void anotherUsersSiteIsNotFound() throws Exception {
+    SiteException notFound = new SiteException(HttpStatus.NOT_FOUND, "Site not found", "site \"theirs\" does not exist", null);
+    Caller alice = new Caller("alice", false);
+    when(sites.start(alice, "theirs")).thenThrow(notFound);
+    when(sites.get(alice, "theirs")).thenThrow(notFound);
+    mvc.perform(post("/sites/theirs/start").principal(ALICE))
+        .andExpect(redirectedUrl("/")).andExpect(flash().attribute("error", "Site \"theirs\" does not exist."));
+    mvc.perform(get("/sites/theirs/delete").principal(ALICE))
+        .andExpect(redirectedUrl("/")).andExpect(flash().attribute("error", "Site \"theirs\" does not exist."));
+  }
+
+  @Test
+  void deleteAsksFirst() throws Exception {
+    when(sites.get(new Caller("alice", false), "blog")).thenReturn(site("blog", "alice", SiteState.RUNNING, null));
+    String html = mvc.perform(get("/sites/blog/delete").principal(ALICE)).andExpect(status().isOk()).andExpect(view().name("delete"))
+        .andReturn().getResponse().getContentAsString();
+    assertThat(html).contains("Delete site blog?").contains("for good").contains("action=\"/sites/blog/delete\"")
+        .contains("class=\"btn btn-danger\">Delete blog</button>").contains("href=\"/\"");
+  }
+
+  @Test
+  void theLoginPageSaysWhatHappened() throws Exception {
+    String plain = mvc.perform(get("/login")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    assertThat(plain).contains("<title>Pier</title>").contains("action=\"/login\"").contains("name=\"username\"")
+        .contains("name=\"password\"").doesNotContain("Wrong user name").doesNotContain("logged out")
+        .contains("/webjars/bootstrap/css/bootstrap.min.css");
+    assertThat(mvc.perform(get("/login").param("error", "")).andReturn().getResponse().getContentAsString())
+        .contains("Wrong user name or password.");
+    assertThat(mvc.perform(get("/login").param("logout", "")).andReturn().getResponse().getContentAsString())
+        .contains("You are logged out.");
+  }
+
+  @Test
+  void failuresOfTheHostAreShownToo() throws Exception {
+    when(sites.stop(eq(new Caller("alice", false)), eq("blog"))).thenThrow(new SiteException(HttpStatus.INTERNAL_SERVER_ERROR,
+        "Operation failed", "could not stop site \"blog\": runc said no", new IllegalStateException("runc said no")));
+    mvc.perform(post("/sites/blog/stop").principal(ALICE))
+        .andExpect(redirectedUrl("/")).andExpect(flash().attribute("error", "Could not stop site \"blog\": runc said no."));
+  }
+}

@@ -1,0 +1,164 @@
+package dev.pier.server.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.engine.testing.TestHost;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The server is killed with SIGKILL in the middle of creates, starts, stops and deletes, then started again:
+ * what the API shows must match the host. Runs the real server as a separate process.
+ */
+@Tag("root")
+class CrashRecoveryTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String DOMAIN = "crash.test";
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private TestHost host;
+  private Process server;
+  private int port;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    host = new TestHost();
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    if (server != null) {
+      server.destroyForcibly();
+    }
+    host.close();
+  }
+
+  private void startServer() throws Exception {
+    Path log = host.dataDir.resolve("server-" + System.nanoTime() + ".out");
+    Files.createDirectories(host.dataDir);
+    server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.pier.server.PierApplication",
+        "--data-dir", host.dataDir.toString(), "--domain", DOMAIN, "--http-port", String.valueOf(port),
+        "--bridge", host.config.bridge(), "--subnet", host.config.subnet().toString(),
+        "--gateway", host.config.subnet().gatewayAddress(), "--pier.network.veth-prefix=" + host.config.vethPrefix(),
+        "--pier.engine.cgroup-parent=" + host.config.cgroupParent(), "--stop-grace", "3s")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      try {
+        if (request("GET", "/login", null, false).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      assertThat(server.isAlive()).as("server exited; its output is in " + log + ":\n" + Files.readString(log)).isTrue();
+      assertThat(System.nanoTime()).as("server ready within 90 s").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  private HttpResponse<String> request(String method, String path, String body, boolean auth) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Host", DOMAIN)
+        .timeout(Duration.ofSeconds(60)).method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (auth) {
+      String pw = Files.readString(host.dataDir.resolve("initial-admin-password")).strip();
+      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + pw).getBytes(StandardCharsets.UTF_8)));
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> visit(String site) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).header("Host", site + "." + DOMAIN)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Every site the API lists is in a settled state that the host matches; every other name left nothing. */
+  private void assertPanelMatchesReality(List<String> everName) throws Exception {
+    JsonNode sites = JSON.readTree(request("GET", "/api/v1/sites", null, true).body());
+    List<String> listed = new ArrayList<>();
+    for (JsonNode s : sites) {
+      String name = s.path("name").asString();
+      String state = s.path("state").asString();
+      listed.add(name);
+      switch (state) {
+        case "RUNNING" -> assertThat(visit(name).body()).as(name + " is RUNNING").contains("<h1>" + name + "</h1>");
+        case "STOPPED" -> {
+          assertThat(visit(name).statusCode()).as(name + " is STOPPED").isEqualTo(503);
+          assertThat(TestHost.hostObjectsNamed(name)).as(name + " is STOPPED").isEmpty();
+        }
+        default -> throw new AssertionError("site " + name + " is still " + state + " after restart");
+      }
+    }
+    for (String name : everName) {
+      if (!listed.contains(name)) {
+        assertThat(TestHost.hostObjectsNamed(name)).as("deleted site " + name).isEmpty();
+        assertThat(host.dataDir.resolve("sites").resolve(name)).doesNotExist();
+      }
+    }
+  }
+
+  @Test
+  void killedDuringOperationsTheServerComesBackMatchingTheHost() throws Exception {
+    startServer();
+    String steady = host.siteName("steady");
+    assertThat(request("POST", "/api/v1/sites", "{\"name\":\"" + steady + "\"}", true).statusCode()).isEqualTo(201);
+    assertThat(request("POST", "/api/v1/sites/" + steady + "/start", null, true).statusCode()).isEqualTo(200);
+    long steadyPid = initPid(steady);
+
+    List<String> names = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      List<String> roundNames = List.of(host.siteName("r" + round + "a"), host.siteName("r" + round + "b"));
+      names.addAll(roundNames);
+      Thread worker = Thread.ofVirtual().start(() -> {
+        try {
+          for (String n : roundNames) {
+            request("POST", "/api/v1/sites", "{\"name\":\"" + n + "\"}", true);
+            request("POST", "/api/v1/sites/" + n + "/start", null, true);
+          }
+          request("POST", "/api/v1/sites/" + roundNames.get(0) + "/stop", null, true);
+          request("DELETE", "/api/v1/sites/" + roundNames.get(0), null, true);
+        } catch (Exception killed) {
+          // the server died under us: that is the point
+        }
+      });
+      Thread.sleep(ThreadLocalRandom.current().nextInt(50, 600));
+      server.destroyForcibly().waitFor();
+      worker.join();
+      startServer();
+      assertPanelMatchesReality(names);
+      // The site that was running all along was adopted, not restarted.
+      assertThat(initPid(steady)).isEqualTo(steadyPid);
+      assertThat(visit(steady).body()).contains("<h1>" + steady + "</h1>");
+    }
+  }
+
+  private long initPid(String site) throws Exception {
+    String state = new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "state", "pier-" + site)).stdout();
+    return JSON.readTree(state).path("pid").asLong();
+  }
+}

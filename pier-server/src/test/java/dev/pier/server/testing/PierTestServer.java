@@ -1,0 +1,124 @@
+package dev.pier.server.testing;
+
+import dev.pier.engine.testing.TestHost;
+import dev.pier.server.PierApplication;
+import dev.pier.server.edge.EdgeLifecycle;
+import dev.pier.server.security.EmbeddedLdap;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Base64;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A whole Pier server for one test, on a {@link TestHost} of its own (data directory, bridge, subnet, veth prefix,
+ * cgroup parent), with the edge on an ephemeral port and users {@code alice} and {@code bob} added to the embedded
+ * directory beside {@code admin}. Close it to stop the server and remove everything it made on the host.
+ */
+public final class PierTestServer implements AutoCloseable {
+
+  public static final String DOMAIN = "pier.test";
+
+  public final TestHost host;
+  private ConfigurableApplicationContext context;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public PierTestServer() throws IOException {
+    this(new TestHost());
+  }
+
+  public PierTestServer(TestHost host) {
+    this.host = host;
+    start();
+  }
+
+  /** Starts (or starts again, after {@link #stopServer()}) the server on the same host and data. */
+  public void start() {
+    context = new SpringApplicationBuilder(PierApplication.class).run(
+        "--pier.data-dir=" + host.dataDir,
+        "--pier.domain=" + DOMAIN,
+        "--pier.edge.http-port=0",
+        "--pier.network.bridge=" + host.config.bridge(),
+        "--pier.network.subnet=" + host.config.subnet(),
+        "--pier.network.gateway=" + host.config.subnet().gatewayAddress(),
+        "--pier.network.veth-prefix=" + host.config.vethPrefix(),
+        "--pier.engine.cgroup-parent=" + host.config.cgroupParent(),
+        "--pier.engine.stop-grace=5s",
+        "--logging.file.name=" + host.dataDir.resolve("logs/pier.log"));
+    EmbeddedLdap ldap = context.getBean(EmbeddedLdap.class);
+    for (String user : new String[] {"alice", "bob"}) {
+      try {
+        ldap.addUser(user, password(user), false);
+      } catch (IllegalArgumentException alreadyThere) {
+        // a restarted server keeps its directory
+      }
+    }
+  }
+
+  /** Stops the server the way Ctrl-C does; sites keep running. */
+  public void stopServer() {
+    if (context != null) {
+      context.close();
+      context = null;
+    }
+  }
+
+  public ConfigurableApplicationContext context() {
+    return context;
+  }
+
+  public int edgePort() {
+    return context.getBean(EdgeLifecycle.class).httpPort();
+  }
+
+  /** The panel's address through the edge. */
+  public String panelUrl() {
+    return "http://" + DOMAIN + ":" + edgePort() + "/";
+  }
+
+  /** Test users' passwords; admin's is the generated one. */
+  public String password(String user) {
+    if (user.equals("admin")) {
+      try {
+        return Files.readString(host.dataDir.resolve("initial-admin-password")).strip();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return user + "-secret-" + host.tag;
+  }
+
+  /** An API call as {@code user}, through the edge (Host: the panel's domain). */
+  public HttpResponse<String> api(String user, String method, String path, String json) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort() + path))
+        .timeout(Duration.ofSeconds(60))
+        .header("Host", DOMAIN)
+        .header("Accept", "application/json");
+    if (user != null) {
+      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8)));
+    }
+    b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET of {@code http://SITE.DOMAIN/} through the edge, from loopback, with the site's Host header. */
+  public HttpResponse<String> visit(String site) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort() + "/"))
+        .header("Host", site + "." + DOMAIN + ":" + edgePort()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() throws IOException {
+    stopServer();
+    host.close();
+  }
+}
