@@ -30,6 +30,15 @@ public record Attachment(String netns, String hostVeth, String alias, String bri
     return new Attachment("pier-" + siteName, veth, "pier-" + siteName, bridge, address, subnet.prefix(), subnet.gatewayAddress());
   }
 
+  /**
+   * The container interface's MAC address, derived from its IPv4 address ({@code 02:50:} and the four bytes):
+   * a site that restarts keeps its MAC, so the host's ARP cache never points at a vanished interface.
+   */
+  public String mac() {
+    int a = Ipv4Subnet.parseAddress(address);
+    return String.format("02:50:%02x:%02x:%02x:%02x", (a >>> 24) & 255, (a >>> 16) & 255, (a >>> 8) & 255, a & 255);
+  }
+
   /** Path of the namespace's bind mount, as runc's spec names it. */
   public Path netnsPath() {
     return NETNS_DIR.resolve(netns);

@@ -40,7 +40,7 @@ public final class IpCommands {
     String eth = Attachment.CONTAINER_INTERFACE;
     return List.of(
         List.of("ip", "-n", a.netns(), "link", "set", "dev", "lo", "up"),
-        List.of("ip", "link", "add", "name", a.hostVeth(), "type", "veth", "peer", "name", eth, "netns", a.netns()),
+        List.of("ip", "link", "add", "name", a.hostVeth(), "type", "veth", "peer", "name", eth, "address", a.mac(), "netns", a.netns()),
         List.of("ip", "link", "set", "dev", a.hostVeth(), "alias", a.alias()),
         List.of("ip", "link", "set", "dev", a.hostVeth(), "master", a.bridge(), "up"),
         List.of("ip", "-n", a.netns(), "address", "add", a.address() + "/" + a.prefix(), "dev", eth),

@@ -9,11 +9,10 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
 
 /** Turns the API's errors into RFC 9457 problem details that say what was wrong and what to do. */
 @RestControllerAdvice(assignableTypes = SiteApiController.class)
-class ApiErrors {
+class ApiErrors extends org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
@@ -30,14 +29,11 @@ class ApiErrors {
     return problem(e.status(), e.title(), e.getMessage());
   }
 
-  @ExceptionHandler(HttpMessageNotReadableException.class)
-  ProblemDetail unreadable(HttpMessageNotReadableException e) {
-    return problem(HttpStatus.BAD_REQUEST, "Unreadable request", "the request body is not the JSON expected, such as {\"name\": \"blog\"}");
-  }
-
-  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-  ProblemDetail mediaType(HttpMediaTypeNotSupportedException e) {
-    return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", "send JSON with Content-Type: application/json");
+  @Override
+  protected org.springframework.http.ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+      org.springframework.http.HttpHeaders headers, org.springframework.http.HttpStatusCode status, org.springframework.web.context.request.WebRequest request) {
+    return org.springframework.http.ResponseEntity.badRequest().body(
+        problem(HttpStatus.BAD_REQUEST, "Unreadable request", "the request body is not the JSON expected, such as {\"name\": \"blog\"}"));
   }
 
   static ProblemDetail problem(HttpStatus status, String title, String detail) {

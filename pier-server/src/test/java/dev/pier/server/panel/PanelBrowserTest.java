@@ -226,12 +226,6 @@ class PanelBrowserTest {
     waitForText(By.id("flash-error"), "\"" + aliceSite + "\" does not exist");
     assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("My sites");
     assertThat(server.api("alice", "GET", "/api/v1/sites/" + aliceSite, null).statusCode()).isEqualTo(200);
-
-    driver.get(server.panelUrl() + "no-such-page");
-    waitForText(By.tagName("h1"), "404");
-    snap("not-found");
-    driver.findElement(By.linkText("Back to Pier")).click();
-    waitForText(By.tagName("h1"), "My sites");
   }
 
   private void logIn(String user, String password) {

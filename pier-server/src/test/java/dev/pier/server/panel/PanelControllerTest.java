@@ -32,8 +32,12 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.stereotype.Controller;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.thymeleaf.spring6.view.ThymeleafViewResolver;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
@@ -70,7 +74,19 @@ class PanelControllerTest {
     views.setTemplateEngine(engine);
     views.setCharacterEncoding("UTF-8");
 
-    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge)).setViewResolvers(views).build();
+    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge), new ErrorPage()).setViewResolvers(views).build();
+  }
+
+  /** Renders the error template with the attributes Spring Boot's error controller gives it. */
+  @Controller
+  static class ErrorPage {
+    @GetMapping("/test-error")
+    String error(@RequestParam int status, @RequestParam String error, @RequestParam String message, Model model) {
+      model.addAttribute("status", status);
+      model.addAttribute("error", error);
+      model.addAttribute("message", message);
+      return "error";
+    }
   }
 
   private static Site site(String name, String owner, SiteState state, String lastError) {
@@ -192,6 +208,15 @@ class PanelControllerTest {
         .contains("Wrong user name or password.");
     assertThat(mvc.perform(get("/login").param("logout", "")).andReturn().getResponse().getContentAsString())
         .contains("You are logged out.");
+  }
+
+  @Test
+  void errorPagesAreEscapedAndLeadBack() throws Exception {
+    String html = mvc.perform(get("/test-error").param("status", "403").param("error", "Forbidden").param("message", "<b>no</b>"))
+        .andReturn().getResponse().getContentAsString();
+    assertThat(html).contains("<title>403 Forbidden · Pier</title>").contains("&lt;b&gt;no&lt;/b&gt;").contains("href=\"/\"");
+    assertThat(mvc.perform(get("/test-error").param("status", "404").param("error", "Not Found").param("message", "x"))
+        .andReturn().getResponse().getContentAsString()).contains("There is no page at this address.");
   }
 
   @Test

@@ -51,6 +51,14 @@ class CrashRecoveryTest {
     if (server != null) {
       server.destroyForcibly();
     }
+    // Keep the servers' logs for a failed run to read: target/crash-recovery-logs.
+    Path keep = Path.of("target", "crash-recovery-logs");
+    Files.createDirectories(keep);
+    try (var files = Files.walk(host.dataDir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".out") || p.toString().endsWith("pier.log")).toList()) {
+        Files.copy(f, keep.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
     host.close();
   }
 
@@ -134,14 +142,21 @@ class CrashRecoveryTest {
     for (int round = 0; round < 3; round++) {
       List<String> roundNames = List.of(host.siteName("r" + round + "a"), host.siteName("r" + round + "b"));
       names.addAll(roundNames);
+      List<String> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
       Thread worker = Thread.ofVirtual().start(() -> {
         try {
           for (String n : roundNames) {
-            request("POST", "/api/v1/sites", "{\"name\":\"" + n + "\"}", true);
-            request("POST", "/api/v1/sites/" + n + "/start", null, true);
+            if (request("POST", "/api/v1/sites", "{\"name\":\"" + n + "\"}", true).statusCode() == 201) {
+              acknowledged.add("created " + n);
+            }
+            if (request("POST", "/api/v1/sites/" + n + "/start", null, true).statusCode() == 200) {
+              acknowledged.add("started " + n);
+            }
           }
           request("POST", "/api/v1/sites/" + roundNames.get(0) + "/stop", null, true);
-          request("DELETE", "/api/v1/sites/" + roundNames.get(0), null, true);
+          if (request("DELETE", "/api/v1/sites/" + roundNames.get(0), null, true).statusCode() == 204) {
+            acknowledged.add("deleted " + roundNames.get(0));
+          }
         } catch (Exception killed) {
           // the server died under us: that is the point
         }
@@ -151,6 +166,16 @@ class CrashRecoveryTest {
       worker.join();
       startServer();
       assertPanelMatchesReality(names);
+      // Nothing the server acknowledged before it died is lost.
+      JsonNode after = JSON.readTree(request("GET", "/api/v1/sites", null, true).body());
+      for (String n : roundNames) {
+        boolean listed = after.findValuesAsString("name").contains(n);
+        if (acknowledged.contains("deleted " + n)) {
+          assertThat(listed).as(n + " was deleted").isFalse();
+        } else if (acknowledged.contains("created " + n) && !n.equals(roundNames.get(0))) {
+          assertThat(listed).as(n + " was created").isTrue();
+        }
+      }
       // The site that was running all along was adopted, not restarted.
       assertThat(initPid(steady)).isEqualTo(steadyPid);
       assertThat(visit(steady).body()).contains("<h1>" + steady + "</h1>");
