@@ -25,8 +25,12 @@ public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, Strin
     if (!vethPrefix.matches("[a-z][a-z0-9]{0,7}")) {
       throw new IllegalArgumentException("veth prefix \"" + vethPrefix + "\" is not valid: use 1-8 lowercase letters and digits");
     }
-    if (!cgroupParent.matches("[a-zA-Z0-9_.-]{1,64}")) {
+    if (!cgroupParent.matches("[a-zA-Z0-9_.-]{1,64}") || cgroupParent.matches("\\.+")) {
       throw new IllegalArgumentException("cgroup parent \"" + cgroupParent + "\" is not valid: use letters, digits, '-', '_' or '.'");
+    }
+    if (bridge.matches(java.util.regex.Pattern.quote(vethPrefix) + "[0-9]+")) {
+      throw new IllegalArgumentException("bridge name \"" + bridge + "\" has the form of a site's veth name (prefix \""
+          + vethPrefix + "\" and a number): choose another bridge name or veth prefix");
     }
     dataDir = dataDir.toAbsolutePath().normalize();
   }

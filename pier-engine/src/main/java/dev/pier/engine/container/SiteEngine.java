@@ -157,13 +157,13 @@ public final class SiteEngine {
   private void awaitReady(SiteSpec site) {
     long deadline = System.nanoTime() + config.readyTimeout().toNanos();
     InetSocketAddress target = new InetSocketAddress(site.address(), 80);
+    Optional<ProcessHandle> init = initProcess(site.name());
     while (true) {
       try (Socket s = new Socket()) {
         s.connect(target, 250);
         return;
       } catch (IOException notYet) {
-        Optional<ContainerState> state = runc.state(site.containerId());
-        if (state.isEmpty() || !state.get().running()) {
+        if (init.isEmpty() || !init.get().isAlive()) {
           throw new IllegalStateException("site \"" + site.name() + "\" exited while starting: " + consoleTail(site.name()));
         }
         if (System.nanoTime() > deadline) {
@@ -171,12 +171,21 @@ public final class SiteEngine {
               + config.readyTimeout().toSeconds() + " s: " + consoleTail(site.name()));
         }
         try {
-          Thread.sleep(10);
+          Thread.sleep(5);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while starting site \"" + site.name() + "\"", e);
         }
       }
+    }
+  }
+
+  /** The container's init, from the pid file runc wrote. */
+  private Optional<ProcessHandle> initProcess(SiteName name) {
+    try {
+      return ProcessHandle.of(Long.parseLong(Files.readString(siteDir(name).resolve("init.pid")).strip()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
     }
   }
 

@@ -32,6 +32,7 @@ public final class StaticImage {
 
   private final Path busybox;
   private final Path tini;
+  private Image built;
 
   public StaticImage(Path busybox, Path tini) {
     this.busybox = busybox;
@@ -47,8 +48,14 @@ public final class StaticImage {
     return List.of("/bin/busybox", "httpd", "-f", "-v", "-p", "80", "-u", WWW_DATA + ":" + WWW_DATA, "-h", "/var/www/html");
   }
 
-  /** Returns the image under {@code imagesDir}, building it first if this version is not there yet. */
+  /**
+   * Returns the image under {@code imagesDir}, building it first if this version is not there yet. The version is
+   * worked out once per process: the host's binaries are read at the first call only.
+   */
   public synchronized Image ensure(Path imagesDir) {
+    if (built != null && built.rootfs().startsWith(imagesDir) && Files.isDirectory(built.rootfs())) {
+      return built;
+    }
     for (Path p : List.of(busybox, tini)) {
       if (!Files.isRegularFile(p)) {
         throw new IllegalStateException(p + " is missing: install the Debian packages busybox-static and tini (./pier up does)");
@@ -60,7 +67,8 @@ public final class StaticImage {
     if (!Files.isDirectory(rootfs)) {
       build(dir);
     }
-    return new Image(NAME, version, rootfs, command());
+    built = new Image(NAME, version, rootfs, command());
+    return built;
   }
 
   private String version() {

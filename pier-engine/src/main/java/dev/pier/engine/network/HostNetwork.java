@@ -46,9 +46,8 @@ public final class HostNetwork {
     detach(a);
     runner.check(Command.of(IpCommands.addNetns(a.netns())));
     try {
-      for (List<String> argv : IpCommands.attach(a)) {
-        runner.check(Command.of(argv));
-      }
+      batch(null, IpCommands.attachHost(a));
+      batch(a.netns(), IpCommands.attachInside(a));
     } catch (RuntimeException e) {
       try {
         detach(a);
@@ -63,6 +62,26 @@ public final class HostNetwork {
   public void deleteNetns(String netns) {
     if (netnsExists(netns)) {
       runner.check(Command.of(IpCommands.deleteNetns(netns)));
+    }
+  }
+
+  /** Runs ip commands from one batch file: one process instead of one per command. */
+  private void batch(String netns, List<String> lines) {
+    java.nio.file.Path file = null;
+    try {
+      file = java.nio.file.Files.createTempFile("pier-ip-", ".batch");
+      java.nio.file.Files.write(file, lines);
+      runner.check(Command.of(IpCommands.batch(netns, file)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write an ip batch file", e);
+    } finally {
+      if (file != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException ignored) {
+          // a temporary file left behind is harmless
+        }
+      }
     }
   }
 

@@ -35,16 +35,29 @@ public final class IpCommands {
     return List.of("ip", "netns", "delete", netns);
   }
 
-  /** Every command that joins a new namespace to the bridge, in order. */
-  public static List<List<String>> attach(Attachment a) {
+  /**
+   * The host's side of joining a new namespace to the bridge, as lines of an {@code ip -batch} file: the veth
+   * pair with its inner end (fixed MAC) moved into the namespace, the host end named, on the bridge and up.
+   */
+  public static List<String> attachHost(Attachment a) {
+    return List.of(
+        "link add name " + a.hostVeth() + " type veth peer name " + Attachment.CONTAINER_INTERFACE + " address " + a.mac() + " netns " + a.netns(),
+        "link set dev " + a.hostVeth() + " alias " + a.alias(),
+        "link set dev " + a.hostVeth() + " master " + a.bridge() + " up");
+  }
+
+  /** The namespace's side, as lines of an {@code ip -n NETNS -batch} file: loopback, the address, the default route. */
+  public static List<String> attachInside(Attachment a) {
     String eth = Attachment.CONTAINER_INTERFACE;
     return List.of(
-        List.of("ip", "-n", a.netns(), "link", "set", "dev", "lo", "up"),
-        List.of("ip", "link", "add", "name", a.hostVeth(), "type", "veth", "peer", "name", eth, "address", a.mac(), "netns", a.netns()),
-        List.of("ip", "link", "set", "dev", a.hostVeth(), "alias", a.alias()),
-        List.of("ip", "link", "set", "dev", a.hostVeth(), "master", a.bridge(), "up"),
-        List.of("ip", "-n", a.netns(), "address", "add", a.address() + "/" + a.prefix(), "dev", eth),
-        List.of("ip", "-n", a.netns(), "link", "set", "dev", eth, "up"),
-        List.of("ip", "-n", a.netns(), "route", "add", "default", "via", a.gateway(), "dev", eth));
+        "link set dev lo up",
+        "address add " + a.address() + "/" + a.prefix() + " dev " + eth,
+        "link set dev " + eth + " up",
+        "route add default via " + a.gateway() + " dev " + eth);
+  }
+
+  /** Runs a batch file of ip commands, optionally inside a namespace. */
+  public static List<String> batch(String netns, java.nio.file.Path file) {
+    return netns == null ? List.of("ip", "-batch", file.toString()) : List.of("ip", "-n", netns, "-batch", file.toString());
   }
 }

@@ -104,7 +104,7 @@ public final class Runc {
   /** Deletes the container, killing it first if it still runs; nothing if runc does not know it. */
   public void deleteForce(String id) {
     CommandResult r = runner.run(Command.of(base("delete", "--force", id)));
-    if (!r.succeeded() && state(id).isPresent()) {
+    if (!r.succeeded() && !r.stderr().contains("does not exist") && state(id).isPresent()) {
       throw new dev.pier.engine.exec.CommandFailedException(Command.of(base("delete", "--force", id)), r);
     }
   }

@@ -22,12 +22,15 @@ class AttachmentTest {
   @Test
   void commandsJoinTheNamespaceToTheBridgeWithTheSitesAddress() {
     Attachment a = Attachment.plan("blog", "10.1.1.3", subnet, "pier0", "pv");
-    List<List<String>> cmds = IpCommands.attach(a);
-    assertThat(cmds).contains(
-        List.of("ip", "link", "add", "name", "pv3", "type", "veth", "peer", "name", "eth0", "address", "02:50:0a:01:01:03", "netns", "pier-blog"),
-        List.of("ip", "link", "set", "dev", "pv3", "master", "pier0", "up"),
-        List.of("ip", "-n", "pier-blog", "address", "add", "10.1.1.3/24", "dev", "eth0"),
-        List.of("ip", "-n", "pier-blog", "route", "add", "default", "via", "10.1.1.254", "dev", "eth0"));
+    assertThat(IpCommands.attachHost(a)).containsExactly(
+        "link add name pv3 type veth peer name eth0 address 02:50:0a:01:01:03 netns pier-blog",
+        "link set dev pv3 alias pier-blog",
+        "link set dev pv3 master pier0 up");
+    assertThat(IpCommands.attachInside(a)).containsExactly(
+        "link set dev lo up",
+        "address add 10.1.1.3/24 dev eth0",
+        "link set dev eth0 up",
+        "route add default via 10.1.1.254 dev eth0");
   }
 
   @Test
