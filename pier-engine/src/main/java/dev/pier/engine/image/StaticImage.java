@@ -32,15 +32,18 @@ public final class StaticImage {
 
   private final Path busybox;
   private final Path tini;
+  private final List<String> command;
   private Image built;
 
-  public StaticImage(Path busybox, Path tini) {
+  /** The image built from these host binaries, its containers running {@code command} under tini. */
+  public StaticImage(Path busybox, Path tini, List<String> command) {
     this.busybox = busybox;
     this.tini = tini;
+    this.command = List.copyOf(command);
   }
 
   public StaticImage() {
-    this(DEFAULT_BUSYBOX, DEFAULT_TINI);
+    this(DEFAULT_BUSYBOX, DEFAULT_TINI, command());
   }
 
   /** The httpd command line: foreground, port 80, serving /var/www/html as www-data. */
@@ -67,7 +70,7 @@ public final class StaticImage {
     if (!Files.isDirectory(rootfs)) {
       build(dir);
     }
-    built = new Image(NAME, version, rootfs, command());
+    built = new Image(NAME, version, rootfs, command);
     return built;
   }
 

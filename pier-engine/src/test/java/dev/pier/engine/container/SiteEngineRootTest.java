@@ -118,4 +118,25 @@ class SiteEngineRootTest {
     engine.start(s);
     assertThat(get(s.address()).statusCode()).isEqualTo(200);
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void stopKillsASiteThatIgnoresSigtermOnceTheGracePeriodIsOver() throws Exception {
+    // httpd started with SIGTERM ignored (an ignored signal stays ignored across exec).
+    SiteEngine stubborn = new SiteEngine(host.config, runner, new dev.pier.engine.runc.Runc(runner),
+        new dev.pier.engine.image.StaticImage(dev.pier.engine.image.StaticImage.DEFAULT_BUSYBOX, dev.pier.engine.image.StaticImage.DEFAULT_TINI,
+            java.util.List.of("/bin/busybox", "sh", "-c", "trap '' TERM; exec /bin/busybox httpd -f -p 80 -h /var/www/html")));
+    SiteSpec s = site("stubborn", address(11));
+    stubborn.start(s);
+    assertThat(get(s.address()).statusCode()).isEqualTo(200);
+    String pid = String.valueOf(stubborn.state(s.name()).orElseThrow().pid());
+    String ignored = Files.readString(Path.of("/proc", pid, "task", pid, "children")).strip();
+    String sigIgn = Files.readAllLines(Path.of("/proc", ignored.split(" ")[0], "status")).stream()
+        .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().split("\\s+")[1];
+    assertThat(Long.parseLong(sigIgn, 16) & (1L << 14)).as("httpd ignores SIGTERM (15)").isNotZero();
+
+    stubborn.stop(s, Duration.ofSeconds(1));
+    assertThat(stubborn.isRunning(s.name())).isFalse();
+    assertThat(TestHost.hostObjectsNamed(s.name().value())).isEmpty();
+  }
 }
