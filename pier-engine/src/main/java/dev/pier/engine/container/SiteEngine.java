@@ -75,6 +75,8 @@ public final class SiteEngine {
     try {
       Files.createDirectories(config.sitesDir());
       Files.createDirectories(config.imagesDir());
+      // Sites' layers hold files their containers' root made: no host user may reach them.
+      Files.setPosixFilePermissions(config.sitesDir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + config.dataDir(), e);
     }
@@ -122,8 +124,13 @@ public final class SiteEngine {
 
   /** The pure plan for the site's container. */
   public ContainerSpec containerSpec(SiteSpec site, Image image) {
-    return new ContainerSpec(site.containerId(), site.hostname(), siteDir(site.name()).resolve("rootfs"), image.command(),
-        attachment(site).netnsPath(), "/" + config.cgroupParent() + "/" + site.containerId(), site.limits());
+    Path dir = siteDir(site.name());
+    Map<String, Path> etc = new java.util.LinkedHashMap<>();
+    for (String f : EtcFiles.render(site.hostname(), site.address()).keySet()) {
+      etc.put("/" + f, dir.resolve(f));
+    }
+    return new ContainerSpec(site.containerId(), site.hostname(), dir.resolve("rootfs"), image.command(),
+        attachment(site).netnsPath(), "/" + config.cgroupParent() + "/" + site.containerId(), site.limits(), etc);
   }
 
   /**
@@ -132,7 +139,6 @@ public final class SiteEngine {
    */
   public void start(SiteSpec site) {
     teardown(site);
-    prepare(site.name(), site.hostname());
     Image image = staticImage.ensure(config.imagesDir());
     Attachment net = attachment(site);
     OverlayRootfs fs = rootfs(site.name(), image);
@@ -143,14 +149,19 @@ public final class SiteEngine {
       undo.push("remove network of " + id, () -> network.detach(net));
       fs.mount(runner);
       undo.push("unmount root filesystem of " + id, () -> fs.unmount(runner));
+      // Written beside the layer, never through it (the site controls its layer: a symbolic link there must not
+      // lead Pier's writes onto the host), and bind-mounted read-only over the container's files.
       for (Map.Entry<String, String> f : EtcFiles.render(site.hostname(), site.address()).entrySet()) {
-        MoreFiles.writeAtomically(fs.merged().resolve(f.getKey()), f.getValue());
+        MoreFiles.writeAtomically(dir.resolve(f.getKey()), f.getValue());
       }
       MoreFiles.writeAtomically(dir.resolve("config.json"), OciSpec.toJson(containerSpec(site, image)));
-      runc.run(id, dir, dir.resolve("init.pid"), consoleLog(site.name()));
+      Files.deleteIfExists(consoleLog(site.name()));
       undo.push("delete container " + id, () -> runc.deleteForce(id));
+      runc.run(id, dir, dir.resolve("init.pid"), consoleLog(site.name()));
       awaitReady(site);
       undo.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start site \"" + site.name() + "\"", e);
     }
   }
 
@@ -196,8 +207,14 @@ public final class SiteEngine {
       if (!Files.exists(f)) {
         return "(no output)";
       }
-      List<String> lines = Files.readAllLines(f);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())).strip();
+      try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "r")) {
+        long from = Math.max(0, raf.length() - 4096);
+        byte[] tail = new byte[(int) (raf.length() - from)];
+        raf.seek(from);
+        raf.readFully(tail);
+        String text = new String(tail, java.nio.charset.StandardCharsets.UTF_8).strip();
+        return text.isEmpty() ? "(no output)" : text;
+      }
     } catch (IOException | UncheckedIOException e) {
       return "(output unreadable: " + e.getMessage() + ")";
     }
@@ -276,9 +293,4 @@ public final class SiteEngine {
     return own;
   }
 
-  /** Removes a container that no site owns (found by {@link #ownContainers()}), with its mounts. */
-  public void removeOrphan(ContainerState orphan) {
-    runc.deleteForce(orphan.id());
-    Mounts.unmountAll(runner, orphan.bundle());
-  }
 }

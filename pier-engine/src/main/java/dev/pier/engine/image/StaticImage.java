@@ -48,7 +48,7 @@ public final class StaticImage {
 
   /** The httpd command line: foreground, port 80, serving /var/www/html as www-data. */
   public static List<String> command() {
-    return List.of("/bin/busybox", "httpd", "-f", "-v", "-p", "80", "-u", WWW_DATA + ":" + WWW_DATA, "-h", "/var/www/html");
+    return List.of("/bin/busybox", "httpd", "-f", "-p", "80", "-u", WWW_DATA + ":" + WWW_DATA, "-h", "/var/www/html");
   }
 
   /**
@@ -68,6 +68,7 @@ public final class StaticImage {
     Path dir = imagesDir.resolve(NAME).resolve(version);
     Path rootfs = dir.resolve("rootfs");
     if (!Files.isDirectory(rootfs)) {
+      removeUnfinishedBuilds(dir.getParent());
       build(dir);
     }
     built = new Image(NAME, version, rootfs, command);
@@ -91,6 +92,20 @@ public final class StaticImage {
       throw new UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Build directories a killed process left behind. */
+  private static void removeUnfinishedBuilds(Path parent) {
+    if (!Files.isDirectory(parent)) {
+      return;
+    }
+    try (var entries = Files.list(parent)) {
+      for (Path p : entries.filter(e -> e.getFileName().toString().startsWith(".build-")).toList()) {
+        dev.pier.engine.util.MoreFiles.deleteRecursively(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -13,10 +13,13 @@ import java.util.List;
  * @param args        the program to run under tini
  * @param netnsPath   the network namespace to join
  * @param cgroupsPath the cgroup the container lives in, such as {@code /pier/pier-NAME}
+ * @param readOnlyFiles host files bind-mounted read-only at paths in the container ({@code /etc/hosts} and the like)
  */
-public record ContainerSpec(String id, String hostname, Path rootfs, List<String> args, Path netnsPath, String cgroupsPath, Limits limits) {
+public record ContainerSpec(String id, String hostname, Path rootfs, List<String> args, Path netnsPath, String cgroupsPath, Limits limits,
+    java.util.Map<String, Path> readOnlyFiles) {
 
   public ContainerSpec {
     args = List.copyOf(args);
+    readOnlyFiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(readOnlyFiles));
   }
 }

@@ -69,7 +69,9 @@ public final class OciSpec {
     spec.put("process", process);
     spec.put("root", Map.of("path", c.rootfs().toString(), "readonly", false));
     spec.put("hostname", c.hostname());
-    spec.put("mounts", mounts());
+    List<Map<String, Object>> mounts = new ArrayList<>(mounts());
+    c.readOnlyFiles().forEach((inside, host) -> mounts.add(mount(inside, "bind", host.toString(), List.of("bind", "ro", "nosuid", "nodev", "noexec"))));
+    spec.put("mounts", mounts);
     spec.put("linux", linux);
     return spec;
   }

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  */
 public record ContainerState(String id, String status, long pid, Path bundle) {
 
+  /** Whether its processes run: a container only "created" (never started) or "paused" does not serve. */
   public boolean running() {
-    return "running".equals(status) || "paused".equals(status) || "created".equals(status);
+    return "running".equals(status);
   }
 }

@@ -101,6 +101,8 @@ class SiteEngineRootTest {
   void twoSitesRunSideBySideEachAnsweringWithItsOwnPage() throws Exception {
     SiteSpec a = site("one", address(1));
     SiteSpec b = site("two", address(2));
+    engine.prepare(a.name(), a.hostname());
+    engine.prepare(b.name(), b.hostname());
     engine.start(a);
     engine.start(b);
     assertThat(get(a.address()).body()).contains(a.name().value()).doesNotContain(b.name().value());
@@ -112,11 +114,32 @@ class SiteEngineRootTest {
   @Test
   void startAfterACrashMidwayClearsTheLeftoversAndServes() throws Exception {
     SiteSpec s = site("crash", address(9));
+    engine.prepare(s.name(), s.hostname());
+    // A crash after the network and the mount, before runc: make those two by hand.
+    dev.pier.engine.network.Attachment net = dev.pier.engine.network.Attachment.plan(s.name().value(), s.address(),
+        host.config.subnet(), host.config.bridge(), host.config.vethPrefix());
+    new dev.pier.engine.network.HostNetwork(runner).attach(net);
+    Path dir = engine.siteDir(s.name());
+    new dev.pier.engine.rootfs.OverlayRootfs(host.dataDir.resolve("images/static").toFile().listFiles()[0].toPath().resolve("rootfs"),
+        dir.resolve("upper"), dir.resolve("work"), dir.resolve("rootfs")).mount(runner);
     engine.start(s);
-    // A crash after the network and mount but before runc: simulate by killing the container behind Pier's back.
+    assertThat(get(s.address()).statusCode()).isEqualTo(200);
+    // And a crash after runc: the container killed behind Pier's back.
     runner.check(Command.of("runc", "kill", s.containerId(), "KILL"));
     engine.start(s);
     assertThat(get(s.address()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aSymbolicLinkInTheSitesLayerCannotLeadPiersWritesOntoTheHost() throws Exception {
+    SiteSpec s = site("sneaky", address(13));
+    engine.prepare(s.name(), s.hostname());
+    Path bait = Files.createTempDirectory(host.dataDir, "bait-");
+    // What a site's root could do inside its container: make /etc point elsewhere.
+    Files.createSymbolicLink(engine.siteLayer(s.name()).resolve("etc"), bait);
+    engine.start(s);
+    assertThat(bait).isEmptyDirectory();
+    assertThat(get(s.address()).body()).contains(s.name().value());
   }
 
   @Test

@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 class OciSpecTest {
 
   private final ContainerSpec spec = new ContainerSpec("pier-blog", "blog.example.org", Path.of("/var/lib/pier/sites/blog/rootfs"),
-      List.of("/bin/busybox", "httpd", "-f"), Path.of("/run/netns/pier-blog"), "/pier/pier-blog", Limits.DEFAULT);
+      List.of("/bin/busybox", "httpd", "-f"), Path.of("/run/netns/pier-blog"), "/pier/pier-blog", Limits.DEFAULT,
+      Map.of("/etc/hosts", Path.of("/var/lib/pier/sites/blog/etc/hosts")));
 
   private JsonNode json() {
     return JsonMapper.builder().build().readTree(OciSpec.toJson(spec));
@@ -64,5 +65,18 @@ class OciSpecTest {
   void limitsTranslateFractionsOfCores() {
     Map<String, Object> r = new Limits(1.5, 256L << 20, 100).toOciResources();
     assertThat(r.get("cpu")).isEqualTo(Map.of("quota", 150_000L, "period", 100_000L));
+  }
+
+  @Test
+  void pierWrittenFilesAreBindMountedReadOnly() {
+    JsonNode hosts = null;
+    for (JsonNode m : json().path("mounts")) {
+      if (m.path("destination").asString().equals("/etc/hosts")) {
+        hosts = m;
+      }
+    }
+    assertThat(hosts).isNotNull();
+    assertThat(hosts.path("source").asString()).isEqualTo("/var/lib/pier/sites/blog/etc/hosts");
+    assertThat(hosts.path("options").valueStream().map(JsonNode::asString).toList()).contains("bind", "ro");
   }
 }

@@ -2,6 +2,7 @@ package dev.pier.server.site;
 
 import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.runc.ContainerState;
+import dev.pier.engine.site.SiteName;
 import dev.pier.engine.util.MoreFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,7 +73,7 @@ public class Reconciler {
           repo.setState(s.name(), SiteState.RUNNING, null);
           log.info("site {}: started again ({})", s.name(), s.state() == SiteState.STARTING ? "its start was interrupted" : "its container was gone");
         } catch (RuntimeException e) {
-          repo.setState(s.name(), SiteState.STOPPED, e.getMessage());
+          repo.setState(s.name(), SiteState.STOPPED, SiteService.truncate("could not start it again when Pier started: " + e.getMessage()));
           throw e;
         }
       }
@@ -91,6 +92,21 @@ public class Reconciler {
     }
   }
 
+  /** Removes what a site without a row left, unless the site was created meanwhile; logs and goes on if it cannot. */
+  private void removeLeftovers(SiteName name, String what) {
+    try {
+      sites.locked(name, () -> {
+        if (repo.find(name).isEmpty()) {
+          log.warn("{} belongs to no site: removing it", what);
+          engine.removeLeftovers(name);
+        }
+        return null;
+      });
+    } catch (RuntimeException e) {
+      log.error("could not remove {}, left by a site that no longer exists: {}", what, e.getMessage());
+    }
+  }
+
   private void removeOrphans() {
     Set<String> known = new HashSet<>();
     for (Site s : repo.all()) {
@@ -98,9 +114,8 @@ public class Reconciler {
     }
     for (ContainerState c : engine.ownContainers()) {
       String site = c.bundle().getFileName().toString();
-      if (!known.contains(site)) {
-        log.warn("container {} belongs to no site: removing it", c.id());
-        engine.removeOrphan(c);
+      if (!known.contains(site) && SiteName.problem(site) == null) {
+        removeLeftovers(SiteName.of(site), "container " + c.id());
       }
     }
     Path sitesDir = engine.config().sitesDir();
@@ -111,10 +126,13 @@ public class Reconciler {
       for (Path d : dirs.toList()) {
         String n = d.getFileName().toString();
         if (n.startsWith(".deleting-")) {
-          MoreFiles.deleteRecursively(d);
-        } else if (!known.contains(n) && dev.pier.engine.site.SiteName.problem(n) == null) {
-          log.warn("directory {} belongs to no site: removing it", d);
-          engine.removeLeftovers(dev.pier.engine.site.SiteName.of(n));
+          try {
+            MoreFiles.deleteRecursively(d);
+          } catch (RuntimeException e) {
+            log.error("could not remove {}: {}", d, e.getMessage());
+          }
+        } else if (!known.contains(n) && SiteName.problem(n) == null) {
+          removeLeftovers(SiteName.of(n), "directory " + d);
         }
       }
     } catch (IOException e) {

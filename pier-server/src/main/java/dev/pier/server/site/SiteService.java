@@ -85,8 +85,12 @@ public class SiteService {
       try {
         engine.prepare(name, props.hostname(name.value()));
       } catch (RuntimeException e) {
-        engine.remove(spec(site));
-        repo.delete(name);
+        try {
+          engine.remove(spec(site));
+          repo.delete(name);
+        } catch (RuntimeException undo) {
+          e.addSuppressed(undo);
+        }
         throw SiteException.failed("create", site, e);
       }
       repo.setState(name, SiteState.STOPPED, null);
@@ -98,9 +102,8 @@ public class SiteService {
 
   /** Starts the site; when this returns it answers through the edge. Starting a running site does nothing. */
   public Site start(Caller caller, String rawName) {
-    Site site = get(caller, rawName);
-    return locked(site.name(), () -> {
-      Site s = repo.find(site.name()).orElseThrow(() -> SiteException.notFound(rawName));
+    return locked(SiteName.of(rawName), () -> {
+      Site s = get(caller, rawName);
       if (s.state() == SiteState.RUNNING) {
         return s;
       }
@@ -124,9 +127,8 @@ public class SiteService {
 
   /** Stops the site: SIGTERM, then SIGKILL after the grace period. Stopping a stopped site does nothing. */
   public Site stop(Caller caller, String rawName) {
-    Site site = get(caller, rawName);
-    return locked(site.name(), () -> {
-      Site s = repo.find(site.name()).orElseThrow(() -> SiteException.notFound(rawName));
+    return locked(SiteName.of(rawName), () -> {
+      Site s = get(caller, rawName);
       if (s.state() == SiteState.STOPPED) {
         return s;
       }
@@ -138,6 +140,8 @@ public class SiteService {
       try {
         engine.stop(spec(s), props.engine().stopGrace());
       } catch (RuntimeException e) {
+        repo.setState(s.name(), engine.isRunning(s.name()) ? SiteState.RUNNING : SiteState.STOPPED, truncate(e.getMessage()));
+        routes.refresh();
         throw SiteException.failed("stop", s, e);
       }
       repo.setState(s.name(), SiteState.STOPPED, null);
@@ -149,9 +153,8 @@ public class SiteService {
 
   /** Deletes the site and everything it had on the host; its address becomes free. */
   public void delete(Caller caller, String rawName) {
-    Site site = get(caller, rawName);
-    locked(site.name(), () -> {
-      Site s = repo.find(site.name()).orElseThrow(() -> SiteException.notFound(rawName));
+    locked(SiteName.of(rawName), () -> {
+      Site s = get(caller, rawName);
       if (s.state().busy()) {
         throw SiteException.busy(s);
       }
@@ -160,6 +163,9 @@ public class SiteService {
       try {
         engine.remove(spec(s));
       } catch (RuntimeException e) {
+        // What is left is removed by the next delete, which may be retried at once.
+        repo.setState(s.name(), engine.isRunning(s.name()) ? SiteState.RUNNING : SiteState.STOPPED, truncate(e.getMessage()));
+        routes.refresh();
         throw SiteException.failed("delete", s, e);
       }
       repo.delete(s.name());
@@ -185,7 +191,7 @@ public class SiteService {
     }
   }
 
-  private static String truncate(String s) {
+  static String truncate(String s) {
     return s == null ? null : s.length() > 1900 ? s.substring(0, 1900) + "..." : s;
   }
 }
