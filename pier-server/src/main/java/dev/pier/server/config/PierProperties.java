@@ -14,7 +14,8 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
 
   public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout) {}
 
-  public record Ldap(String url, String baseDn, String userDnPattern, String groupSearchBase, String adminGroup) {
+  public record Ldap(String url, String baseDn, String userDnPattern, String groupSearchBase, String adminGroup,
+      String managerDn, String managerPassword) {
 
     public boolean embedded() {
       return url == null || url.isBlank();

@@ -33,9 +33,13 @@ public final class EmbeddedLdap implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedLdap.class);
 
+  /** The account Pier itself binds as to look up groups; its password is new at every start and never stored. */
+  public static final String MANAGER_DN = "cn=pier";
+
   private final String baseDn;
   private final Path ldif;
   private final InMemoryDirectoryServer server;
+  private final String managerPassword = randomPassword();
 
   public EmbeddedLdap(Path dataDir, String baseDn) {
     this.baseDn = baseDn;
@@ -44,6 +48,13 @@ public final class EmbeddedLdap implements AutoCloseable {
       InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(baseDn);
       config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("loopback", InetAddress.getLoopbackAddress(), 0, null));
       config.setSchema(null);
+      // Over the network: bind, and for authenticated clients search and compare. No writes, no anonymous reads:
+      // a local user who finds the port can neither make themselves admin nor read anything without a password.
+      config.setAllowedOperationTypes(java.util.EnumSet.of(com.unboundid.ldap.sdk.OperationType.BIND,
+          com.unboundid.ldap.sdk.OperationType.SEARCH, com.unboundid.ldap.sdk.OperationType.COMPARE));
+      config.setAuthenticationRequiredOperationTypes(java.util.EnumSet.of(com.unboundid.ldap.sdk.OperationType.SEARCH,
+          com.unboundid.ldap.sdk.OperationType.COMPARE));
+      config.addAdditionalBindCredentials(MANAGER_DN, managerPassword);
       config.setPasswordEncoders(new SaltedMessageDigestInMemoryPasswordEncoder("{SSHA256}",
           Base64PasswordEncoderOutputFormatter.getInstance(), MessageDigest.getInstance("SHA-256"), 16, true, true));
       server = new InMemoryDirectoryServer(config);
@@ -66,9 +77,10 @@ public final class EmbeddedLdap implements AutoCloseable {
     addUserEntry("admin", password, "Administrator");
     server.add("dn: cn=admins,ou=groups," + baseDn, "objectClass: top", "objectClass: groupOfNames", "cn: admins",
         "member: " + userDn("admin"));
-    save();
+    // The password file first: a kill between the two leaves no directory whose admin password nobody knows.
     Path file = dataDir.resolve("initial-admin-password");
     writePrivate(file, password + "\n");
+    save();
     log.info("created the embedded LDAP directory; the password of user admin is in {}", file);
   }
 
@@ -91,6 +103,10 @@ public final class EmbeddedLdap implements AutoCloseable {
       throw new IllegalArgumentException("cannot add user \"" + uid + "\": " + e.getMessage(), e);
     }
     save();
+  }
+
+  public String managerPassword() {
+    return managerPassword;
   }
 
   public String userDn(String uid) {
@@ -121,12 +137,15 @@ public final class EmbeddedLdap implements AutoCloseable {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
+  /** Writes a file readable by its owner only, through a temporary file and an atomic rename. */
   static void writePrivate(Path file, String content) {
     try {
       Files.createDirectories(file.getParent());
-      Files.deleteIfExists(file);
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, content);
+      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+      Files.deleteIfExists(tmp);
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tmp, content);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }

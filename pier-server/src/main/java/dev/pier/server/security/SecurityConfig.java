@@ -38,6 +38,13 @@ public class SecurityConfig {
     EmbeddedLdap e = embedded.getIfAvailable();
     String url = e != null ? e.url() : props.ldap().url();
     DefaultSpringSecurityContextSource source = new DefaultSpringSecurityContextSource(url);
+    if (e != null) {
+      source.setUserDn(EmbeddedLdap.MANAGER_DN);
+      source.setPassword(e.managerPassword());
+    } else if (props.ldap().managerDn() != null && !props.ldap().managerDn().isBlank()) {
+      source.setUserDn(props.ldap().managerDn());
+      source.setPassword(props.ldap().managerPassword());
+    }
     source.afterPropertiesSet();
     return source;
   }
@@ -64,7 +71,7 @@ public class SecurityConfig {
   @Bean
   @Order(1)
   SecurityFilterChain api(HttpSecurity http, AuthenticationManager ldap) throws Exception {
-    AuthenticationEntryPoint problem = (request, response, ex) -> writeProblem(response, HttpStatus.UNAUTHORIZED,
+    AuthenticationEntryPoint problem = (request, response, ex) -> writeProblem(request, response, HttpStatus.UNAUTHORIZED,
         "Authentication required", "log in with HTTP Basic: your LDAP user name and password");
     http.securityMatcher("/api/**")
         .authenticationManager(ldap)
@@ -88,10 +95,15 @@ public class SecurityConfig {
     return http.build();
   }
 
-  static void writeProblem(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String title, String detail) throws IOException {
+  static void writeProblem(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+      HttpStatus status, String title, String detail) throws IOException {
     response.setStatus(status.value());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.setHeader("WWW-Authenticate", "Basic realm=\"Pier\"");
+    // Browsers get no Basic challenge: they would cache the credentials and send them on cross-site requests.
+    String accept = request.getHeader("Accept");
+    if (accept == null || !accept.contains("text/html")) {
+      response.setHeader("WWW-Authenticate", "Basic realm=\"Pier\"");
+    }
     response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status.value()
         + ",\"detail\":\"" + detail + "\"}");
   }
@@ -99,6 +111,7 @@ public class SecurityConfig {
   /** The caller of the current request. */
   public static Caller caller(Authentication auth) {
     boolean admin = auth.getAuthorities().stream().anyMatch(a -> ADMIN.equals(a.getAuthority()));
-    return new Caller(auth.getName(), admin);
+    // LDAP matches uid without regard to case: "Alice" and "alice" are one user and own the same sites.
+    return new Caller(auth.getName().toLowerCase(java.util.Locale.ROOT), admin);
   }
 }
