@@ -35,23 +35,29 @@ final class ProxyHeaders {
     private ProxyHeaders() {
     }
 
+    /** Forwarding headers a client could send to pose as a proxy; the edge is the first proxy, so none is trusted. */
+    private static final List<String> CLIENT_FORWARDING = List.of(
+            "forwarded", "x-forwarded-prefix", "x-forwarded-ssl", "x-forwarded-scheme", "x-real-ip", "x-forwarded-server");
+
     /**
      * Prepares a client request for the upstream: removes hop-by-hop headers and {@code Expect} (the edge
-     * answers {@code 100-continue} itself), appends the client address to {@code X-Forwarded-For}, sets
-     * {@code X-Forwarded-Proto/Host/Port}, and switches to HTTP/1.1 so the upstream connection stays open.
-     * The {@code Host} header is left as the client sent it.
+     * answers {@code 100-continue} itself), sets {@code X-Forwarded-For} to the client's address (the edge is
+     * the first proxy: whatever forwarding headers the client sent are dropped, so nobody can pose as another
+     * address or scheme), sets {@code X-Forwarded-Proto/Host/Port}, and switches to HTTP/1.1 so the upstream
+     * connection stays open. The {@code Host} header is left as the client sent it.
      *
-     * @param client the client's address, or null if unknown (then X-Forwarded-For is left unchanged)
+     * @param client the client's address, or null if unknown (then no X-Forwarded-For is sent)
      * @param localPort the edge port the client connected to
      */
     static void forUpstream(HttpRequest request, InetAddress client, int localPort) {
         HttpHeaders headers = request.headers();
         removeHopByHop(headers);
         headers.remove(HttpHeaderNames.EXPECT);
+        CLIENT_FORWARDING.forEach(headers::remove);
         if (client != null) {
-            String prior = String.join(", ", headers.getAll(X_FORWARDED_FOR)).strip();
-            String ip = NetUtil.toAddressString(client);
-            headers.set(X_FORWARDED_FOR, prior.isEmpty() ? ip : prior + ", " + ip);
+            headers.set(X_FORWARDED_FOR, NetUtil.toAddressString(client));
+        } else {
+            headers.remove(X_FORWARDED_FOR);
         }
         headers.set(X_FORWARDED_PROTO, "http");
         String host = headers.get(HttpHeaderNames.HOST);
