@@ -15,9 +15,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Brings the host up in order: the engine (bridge, image), reconciliation of every site with the host, then the
- * edge on the public port with the resulting routes. On shutdown the edge closes and running sites keep running:
- * the next start adopts them.
+ * Brings the host up in order: the engine (bridge, image), the edge on the public port with the routes the
+ * database records (so sites that kept running answer at once), then reconciliation of every site with the
+ * host, whose outcome the routes follow. On shutdown the edge closes and running sites keep running: the next
+ * start adopts them.
  */
 @Component
 public class EdgeLifecycle implements SmartLifecycle {
@@ -40,7 +41,6 @@ public class EdgeLifecycle implements SmartLifecycle {
   @Override
   public void start() {
     engine.init();
-    reconciler.reconcile();
     EdgeServer server = new EdgeServer(EdgeConfig.onPort(props.edge().httpPort()), routes.current());
     try {
       server.start();
@@ -51,6 +51,13 @@ public class EdgeLifecycle implements SmartLifecycle {
     edge = server;
     routes.attach(server);
     log.info("edge listening on port {} (IPv4 and IPv6)", server.httpPort());
+    try {
+      reconciler.reconcile();
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+    routes.refresh();
   }
 
   @EventListener

@@ -153,6 +153,7 @@ class CrashRecoveryTest {
               acknowledged.add("started " + n);
             }
           }
+          acknowledged.add("stop sent " + roundNames.get(0));
           request("POST", "/api/v1/sites/" + roundNames.get(0) + "/stop", null, true);
           if (request("DELETE", "/api/v1/sites/" + roundNames.get(0), null, true).statusCode() == 204) {
             acknowledged.add("deleted " + roundNames.get(0));
@@ -172,8 +173,17 @@ class CrashRecoveryTest {
         boolean listed = after.findValuesAsString("name").contains(n);
         if (acknowledged.contains("deleted " + n)) {
           assertThat(listed).as(n + " was deleted").isFalse();
-        } else if (acknowledged.contains("created " + n) && !n.equals(roundNames.get(0))) {
+        } else if (acknowledged.contains("created " + n) && !acknowledged.contains("stop sent " + n)) {
           assertThat(listed).as(n + " was created").isTrue();
+        }
+        if (acknowledged.contains("started " + n) && !acknowledged.contains("stop sent " + n)) {
+          String state = "";
+          for (JsonNode s : after) {
+            if (s.path("name").asString().equals(n)) {
+              state = s.path("state").asString();
+            }
+          }
+          assertThat(state).as(n + " was started").isEqualTo("RUNNING");
         }
       }
       // The site that was running all along was adopted, not restarted.
