@@ -20,7 +20,11 @@ class EngineBeans {
 
   @Bean
   Ipv4Subnet containerSubnet(PierProperties p) {
-    return Ipv4Subnet.parse(p.network().subnet(), p.network().gateway());
+    try {
+      return Ipv4Subnet.parse(p.network().subnet(), p.network().gateway());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationProblem("pier.network: " + e.getMessage(), e);
+    }
   }
 
   @Bean
@@ -30,8 +34,13 @@ class EngineBeans {
 
   @Bean
   SiteEngine siteEngine(PierProperties p, Ipv4Subnet subnet, CommandRunner runner) {
-    EngineConfig config = new EngineConfig(p.dataDir(), p.network().bridge(), subnet, p.network().vethPrefix(),
-        p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout());
+    EngineConfig config;
+    try {
+      config = new EngineConfig(p.dataDir(), p.network().bridge(), subnet, p.network().vethPrefix(),
+          p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationProblem(e.getMessage(), e);
+    }
     return new SiteEngine(config, runner);
   }
 }

@@ -1,0 +1,33 @@
+package dev.pier.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.pier.server.PierApplication;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.core.NestedExceptionUtils;
+
+/** A bad setting stops Pier before it touches the host, with a message naming the setting and what to write. */
+class BadConfigurationTest {
+
+  @TempDir
+  Path data;
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--pier.network.subnet=10.1.1.0/33 | prefix /33 is not usable",
+      "--pier.network.gateway=10.9.9.9   | not a host address of 10.1.1.0/24",
+      "--pier.network.bridge=pv7         | has the form of a site's veth name",
+      "--pier.domain=bad_domain!         | is not a domain name",
+      "--pier.edge.http-port=99999       | is not a port"})
+  void refusesToStartSayingWhy(String option, String message) {
+    Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(PierApplication.class)
+        .run("--pier.data-dir=" + data, "--logging.file.name=" + data.resolve("pier.log"), option).close());
+    assertThat(failure).isNotNull();
+    assertThat(NestedExceptionUtils.getMostSpecificCause(failure)).hasMessageContaining(message);
+  }
+}
