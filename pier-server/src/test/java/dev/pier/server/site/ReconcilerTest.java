@@ -1,0 +1,95 @@
+package dev.pier.server.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.engine.testing.TestHost;
+import dev.pier.server.testing.PierTestServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Each state a crash can leave a site in, made on purpose, then Pier started again: the operation is finished
+ * and the host matches what the API shows.
+ */
+@Tag("root")
+class ReconcilerTest {
+
+  private PierTestServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new PierTestServer();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  private String create(String base, boolean start) throws Exception {
+    String name = server.host.siteName(base);
+    assertThat(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}").statusCode()).isEqualTo(201);
+    if (start) {
+      assertThat(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null).statusCode()).isEqualTo(200);
+    }
+    return name;
+  }
+
+  private void setState(String name, String state) {
+    server.context().getBean(JdbcClient.class).sql("UPDATE sites SET state = ? WHERE name = ?").params(state, name).update();
+  }
+
+  private String state(String name) throws Exception {
+    var r = server.api("alice", "GET", "/api/v1/sites/" + name, null);
+    return r.statusCode() == 404 ? "GONE" : JsonMapper.builder().build().readTree(r.body()).path("state").asString();
+  }
+
+  @Test
+  void interruptedOperationsAreFinishedAtTheNextStart() throws Exception {
+    String starting = create("starting", false);   // killed during start, before runc
+    String stopping = create("stopping", true);    // killed during stop, container still up
+    String deleting = create("deleting", true);    // killed during delete, everything still there
+    String creating = create("creating", false);   // killed during create, directory not made yet
+    String running = create("running", true);     // container died while Pier was down
+    setState(starting, "STARTING");
+    setState(stopping, "STOPPING");
+    setState(deleting, "DELETING");
+    setState(creating, "CREATING");
+    server.stopServer();
+    dev.pier.engine.util.MoreFiles.deleteRecursively(server.host.dataDir.resolve("sites").resolve(creating));
+    new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "delete", "--force", "pier-" + running));
+
+    server.start();
+
+    assertThat(state(starting)).isEqualTo("RUNNING");
+    assertThat(server.visit(starting).body()).contains("<h1>" + starting + "</h1>");
+    assertThat(state(stopping)).isEqualTo("STOPPED");
+    assertThat(TestHost.hostObjectsNamed(stopping)).isEmpty();
+    assertThat(state(deleting)).isEqualTo("GONE");
+    assertThat(TestHost.hostObjectsNamed(deleting)).isEmpty();
+    assertThat(server.host.dataDir.resolve("sites").resolve(deleting)).doesNotExist();
+    assertThat(state(creating)).isEqualTo("STOPPED");
+    assertThat(server.host.dataDir.resolve("sites").resolve(creating).resolve("upper/var/www/html/index.html")).exists();
+    assertThat(state(running)).isEqualTo("RUNNING");
+    assertThat(server.visit(running).body()).contains("<h1>" + running + "</h1>");
+  }
+
+  @Test
+  void whatNoSiteOwnsIsRemoved() throws Exception {
+    String orphan = create("orphan", true);
+    server.context().getBean(JdbcClient.class).sql("DELETE FROM sites WHERE name = ?").param(orphan).update();
+    Path dir = server.host.dataDir.resolve("sites").resolve(orphan);
+    server.stopServer();
+    assertThat(TestHost.hostObjectsNamed(orphan)).isNotEmpty();
+
+    server.start();
+
+    assertThat(TestHost.hostObjectsNamed(orphan)).isEmpty();
+    assertThat(dir).doesNotExist();
+  }
+}
