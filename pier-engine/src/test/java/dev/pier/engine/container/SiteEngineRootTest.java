@@ -81,6 +81,17 @@ class SiteEngineRootTest {
     Path memory = Path.of("/sys/fs/cgroup/memory", host.config.cgroupParent(), s.containerId(), "memory.limit_in_bytes");
     Path memoryV2 = Path.of("/sys/fs/cgroup", host.config.cgroupParent(), s.containerId(), "memory.max");
     assertThat(Files.readString(Files.exists(memory) ? memory : memoryV2).strip()).isEqualTo(String.valueOf(128L << 20));
+    Path cgroupV1 = Path.of("/sys/fs/cgroup");
+    Path cgroupV2 = Path.of("/sys/fs/cgroup", host.config.cgroupParent(), s.containerId());
+    if (Files.exists(memory)) {
+      assertThat(Files.readString(cgroupV1.resolve("cpu").resolve(host.config.cgroupParent()).resolve(s.containerId()).resolve("cpu.cfs_quota_us")).strip())
+          .isEqualTo("50000");
+      assertThat(Files.readString(cgroupV1.resolve("pids").resolve(host.config.cgroupParent()).resolve(s.containerId()).resolve("pids.max")).strip())
+          .isEqualTo("64");
+    } else {
+      assertThat(Files.readString(cgroupV2.resolve("cpu.max")).strip()).isEqualTo("50000 100000");
+      assertThat(Files.readString(cgroupV2.resolve("pids.max")).strip()).isEqualTo("64");
+    }
     // Operators find it by name.
     assertThat(TestHost.hostObjectsNamed(s.name().value())).anyMatch(o -> o.startsWith("netns: pier-" + s.name()))
         .anyMatch(o -> o.startsWith("runc container: pier-" + s.name())).anyMatch(o -> o.contains("alias pier-" + s.name()));

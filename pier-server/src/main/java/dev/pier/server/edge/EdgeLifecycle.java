@@ -15,9 +15,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Brings the host up in order: the engine (bridge, image), the edge on the public port with the routes the
- * database records (so sites that kept running answer at once), then reconciliation of every site with the
- * host, whose outcome the routes follow. On shutdown the edge closes and running sites keep running: the next
+ * Brings the host up in order: the edge on the public port with the routes the database records (so a port in
+ * use stops Pier before it touches the host, and sites that kept running answer at once), the engine (bridge,
+ * image), then reconciliation of every site with the host, whose outcome the routes follow. On shutdown the edge closes and running sites keep running: the next
  * start adopts them.
  */
 @Component
@@ -40,10 +40,11 @@ public class EdgeLifecycle implements SmartLifecycle {
 
   @Override
   public void start() {
-    engine.init();
     EdgeServer server = new EdgeServer(EdgeConfig.onPort(props.edge().httpPort()), routes.current());
     try {
       server.start();
+    } catch (IllegalStateException e) {
+      throw new dev.pier.server.config.ConfigurationProblem(e.getMessage() + ": stop what uses that port, or choose another with --http-port", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the edge", e);
@@ -52,6 +53,7 @@ public class EdgeLifecycle implements SmartLifecycle {
     routes.attach(server);
     log.info("edge listening on port {} (IPv4 and IPv6)", server.httpPort());
     try {
+      engine.init();
       reconciler.reconcile();
     } catch (RuntimeException e) {
       stop();

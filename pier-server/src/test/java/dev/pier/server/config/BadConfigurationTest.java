@@ -30,4 +30,17 @@ class BadConfigurationTest {
     assertThat(failure).isNotNull();
     assertThat(NestedExceptionUtils.getMostSpecificCause(failure)).hasMessageContaining(message);
   }
+
+  @org.junit.jupiter.api.Test
+  void aPortInUseStopsPierBeforeItTouchesTheHost() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      String bridge = "pbad" + Integer.toHexString(taken.getLocalPort());
+      Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(PierApplication.class)
+          .run("--pier.data-dir=" + data, "--logging.file.name=" + data.resolve("pier.log"),
+              "--pier.edge.http-port=" + taken.getLocalPort(), "--pier.network.bridge=" + bridge).close());
+      assertThat(NestedExceptionUtils.getMostSpecificCause(failure)).hasMessageContaining("Address already in use");
+      assertThat(failure).rootCause().isNotNull();
+      assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net", bridge))).as("no bridge made").isFalse();
+    }
+  }
 }
