@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 /** Pier's server: sites, panel, API, and the edge in front of them. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@org.springframework.scheduling.annotation.EnableScheduling
 public class PierApplication {
 
   public static void main(String[] args) {

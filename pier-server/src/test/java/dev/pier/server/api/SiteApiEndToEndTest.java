@@ -145,4 +145,23 @@ class SiteApiEndToEndTest {
     String state = new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "state", "pier-" + site)).stdout();
     return JSON.readTree(state).path("pid").asLong();
   }
+
+  @Test
+  void aSiteWhoseContainerDiesIsShownStoppedWithTheReason() throws Exception {
+    String name = server.host.siteName("dies");
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+    new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "kill", "pier-" + name, "KILL"));
+
+    JsonNode site = json(server.api("alice", "GET", "/api/v1/sites/" + name, null));
+    for (int i = 0; i < 300 && !site.path("state").asString().equals("STOPPED"); i++) {
+      Thread.sleep(100);
+      site = json(server.api("alice", "GET", "/api/v1/sites/" + name, null));
+    }
+    assertThat(site.path("state").asString()).isEqualTo("STOPPED");
+    assertThat(site.path("lastError").asString()).contains("container exited");
+    assertThat(server.visit(name).statusCode()).isEqualTo(503);
+    assertThat(TestHost.hostObjectsNamed(name)).isEmpty();
+    assertThat(json(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null)).path("state").asString()).isEqualTo("RUNNING");
+  }
 }

@@ -50,6 +50,7 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.network.veth-prefix=" + host.config.vethPrefix(),
         "--pier.engine.cgroup-parent=" + host.config.cgroupParent(),
         "--pier.engine.stop-grace=5s",
+        "--pier.engine.watch-interval=1s",
         "--logging.file.name=" + host.dataDir.resolve("logs/pier.log"));
     EmbeddedLdap ldap = context.getBean(EmbeddedLdap.class);
     for (String user : new String[] {"alice", "bob"}) {
