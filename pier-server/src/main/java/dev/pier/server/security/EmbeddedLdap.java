@@ -55,6 +55,15 @@ public final class EmbeddedLdap implements AutoCloseable {
       config.setAuthenticationRequiredOperationTypes(java.util.EnumSet.of(com.unboundid.ldap.sdk.OperationType.SEARCH,
           com.unboundid.ldap.sdk.OperationType.COMPARE));
       config.addAdditionalBindCredentials(MANAGER_DN, managerPassword);
+      // Password hashes never leave the directory: logging in needs a bind, never a read of userPassword.
+      config.addInMemoryOperationInterceptor(new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
+        @Override
+        public void processSearchEntry(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchEntry result) {
+          com.unboundid.ldap.sdk.Entry entry = result.getSearchEntry().duplicate();
+          entry.removeAttribute("userPassword");
+          result.setSearchEntry(entry);
+        }
+      });
       config.setPasswordEncoders(new SaltedMessageDigestInMemoryPasswordEncoder("{SSHA256}",
           Base64PasswordEncoderOutputFormatter.getInstance(), MessageDigest.getInstance("SHA-256"), 16, true, true));
       server = new InMemoryDirectoryServer(config);

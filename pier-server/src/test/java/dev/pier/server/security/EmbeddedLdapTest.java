@@ -69,6 +69,8 @@ class EmbeddedLdapTest {
         carol.bind(ldap.userDn("carol"), "carol-password");
         assertThatThrownBy(() -> carol.modify("cn=admins,ou=groups," + BASE,
             new Modification(ModificationType.ADD, "member", ldap.userDn("carol")))).isInstanceOf(LDAPException.class);
+        assertThat(carol.getEntry(ldap.userDn("admin")).hasAttribute("userPassword")).as("no password hash is readable").isFalse();
+        assertThat(carol.getEntry(ldap.userDn("admin"), "userPassword").hasAttribute("userPassword")).isFalse();
         assertThatThrownBy(() -> carol.modify(ldap.userDn("admin"),
             new Modification(ModificationType.REPLACE, "userPassword", "mine"))).isInstanceOf(LDAPException.class);
       }
