@@ -21,71 +21,71 @@ import org.slf4j.LoggerFactory;
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
-    private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
+  private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
 
-    private final FrontendHandler frontend;
-    private boolean skippingInterim;
+  private final FrontendHandler frontend;
+  private boolean skippingInterim;
 
-    BackendHandler(FrontendHandler frontend) {
-        this.frontend = frontend;
+  BackendHandler(FrontendHandler frontend) {
+    this.frontend = frontend;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof HttpObject part)) {
+      ReferenceCountUtil.release(msg);
+      return;
     }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HttpObject part)) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (part.decoderResult().isFailure()) {
-            log.warn("Upstream {} sent a malformed response: {}", ctx.channel().remoteAddress(),
-                    part.decoderResult().cause().toString());
-            ReferenceCountUtil.release(msg);
-            ctx.close();
-            return;
-        }
-        if (part instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-            if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
-                ReferenceCountUtil.release(msg);
-                ctx.close();
-                return;
-            }
-            skippingInterim = true;
-        }
-        if (skippingInterim) {
-            skippingInterim = !(part instanceof LastHttpContent);
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        frontend.upstreamRead(ctx.channel(), part);
+    if (part.decoderResult().isFailure()) {
+      log.warn("Upstream {} sent a malformed response: {}", ctx.channel().remoteAddress(),
+          part.decoderResult().cause().toString());
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
     }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        frontend.upstreamReadComplete(ctx.channel());
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        frontend.upstreamClosed(ctx.channel());
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            log.debug("Upstream {} idle for too long, closing", ctx.channel().remoteAddress());
-            ctx.close();
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("Upstream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-        } else {
-            log.warn("Upstream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-        }
+    if (part instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
+        ReferenceCountUtil.release(msg);
         ctx.close();
+        return;
+      }
+      skippingInterim = true;
     }
+    if (skippingInterim) {
+      skippingInterim = !(part instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    frontend.upstreamRead(ctx.channel(), part);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    frontend.upstreamReadComplete(ctx.channel());
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    frontend.upstreamClosed(ctx.channel());
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      log.debug("Upstream {} idle for too long, closing", ctx.channel().remoteAddress());
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      log.debug("Upstream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      log.warn("Upstream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    }
+    ctx.close();
+  }
 }

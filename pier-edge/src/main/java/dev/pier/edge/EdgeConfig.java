@@ -18,52 +18,52 @@ import java.util.Objects;
  *     it is closed (an idle pooled connection, or a site that stopped answering mid-request)
  */
 public record EdgeConfig(List<InetSocketAddress> httpListen, Duration upstreamConnectTimeout,
-                         Duration upstreamIdleTimeout) {
+             Duration upstreamIdleTimeout) {
 
-    /** Connect timeout used by {@link #onPort(int)}. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Upstream idle timeout used by {@link #onPort(int)}. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  /** Connect timeout used by {@link #onPort(int)}. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** Upstream idle timeout used by {@link #onPort(int)}. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
-    /**
-     * Validates and copies the arguments.
-     *
-     * @throws IllegalArgumentException if {@code httpListen} is empty or a timeout is not positive
-     */
-    public EdgeConfig {
-        httpListen = List.copyOf(httpListen);
-        if (httpListen.isEmpty()) {
-            throw new IllegalArgumentException("httpListen must name at least one address");
-        }
-        requirePositive(upstreamConnectTimeout, "upstreamConnectTimeout");
-        requirePositive(upstreamIdleTimeout, "upstreamIdleTimeout");
+  /**
+   * Validates and copies the arguments.
+   *
+   * @throws IllegalArgumentException if {@code httpListen} is empty or a timeout is not positive
+   */
+  public EdgeConfig {
+    httpListen = List.copyOf(httpListen);
+    if (httpListen.isEmpty()) {
+      throw new IllegalArgumentException("httpListen must name at least one address");
     }
+    requirePositive(upstreamConnectTimeout, "upstreamConnectTimeout");
+    requirePositive(upstreamIdleTimeout, "upstreamIdleTimeout");
+  }
 
-    /**
-     * Listens on {@code [::]:port}, dual-stack (IPv4 and IPv6 clients on one socket), or on
-     * {@code 0.0.0.0:port} when this machine cannot open an IPv6 socket. Uses
-     * {@link #DEFAULT_CONNECT_TIMEOUT} and {@link #DEFAULT_IDLE_TIMEOUT}.
-     *
-     * @param port the TCP port; 0 for an ephemeral port (tests)
-     */
-    public static EdgeConfig onPort(int port) {
-        InetSocketAddress any = ipv6Available() ? new InetSocketAddress("::", port) : new InetSocketAddress("0.0.0.0", port);
-        return new EdgeConfig(List.of(any), DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
-    }
+  /**
+   * Listens on {@code [::]:port}, dual-stack (IPv4 and IPv6 clients on one socket), or on
+   * {@code 0.0.0.0:port} when this machine cannot open an IPv6 socket. Uses
+   * {@link #DEFAULT_CONNECT_TIMEOUT} and {@link #DEFAULT_IDLE_TIMEOUT}.
+   *
+   * @param port the TCP port; 0 for an ephemeral port (tests)
+   */
+  public static EdgeConfig onPort(int port) {
+    InetSocketAddress any = ipv6Available() ? new InetSocketAddress("::", port) : new InetSocketAddress("0.0.0.0", port);
+    return new EdgeConfig(List.of(any), DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+  }
 
-    private static boolean ipv6Available() {
-        try (ServerSocketChannel probe = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
-            probe.bind(new InetSocketAddress("::", 0));
-            return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
+  private static boolean ipv6Available() {
+    try (ServerSocketChannel probe = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+      probe.bind(new InetSocketAddress("::", 0));
+      return true;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
     }
+  }
 
-    private static void requirePositive(Duration duration, String name) {
-        Objects.requireNonNull(duration, name);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive: " + duration);
-        }
+  private static void requirePositive(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + duration);
     }
+  }
 }

@@ -29,102 +29,102 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeServer implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+  private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
 
-    private final EdgeConfig config;
-    private final AtomicReference<RouteTable> routes;
-    private final List<Channel> listeners = new ArrayList<>();
-    private EventLoopGroup group;
-    private boolean started;
+  private final EdgeConfig config;
+  private final AtomicReference<RouteTable> routes;
+  private final List<Channel> listeners = new ArrayList<>();
+  private EventLoopGroup group;
+  private boolean started;
 
-    /**
-     * Creates a server that is not yet listening.
-     *
-     * @param config where to listen and the upstream timeouts
-     * @param initial the route table in force until the first {@link #routes(RouteTable)} call
-     */
-    public EdgeServer(EdgeConfig config, RouteTable initial) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.routes = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+  /**
+   * Creates a server that is not yet listening.
+   *
+   * @param config where to listen and the upstream timeouts
+   * @param initial the route table in force until the first {@link #routes(RouteTable)} call
+   */
+  public EdgeServer(EdgeConfig config, RouteTable initial) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.routes = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+  }
+
+  /**
+   * Binds every address of {@link EdgeConfig#httpListen()} and starts serving. Returns once all are bound.
+   *
+   * @throws IllegalStateException naming the address if one cannot be bound (port taken, no permission...);
+   *     nothing is left listening then. Also thrown if the server was already started.
+   * @throws InterruptedException if interrupted while binding (the server is then closed)
+   */
+  public synchronized void start() throws InterruptedException {
+    if (started) {
+      throw new IllegalStateException("EdgeServer already started");
     }
-
-    /**
-     * Binds every address of {@link EdgeConfig#httpListen()} and starts serving. Returns once all are bound.
-     *
-     * @throws IllegalStateException naming the address if one cannot be bound (port taken, no permission...);
-     *     nothing is left listening then. Also thrown if the server was already started.
-     * @throws InterruptedException if interrupted while binding (the server is then closed)
-     */
-    public synchronized void start() throws InterruptedException {
-        if (started) {
-            throw new IllegalStateException("EdgeServer already started");
+    started = true;
+    group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+        new DefaultThreadFactory("pier-edge"), NioIoHandler.newFactory());
+    UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout());
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new FrontendInitializer(routes::get, connector));
+    try {
+      for (InetSocketAddress address : config.httpListen()) {
+        ChannelFuture bound = bootstrap.bind(address).await();
+        if (!bound.isSuccess()) {
+          Throwable cause = bound.cause();
+          throw new IllegalStateException("Cannot listen on " + NetUtil.toSocketAddressString(address)
+              + ": " + cause.getMessage(), cause);
         }
-        started = true;
-        group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-                new DefaultThreadFactory("pier-edge"), NioIoHandler.newFactory());
-        UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout());
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new FrontendInitializer(routes::get, connector));
-        try {
-            for (InetSocketAddress address : config.httpListen()) {
-                ChannelFuture bound = bootstrap.bind(address).await();
-                if (!bound.isSuccess()) {
-                    Throwable cause = bound.cause();
-                    throw new IllegalStateException("Cannot listen on " + NetUtil.toSocketAddressString(address)
-                            + ": " + cause.getMessage(), cause);
-                }
-                listeners.add(bound.channel());
-                log.info("Edge listening on {}", NetUtil.toSocketAddressString((InetSocketAddress) bound.channel().localAddress()));
-            }
-        } catch (RuntimeException | InterruptedException e) {
-            close();
-            throw e;
-        }
+        listeners.add(bound.channel());
+        log.info("Edge listening on {}", NetUtil.toSocketAddressString((InetSocketAddress) bound.channel().localAddress()));
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      close();
+      throw e;
     }
+  }
 
-    /**
-     * Replaces the route table. Takes effect for every request whose head arrives afterwards; requests
-     * already being served keep the route they were given. Safe to call from any thread.
-     */
-    public void routes(RouteTable table) {
-        routes.set(Objects.requireNonNull(table, "table"));
-    }
+  /**
+   * Replaces the route table. Takes effect for every request whose head arrives afterwards; requests
+   * already being served keep the route they were given. Safe to call from any thread.
+   */
+  public void routes(RouteTable table) {
+    routes.set(Objects.requireNonNull(table, "table"));
+  }
 
-    /** The route table currently in force. */
-    public RouteTable routes() {
-        return routes.get();
-    }
+  /** The route table currently in force. */
+  public RouteTable routes() {
+    return routes.get();
+  }
 
-    /**
-     * The port actually bound for the first listen address (useful when it was configured as 0).
-     *
-     * @throws IllegalStateException if the server is not listening
-     */
-    public synchronized int httpPort() {
-        if (listeners.isEmpty()) {
-            throw new IllegalStateException("EdgeServer is not listening");
-        }
-        return ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+  /**
+   * The port actually bound for the first listen address (useful when it was configured as 0).
+   *
+   * @throws IllegalStateException if the server is not listening
+   */
+  public synchronized int httpPort() {
+    if (listeners.isEmpty()) {
+      throw new IllegalStateException("EdgeServer is not listening");
     }
+    return ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+  }
 
-    /**
-     * Stops listening, closes every client and upstream connection and shuts the event loops down, waiting
-     * a few seconds at most. Idempotent; never throws.
-     */
-    @Override
-    public synchronized void close() {
-        for (Channel listener : listeners) {
-            listener.close().awaitUninterruptibly();
-        }
-        listeners.clear();
-        if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-            group = null;
-        }
+  /**
+   * Stops listening, closes every client and upstream connection and shuts the event loops down, waiting
+   * a few seconds at most. Idempotent; never throws.
+   */
+  @Override
+  public synchronized void close() {
+    for (Channel listener : listeners) {
+      listener.close().awaitUninterruptibly();
     }
+    listeners.clear();
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      group = null;
+    }
+  }
 }

@@ -46,351 +46,351 @@ import org.slf4j.LoggerFactory;
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
-    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+  private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
-    /** IDLE: waiting for a request head. LOCAL: answering with a generated page. PROXY: forwarding. */
-    private enum Mode { IDLE, LOCAL, PROXY }
+  /** IDLE: waiting for a request head. LOCAL: answering with a generated page. PROXY: forwarding. */
+  private enum Mode { IDLE, LOCAL, PROXY }
 
-    private final Supplier<RouteTable> routes;
-    private final UpstreamConnector connector;
-    private ChannelHandlerContext ctx;
-    private boolean readPending;
+  private final Supplier<RouteTable> routes;
+  private final UpstreamConnector connector;
+  private ChannelHandlerContext ctx;
+  private boolean readPending;
 
-    // The exchange in progress.
-    private Mode mode = Mode.IDLE;
-    private String requestLine;
-    private HttpVersion clientVersion;
-    private boolean keepAlive;
-    private boolean expectsContinue;
-    private boolean headRequest;
-    private boolean requestDone;
-    private boolean responseStarted;
-    private boolean responseReceived;
-    private boolean responseDone;
-    private boolean upstreamKeepAlive;
-    private String target;
+  // The exchange in progress.
+  private Mode mode = Mode.IDLE;
+  private String requestLine;
+  private HttpVersion clientVersion;
+  private boolean keepAlive;
+  private boolean expectsContinue;
+  private boolean headRequest;
+  private boolean requestDone;
+  private boolean responseStarted;
+  private boolean responseReceived;
+  private boolean responseDone;
+  private boolean upstreamKeepAlive;
+  private String target;
 
-    // The upstream connection, kept while requests go to the same address.
-    private Channel upstream;
-    private InetSocketAddress upstreamAddress;
-    private ChannelFuture lastRelayed;
+  // The upstream connection, kept while requests go to the same address.
+  private Channel upstream;
+  private InetSocketAddress upstreamAddress;
+  private ChannelFuture lastRelayed;
 
-    FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector) {
-        this.routes = routes;
-        this.connector = connector;
+  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector) {
+    this.routes = routes;
+    this.connector = connector;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    read();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    readPending = false;
+    if (msg instanceof HttpRequest request && mode == Mode.IDLE) {
+      startExchange(request);
+      if (!(msg instanceof HttpContent)) {
+        return;
+      }
     }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+    if (msg instanceof HttpContent content) {
+      requestContent(content);
+    } else {
+      ReferenceCountUtil.release(msg);
     }
+  }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        read();
-        ctx.fireChannelActive();
-    }
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closeUpstream();
+    ctx.fireChannelInactive();
+  }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        readPending = false;
-        if (msg instanceof HttpRequest request && mode == Mode.IDLE) {
-            startExchange(request);
-            if (!(msg instanceof HttpContent)) {
-                return;
-            }
-        }
-        if (msg instanceof HttpContent content) {
-            requestContent(content);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        closeUpstream();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            // While the upstream is working on the response, its own idle timeout applies.
-            if (!(mode == Mode.PROXY && requestDone && !responseReceived)) {
-                ctx.close();
-            }
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("Client {}: {}", ctx.channel().remoteAddress(), cause.toString());
-        } else {
-            log.warn("Client {}: {}", ctx.channel().remoteAddress(), cause.toString());
-        }
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      // While the upstream is working on the response, its own idle timeout applies.
+      if (!(mode == Mode.PROXY && requestDone && !responseReceived)) {
         ctx.close();
+      }
+    } else {
+      ctx.fireUserEventTriggered(evt);
     }
+  }
 
-    // ---- the request side
-
-    private void startExchange(HttpRequest request) {
-        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-        String host = hosts.isEmpty() ? null : hosts.get(0);
-        requestLine = request.method() + " " + (host == null ? "" : host) + request.uri();
-        clientVersion = request.protocolVersion();
-        keepAlive = HttpUtil.isKeepAlive(request);
-        expectsContinue = HttpUtil.is100ContinueExpected(request);
-        headRequest = HttpMethod.HEAD.equals(request.method());
-        requestDone = responseStarted = responseReceived = responseDone = false;
-
-        DecoderResult decoded = request.decoderResult();
-        if (decoded.isFailure()) {
-            keepAlive = false;
-            respond(Pages.page(statusFor(decoded.cause()), "The request could not be read."));
-        } else if (hosts.isEmpty() && HttpVersion.HTTP_1_1.equals(clientVersion)) {
-            respond(Pages.page(HttpResponseStatus.BAD_REQUEST, "The request has no Host header."));
-        } else if (hosts.size() > 1) {
-            respond(Pages.page(HttpResponseStatus.BAD_REQUEST, "The request has more than one Host header."));
-        } else if (HttpMethod.CONNECT.equals(request.method())) {
-            respond(Pages.page(HttpResponseStatus.METHOD_NOT_ALLOWED, "This server is not a forward proxy."));
-        } else {
-            switch (routes.get().resolve(host)) {
-                case Route.Panel panel -> proxy(request, panel.address(), "The panel");
-                case Route.Upstream site -> proxy(request, site.address(), "The site " + site.site());
-                case Route.Stopped stopped -> respond(Pages.stopped(stopped.site()));
-                case Route.NotFound none -> respond(Pages.notFound(none.host()));
-            }
-        }
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      log.debug("Client {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      log.warn("Client {}: {}", ctx.channel().remoteAddress(), cause.toString());
     }
+    ctx.close();
+  }
 
-    private void requestContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        if (content.decoderResult().isFailure()) {
-            log.debug("Client {} sent a malformed body: {}", ctx.channel().remoteAddress(), content.decoderResult().cause().toString());
-            content.release();
-            ctx.close();
-            return;
-        }
-        if (mode == Mode.PROXY && upstream != null) {
-            requestDone = last;
-            Channel up = upstream;
-            up.writeAndFlush(content).addListener((ChannelFuture f) -> {
-                if (!f.isSuccess()) {
-                    up.close();
-                } else if (up == upstream && mode == Mode.PROXY) {
-                    if (last) {
-                        readNextRequest();
-                    } else {
-                        read();
-                    }
-                }
-            });
-            return;
-        }
-        content.release();
-        if (mode == Mode.LOCAL) {
-            if (last) {
-                requestDone = true;
-                readNextRequest();
-            } else if (keepAlive) {
-                read();
-            }
-        }
+  // ---- the request side
+
+  private void startExchange(HttpRequest request) {
+    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+    String host = hosts.isEmpty() ? null : hosts.get(0);
+    requestLine = request.method() + " " + (host == null ? "" : host) + request.uri();
+    clientVersion = request.protocolVersion();
+    keepAlive = HttpUtil.isKeepAlive(request);
+    expectsContinue = HttpUtil.is100ContinueExpected(request);
+    headRequest = HttpMethod.HEAD.equals(request.method());
+    requestDone = responseStarted = responseReceived = responseDone = false;
+
+    DecoderResult decoded = request.decoderResult();
+    if (decoded.isFailure()) {
+      keepAlive = false;
+      respond(Pages.page(statusFor(decoded.cause()), "The request could not be read."));
+    } else if (hosts.isEmpty() && HttpVersion.HTTP_1_1.equals(clientVersion)) {
+      respond(Pages.page(HttpResponseStatus.BAD_REQUEST, "The request has no Host header."));
+    } else if (hosts.size() > 1) {
+      respond(Pages.page(HttpResponseStatus.BAD_REQUEST, "The request has more than one Host header."));
+    } else if (HttpMethod.CONNECT.equals(request.method())) {
+      respond(Pages.page(HttpResponseStatus.METHOD_NOT_ALLOWED, "This server is not a forward proxy."));
+    } else {
+      switch (routes.get().resolve(host)) {
+        case Route.Panel panel -> proxy(request, panel.address(), "The panel");
+        case Route.Upstream site -> proxy(request, site.address(), "The site " + site.site());
+        case Route.Stopped stopped -> respond(Pages.stopped(stopped.site()));
+        case Route.NotFound none -> respond(Pages.notFound(none.host()));
+      }
     }
+  }
 
-    /** Answers with a generated page and discards the rest of the request body. */
-    private void respond(FullHttpResponse page) {
-        mode = Mode.LOCAL;
-        responseStarted = responseReceived = true;
-        if (expectsContinue && !requestDone) {
-            keepAlive = false; // the client may or may not send the body: the connection cannot be reused
-        }
-        boolean close = !keepAlive;
-        page.headers().set(HttpHeaderNames.CONNECTION, close ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
-        ctx.writeAndFlush(page).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess() || close) {
-                ctx.close();
-            } else {
-                responseDone = true;
-                readNextRequest();
-            }
-        });
-        if (!close && !requestDone) {
-            read();
-        }
+  private void requestContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (content.decoderResult().isFailure()) {
+      log.debug("Client {} sent a malformed body: {}", ctx.channel().remoteAddress(), content.decoderResult().cause().toString());
+      content.release();
+      ctx.close();
+      return;
     }
-
-    // ---- the upstream side
-
-    private void proxy(HttpRequest request, InetSocketAddress address, String target) {
-        mode = Mode.PROXY;
-        this.target = target;
-        ProxyHeaders.forUpstream(request, clientAddress(), localPort());
-        if (upstream != null && upstream.isActive() && address.equals(upstreamAddress)) {
-            sendHead(upstream, request);
-            return;
-        }
-        closeUpstream();
-        ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), address, this);
-        Channel up = connecting.channel();
-        upstream = up;
-        upstreamAddress = address;
-        connecting.addListener((ChannelFuture f) -> {
-            if (up != upstream) {
-                return; // the client went away meanwhile
-            }
-            if (f.isSuccess()) {
-                sendHead(up, request);
-            } else {
-                upstream = null;
-                log.warn("{}: {} is not answering: {}", requestLine, target, f.cause().getMessage());
-                respond(Pages.badGateway(target + " is not answering."));
-            }
-        });
-    }
-
-    private void sendHead(Channel up, HttpRequest request) {
-        up.writeAndFlush(request).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                up.close();
-            } else if (up == upstream && mode == Mode.PROXY) {
-                if (expectsContinue) {
-                    expectsContinue = false;
-                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-                }
-                read();
-            }
-        });
-        up.read();
-    }
-
-    /** A response part decoded from the upstream: written (not yet flushed) to the client. */
-    void upstreamRead(Channel up, HttpObject part) {
-        if (up != upstream || mode != Mode.PROXY || responseReceived) {
-            ReferenceCountUtil.release(part);
-            up.close(); // an upstream must not speak out of turn
-            return;
-        }
-        if (part instanceof HttpResponse response) {
-            upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-            int code = response.status().code();
-            keepAlive = ProxyHeaders.forClient(response, keepAlive, clientVersion, headRequest || code == 204 || code == 304);
-            responseStarted = true;
-        }
-        ChannelFuture written = ctx.write(part);
-        if (part instanceof LastHttpContent) {
-            responseReceived = true;
-            written.addListener((ChannelFuture f) -> {
-                if (f.isSuccess()) {
-                    finishResponse(up);
-                }
-            });
-        }
-        lastRelayed = written;
-    }
-
-    /** The end of one upstream read: flush what was relayed, and read the upstream again once it is written. */
-    void upstreamReadComplete(Channel up) {
-        ChannelFuture written = lastRelayed;
-        lastRelayed = null;
-        if (written != null) {
-            ctx.flush();
-        }
-        if (up != upstream) {
-            return;
-        }
-        if (written == null) {
-            up.read();
-            return;
-        }
-        written.addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                ctx.close();
-            } else if (up == upstream) {
-                up.read(); // also while idle, so that an upstream close is noticed
-            }
-        });
-    }
-
-    void upstreamClosed(Channel up) {
-        if (up != upstream) {
-            return;
-        }
-        upstream = null;
-        upstreamAddress = null;
-        if (mode != Mode.PROXY || responseReceived) {
-            return;
-        }
-        if (!responseStarted) {
-            log.warn("{}: {} did not answer (connection closed or idle timeout)", requestLine, target);
-            respond(Pages.badGateway(target + " is not answering."));
-        } else {
-            log.warn("{}: {} stopped mid-response (connection closed or idle timeout)", requestLine, target);
-            ctx.close();
-        }
-    }
-
-    private void finishResponse(Channel up) {
-        responseDone = true;
-        if (!requestDone) {
-            keepAlive = false; // the upstream answered before the whole body was sent: both connections are spoiled
-        }
-        if ((!upstreamKeepAlive || !requestDone) && up == upstream) {
-            closeUpstream();
-        }
-        if (keepAlive) {
+    if (mode == Mode.PROXY && upstream != null) {
+      requestDone = last;
+      Channel up = upstream;
+      up.writeAndFlush(content).addListener((ChannelFuture f) -> {
+        if (!f.isSuccess()) {
+          up.close();
+        } else if (up == upstream && mode == Mode.PROXY) {
+          if (last) {
             readNextRequest();
-        } else {
-            ctx.close();
-        }
-    }
-
-    // ---- helpers
-
-    private void readNextRequest() {
-        if (mode != Mode.IDLE && requestDone && responseDone) {
-            mode = Mode.IDLE;
+          } else {
             read();
+          }
         }
+      });
+      return;
     }
-
-    /** Asks for one more request part, unless a read is already pending. */
-    private void read() {
-        if (!readPending) {
-            readPending = true;
-            ctx.read();
-        }
+    content.release();
+    if (mode == Mode.LOCAL) {
+      if (last) {
+        requestDone = true;
+        readNextRequest();
+      } else if (keepAlive) {
+        read();
+      }
     }
+  }
 
-    private void closeUpstream() {
-        Channel up = upstream;
+  /** Answers with a generated page and discards the rest of the request body. */
+  private void respond(FullHttpResponse page) {
+    mode = Mode.LOCAL;
+    responseStarted = responseReceived = true;
+    if (expectsContinue && !requestDone) {
+      keepAlive = false; // the client may or may not send the body: the connection cannot be reused
+    }
+    boolean close = !keepAlive;
+    page.headers().set(HttpHeaderNames.CONNECTION, close ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
+    ctx.writeAndFlush(page).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess() || close) {
+        ctx.close();
+      } else {
+        responseDone = true;
+        readNextRequest();
+      }
+    });
+    if (!close && !requestDone) {
+      read();
+    }
+  }
+
+  // ---- the upstream side
+
+  private void proxy(HttpRequest request, InetSocketAddress address, String target) {
+    mode = Mode.PROXY;
+    this.target = target;
+    ProxyHeaders.forUpstream(request, clientAddress(), localPort());
+    if (upstream != null && upstream.isActive() && address.equals(upstreamAddress)) {
+      sendHead(upstream, request);
+      return;
+    }
+    closeUpstream();
+    ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), address, this);
+    Channel up = connecting.channel();
+    upstream = up;
+    upstreamAddress = address;
+    connecting.addListener((ChannelFuture f) -> {
+      if (up != upstream) {
+        return; // the client went away meanwhile
+      }
+      if (f.isSuccess()) {
+        sendHead(up, request);
+      } else {
         upstream = null;
-        upstreamAddress = null;
-        lastRelayed = null;
-        if (up != null) {
-            up.close();
-        }
-    }
+        log.warn("{}: {} is not answering: {}", requestLine, target, f.cause().getMessage());
+        respond(Pages.badGateway(target + " is not answering."));
+      }
+    });
+  }
 
-    private InetAddress clientAddress() {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
-    }
-
-    private int localPort() {
-        return ctx.channel().localAddress() instanceof InetSocketAddress address ? address.getPort() : 0;
-    }
-
-    private static HttpResponseStatus statusFor(Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+  private void sendHead(Channel up, HttpRequest request) {
+    up.writeAndFlush(request).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        up.close();
+      } else if (up == upstream && mode == Mode.PROXY) {
+        if (expectsContinue) {
+          expectsContinue = false;
+          ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-        }
-        return HttpResponseStatus.BAD_REQUEST;
+        read();
+      }
+    });
+    up.read();
+  }
+
+  /** A response part decoded from the upstream: written (not yet flushed) to the client. */
+  void upstreamRead(Channel up, HttpObject part) {
+    if (up != upstream || mode != Mode.PROXY || responseReceived) {
+      ReferenceCountUtil.release(part);
+      up.close(); // an upstream must not speak out of turn
+      return;
     }
+    if (part instanceof HttpResponse response) {
+      upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+      int code = response.status().code();
+      keepAlive = ProxyHeaders.forClient(response, keepAlive, clientVersion, headRequest || code == 204 || code == 304);
+      responseStarted = true;
+    }
+    ChannelFuture written = ctx.write(part);
+    if (part instanceof LastHttpContent) {
+      responseReceived = true;
+      written.addListener((ChannelFuture f) -> {
+        if (f.isSuccess()) {
+          finishResponse(up);
+        }
+      });
+    }
+    lastRelayed = written;
+  }
+
+  /** The end of one upstream read: flush what was relayed, and read the upstream again once it is written. */
+  void upstreamReadComplete(Channel up) {
+    ChannelFuture written = lastRelayed;
+    lastRelayed = null;
+    if (written != null) {
+      ctx.flush();
+    }
+    if (up != upstream) {
+      return;
+    }
+    if (written == null) {
+      up.read();
+      return;
+    }
+    written.addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        ctx.close();
+      } else if (up == upstream) {
+        up.read(); // also while idle, so that an upstream close is noticed
+      }
+    });
+  }
+
+  void upstreamClosed(Channel up) {
+    if (up != upstream) {
+      return;
+    }
+    upstream = null;
+    upstreamAddress = null;
+    if (mode != Mode.PROXY || responseReceived) {
+      return;
+    }
+    if (!responseStarted) {
+      log.warn("{}: {} did not answer (connection closed or idle timeout)", requestLine, target);
+      respond(Pages.badGateway(target + " is not answering."));
+    } else {
+      log.warn("{}: {} stopped mid-response (connection closed or idle timeout)", requestLine, target);
+      ctx.close();
+    }
+  }
+
+  private void finishResponse(Channel up) {
+    responseDone = true;
+    if (!requestDone) {
+      keepAlive = false; // the upstream answered before the whole body was sent: both connections are spoiled
+    }
+    if ((!upstreamKeepAlive || !requestDone) && up == upstream) {
+      closeUpstream();
+    }
+    if (keepAlive) {
+      readNextRequest();
+    } else {
+      ctx.close();
+    }
+  }
+
+  // ---- helpers
+
+  private void readNextRequest() {
+    if (mode != Mode.IDLE && requestDone && responseDone) {
+      mode = Mode.IDLE;
+      read();
+    }
+  }
+
+  /** Asks for one more request part, unless a read is already pending. */
+  private void read() {
+    if (!readPending) {
+      readPending = true;
+      ctx.read();
+    }
+  }
+
+  private void closeUpstream() {
+    Channel up = upstream;
+    upstream = null;
+    upstreamAddress = null;
+    lastRelayed = null;
+    if (up != null) {
+      up.close();
+    }
+  }
+
+  private InetAddress clientAddress() {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+  }
+
+  private int localPort() {
+    return ctx.channel().localAddress() instanceof InetSocketAddress address ? address.getPort() : 0;
+  }
+
+  private static HttpResponseStatus statusFor(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    }
+    return HttpResponseStatus.BAD_REQUEST;
+  }
 }

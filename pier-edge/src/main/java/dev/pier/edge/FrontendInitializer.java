@@ -16,28 +16,28 @@ import java.util.function.Supplier;
  */
 final class FrontendInitializer extends ChannelInitializer<Channel> {
 
-    /** How long a client connection may be idle (between requests, or while sending one) before it is closed. */
-    static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(60);
-    static final int MAX_INITIAL_LINE = 8 * 1024;
-    static final int MAX_HEADER_SIZE = 16 * 1024;
+  /** How long a client connection may be idle (between requests, or while sending one) before it is closed. */
+  static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  static final int MAX_INITIAL_LINE = 8 * 1024;
+  static final int MAX_HEADER_SIZE = 16 * 1024;
 
-    private final Supplier<RouteTable> routes;
-    private final UpstreamConnector connector;
+  private final Supplier<RouteTable> routes;
+  private final UpstreamConnector connector;
 
-    FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector) {
-        this.routes = routes;
-        this.connector = connector;
-    }
+  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector) {
+    this.routes = routes;
+    this.connector = connector;
+  }
 
-    @Override
-    protected void initChannel(Channel ch) {
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                .setMaxHeaderSize(MAX_HEADER_SIZE);
-        ch.pipeline().addLast(
-                new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
-                new HttpServerCodec(decoder),
-                new OneMessagePerRead(),
-                new FrontendHandler(routes, connector));
-    }
+  @Override
+  protected void initChannel(Channel ch) {
+    HttpDecoderConfig decoder = new HttpDecoderConfig()
+        .setMaxInitialLineLength(MAX_INITIAL_LINE)
+        .setMaxHeaderSize(MAX_HEADER_SIZE);
+    ch.pipeline().addLast(
+        new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+        new HttpServerCodec(decoder),
+        new OneMessagePerRead(),
+        new FrontendHandler(routes, connector));
+  }
 }

@@ -16,52 +16,52 @@ import java.util.ArrayDeque;
  */
 final class OneMessagePerRead extends ChannelDuplexHandler {
 
-    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
-    private boolean demand;
+  private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+  private boolean demand;
 
-    @Override
-    public void read(ChannelHandlerContext ctx) {
-        Object next = waiting.poll();
-        if (next != null) {
-            ctx.fireChannelRead(next);
-        } else {
-            demand = true;
-            ctx.read();
-        }
+  @Override
+  public void read(ChannelHandlerContext ctx) {
+    Object next = waiting.poll();
+    if (next != null) {
+      ctx.fireChannelRead(next);
+    } else {
+      demand = true;
+      ctx.read();
     }
+  }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (demand && waiting.isEmpty()) {
-            demand = false;
-            ctx.fireChannelRead(msg);
-        } else {
-            waiting.add(msg);
-        }
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (demand && waiting.isEmpty()) {
+      demand = false;
+      ctx.fireChannelRead(msg);
+    } else {
+      waiting.add(msg);
     }
+  }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (demand) {
-            ctx.read(); // the socket read produced no complete message yet: keep reading
-        }
-        ctx.fireChannelReadComplete();
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (demand) {
+      ctx.read(); // the socket read produced no complete message yet: keep reading
     }
+    ctx.fireChannelReadComplete();
+  }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        releaseWaiting();
-        ctx.fireChannelInactive();
-    }
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseWaiting();
+    ctx.fireChannelInactive();
+  }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        releaseWaiting();
-    }
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseWaiting();
+  }
 
-    private void releaseWaiting() {
-        for (Object msg; (msg = waiting.poll()) != null; ) {
-            ReferenceCountUtil.release(msg);
-        }
+  private void releaseWaiting() {
+    for (Object msg; (msg = waiting.poll()) != null; ) {
+      ReferenceCountUtil.release(msg);
     }
+  }
 }

@@ -15,59 +15,59 @@ import java.nio.charset.StandardCharsets;
  */
 final class Pages {
 
-    /** Seconds a client is asked to wait before retrying a stopped site. */
-    static final int RETRY_AFTER_SECONDS = 30;
+  /** Seconds a client is asked to wait before retrying a stopped site. */
+  static final int RETRY_AFTER_SECONDS = 30;
 
-    private Pages() {
-    }
+  private Pages() {
+  }
 
-    /** 404: no site is configured for {@code host}. */
-    static FullHttpResponse notFound(String host) {
-        String where = host == null || host.isEmpty() ? "this address" : host;
-        return page(HttpResponseStatus.NOT_FOUND, "No site at " + where + ".");
-    }
+  /** 404: no site is configured for {@code host}. */
+  static FullHttpResponse notFound(String host) {
+    String where = host == null || host.isEmpty() ? "this address" : host;
+    return page(HttpResponseStatus.NOT_FOUND, "No site at " + where + ".");
+  }
 
-    /** 503 with {@code Retry-After}: the site exists but is not running. */
-    static FullHttpResponse stopped(String site) {
-        FullHttpResponse response = page(HttpResponseStatus.SERVICE_UNAVAILABLE, "The site " + site + " is stopped.");
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        return response;
-    }
+  /** 503 with {@code Retry-After}: the site exists but is not running. */
+  static FullHttpResponse stopped(String site) {
+    FullHttpResponse response = page(HttpResponseStatus.SERVICE_UNAVAILABLE, "The site " + site + " is stopped.");
+    response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    return response;
+  }
 
-    /** 502: the upstream could not be reached or failed before answering; {@code message} says which. */
-    static FullHttpResponse badGateway(String message) {
-        return page(HttpResponseStatus.BAD_GATEWAY, message);
-    }
+  /** 502: the upstream could not be reached or failed before answering; {@code message} says which. */
+  static FullHttpResponse badGateway(String message) {
+    return page(HttpResponseStatus.BAD_GATEWAY, message);
+  }
 
-    /** An error page with any status and a one-sentence message. */
-    static FullHttpResponse page(HttpResponseStatus status, String message) {
-        String title = status.code() + " " + status.reasonPhrase();
-        String html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>"
-                + escape(title) + "</title></head>\n<body>\n<h1>" + escape(title) + "</h1>\n<p>"
-                + escape(message) + "</p>\n</body>\n</html>\n";
-        byte[] body = html.getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        return response;
-    }
+  /** An error page with any status and a one-sentence message. */
+  static FullHttpResponse page(HttpResponseStatus status, String message) {
+    String title = status.code() + " " + status.reasonPhrase();
+    String html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>"
+        + escape(title) + "</title></head>\n<body>\n<h1>" + escape(title) + "</h1>\n<p>"
+        + escape(message) + "</p>\n</body>\n</html>\n";
+    byte[] body = html.getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return response;
+  }
 
-    /** Escapes {@code & < > " '} for use in HTML text and attribute values. */
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+  /** Escapes {@code & < > " '} for use in HTML text and attribute values. */
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
     }
+    return out.toString();
+  }
 }

@@ -20,93 +20,93 @@ import java.util.Set;
  */
 final class ProxyHeaders {
 
-    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-    static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
 
-    private static final List<AsciiString> HOP_BY_HOP = List.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
-            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
+  private static final List<AsciiString> HOP_BY_HOP = List.of(
+      HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+      HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
 
-    /** Headers that frame the message; naming them in {@code Connection} must not remove them (smuggling). */
-    private static final Set<String> PROTECTED = Set.of("content-length", "transfer-encoding", "host");
+  /** Headers that frame the message; naming them in {@code Connection} must not remove them (smuggling). */
+  private static final Set<String> PROTECTED = Set.of("content-length", "transfer-encoding", "host");
 
-    private ProxyHeaders() {
+  private ProxyHeaders() {
+  }
+
+  /** Forwarding headers a client could send to pose as a proxy; the edge is the first proxy, so none is trusted. */
+  private static final List<String> CLIENT_FORWARDING = List.of(
+      "forwarded", "x-forwarded-prefix", "x-forwarded-ssl", "x-forwarded-scheme", "x-real-ip", "x-forwarded-server");
+
+  /**
+   * Prepares a client request for the upstream: removes hop-by-hop headers and {@code Expect} (the edge
+   * answers {@code 100-continue} itself), sets {@code X-Forwarded-For} to the client's address (the edge is
+   * the first proxy: whatever forwarding headers the client sent are dropped, so nobody can pose as another
+   * address or scheme), sets {@code X-Forwarded-Proto/Host/Port}, and switches to HTTP/1.1 so the upstream
+   * connection stays open. The {@code Host} header is left as the client sent it.
+   *
+   * @param client the client's address, or null if unknown (then no X-Forwarded-For is sent)
+   * @param localPort the edge port the client connected to
+   */
+  static void forUpstream(HttpRequest request, InetAddress client, int localPort) {
+    HttpHeaders headers = request.headers();
+    removeHopByHop(headers);
+    headers.remove(HttpHeaderNames.EXPECT);
+    CLIENT_FORWARDING.forEach(headers::remove);
+    if (client != null) {
+      headers.set(X_FORWARDED_FOR, NetUtil.toAddressString(client));
+    } else {
+      headers.remove(X_FORWARDED_FOR);
     }
-
-    /** Forwarding headers a client could send to pose as a proxy; the edge is the first proxy, so none is trusted. */
-    private static final List<String> CLIENT_FORWARDING = List.of(
-            "forwarded", "x-forwarded-prefix", "x-forwarded-ssl", "x-forwarded-scheme", "x-real-ip", "x-forwarded-server");
-
-    /**
-     * Prepares a client request for the upstream: removes hop-by-hop headers and {@code Expect} (the edge
-     * answers {@code 100-continue} itself), sets {@code X-Forwarded-For} to the client's address (the edge is
-     * the first proxy: whatever forwarding headers the client sent are dropped, so nobody can pose as another
-     * address or scheme), sets {@code X-Forwarded-Proto/Host/Port}, and switches to HTTP/1.1 so the upstream
-     * connection stays open. The {@code Host} header is left as the client sent it.
-     *
-     * @param client the client's address, or null if unknown (then no X-Forwarded-For is sent)
-     * @param localPort the edge port the client connected to
-     */
-    static void forUpstream(HttpRequest request, InetAddress client, int localPort) {
-        HttpHeaders headers = request.headers();
-        removeHopByHop(headers);
-        headers.remove(HttpHeaderNames.EXPECT);
-        CLIENT_FORWARDING.forEach(headers::remove);
-        if (client != null) {
-            headers.set(X_FORWARDED_FOR, NetUtil.toAddressString(client));
-        } else {
-            headers.remove(X_FORWARDED_FOR);
-        }
-        headers.set(X_FORWARDED_PROTO, "http");
-        String host = headers.get(HttpHeaderNames.HOST);
-        if (host != null) {
-            headers.set(X_FORWARDED_HOST, host);
-        } else {
-            headers.remove(X_FORWARDED_HOST);
-        }
-        headers.set(X_FORWARDED_PORT, localPort);
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    headers.set(X_FORWARDED_PROTO, "http");
+    String host = headers.get(HttpHeaderNames.HOST);
+    if (host != null) {
+      headers.set(X_FORWARDED_HOST, host);
+    } else {
+      headers.remove(X_FORWARDED_HOST);
     }
+    headers.set(X_FORWARDED_PORT, localPort);
+    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+  }
 
-    /**
-     * Prepares an upstream response for the client: removes hop-by-hop headers, makes it HTTP/1.1 and sets
-     * {@code Connection}. The client connection can stay open only if it asked for keep-alive and the body
-     * length is known from the headers; an HTTP/1.0 client cannot receive chunked encoding, so for it the
-     * chunks are sent raw and the connection is closed after the body.
-     *
-     * @param clientKeepAlive whether the client asked to keep the connection open
-     * @param clientVersion the HTTP version of the client's request
-     * @param bodyless true if this response cannot have a body (answer to HEAD, 1xx, 204, 304)
-     * @return whether the client connection stays open after this response
-     */
-    static boolean forClient(HttpResponse response, boolean clientKeepAlive, HttpVersion clientVersion, boolean bodyless) {
-        removeHopByHop(response.headers());
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        boolean keepAlive = clientKeepAlive;
-        if (HttpUtil.isTransferEncodingChunked(response)) {
-            if (HttpVersion.HTTP_1_0.equals(clientVersion)) {
-                response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-                keepAlive = false;
-            }
-        } else if (!HttpUtil.isContentLengthSet(response) && !bodyless) {
-            keepAlive = false;
-        }
-        response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        return keepAlive;
+  /**
+   * Prepares an upstream response for the client: removes hop-by-hop headers, makes it HTTP/1.1 and sets
+   * {@code Connection}. The client connection can stay open only if it asked for keep-alive and the body
+   * length is known from the headers; an HTTP/1.0 client cannot receive chunked encoding, so for it the
+   * chunks are sent raw and the connection is closed after the body.
+   *
+   * @param clientKeepAlive whether the client asked to keep the connection open
+   * @param clientVersion the HTTP version of the client's request
+   * @param bodyless true if this response cannot have a body (answer to HEAD, 1xx, 204, 304)
+   * @return whether the client connection stays open after this response
+   */
+  static boolean forClient(HttpResponse response, boolean clientKeepAlive, HttpVersion clientVersion, boolean bodyless) {
+    removeHopByHop(response.headers());
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    boolean keepAlive = clientKeepAlive;
+    if (HttpUtil.isTransferEncodingChunked(response)) {
+      if (HttpVersion.HTTP_1_0.equals(clientVersion)) {
+        response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        keepAlive = false;
+      }
+    } else if (!HttpUtil.isContentLengthSet(response) && !bodyless) {
+      keepAlive = false;
     }
+    response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    return keepAlive;
+  }
 
-    /** Removes the standard hop-by-hop headers and those named in {@code Connection}, except framing headers. */
-    static void removeHopByHop(HttpHeaders headers) {
-        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : value.split(",")) {
-                String name = token.strip().toLowerCase(Locale.ROOT);
-                if (!name.isEmpty() && !PROTECTED.contains(name)) {
-                    headers.remove(name);
-                }
-            }
+  /** Removes the standard hop-by-hop headers and those named in {@code Connection}, except framing headers. */
+  static void removeHopByHop(HttpHeaders headers) {
+    for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : value.split(",")) {
+        String name = token.strip().toLowerCase(Locale.ROOT);
+        if (!name.isEmpty() && !PROTECTED.contains(name)) {
+          headers.remove(name);
         }
-        HOP_BY_HOP.forEach(headers::remove);
+      }
     }
+    HOP_BY_HOP.forEach(headers::remove);
+  }
 }

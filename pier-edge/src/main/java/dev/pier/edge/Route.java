@@ -9,51 +9,51 @@ import java.util.Objects;
  */
 public sealed interface Route permits Route.Panel, Route.Upstream, Route.Stopped, Route.NotFound {
 
-    /**
-     * The apex domain: requests are forwarded to the panel (the Spring web app on a loopback port).
-     *
-     * @param address where the panel listens; never null
-     */
-    record Panel(InetSocketAddress address) implements Route {
-        public Panel {
-            Objects.requireNonNull(address, "address");
-        }
+  /**
+   * The apex domain: requests are forwarded to the panel (the Spring web app on a loopback port).
+   *
+   * @param address where the panel listens; never null
+   */
+  record Panel(InetSocketAddress address) implements Route {
+    public Panel {
+      Objects.requireNonNull(address, "address");
     }
+  }
 
-    /**
-     * A running site: requests are forwarded to its container (normally port 80).
-     *
-     * @param site the site's bare name, e.g. {@code blog}; shown in error pages
-     * @param address where the site's container listens; never null
-     */
-    record Upstream(String site, InetSocketAddress address) implements Route {
-        public Upstream {
-            Objects.requireNonNull(site, "site");
-            Objects.requireNonNull(address, "address");
-        }
+  /**
+   * A running site: requests are forwarded to its container (normally port 80).
+   *
+   * @param site the site's bare name, e.g. {@code blog}; shown in error pages
+   * @param address where the site's container listens; never null
+   */
+  record Upstream(String site, InetSocketAddress address) implements Route {
+    public Upstream {
+      Objects.requireNonNull(site, "site");
+      Objects.requireNonNull(address, "address");
     }
+  }
 
-    /**
-     * A site that exists but is not running: the edge answers 503 with an HTML page saying
-     * "The site NAME is stopped." and a {@code Retry-After} header.
-     *
-     * @param site the site's bare name
-     */
-    record Stopped(String site) implements Route {
-        public Stopped {
-            Objects.requireNonNull(site, "site");
-        }
+  /**
+   * A site that exists but is not running: the edge answers 503 with an HTML page saying
+   * "The site NAME is stopped." and a {@code Retry-After} header.
+   *
+   * @param site the site's bare name
+   */
+  record Stopped(String site) implements Route {
+    public Stopped {
+      Objects.requireNonNull(site, "site");
     }
+  }
 
-    /**
-     * No such site: the edge answers 404 with an HTML page saying "No site at HOST".
-     *
-     * @param host the normalized host that was asked for (lower case, no port, no trailing dot);
-     *     empty when the request had no host
-     */
-    record NotFound(String host) implements Route {
-        public NotFound {
-            Objects.requireNonNull(host, "host");
-        }
+  /**
+   * No such site: the edge answers 404 with an HTML page saying "No site at HOST".
+   *
+   * @param host the normalized host that was asked for (lower case, no port, no trailing dot);
+   *     empty when the request had no host
+   */
+  record NotFound(String host) implements Route {
+    public NotFound {
+      Objects.requireNonNull(host, "host");
     }
+  }
 }

@@ -20,31 +20,31 @@ import java.util.concurrent.TimeUnit;
  */
 final class UpstreamConnector {
 
-    private final Bootstrap template;
-    private final long idleMillis;
+  private final Bootstrap template;
+  private final long idleMillis;
 
-    UpstreamConnector(Duration connectTimeout, Duration idleTimeout) {
-        this.idleMillis = idleTimeout.toMillis();
-        this.template = new Bootstrap()
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE));
-    }
+  UpstreamConnector(Duration connectTimeout, Duration idleTimeout) {
+    this.idleMillis = idleTimeout.toMillis();
+    this.template = new Bootstrap()
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE));
+  }
 
-    /** Starts connecting to {@code address} on {@code loop}; upstream events are reported to {@code frontend}. */
-    ChannelFuture connect(EventLoop loop, InetSocketAddress address, FrontendHandler frontend) {
-        return template.clone(loop).handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                HttpDecoderConfig decoder = new HttpDecoderConfig()
-                        .setMaxInitialLineLength(8192)
-                        .setMaxHeaderSize(64 * 1024);
-                ch.pipeline().addLast(
-                        new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
-                        new HttpClientCodec(decoder, false, false),
-                        new BackendHandler(frontend));
-            }
-        }).connect(address);
-    }
+  /** Starts connecting to {@code address} on {@code loop}; upstream events are reported to {@code frontend}. */
+  ChannelFuture connect(EventLoop loop, InetSocketAddress address, FrontendHandler frontend) {
+    return template.clone(loop).handler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(64 * 1024);
+        ch.pipeline().addLast(
+            new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
+            new HttpClientCodec(decoder, false, false),
+            new BackendHandler(frontend));
+      }
+    }).connect(address);
+  }
 }

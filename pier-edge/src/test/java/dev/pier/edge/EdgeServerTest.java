@@ -23,304 +23,304 @@ import org.junit.jupiter.api.Test;
 /** The edge on real loopback sockets, in front of small JDK HttpServer upstreams. */
 class EdgeServerTest {
 
-    private TestUpstream blog;
-    private TestUpstream panel;
-    private EdgeServer edge;
+  private TestUpstream blog;
+  private TestUpstream panel;
+  private EdgeServer edge;
 
-    @BeforeEach
-    void start() throws Exception {
-        blog = new TestUpstream("blog");
-        panel = new TestUpstream("panel");
-        RouteTable routes = new RouteTable("localhost", panel.address(), Map.of(
-                "blog", new Route.Upstream("blog", blog.address()),
-                "shop", new Route.Stopped("shop")));
-        edge = new EdgeServer(EdgeConfig.onPort(0), routes);
-        edge.start();
+  @BeforeEach
+  void start() throws Exception {
+    blog = new TestUpstream("blog");
+    panel = new TestUpstream("panel");
+    RouteTable routes = new RouteTable("localhost", panel.address(), Map.of(
+        "blog", new Route.Upstream("blog", blog.address()),
+        "shop", new Route.Stopped("shop")));
+    edge = new EdgeServer(EdgeConfig.onPort(0), routes);
+    edge.start();
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (edge != null) {
+        edge.close();
+      }
+    } finally {
+      blog.close();
+      panel.close();
     }
+  }
 
-    @AfterEach
-    void stop() {
-        try {
-            if (edge != null) {
-                edge.close();
-            }
-        } finally {
-            blog.close();
-            panel.close();
-        }
+  private RawHttp client() throws IOException {
+    return RawHttp.loopback(edge.httpPort());
+  }
+
+  @Test
+  void getIsForwardedWithForwardedHeadersAndTheOriginalHost() throws Exception {
+    try (RawHttp client = client()) {
+      RawHttp.Response response = client.send("GET /echo/page?q=1 HTTP/1.1\nHost: BLOG.Localhost:" + edge.httpPort()
+          + "\nX-Forwarded-For: 203.0.113.9\nConnection: keep-alive, X-Secret\nX-Secret: hidden").read();
+
+      assertThat(response.status()).isEqualTo(200);
+      Map<String, String> seen = TestUpstream.parseEcho(response.text());
+      assertThat(seen).containsEntry("site", "blog")
+          .containsEntry("uri", "/echo/page?q=1")
+          .containsEntry("host", "BLOG.Localhost:" + edge.httpPort())
+          .containsEntry("x-forwarded-for", "127.0.0.1")
+          .containsEntry("x-forwarded-proto", "http")
+          .containsEntry("x-forwarded-host", "BLOG.Localhost:" + edge.httpPort())
+          .containsEntry("x-forwarded-port", String.valueOf(edge.httpPort()))
+          .doesNotContainKey("x-secret");
+      assertThat(response.header("connection")).isEqualTo("keep-alive");
     }
+  }
 
-    private RawHttp client() throws IOException {
-        return RawHttp.loopback(edge.httpPort());
+  @Test
+  void apexGoesToThePanel() throws Exception {
+    try (RawHttp client = client()) {
+      RawHttp.Response response = client.get("localhost", "/echo");
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(TestUpstream.parseEcho(response.text())).containsEntry("site", "panel");
     }
+  }
 
-    @Test
-    void getIsForwardedWithForwardedHeadersAndTheOriginalHost() throws Exception {
-        try (RawHttp client = client()) {
-            RawHttp.Response response = client.send("GET /echo/page?q=1 HTTP/1.1\nHost: BLOG.Localhost:" + edge.httpPort()
-                    + "\nX-Forwarded-For: 203.0.113.9\nConnection: keep-alive, X-Secret\nX-Secret: hidden").read();
-
-            assertThat(response.status()).isEqualTo(200);
-            Map<String, String> seen = TestUpstream.parseEcho(response.text());
-            assertThat(seen).containsEntry("site", "blog")
-                    .containsEntry("uri", "/echo/page?q=1")
-                    .containsEntry("host", "BLOG.Localhost:" + edge.httpPort())
-                    .containsEntry("x-forwarded-for", "127.0.0.1")
-                    .containsEntry("x-forwarded-proto", "http")
-                    .containsEntry("x-forwarded-host", "BLOG.Localhost:" + edge.httpPort())
-                    .containsEntry("x-forwarded-port", String.valueOf(edge.httpPort()))
-                    .doesNotContainKey("x-secret");
-            assertThat(response.header("connection")).isEqualTo("keep-alive");
-        }
+  @Test
+  void ipv6ClientIsServedAndNamedInXForwardedFor() throws Exception {
+    assumeTrue(ipv6Loopback(), "no IPv6 loopback on this machine");
+    assumeTrue(EdgeConfig.onPort(0).httpListen().get(0).getAddress() instanceof Inet6Address, "edge could not listen on IPv6");
+    try (RawHttp client = new RawHttp(InetAddress.getByName("::1"), edge.httpPort())) {
+      RawHttp.Response response = client.get("blog.localhost", "/echo");
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(TestUpstream.parseEcho(response.text())).containsEntry("x-forwarded-for", "::1");
     }
+  }
 
-    @Test
-    void apexGoesToThePanel() throws Exception {
-        try (RawHttp client = client()) {
-            RawHttp.Response response = client.get("localhost", "/echo");
-            assertThat(response.status()).isEqualTo(200);
-            assertThat(TestUpstream.parseEcho(response.text())).containsEntry("site", "panel");
-        }
+  @Test
+  void keepAliveConnectionServesSeveralRequestsAndReusesTheUpstreamConnection() throws Exception {
+    try (RawHttp client = client()) {
+      Map<String, String> first = TestUpstream.parseEcho(client.get("blog.localhost", "/echo/1").text());
+      Map<String, String> second = TestUpstream.parseEcho(client.get("blog.localhost", "/echo/2").text());
+      Map<String, String> third = TestUpstream.parseEcho(client.get("localhost", "/echo/3").text());
+      RawHttp.Response fourth = client.get("shop.localhost", "/");
+      Map<String, String> fifth = TestUpstream.parseEcho(client.get("blog.localhost", "/echo/5").text());
+
+      assertThat(first).containsEntry("uri", "/echo/1");
+      assertThat(second).containsEntry("uri", "/echo/2").containsEntry("remote-port", first.get("remote-port"));
+      assertThat(third).containsEntry("uri", "/echo/3").containsEntry("site", "panel");
+      assertThat(fourth.status()).isEqualTo(503);
+      assertThat(fifth).containsEntry("uri", "/echo/5").containsEntry("site", "blog");
     }
+  }
 
-    @Test
-    void ipv6ClientIsServedAndNamedInXForwardedFor() throws Exception {
-        assumeTrue(ipv6Loopback(), "no IPv6 loopback on this machine");
-        assumeTrue(EdgeConfig.onPort(0).httpListen().get(0).getAddress() instanceof Inet6Address, "edge could not listen on IPv6");
-        try (RawHttp client = new RawHttp(InetAddress.getByName("::1"), edge.httpPort())) {
-            RawHttp.Response response = client.get("blog.localhost", "/echo");
-            assertThat(response.status()).isEqualTo(200);
-            assertThat(TestUpstream.parseEcho(response.text())).containsEntry("x-forwarded-for", "::1");
-        }
+  @Test
+  void largeUploadArrivesIntact() throws Exception {
+    byte[] body = TestUpstream.pattern(8 * 1024 * 1024 + 17);
+    try (RawHttp client = client()) {
+      RawHttp.Response response = client.send("POST /upload HTTP/1.1\nHost: blog.localhost\nContent-Length: " + body.length, body).read();
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.text()).isEqualTo("length=" + body.length + " sha256=" + TestUpstream.sha256Hex(body));
+      // and the connection is still good
+      assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
     }
+  }
 
-    @Test
-    void keepAliveConnectionServesSeveralRequestsAndReusesTheUpstreamConnection() throws Exception {
-        try (RawHttp client = client()) {
-            Map<String, String> first = TestUpstream.parseEcho(client.get("blog.localhost", "/echo/1").text());
-            Map<String, String> second = TestUpstream.parseEcho(client.get("blog.localhost", "/echo/2").text());
-            Map<String, String> third = TestUpstream.parseEcho(client.get("localhost", "/echo/3").text());
-            RawHttp.Response fourth = client.get("shop.localhost", "/");
-            Map<String, String> fifth = TestUpstream.parseEcho(client.get("blog.localhost", "/echo/5").text());
-
-            assertThat(first).containsEntry("uri", "/echo/1");
-            assertThat(second).containsEntry("uri", "/echo/2").containsEntry("remote-port", first.get("remote-port"));
-            assertThat(third).containsEntry("uri", "/echo/3").containsEntry("site", "panel");
-            assertThat(fourth.status()).isEqualTo(503);
-            assertThat(fifth).containsEntry("uri", "/echo/5").containsEntry("site", "blog");
-        }
+  @Test
+  void chunkedUploadWithExpectContinueArrivesIntact() throws Exception {
+    byte[] body = TestUpstream.pattern(3 * 1024 * 1024);
+    try (RawHttp client = client()) {
+      client.send("POST /upload HTTP/1.1\nHost: blog.localhost\nTransfer-Encoding: chunked\nExpect: 100-continue");
+      assertThat(client.read().status()).isEqualTo(100);
+      for (int offset = 0; offset < body.length; offset += 100_000) {
+        int n = Math.min(100_000, body.length - offset);
+        client.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        client.write(java.util.Arrays.copyOfRange(body, offset, offset + n));
+        client.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      client.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      RawHttp.Response response = client.read();
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.text()).isEqualTo("length=" + body.length + " sha256=" + TestUpstream.sha256Hex(body));
     }
+  }
 
-    @Test
-    void largeUploadArrivesIntact() throws Exception {
-        byte[] body = TestUpstream.pattern(8 * 1024 * 1024 + 17);
-        try (RawHttp client = client()) {
-            RawHttp.Response response = client.send("POST /upload HTTP/1.1\nHost: blog.localhost\nContent-Length: " + body.length, body).read();
-            assertThat(response.status()).isEqualTo(200);
-            assertThat(response.text()).isEqualTo("length=" + body.length + " sha256=" + TestUpstream.sha256Hex(body));
-            // and the connection is still good
-            assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
-        }
+  @Test
+  void largeResponsesArriveIntact() throws Exception {
+    int size = 8 * 1024 * 1024 + 5;
+    String expected = TestUpstream.sha256Hex(TestUpstream.pattern(size));
+    try (RawHttp client = client()) {
+      RawHttp.Response sized = client.get("blog.localhost", "/big?size=" + size);
+      RawHttp.Response chunked = client.get("blog.localhost", "/big-chunked?size=" + size);
+
+      assertThat(sized.header("content-length")).isEqualTo(String.valueOf(size));
+      assertThat(TestUpstream.sha256Hex(sized.body())).isEqualTo(expected);
+      assertThat(chunked.header("transfer-encoding")).isEqualTo("chunked");
+      assertThat(TestUpstream.sha256Hex(chunked.body())).isEqualTo(expected);
     }
+  }
 
-    @Test
-    void chunkedUploadWithExpectContinueArrivesIntact() throws Exception {
-        byte[] body = TestUpstream.pattern(3 * 1024 * 1024);
-        try (RawHttp client = client()) {
-            client.send("POST /upload HTTP/1.1\nHost: blog.localhost\nTransfer-Encoding: chunked\nExpect: 100-continue");
-            assertThat(client.read().status()).isEqualTo(100);
-            for (int offset = 0; offset < body.length; offset += 100_000) {
-                int n = Math.min(100_000, body.length - offset);
-                client.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                client.write(java.util.Arrays.copyOfRange(body, offset, offset + n));
-                client.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            client.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            RawHttp.Response response = client.read();
-            assertThat(response.status()).isEqualTo(200);
-            assertThat(response.text()).isEqualTo("length=" + body.length + " sha256=" + TestUpstream.sha256Hex(body));
-        }
+  @Test
+  void routeSwapTakesEffectOnTheNextRequest() throws Exception {
+    RouteTable running = edge.routes();
+    try (RawHttp client = client()) {
+      assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
+
+      edge.routes(running.withSite("blog", new Route.Stopped("blog")));
+      RawHttp.Response stopped = client.get("blog.localhost", "/echo");
+      assertThat(stopped.status()).isEqualTo(503);
+      assertThat(stopped.text()).contains("The site blog is stopped.");
+      assertThat(stopped.header("retry-after")).isNotBlank();
+
+      edge.routes(running);
+      assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
+
+      edge.routes(running.withoutSite("blog"));
+      assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(404);
     }
+  }
 
-    @Test
-    void largeResponsesArriveIntact() throws Exception {
-        int size = 8 * 1024 * 1024 + 5;
-        String expected = TestUpstream.sha256Hex(TestUpstream.pattern(size));
-        try (RawHttp client = client()) {
-            RawHttp.Response sized = client.get("blog.localhost", "/big?size=" + size);
-            RawHttp.Response chunked = client.get("blog.localhost", "/big-chunked?size=" + size);
-
-            assertThat(sized.header("content-length")).isEqualTo(String.valueOf(size));
-            assertThat(TestUpstream.sha256Hex(sized.body())).isEqualTo(expected);
-            assertThat(chunked.header("transfer-encoding")).isEqualTo("chunked");
-            assertThat(TestUpstream.sha256Hex(chunked.body())).isEqualTo(expected);
-        }
+  @Test
+  void unknownSiteIs404() throws Exception {
+    try (RawHttp client = client()) {
+      RawHttp.Response response = client.get("nothing.localhost:1234", "/");
+      assertThat(response.status()).isEqualTo(404);
+      assertThat(response.header("content-type")).isEqualTo("text/html; charset=utf-8");
+      assertThat(response.text()).contains("No site at nothing.localhost.");
     }
+  }
 
-    @Test
-    void routeSwapTakesEffectOnTheNextRequest() throws Exception {
-        RouteTable running = edge.routes();
-        try (RawHttp client = client()) {
-            assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
-
-            edge.routes(running.withSite("blog", new Route.Stopped("blog")));
-            RawHttp.Response stopped = client.get("blog.localhost", "/echo");
-            assertThat(stopped.status()).isEqualTo(503);
-            assertThat(stopped.text()).contains("The site blog is stopped.");
-            assertThat(stopped.header("retry-after")).isNotBlank();
-
-            edge.routes(running);
-            assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
-
-            edge.routes(running.withoutSite("blog"));
-            assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(404);
-        }
+  @Test
+  void refusedUpstreamIs502AndTheClientConnectionStaysUsable() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
     }
-
-    @Test
-    void unknownSiteIs404() throws Exception {
-        try (RawHttp client = client()) {
-            RawHttp.Response response = client.get("nothing.localhost:1234", "/");
-            assertThat(response.status()).isEqualTo(404);
-            assertThat(response.header("content-type")).isEqualTo("text/html; charset=utf-8");
-            assertThat(response.text()).contains("No site at nothing.localhost.");
-        }
+    edge.routes(edge.routes().withSite("gone", new Route.Upstream("gone", new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort))));
+    try (RawHttp client = client()) {
+      RawHttp.Response response = client.get("gone.localhost", "/");
+      assertThat(response.status()).isEqualTo(502);
+      assertThat(response.text()).contains("The site gone is not answering.");
+      assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
     }
+  }
 
-    @Test
-    void refusedUpstreamIs502AndTheClientConnectionStaysUsable() throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = probe.getLocalPort();
-        }
-        edge.routes(edge.routes().withSite("gone", new Route.Upstream("gone", new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort))));
-        try (RawHttp client = client()) {
-            RawHttp.Response response = client.get("gone.localhost", "/");
-            assertThat(response.status()).isEqualTo(502);
-            assertThat(response.text()).contains("The site gone is not answering.");
-            assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
-        }
+  @Test
+  void refusedPanelIs502() throws Exception {
+    panel.close();
+    try (RawHttp client = client()) {
+      RawHttp.Response response = client.get("localhost", "/");
+      assertThat(response.status()).isEqualTo(502);
+      assertThat(response.text()).contains("The panel is not answering.");
     }
+  }
 
-    @Test
-    void refusedPanelIs502() throws Exception {
-        panel.close();
-        try (RawHttp client = client()) {
-            RawHttp.Response response = client.get("localhost", "/");
-            assertThat(response.status()).isEqualTo(502);
-            assertThat(response.text()).contains("The panel is not answering.");
-        }
+  @Test
+  void upstreamClosingMidResponseClosesTheClientConnection() throws Exception {
+    try (RawUpstream broken = new RawUpstream(socket -> {
+      RawUpstream.readHead(socket.getInputStream());
+      socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n0123456789".getBytes(StandardCharsets.US_ASCII));
+    })) {
+      edge.routes(edge.routes().withSite("broken", new Route.Upstream("broken", broken.address())));
+      try (RawHttp client = client()) {
+        assertThatThrownBy(() -> client.get("broken.localhost", "/")).isInstanceOf(EOFException.class)
+            .hasMessageContaining("cut short after 10 bytes");
+      }
     }
+  }
 
-    @Test
-    void upstreamClosingMidResponseClosesTheClientConnection() throws Exception {
-        try (RawUpstream broken = new RawUpstream(socket -> {
-            RawUpstream.readHead(socket.getInputStream());
-            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n0123456789".getBytes(StandardCharsets.US_ASCII));
-        })) {
-            edge.routes(edge.routes().withSite("broken", new Route.Upstream("broken", broken.address())));
-            try (RawHttp client = client()) {
-                assertThatThrownBy(() -> client.get("broken.localhost", "/")).isInstanceOf(EOFException.class)
-                        .hasMessageContaining("cut short after 10 bytes");
-            }
-        }
+  @Test
+  void upstreamClosingBeforeAnsweringIs502() throws Exception {
+    try (RawUpstream mute = new RawUpstream(socket -> RawUpstream.readHead(socket.getInputStream()))) {
+      edge.routes(edge.routes().withSite("mute", new Route.Upstream("mute", mute.address())));
+      try (RawHttp client = client()) {
+        RawHttp.Response response = client.get("mute.localhost", "/");
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(response.text()).contains("The site mute is not answering.");
+      }
     }
+  }
 
-    @Test
-    void upstreamClosingBeforeAnsweringIs502() throws Exception {
-        try (RawUpstream mute = new RawUpstream(socket -> RawUpstream.readHead(socket.getInputStream()))) {
-            edge.routes(edge.routes().withSite("mute", new Route.Upstream("mute", mute.address())));
-            try (RawHttp client = client()) {
-                RawHttp.Response response = client.get("mute.localhost", "/");
-                assertThat(response.status()).isEqualTo(502);
-                assertThat(response.text()).contains("The site mute is not answering.");
-            }
-        }
+  @Test
+  void upstreamThatClosesAfterEachResponseGetsAFreshConnectionPerRequest() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    try (RawUpstream oneShot = new RawUpstream(socket -> {
+      int n = connections.incrementAndGet();
+      RawUpstream.readHead(socket.getInputStream());
+      socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\n" + n)
+          .getBytes(StandardCharsets.US_ASCII));
+    })) {
+      edge.routes(edge.routes().withSite("oneshot", new Route.Upstream("oneshot", oneShot.address())));
+      try (RawHttp client = client()) {
+        RawHttp.Response first = client.get("oneshot.localhost", "/");
+        RawHttp.Response second = client.get("oneshot.localhost", "/");
+        assertThat(first.text()).isEqualTo("1");
+        assertThat(first.header("connection")).isEqualTo("keep-alive");
+        assertThat(second.text()).isEqualTo("2");
+      }
     }
+  }
 
-    @Test
-    void upstreamThatClosesAfterEachResponseGetsAFreshConnectionPerRequest() throws Exception {
-        AtomicInteger connections = new AtomicInteger();
-        try (RawUpstream oneShot = new RawUpstream(socket -> {
-            int n = connections.incrementAndGet();
-            RawUpstream.readHead(socket.getInputStream());
-            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\n" + n)
-                    .getBytes(StandardCharsets.US_ASCII));
-        })) {
-            edge.routes(edge.routes().withSite("oneshot", new Route.Upstream("oneshot", oneShot.address())));
-            try (RawHttp client = client()) {
-                RawHttp.Response first = client.get("oneshot.localhost", "/");
-                RawHttp.Response second = client.get("oneshot.localhost", "/");
-                assertThat(first.text()).isEqualTo("1");
-                assertThat(first.header("connection")).isEqualTo("keep-alive");
-                assertThat(second.text()).isEqualTo("2");
-            }
-        }
+  @Test
+  void silentUpstreamIsCutOffAfterTheIdleTimeoutWith502() throws Exception {
+    CountDownLatch released = new CountDownLatch(1);
+    EdgeConfig config = new EdgeConfig(EdgeConfig.onPort(0).httpListen(), Duration.ofSeconds(5), Duration.ofMillis(300));
+    try (RawUpstream silent = new RawUpstream(socket -> {
+        RawUpstream.readHead(socket.getInputStream());
+        released.await();
+      });
+       EdgeServer impatient = new EdgeServer(config, RouteTable.empty("localhost")
+           .withSite("silent", new Route.Upstream("silent", silent.address())))) {
+      impatient.start();
+      try (RawHttp client = RawHttp.loopback(impatient.httpPort())) {
+        RawHttp.Response response = client.get("silent.localhost", "/");
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(response.text()).contains("The site silent is not answering.");
+      } finally {
+        released.countDown();
+      }
     }
+  }
 
-    @Test
-    void silentUpstreamIsCutOffAfterTheIdleTimeoutWith502() throws Exception {
-        CountDownLatch released = new CountDownLatch(1);
-        EdgeConfig config = new EdgeConfig(EdgeConfig.onPort(0).httpListen(), Duration.ofSeconds(5), Duration.ofMillis(300));
-        try (RawUpstream silent = new RawUpstream(socket -> {
-                RawUpstream.readHead(socket.getInputStream());
-                released.await();
-            });
-             EdgeServer impatient = new EdgeServer(config, RouteTable.empty("localhost")
-                     .withSite("silent", new Route.Upstream("silent", silent.address())))) {
-            impatient.start();
-            try (RawHttp client = RawHttp.loopback(impatient.httpPort())) {
-                RawHttp.Response response = client.get("silent.localhost", "/");
-                assertThat(response.status()).isEqualTo(502);
-                assertThat(response.text()).contains("The site silent is not answering.");
-            } finally {
-                released.countDown();
-            }
-        }
+  @Test
+  void headIsForwardedAndTheConnectionStaysInStep() throws Exception {
+    try (RawHttp client = client()) {
+      RawHttp.Response head = client.send("HEAD /big?size=5000 HTTP/1.1\nHost: blog.localhost").read(true);
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("content-length")).isEqualTo("5000");
+      // Had any body bytes been sent, this response would not parse.
+      assertThat(TestUpstream.parseEcho(client.get("blog.localhost", "/echo/after-head").text()))
+          .containsEntry("uri", "/echo/after-head");
     }
+  }
 
-    @Test
-    void headIsForwardedAndTheConnectionStaysInStep() throws Exception {
-        try (RawHttp client = client()) {
-            RawHttp.Response head = client.send("HEAD /big?size=5000 HTTP/1.1\nHost: blog.localhost").read(true);
-            assertThat(head.status()).isEqualTo(200);
-            assertThat(head.header("content-length")).isEqualTo("5000");
-            // Had any body bytes been sent, this response would not parse.
-            assertThat(TestUpstream.parseEcho(client.get("blog.localhost", "/echo/after-head").text()))
-                    .containsEntry("uri", "/echo/after-head");
-        }
+  @Test
+  void portAlreadyTakenFailsWithTheAddressInTheMessage() throws Exception {
+    EdgeConfig config = EdgeConfig.onPort(edge.httpPort());
+    String address = io.netty.util.NetUtil.toSocketAddressString(config.httpListen().get(0));
+    try (EdgeServer second = new EdgeServer(config, RouteTable.empty("localhost"))) {
+      assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Cannot listen on " + address);
     }
+    // the first server is unaffected
+    try (RawHttp client = client()) {
+      assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
+    }
+  }
 
-    @Test
-    void portAlreadyTakenFailsWithTheAddressInTheMessage() throws Exception {
-        EdgeConfig config = EdgeConfig.onPort(edge.httpPort());
-        String address = io.netty.util.NetUtil.toSocketAddressString(config.httpListen().get(0));
-        try (EdgeServer second = new EdgeServer(config, RouteTable.empty("localhost"))) {
-            assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("Cannot listen on " + address);
-        }
-        // the first server is unaffected
-        try (RawHttp client = client()) {
-            assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
-        }
+  @Test
+  void closeStopsListeningAndClosesOpenConnections() throws Exception {
+    int port = edge.httpPort();
+    try (RawHttp client = client()) {
+      assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
+      edge.close();
+      assertThat(client.closedByPeer()).isTrue();
     }
+    assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close()).isInstanceOf(IOException.class);
+  }
 
-    @Test
-    void closeStopsListeningAndClosesOpenConnections() throws Exception {
-        int port = edge.httpPort();
-        try (RawHttp client = client()) {
-            assertThat(client.get("blog.localhost", "/echo").status()).isEqualTo(200);
-            edge.close();
-            assertThat(client.closedByPeer()).isTrue();
-        }
-        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close()).isInstanceOf(IOException.class);
+  private static boolean ipv6Loopback() {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
-
-    private static boolean ipv6Loopback() {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
+  }
 }

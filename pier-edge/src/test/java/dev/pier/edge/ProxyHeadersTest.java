@@ -15,78 +15,78 @@ import org.junit.jupiter.api.Test;
 
 class ProxyHeadersTest {
 
-    @Test
-    void requestLosesHopByHopHeadersAndGainsForwardedHeaders() throws Exception {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.POST, "/x");
-        request.headers()
-                .add("Host", "Blog.Example.org:8080")
-                .add("Connection", "keep-alive, X-Secret, Content-Length, Transfer-Encoding")
-                .add("X-Secret", "1")
-                .add("Keep-Alive", "timeout=5")
-                .add("Proxy-Connection", "keep-alive")
-                .add("TE", "trailers")
-                .add("Trailer", "X-T")
-                .add("Upgrade", "websocket")
-                .add("Expect", "100-continue")
-                .add("Content-Length", "3")
-                .add("X-Forwarded-For", "203.0.113.9")
-                .add("X-Forwarded-For", "198.51.100.7")
-                .add("X-Forwarded-Proto", "https")
-                .add("Forwarded", "for=203.0.113.9;proto=https")
-                .add("X-Forwarded-Prefix", "/evil");
+  @Test
+  void requestLosesHopByHopHeadersAndGainsForwardedHeaders() throws Exception {
+    HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.POST, "/x");
+    request.headers()
+        .add("Host", "Blog.Example.org:8080")
+        .add("Connection", "keep-alive, X-Secret, Content-Length, Transfer-Encoding")
+        .add("X-Secret", "1")
+        .add("Keep-Alive", "timeout=5")
+        .add("Proxy-Connection", "keep-alive")
+        .add("TE", "trailers")
+        .add("Trailer", "X-T")
+        .add("Upgrade", "websocket")
+        .add("Expect", "100-continue")
+        .add("Content-Length", "3")
+        .add("X-Forwarded-For", "203.0.113.9")
+        .add("X-Forwarded-For", "198.51.100.7")
+        .add("X-Forwarded-Proto", "https")
+        .add("Forwarded", "for=203.0.113.9;proto=https")
+        .add("X-Forwarded-Prefix", "/evil");
 
-        ProxyHeaders.forUpstream(request, InetAddress.getByName("::1"), 80);
+    ProxyHeaders.forUpstream(request, InetAddress.getByName("::1"), 80);
 
-        HttpHeaders h = request.headers();
-        assertThat(request.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
-        assertThat(h.names()).map(String::toLowerCase)
-                .doesNotContain("connection", "x-secret", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect",
-                        "forwarded", "x-forwarded-prefix");
-        assertThat(h.get("Content-Length")).as("framing headers survive Connection tokens").isEqualTo("3");
-        assertThat(h.get("Host")).isEqualTo("Blog.Example.org:8080");
-        assertThat(h.getAll("X-Forwarded-For")).as("what the client claimed is dropped").containsExactly("::1");
-        assertThat(h.get("X-Forwarded-Proto")).isEqualTo("http");
-        assertThat(h.get("X-Forwarded-Host")).isEqualTo("Blog.Example.org:8080");
-        assertThat(h.get("X-Forwarded-Port")).isEqualTo("80");
-    }
+    HttpHeaders h = request.headers();
+    assertThat(request.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
+    assertThat(h.names()).map(String::toLowerCase)
+        .doesNotContain("connection", "x-secret", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect",
+            "forwarded", "x-forwarded-prefix");
+    assertThat(h.get("Content-Length")).as("framing headers survive Connection tokens").isEqualTo("3");
+    assertThat(h.get("Host")).isEqualTo("Blog.Example.org:8080");
+    assertThat(h.getAll("X-Forwarded-For")).as("what the client claimed is dropped").containsExactly("::1");
+    assertThat(h.get("X-Forwarded-Proto")).isEqualTo("http");
+    assertThat(h.get("X-Forwarded-Host")).isEqualTo("Blog.Example.org:8080");
+    assertThat(h.get("X-Forwarded-Port")).isEqualTo("80");
+  }
 
-    @Test
-    void ipv4ClientIsWrittenPlainly() throws Exception {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
-        ProxyHeaders.forUpstream(request, InetAddress.getByName("127.0.0.1"), 8080);
-        assertThat(request.headers().get("X-Forwarded-For")).isEqualTo("127.0.0.1");
-        assertThat(request.headers().contains("X-Forwarded-Host")).isFalse();
-    }
+  @Test
+  void ipv4ClientIsWrittenPlainly() throws Exception {
+    HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    ProxyHeaders.forUpstream(request, InetAddress.getByName("127.0.0.1"), 8080);
+    assertThat(request.headers().get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+    assertThat(request.headers().contains("X-Forwarded-Host")).isFalse();
+  }
 
-    @Test
-    void responseKeepsClientAliveOnlyWhenTheBodyIsDelimited() {
-        HttpResponse sized = response("Content-Length", "10");
-        sized.headers().add("Connection", "close, X-Internal").add("X-Internal", "1").add("Keep-Alive", "timeout=1");
-        assertThat(ProxyHeaders.forClient(sized, true, HttpVersion.HTTP_1_1, false)).isTrue();
-        assertThat(sized.headers().get("Connection")).isEqualTo("keep-alive");
-        assertThat(sized.headers().contains("X-Internal")).isFalse();
-        assertThat(sized.headers().contains("Keep-Alive")).isFalse();
+  @Test
+  void responseKeepsClientAliveOnlyWhenTheBodyIsDelimited() {
+    HttpResponse sized = response("Content-Length", "10");
+    sized.headers().add("Connection", "close, X-Internal").add("X-Internal", "1").add("Keep-Alive", "timeout=1");
+    assertThat(ProxyHeaders.forClient(sized, true, HttpVersion.HTTP_1_1, false)).isTrue();
+    assertThat(sized.headers().get("Connection")).isEqualTo("keep-alive");
+    assertThat(sized.headers().contains("X-Internal")).isFalse();
+    assertThat(sized.headers().contains("Keep-Alive")).isFalse();
 
-        HttpResponse unsized = response("Content-Type", "text/plain");
-        assertThat(ProxyHeaders.forClient(unsized, true, HttpVersion.HTTP_1_1, false)).isFalse();
-        assertThat(unsized.headers().get("Connection")).isEqualTo("close");
+    HttpResponse unsized = response("Content-Type", "text/plain");
+    assertThat(ProxyHeaders.forClient(unsized, true, HttpVersion.HTTP_1_1, false)).isFalse();
+    assertThat(unsized.headers().get("Connection")).isEqualTo("close");
 
-        HttpResponse unsizedHead = response("Content-Type", "text/plain");
-        assertThat(ProxyHeaders.forClient(unsizedHead, true, HttpVersion.HTTP_1_1, true)).isTrue();
+    HttpResponse unsizedHead = response("Content-Type", "text/plain");
+    assertThat(ProxyHeaders.forClient(unsizedHead, true, HttpVersion.HTTP_1_1, true)).isTrue();
 
-        HttpResponse chunkedFor10 = response("Transfer-Encoding", "chunked");
-        assertThat(ProxyHeaders.forClient(chunkedFor10, true, HttpVersion.HTTP_1_0, false)).isFalse();
-        assertThat(chunkedFor10.headers().contains("Transfer-Encoding")).isFalse();
+    HttpResponse chunkedFor10 = response("Transfer-Encoding", "chunked");
+    assertThat(ProxyHeaders.forClient(chunkedFor10, true, HttpVersion.HTTP_1_0, false)).isFalse();
+    assertThat(chunkedFor10.headers().contains("Transfer-Encoding")).isFalse();
 
-        HttpResponse chunked = response("Transfer-Encoding", "chunked");
-        assertThat(ProxyHeaders.forClient(chunked, false, HttpVersion.HTTP_1_1, false)).isFalse();
-        assertThat(chunked.headers().get("Transfer-Encoding")).isEqualTo("chunked");
-        assertThat(chunked.headers().get("Connection")).isEqualTo("close");
-    }
+    HttpResponse chunked = response("Transfer-Encoding", "chunked");
+    assertThat(ProxyHeaders.forClient(chunked, false, HttpVersion.HTTP_1_1, false)).isFalse();
+    assertThat(chunked.headers().get("Transfer-Encoding")).isEqualTo("chunked");
+    assertThat(chunked.headers().get("Connection")).isEqualTo("close");
+  }
 
-    private static HttpResponse response(String name, String value) {
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_0, HttpResponseStatus.OK);
-        response.headers().add(name, value);
-        return response;
-    }
+  private static HttpResponse response(String name, String value) {
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_0, HttpResponseStatus.OK);
+    response.headers().add(name, value);
+    return response;
+  }
 }

@@ -14,62 +14,62 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A hand-written upstream on 127.0.0.1 for misbehaviour tests: each accepted connection runs {@code handler}. */
 final class RawUpstream implements AutoCloseable {
 
-    interface Handler {
-        void handle(Socket socket) throws Exception;
-    }
+  interface Handler {
+    void handle(Socket socket) throws Exception;
+  }
 
-    private final ServerSocket server;
-    private final Thread acceptor;
-    private final List<Thread> workers = new CopyOnWriteArrayList<>();
-    final List<Throwable> failures = new CopyOnWriteArrayList<>();
+  private final ServerSocket server;
+  private final Thread acceptor;
+  private final List<Thread> workers = new CopyOnWriteArrayList<>();
+  final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
-    RawUpstream(Handler handler) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        acceptor = Thread.ofVirtual().start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    workers.add(Thread.ofVirtual().start(() -> {
-                        try (socket) {
-                            handler.handle(socket);
-                        } catch (Exception e) {
-                            failures.add(e);
-                        }
-                    }));
-                } catch (IOException e) {
-                    return; // closed
-                }
+  RawUpstream(Handler handler) throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    acceptor = Thread.ofVirtual().start(() -> {
+      while (!server.isClosed()) {
+        try {
+          Socket socket = server.accept();
+          workers.add(Thread.ofVirtual().start(() -> {
+            try (socket) {
+              handler.handle(socket);
+            } catch (Exception e) {
+              failures.add(e);
             }
-        });
-    }
-
-    InetSocketAddress address() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
-    }
-
-    /** Reads a request head up to and including the blank line; returns it, or null at end of stream. */
-    static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                return null;
-            }
-            head.write(b);
-            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+          }));
+        } catch (IOException e) {
+          return; // closed
         }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
+      }
+    });
+  }
 
-    @Override
-    public void close() throws Exception {
-        server.close();
-        acceptor.join();
-        for (Thread worker : workers) {
-            worker.interrupt();
-            worker.join(10_000);
-        }
+  InetSocketAddress address() {
+    return (InetSocketAddress) server.getLocalSocketAddress();
+  }
+
+  /** Reads a request head up to and including the blank line; returns it, or null at end of stream. */
+  static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        return null;
+      }
+      head.write(b);
+      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
     }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.close();
+    acceptor.join();
+    for (Thread worker : workers) {
+      worker.interrupt();
+      worker.join(10_000);
+    }
+  }
 }
