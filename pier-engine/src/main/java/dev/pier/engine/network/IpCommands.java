@@ -37,13 +37,16 @@ public final class IpCommands {
 
   /**
    * The host's side of joining a new namespace to the bridge, as lines of an {@code ip -batch} file: the veth
-   * pair with its inner end (fixed MAC) moved into the namespace, the host end named, on the bridge and up.
+   * pair with its inner end (fixed MAC) moved into the namespace, the host end named, on the bridge, up, and
+   * isolated from the bridge's other ports.
    */
   public static List<String> attachHost(Attachment a) {
     return List.of(
         "link add name " + a.hostVeth() + " type veth peer name " + Attachment.CONTAINER_INTERFACE + " address " + a.mac() + " netns " + a.netns(),
         "link set dev " + a.hostVeth() + " alias " + a.alias(),
-        "link set dev " + a.hostVeth() + " master " + a.bridge() + " up");
+        "link set dev " + a.hostVeth() + " master " + a.bridge() + " up",
+        // An isolated bridge port talks to the bridge (the host) only, never to another site's port.
+        "link set dev " + a.hostVeth() + " type bridge_slave isolated on");
   }
 
   /** The namespace's side, as lines of an {@code ip -n NETNS -batch} file: loopback, the address, the default route. */

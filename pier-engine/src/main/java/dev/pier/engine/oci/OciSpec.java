@@ -9,7 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Translates a {@link ContainerSpec} into an OCI runtime spec ({@code config.json}) for runc. Pure: no file is
  * written here. New pid, mount, uts and ipc namespaces; the site's own network namespace joined by path;
- * tini as PID 1; a web server's capabilities only; no new privileges; a closed device list.
+ * tini as PID 1; a web server's capabilities only; no new privileges; a closed device list; the
+ * {@link Seccomp} profile.
  */
 public final class OciSpec {
 
@@ -61,6 +62,7 @@ public final class OciSpec {
         Map.of("type", "ipc"),
         Map.of("type", "uts"),
         Map.of("type", "mount")));
+    linux.put("seccomp", Seccomp.profile(System.getProperty("os.arch")));
     linux.put("maskedPaths", MASKED);
     linux.put("readonlyPaths", READONLY);
 

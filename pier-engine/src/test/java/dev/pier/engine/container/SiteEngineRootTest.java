@@ -173,4 +173,37 @@ class SiteEngineRootTest {
     assertThat(stubborn.isRunning(s.name())).isFalse();
     assertThat(TestHost.hostObjectsNamed(s.name().value())).isEmpty();
   }
+
+  private dev.pier.engine.exec.CommandResult inside(SiteSpec s, String... argv) {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("runc", "exec", s.containerId()));
+    cmd.addAll(java.util.List.of(argv));
+    return runner.run(Command.of(cmd).withTimeout(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void fromInsideASiteNeitherItsNeighbourNorTheKernelsDangerousCallsAreWithinReach() throws Exception {
+    SiteSpec a = site("tenant", address(21));
+    SiteSpec b = site("neighbour", address(22));
+    engine.prepare(a.name(), a.hostname());
+    engine.prepare(b.name(), b.hostname());
+    engine.start(a);
+    engine.start(b);
+
+    // The host reaches both; the sites do not reach each other.
+    assertThat(get(b.address()).statusCode()).isEqualTo(200);
+    assertThat(inside(a, "/bin/busybox", "wget", "-q", "-T", "2", "-O", "-", "http://" + b.address() + "/").succeeded())
+        .as("neighbour's port 80 from inside a site").isFalse();
+    assertThat(inside(a, "/bin/busybox", "wget", "-q", "-T", "2", "-O", "-", "http://" + a.address() + "/").stdout())
+        .as("its own port 80 from inside").contains(a.name().value());
+
+    var mount = inside(a, "/bin/busybox", "mount", "-t", "tmpfs", "none", "/tmp");
+    assertThat(mount.succeeded()).as("mount inside a site").isFalse();
+    var unshare = inside(a, "/bin/busybox", "unshare", "-n", "/bin/busybox", "true");
+    assertThat(unshare.succeeded()).as("unshare inside a site").isFalse();
+    var userns = inside(a, "/bin/busybox", "unshare", "-U", "/bin/busybox", "true");
+    assertThat(userns.succeeded()).as("a new user namespace inside a site").isFalse();
+
+    // While all that ran, the neighbour kept answering.
+    assertThat(get(b.address()).body()).contains(b.name().value());
+  }
 }

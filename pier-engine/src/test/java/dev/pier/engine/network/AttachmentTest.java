@@ -24,7 +24,8 @@ class AttachmentTest {
     assertThat(IpCommands.attachHost(a)).containsExactly(
         "link add name pv3 type veth peer name eth0 address 02:50:0a:01:01:03 netns pier-blog",
         "link set dev pv3 alias pier-blog",
-        "link set dev pv3 master pier0 up");
+        "link set dev pv3 master pier0 up",
+        "link set dev pv3 type bridge_slave isolated on");
     assertThat(IpCommands.attachInside(a)).containsExactly(
         "link set dev lo up",
         "address add 10.1.1.3/24 dev eth0",

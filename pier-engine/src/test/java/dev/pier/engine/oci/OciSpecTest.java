@@ -16,6 +16,10 @@ class OciSpecTest {
       List.of("/bin/busybox", "httpd", "-f"), Path.of("/run/netns/pier-blog"), "/pier/pier-blog", Limits.DEFAULT,
       Map.of("/etc/hosts", Path.of("/var/lib/pier/sites/blog/etc/hosts")));
 
+  JsonNode specJson() {
+    return json();
+  }
+
   private JsonNode json() {
     return JsonMapper.builder().build().readTree(OciSpec.toJson(spec));
   }
