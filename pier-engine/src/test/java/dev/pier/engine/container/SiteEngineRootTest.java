@@ -207,4 +207,34 @@ class SiteEngineRootTest {
     // While all that ran, the neighbour kept answering.
     assertThat(get(b.address()).body()).contains(b.name().value());
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aForkBombAndAMemoryHogHitTheirSitesLimitsWhileTheNeighbourKeepsAnswering() throws Exception {
+    SiteSpec hog = site("hog", address(31));
+    SiteSpec calm = site("calm", address(32));
+    engine.prepare(hog.name(), hog.hostname());
+    engine.prepare(calm.name(), calm.hostname());
+    engine.start(hog);
+    engine.start(calm);
+
+    // 200 MiB in one buffer, in a site limited to 128 MiB: the kernel kills it (SIGKILL, status 137).
+    var memory = inside(hog, "/bin/busybox", "dd", "if=/dev/zero", "of=/dev/null", "bs=200M", "count=1");
+    assertThat(memory.exitCode()).as("memory hog: " + memory).isEqualTo(137);
+    assertThat(get(calm.address()).body()).contains(calm.name().value());
+
+    // A fork bomb runs into the limit of 64 processes: forks fail, the host and the neighbour are untouched.
+    var bomb = inside(hog, "/bin/busybox", "sh", "-c",
+        "i=0; while [ $i -lt 200 ]; do /bin/busybox sleep 60 </dev/null >/dev/null 2>&1 & i=$((i+1)); done; exit 0");
+    assertThat(bomb.stderr()).as("fork bomb: " + bomb).containsIgnoringCase("fork");
+    Path v1 = Path.of("/sys/fs/cgroup/pids", host.config.cgroupParent(), hog.containerId());
+    Path cgroup = Files.isDirectory(v1) ? v1 : Path.of("/sys/fs/cgroup", host.config.cgroupParent(), hog.containerId());
+    // The bomb's shell has exited since; its sleepers fill the rest of the 64.
+    assertThat(Long.parseLong(Files.readString(cgroup.resolve("pids.current")).strip())).as("processes in the site").isBetween(56L, 64L);
+    String events = Files.readString(cgroup.resolve("pids.events")).strip();
+    assertThat(Long.parseLong(events.substring(events.indexOf("max ") + 4).strip())).as("forks the kernel refused").isPositive();
+    assertThat(get(calm.address()).body()).contains(calm.name().value());
+    engine.stop(hog, Duration.ofSeconds(2));
+    assertThat(get(calm.address()).statusCode()).isEqualTo(200);
+  }
 }
