@@ -155,7 +155,7 @@ public final class SiteEngine {
         MoreFiles.writeAtomically(dir.resolve(f.getKey()), f.getValue());
       }
       MoreFiles.writeAtomically(dir.resolve("config.json"), OciSpec.toJson(containerSpec(site, image)));
-      Files.deleteIfExists(consoleLog(site.name()));
+      startLogSection(site.name());
       undo.push("delete container " + id, () -> runc.deleteForce(id));
       runc.run(id, dir, dir.resolve("init.pid"), consoleLog(site.name()));
       awaitReady(site);
@@ -200,24 +200,51 @@ public final class SiteEngine {
     }
   }
 
-  /** The last lines the container printed, for error messages. */
-  public String consoleTail(SiteName name) {
-    try {
-      Path f = consoleLog(name);
-      if (!Files.exists(f)) {
-        return "(no output)";
-      }
-      try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "r")) {
-        long from = Math.max(0, raf.length() - 4096);
-        byte[] tail = new byte[(int) (raf.length() - from)];
-        raf.seek(from);
-        raf.readFully(tail);
-        String text = new String(tail, java.nio.charset.StandardCharsets.UTF_8).strip();
-        return text.isEmpty() ? "(no output)" : text;
-      }
-    } catch (IOException | UncheckedIOException e) {
-      return "(output unreadable: " + e.getMessage() + ")";
+  /** Largest size of console.log before it is moved to console.log.1 at the next start. */
+  static final long LOG_ROTATE_BYTES = 8L << 20;
+
+  /**
+   * Rotates the console log when it has grown past {@link #LOG_ROTATE_BYTES} (one older generation is kept),
+   * then marks where this start's output begins.
+   */
+  private void startLogSection(SiteName name) throws IOException {
+    Path log = consoleLog(name);
+    if (Files.exists(log) && Files.size(log) > LOG_ROTATE_BYTES) {
+      Files.move(log, log.resolveSibling("console.log.1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
+    Files.writeString(log, "--- Pier started " + name + " at " + java.time.Instant.now() + " ---\n",
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /** Up to the last {@code maxBytes} of what the site's container printed (stdout and stderr), oldest first. */
+  public String readLog(SiteName name, int maxBytes) {
+    Path f = consoleLog(name);
+    if (!Files.exists(f)) {
+      return "";
+    }
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "r")) {
+      long from = Math.max(0, raf.length() - maxBytes);
+      byte[] tail = new byte[(int) (raf.length() - from)];
+      raf.seek(from);
+      raf.readFully(tail);
+      String text = new String(tail, java.nio.charset.StandardCharsets.UTF_8);
+      // Start at a whole line when the tail cut one.
+      return from > 0 && text.indexOf('\n') >= 0 ? text.substring(text.indexOf('\n') + 1) : text;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the log of site \"" + name + "\"", e);
+    }
+  }
+
+  /** What the container printed since its last start, at most the last 4 KiB, for error messages. */
+  public String consoleTail(SiteName name) {
+    String tail = readLog(name, 4096);
+    int mark = tail.lastIndexOf("--- Pier started ");
+    if (mark >= 0) {
+      int eol = tail.indexOf('\n', mark);
+      tail = eol < 0 ? "" : tail.substring(eol + 1);
+    }
+    tail = tail.strip();
+    return tail.isEmpty() ? "(no output)" : tail;
   }
 
   /**

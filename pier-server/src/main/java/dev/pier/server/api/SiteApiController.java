@@ -63,6 +63,13 @@ class SiteApiController {
     return json(sites.stop(SecurityConfig.caller(auth), name));
   }
 
+  /** The site's console output (its server's stdout and stderr), newest last, as plain text. */
+  @GetMapping(value = "/{name}/logs", produces = "text/plain;charset=UTF-8")
+  String logs(@PathVariable String name, @org.springframework.web.bind.annotation.RequestParam(defaultValue = "65536") int bytes,
+      Authentication auth) {
+    return sites.log(SecurityConfig.caller(auth), name, bytes);
+  }
+
   @DeleteMapping("/{name}")
   ResponseEntity<Void> delete(@PathVariable String name, Authentication auth) {
     sites.delete(SecurityConfig.caller(auth), name);

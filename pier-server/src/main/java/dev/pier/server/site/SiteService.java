@@ -175,6 +175,19 @@ public class SiteService {
     });
   }
 
+  /** The most a log request returns. */
+  public static final int MAX_LOG_BYTES = 1 << 20;
+
+  /** The end of what the site's container printed, up to {@code bytes} bytes. */
+  public String log(Caller caller, String rawName, int bytes) {
+    if (bytes < 1 || bytes > MAX_LOG_BYTES) {
+      throw new SiteException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid size",
+          "bytes=" + bytes + " is out of range: ask for 1 to " + MAX_LOG_BYTES, null);
+    }
+    Site s = get(caller, rawName);
+    return engine.readLog(s.name(), bytes);
+  }
+
   /** The engine's view of a site. */
   SiteSpec spec(Site s) {
     return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), Limits.DEFAULT);

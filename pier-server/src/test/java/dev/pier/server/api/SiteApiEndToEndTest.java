@@ -160,6 +160,11 @@ class SiteApiEndToEndTest {
     }
     assertThat(site.path("state").asString()).isEqualTo("STOPPED");
     assertThat(site.path("lastError").asString()).contains("container exited");
+    HttpResponse<String> log = server.api("alice", "GET", "/api/v1/sites/" + name + "/logs", null);
+    assertThat(log.statusCode()).isEqualTo(200);
+    assertThat(log.body()).contains("--- Pier started " + name);
+    assertThat(server.api("bob", "GET", "/api/v1/sites/" + name + "/logs", null).statusCode()).isEqualTo(404);
+    assertThat(server.api("alice", "GET", "/api/v1/sites/" + name + "/logs?bytes=0", null).statusCode()).isEqualTo(400);
     assertThat(server.visit(name).statusCode()).isEqualTo(503);
     assertThat(TestHost.hostObjectsNamed(name)).isEmpty();
     assertThat(json(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null)).path("state").asString()).isEqualTo("RUNNING");

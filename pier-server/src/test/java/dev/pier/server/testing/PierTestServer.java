@@ -100,7 +100,7 @@ public final class PierTestServer implements AutoCloseable {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort() + path))
         .timeout(Duration.ofSeconds(60))
         .header("Host", DOMAIN)
-        .header("Accept", "application/json");
+        .header("Accept", "application/json, text/plain;q=0.9");
     if (user != null) {
       b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8)));
     }
