@@ -49,6 +49,7 @@ public final class SiteEngine {
   private final Runc runc;
   private final HostNetwork network;
   private final StaticImage staticImage;
+  private final dev.pier.engine.limits.CgroupStats cgroupStats = new dev.pier.engine.limits.CgroupStats();
 
   public SiteEngine(EngineConfig config, CommandRunner runner, Runc runc, StaticImage staticImage) {
     this.config = config;
@@ -297,6 +298,37 @@ public final class SiteEngine {
     Mounts.unmountAll(runner, siteDir(name));
     network.deleteNetns("pier-" + name.value());
     MoreFiles.renameThenDelete(siteDir(name));
+  }
+
+  /** What the site's container uses now, or empty when it does not run. */
+  public Optional<dev.pier.engine.limits.Usage> usage(SiteName name) {
+    return cgroupStats.read("/" + config.cgroupParent() + "/" + containerId(name));
+  }
+
+  /** Bytes the site's own layer holds (its files, not the shared image's). */
+  public long diskUsage(SiteName name) {
+    Path layer = siteLayer(name);
+    if (!Files.isDirectory(layer)) {
+      return 0;
+    }
+    long[] total = {0};
+    try {
+      Files.walkFileTree(layer, new java.nio.file.SimpleFileVisitor<>() {
+        @Override
+        public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+          total[0] += attrs.size();
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return total[0];
   }
 
   /** What runc says of the site's container, or empty if it has none. */

@@ -26,11 +26,13 @@ class SiteApiController {
   private final SiteService sites;
   private final SiteUrls urls;
   private final EdgeLifecycle edge;
+  private final dev.pier.server.site.UsageSampler sampler;
 
-  SiteApiController(SiteService sites, SiteUrls urls, EdgeLifecycle edge) {
+  SiteApiController(SiteService sites, SiteUrls urls, EdgeLifecycle edge, dev.pier.server.site.UsageSampler sampler) {
     this.sites = sites;
     this.urls = urls;
     this.edge = edge;
+    this.sampler = sampler;
   }
 
   private SiteJson json(Site s) {
@@ -61,6 +63,15 @@ class SiteApiController {
   @PostMapping("/{name}/stop")
   SiteJson stop(@PathVariable String name, Authentication auth) {
     return json(sites.stop(SecurityConfig.caller(auth), name));
+  }
+
+  /**
+   * The site's resource use: {@code now} (null when it does not run; {@code cpuCores} is null until two samples
+   * exist), {@code diskBytes} of its own layer, its {@code limits}, and {@code lastHour} of samples.
+   */
+  @GetMapping("/{name}/usage")
+  SiteService.UsageReport usage(@PathVariable String name, Authentication auth) {
+    return sites.usage(SecurityConfig.caller(auth), name, sampler);
   }
 
   /** The site's console output (its server's stdout and stderr), newest last, as plain text. */

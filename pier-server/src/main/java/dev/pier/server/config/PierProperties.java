@@ -12,7 +12,7 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
 
   public record Network(String bridge, String subnet, String gateway, String vethPrefix) {}
 
-  public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval) {}
+  public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval) {}
 
   public record Ldap(String url, String baseDn, String userDnPattern, String groupSearchBase, String adminGroup,
       String managerDn, String managerPassword) {

@@ -175,6 +175,15 @@ public class SiteService {
     });
   }
 
+  /** A site's resource use now and over the last hour. */
+  public record UsageReport(UsageSampler.Sample now, long diskBytes, Limits limits, java.util.List<UsageSampler.Sample> lastHour) {}
+
+  public UsageReport usage(Caller caller, String rawName, UsageSampler sampler) {
+    Site s = get(caller, rawName);
+    UsageSampler.Sample now = sampler.sampleNow(s.name(), Instant.now()).orElse(null);
+    return new UsageReport(now, engine.diskUsage(s.name()), Limits.DEFAULT, sampler.history(s.name()));
+  }
+
   /** The most a log request returns. */
   public static final int MAX_LOG_BYTES = 1 << 20;
 

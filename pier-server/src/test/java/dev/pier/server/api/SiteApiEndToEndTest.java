@@ -59,6 +59,17 @@ class SiteApiEndToEndTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("<h1>" + name + "</h1>");
 
+    JsonNode usage = json(server.api("alice", "GET", "/api/v1/sites/" + name + "/usage", null));
+    assertThat(usage.path("now").path("memoryBytes").asLong()).as(usage.toString()).isPositive();
+    assertThat(usage.path("now").path("processes").asLong()).as("tini and httpd").isGreaterThanOrEqualTo(2);
+    assertThat(usage.path("diskBytes").asLong()).as("the default page").isPositive();
+    assertThat(usage.path("limits").path("memoryBytes").asLong()).isEqualTo(128L << 20);
+    assertThat(usage.path("lastHour").isArray()).isTrue();
+    JsonNode again = json(server.api("alice", "GET", "/api/v1/sites/" + name + "/usage", null));
+    assertThat(again.path("now").path("cpuCores").isNumber()).as("CPU from two samples: " + again).isTrue();
+    assertThat(again.path("lastHour").size()).isGreaterThanOrEqualTo(2);
+    assertThat(server.api("bob", "GET", "/api/v1/sites/" + name + "/usage", null).statusCode()).isEqualTo(404);
+
     assertThat(json(server.api("alice", "POST", "/api/v1/sites/" + name + "/stop", null)).path("state").asString()).isEqualTo("STOPPED");
     assertThat(server.visit(name).statusCode()).isEqualTo(503);
 
