@@ -54,11 +54,13 @@ class PanelControllerTest {
       List.of(new SimpleGrantedAuthority(SecurityConfig.ADMIN)));
 
   private SiteService sites;
+  private dev.pier.server.site.UsageSampler usage;
   private MockMvc mvc;
 
   @BeforeEach
   void setUp() {
     sites = mock(SiteService.class);
+    usage = mock(dev.pier.server.site.UsageSampler.class);
     SiteUrls urls = mock(SiteUrls.class);
     when(urls.of(anyString(), anyInt())).thenAnswer(i -> "http://" + i.getArgument(0) + ".pier.test:" + i.getArgument(1) + "/");
     EdgeLifecycle edge = mock(EdgeLifecycle.class);
@@ -74,7 +76,7 @@ class PanelControllerTest {
     views.setTemplateEngine(engine);
     views.setCharacterEncoding("UTF-8");
 
-    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge), new ErrorPage()).setViewResolvers(views).build();
+    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge, usage), new ErrorPage()).setViewResolvers(views).build();
   }
 
   /** Renders the error template with the attributes Spring Boot's error controller gives it. */
@@ -120,6 +122,16 @@ class PanelControllerTest {
     assertThat(html).contains("could not start: &lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
     assertThat(html).contains("data-site-error=\"shop\"").doesNotContain("data-site-error=\"blog\"");
     assertThat(html).contains("lowercase letters, digits and hyphens").contains("action=\"/sites\"");
+  }
+
+  @Test
+  void runningSitesShowTheirLatestResourceUse() throws Exception {
+    when(sites.list(new Caller("alice", false))).thenReturn(List.of(
+        site("blog", "alice", SiteState.RUNNING, null), site("shop", "alice", SiteState.STOPPED, null)));
+    when(usage.history(SiteName.of("blog"))).thenReturn(List.of(
+        new dev.pier.server.site.UsageSampler.Sample(Instant.EPOCH, 0.004, 12L << 20, 3)));
+
+    assertThat(page(ALICE)).contains("12.0 MiB, 3 processes, 0.4% CPU");
   }
 
   @Test
