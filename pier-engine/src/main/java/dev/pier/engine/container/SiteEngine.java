@@ -300,6 +300,19 @@ public final class SiteEngine {
     MoreFiles.renameThenDelete(siteDir(name));
   }
 
+  /**
+   * Applies the site's limits to its running container without a restart (they also reach its next start
+   * through the spec). Returns false, changing nothing, when the container does not run; throws when the
+   * kernel refuses, such as a memory limit below what the site uses now.
+   */
+  public boolean updateLimits(SiteSpec site) {
+    if (!isRunning(site.name())) {
+      return false;
+    }
+    runc.update(site.containerId(), site.limits());
+    return true;
+  }
+
   /** What the site's container uses now, or empty when it does not run. */
   public Optional<dev.pier.engine.limits.Usage> usage(SiteName name) {
     return cgroupStats.read("/" + config.cgroupParent() + "/" + containerId(name));

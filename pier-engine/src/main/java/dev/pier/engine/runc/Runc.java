@@ -96,6 +96,22 @@ public final class Runc {
         bundle.isEmpty() ? null : Path.of(bundle));
   }
 
+  /** The argument list of {@link #update}. Pure. */
+  public List<String> updateArgs(String id, dev.pier.engine.limits.Limits limits) {
+    return base("update",
+        "--cpu-period", String.valueOf(dev.pier.engine.limits.Limits.CPU_PERIOD_US),
+        "--cpu-quota", String.valueOf(limits.cpuQuotaUs()),
+        "--memory", String.valueOf(limits.memoryBytes()),
+        "--memory-swap", String.valueOf(limits.memoryBytes()),
+        "--pids-limit", String.valueOf(limits.pids()),
+        id);
+  }
+
+  /** Changes a running container's CPU, memory and process limits in place. */
+  public void update(String id, dev.pier.engine.limits.Limits limits) {
+    runner.check(Command.of(updateArgs(id, limits)));
+  }
+
   /** Sends a signal (such as "TERM" or "KILL") to the container's init; false when it was not running. */
   public boolean kill(String id, String signal) {
     return runner.run(Command.of(base("kill", id, signal))).succeeded();

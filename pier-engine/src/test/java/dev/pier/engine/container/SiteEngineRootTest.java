@@ -237,4 +237,23 @@ class SiteEngineRootTest {
     engine.stop(hog, Duration.ofSeconds(2));
     assertThat(get(calm.address()).statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void limitsChangeOnARunningSiteWithoutARestart() throws Exception {
+    SiteSpec s = site("grow", address(41));
+    engine.prepare(s.name(), s.hostname());
+    engine.start(s);
+    long pid = engine.state(s.name()).orElseThrow().pid();
+    SiteSpec bigger = new SiteSpec(s.name(), s.hostname(), s.address(), new Limits(1.0, 256L << 20, 128));
+    assertThat(engine.updateLimits(bigger)).isTrue();
+    Path v1 = Path.of("/sys/fs/cgroup/memory", host.config.cgroupParent(), s.containerId(), "memory.limit_in_bytes");
+    Path v2 = Path.of("/sys/fs/cgroup", host.config.cgroupParent(), s.containerId(), "memory.max");
+    assertThat(Files.readString(Files.exists(v1) ? v1 : v2).strip()).isEqualTo(String.valueOf(256L << 20));
+    assertThat(engine.usage(s.name())).isPresent();
+    assertThat(engine.state(s.name()).orElseThrow().pid()).as("not restarted").isEqualTo(pid);
+    assertThat(get(s.address()).statusCode()).isEqualTo(200);
+    engine.stop(s, Duration.ofSeconds(2));
+    assertThat(engine.updateLimits(bigger)).as("a stopped site takes its limits at the next start").isFalse();
+    assertThat(engine.usage(s.name())).isEmpty();
+  }
 }
