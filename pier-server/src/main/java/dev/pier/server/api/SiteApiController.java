@@ -21,7 +21,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/sites")
 class SiteApiController {
 
-  record CreateSite(String name) {}
+  record CreateSite(String name, String plan) {}
+
+  /** Fields a PATCH may change; absent ones stay as they are. */
+  record SiteChanges(String plan) {}
 
   private final SiteService sites;
   private final SiteUrls urls;
@@ -46,13 +49,23 @@ class SiteApiController {
 
   @PostMapping
   ResponseEntity<SiteJson> create(@RequestBody CreateSite body, Authentication auth) {
-    Site s = sites.create(SecurityConfig.caller(auth), body == null ? null : body.name());
+    Site s = sites.create(SecurityConfig.caller(auth), body == null ? null : body.name(), body == null ? null : body.plan());
     return ResponseEntity.created(URI.create("/api/v1/sites/" + s.name())).body(json(s));
   }
 
   @GetMapping("/{name}")
   SiteJson get(@PathVariable String name, Authentication auth) {
     return json(sites.get(SecurityConfig.caller(auth), name));
+  }
+
+  /** Changes a site: {@code {"plan": "large"}} moves it to another plan and says when that took effect. */
+  @org.springframework.web.bind.annotation.PatchMapping("/{name}")
+  SiteJson change(@PathVariable String name, @RequestBody SiteChanges body, Authentication auth) {
+    if (body == null || body.plan() == null) {
+      return json(sites.get(SecurityConfig.caller(auth), name));
+    }
+    SiteService.PlanChange change = sites.changePlan(SecurityConfig.caller(auth), name, body.plan());
+    return json(change.site()).withPlanChange(change.applied(), change.reason());
   }
 
   @PostMapping("/{name}/start")

@@ -35,15 +35,26 @@ class PanelController {
 
   /** One row of the sites table, with what the template needs already worked out. */
   public record SiteRow(String name, String url, String state, String stateBadge, String ipv4, String owner,
-      String lastError, boolean startable, boolean stoppable, String use) {}
+      String lastError, boolean startable, boolean stoppable, String use, String plan) {}
 
   private final SiteService sites;
   private final SiteUrls urls;
   private final EdgeLifecycle edge;
   private final dev.pier.server.site.UsageSampler usage;
+  private final dev.pier.server.plan.PlanRepository plans;
 
-  PanelController(SiteService sites, SiteUrls urls, EdgeLifecycle edge, dev.pier.server.site.UsageSampler usage) {
+  /** A plan as the create form offers it. */
+  public record PlanChoice(String name, String label) {}
+
+  static PlanChoice describe(dev.pier.server.plan.Plan p) {
+    return new PlanChoice(p.name(), String.format(java.util.Locale.ROOT, "%s: %s CPU, %d MiB, %d processes",
+        p.name(), new java.math.BigDecimal(p.cpus()).stripTrailingZeros().toPlainString(), p.memoryBytes() >> 20, p.pids()));
+  }
+
+  PanelController(SiteService sites, SiteUrls urls, EdgeLifecycle edge, dev.pier.server.site.UsageSampler usage,
+      dev.pier.server.plan.PlanRepository plans) {
     this.usage = usage;
+    this.plans = plans;
     this.sites = sites;
     this.urls = urls;
     this.edge = edge;
@@ -61,6 +72,8 @@ class PanelController {
     List<SiteRow> rows = sites.list(caller).stream().map(s -> row(s, port)).toList();
     model.addAttribute("caller", caller);
     model.addAttribute("sites", rows);
+    model.addAttribute("plans", plans.all().stream().map(PanelController::describe).toList());
+    model.addAttribute("defaultPlan", SiteService.DEFAULT_PLAN);
     if (!model.containsAttribute("newName")) {
       model.addAttribute("newName", "");
     }
@@ -68,10 +81,11 @@ class PanelController {
   }
 
   @PostMapping("/sites")
-  String create(@RequestParam(name = "name", required = false) String name, Authentication auth, RedirectAttributes flash) {
+  String create(@RequestParam(name = "name", required = false) String name, @RequestParam(name = "plan", required = false) String plan,
+      Authentication auth, RedirectAttributes flash) {
     String typed = name == null ? "" : name;
     boolean done = attempt(flash, () -> {
-      Site s = sites.create(SecurityConfig.caller(auth), typed.strip());
+      Site s = sites.create(SecurityConfig.caller(auth), typed.strip(), plan);
       return "Site " + s.name().value() + " created.";
     });
     if (!done) {
@@ -137,7 +151,7 @@ class PanelController {
   private SiteRow row(Site s, int port) {
     String name = s.name().value();
     return new SiteRow(name, urls.of(name, port), s.state().name(), badge(s.state()), s.ipv4(), s.owner(),
-        s.lastError(), s.state() == SiteState.STOPPED, s.state() == SiteState.RUNNING, use(s));
+        s.lastError(), s.state() == SiteState.STOPPED, s.state() == SiteState.RUNNING, use(s), s.plan());
   }
 
   /** The latest sample of a running site, as "12.5 MiB, 3 processes, 0.4% CPU"; empty otherwise. */

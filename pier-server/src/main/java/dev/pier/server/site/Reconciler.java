@@ -66,6 +66,7 @@ public class Reconciler {
       case RUNNING, STARTING -> {
         if (s.state() == SiteState.RUNNING && engine.isRunning(s.name())) {
           log.info("site {}: running, adopted", s.name());
+          sites.applyPlan(s); // a plan change that a crash interrupted reaches the container now
           return;
         }
         try {

@@ -20,14 +20,15 @@ class SiteRepository {
 
   private static Site map(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Site(SiteName.of(rs.getString("name")), rs.getString("owner"), SiteState.valueOf(rs.getString("state")),
-        rs.getString("ipv4"), rs.getString("image"), rs.getTimestamp("created_at").toInstant(),
+        rs.getString("ipv4"), rs.getString("image"), rs.getString("plan"), rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant(), rs.getString("last_error"));
   }
 
   /** Inserts a new site; throws DuplicateKeyException if the name or the address is taken. */
   void insert(Site s) {
-    jdbc.sql("INSERT INTO sites (name, owner, state, ipv4, image, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .params(s.name().value(), s.owner(), s.state().name(), s.ipv4(), s.image(), Timestamp.from(s.createdAt()), Timestamp.from(s.updatedAt()))
+    jdbc.sql("INSERT INTO sites (name, owner, state, ipv4, image, plan, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(s.name().value(), s.owner(), s.state().name(), s.ipv4(), s.image(), s.plan(), Timestamp.from(s.createdAt()),
+            Timestamp.from(s.updatedAt()))
         .update();
   }
 
@@ -50,6 +51,14 @@ class SiteRepository {
   void setState(SiteName name, SiteState state, String lastError) {
     jdbc.sql("UPDATE sites SET state = ?, last_error = ?, updated_at = ? WHERE name = ?")
         .params(state.name(), lastError, Timestamp.from(Instant.now()), name.value()).update();
+  }
+
+  void setPlan(SiteName name, String plan) {
+    jdbc.sql("UPDATE sites SET plan = ?, updated_at = ? WHERE name = ?").params(plan, Timestamp.from(Instant.now()), name.value()).update();
+  }
+
+  List<Site> onPlan(String plan) {
+    return jdbc.sql("SELECT * FROM sites WHERE plan = ? ORDER BY name").param(plan).query((rs, i) -> map(rs)).list();
   }
 
   void delete(SiteName name) {

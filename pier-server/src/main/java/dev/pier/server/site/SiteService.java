@@ -33,9 +33,12 @@ public class SiteService {
   private final AddressPool pool;
   private final PierProperties props;
   private final RouteRefresher routes;
+  private final dev.pier.server.plan.PlanRepository plans;
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-  SiteService(SiteRepository repo, SiteEngine engine, AddressPool pool, PierProperties props, RouteRefresher routes) {
+  SiteService(SiteRepository repo, SiteEngine engine, AddressPool pool, PierProperties props, RouteRefresher routes,
+      dev.pier.server.plan.PlanRepository plans) {
+    this.plans = plans;
     this.repo = repo;
     this.engine = engine;
     this.pool = pool;
@@ -58,9 +61,18 @@ public class SiteService {
     return s;
   }
 
-  /** Creates a stopped site with its own address and default page. */
+  /** The plan new sites get when none is named. */
+  public static final String DEFAULT_PLAN = "medium";
+
+  /** Creates a stopped site on the default plan. */
   public Site create(Caller caller, String rawName) {
+    return create(caller, rawName, null);
+  }
+
+  /** Creates a stopped site with its own address and default page, on {@code planName} (null: the default plan). */
+  public Site create(Caller caller, String rawName, String planName) {
     SiteName name = SiteName.of(rawName);
+    String plan = plan(planName == null || planName.isBlank() ? DEFAULT_PLAN : planName).name();
     return locked(name, () -> {
       if (repo.find(name).isPresent()) {
         throw SiteException.taken(rawName);
@@ -69,7 +81,7 @@ public class SiteService {
       Site site = null;
       for (int attempt = 0; site == null; attempt++) {
         String address = pool.lowestFree(repo.addresses()).orElseThrow(() -> SiteException.networkFull(pool.subnet().capacity()));
-        Site candidate = new Site(name, caller.user(), SiteState.CREATING, address, StaticImage.NAME, now, now, null);
+        Site candidate = new Site(name, caller.user(), SiteState.CREATING, address, StaticImage.NAME, plan, now, now, null);
         try {
           repo.insert(candidate);
           site = candidate;
@@ -175,13 +187,62 @@ public class SiteService {
     });
   }
 
+  /** Where a plan change took effect: at once on the running container, or at the site's next start (and why). */
+  public record PlanChange(Site site, String applied, String reason) {}
+
+  /**
+   * Moves a site to another plan. A running site gets the new CPU, memory and process limits at once (runc
+   * update); when the kernel refuses (memory below what the site uses now, say) or the site is stopped, they
+   * take effect at its next start.
+   */
+  public PlanChange changePlan(Caller caller, String rawName, String planName) {
+    dev.pier.server.plan.Plan plan = plan(planName);
+    return locked(SiteName.of(rawName), () -> {
+      Site s = get(caller, rawName);
+      if (s.state().busy()) {
+        throw SiteException.busy(s);
+      }
+      repo.setPlan(s.name(), plan.name());
+      Site updated = repo.find(s.name()).orElseThrow();
+      return applyPlan(updated);
+    });
+  }
+
+  /** Applies the site's recorded plan to its running container, if it runs. Call holding the site's lock. */
+  PlanChange applyPlan(Site s) {
+    if (s.state() != SiteState.RUNNING) {
+      return new PlanChange(s, "next-start", "the site is not running");
+    }
+    try {
+      engine.updateLimits(spec(s));
+      log.info("site {}: plan {} applied to its running container", s.name(), s.plan());
+      return new PlanChange(s, "now", null);
+    } catch (RuntimeException e) {
+      log.info("site {}: plan {} takes effect at its next start: {}", s.name(), s.plan(), e.getMessage());
+      return new PlanChange(s, "next-start", "the running container refused the new limits: " + e.getMessage());
+    }
+  }
+
+  /** Re-applies a changed plan to every running site on it. */
+  public void planChanged(String planName) {
+    for (Site s : repo.onPlan(planName)) {
+      locked(s.name(), () -> applyPlan(repo.find(s.name()).orElse(s)));
+    }
+  }
+
+  private dev.pier.server.plan.Plan plan(String name) {
+    return plans.find(name == null ? "" : name).orElseThrow(() -> new SiteException(org.springframework.http.HttpStatus.BAD_REQUEST,
+        "Unknown plan", "plan \"" + name + "\" does not exist: choose one of "
+            + String.join(", ", plans.all().stream().map(dev.pier.server.plan.Plan::name).toList()), null));
+  }
+
   /** A site's resource use now and over the last hour. */
   public record UsageReport(UsageSampler.Sample now, long diskBytes, Limits limits, java.util.List<UsageSampler.Sample> lastHour) {}
 
   public UsageReport usage(Caller caller, String rawName, UsageSampler sampler) {
     Site s = get(caller, rawName);
     UsageSampler.Sample now = sampler.sampleNow(s.name(), Instant.now()).orElse(null);
-    return new UsageReport(now, engine.diskUsage(s.name()), Limits.DEFAULT, sampler.history(s.name()));
+    return new UsageReport(now, engine.diskUsage(s.name()), limits(s), sampler.history(s.name()));
   }
 
   /** The most a log request returns. */
@@ -199,7 +260,12 @@ public class SiteService {
 
   /** The engine's view of a site. */
   SiteSpec spec(Site s) {
-    return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), Limits.DEFAULT);
+    return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), limits(s));
+  }
+
+  /** The limits of the site's plan; the defaults if the plan row is gone (plans in use cannot be deleted). */
+  Limits limits(Site s) {
+    return plans.find(s.plan()).map(dev.pier.server.plan.Plan::limits).orElse(Limits.DEFAULT);
   }
 
   /** Runs {@code work} holding the site's lock. */

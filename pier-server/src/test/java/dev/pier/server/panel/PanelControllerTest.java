@@ -55,12 +55,16 @@ class PanelControllerTest {
 
   private SiteService sites;
   private dev.pier.server.site.UsageSampler usage;
+  private dev.pier.server.plan.PlanRepository plans;
   private MockMvc mvc;
 
   @BeforeEach
   void setUp() {
     sites = mock(SiteService.class);
     usage = mock(dev.pier.server.site.UsageSampler.class);
+    plans = mock(dev.pier.server.plan.PlanRepository.class);
+    when(plans.all()).thenReturn(List.of(new dev.pier.server.plan.Plan("small", 0.25, 64L << 20, 32, 512L << 20, false),
+        new dev.pier.server.plan.Plan("medium", 0.5, 128L << 20, 64, 1L << 30, false)));
     SiteUrls urls = mock(SiteUrls.class);
     when(urls.of(anyString(), anyInt())).thenAnswer(i -> "http://" + i.getArgument(0) + ".pier.test:" + i.getArgument(1) + "/");
     EdgeLifecycle edge = mock(EdgeLifecycle.class);
@@ -76,7 +80,7 @@ class PanelControllerTest {
     views.setTemplateEngine(engine);
     views.setCharacterEncoding("UTF-8");
 
-    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge, usage), new ErrorPage()).setViewResolvers(views).build();
+    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge, usage, plans), new ErrorPage()).setViewResolvers(views).build();
   }
 
   /** Renders the error template with the attributes Spring Boot's error controller gives it. */
@@ -93,7 +97,7 @@ class PanelControllerTest {
 
   private static Site site(String name, String owner, SiteState state, String lastError) {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    return new Site(SiteName.of(name), owner, state, "10.1.1.7", "static", t, t, lastError);
+    return new Site(SiteName.of(name), owner, state, "10.1.1.7", "static", "medium", t, t, lastError);
   }
 
   private String page(Authentication who) throws Exception {
@@ -131,7 +135,10 @@ class PanelControllerTest {
     when(usage.history(SiteName.of("blog"))).thenReturn(List.of(
         new dev.pier.server.site.UsageSampler.Sample(Instant.EPOCH, 0.004, 12L << 20, 3)));
 
-    assertThat(page(ALICE)).contains("12.0 MiB, 3 processes, 0.4% CPU");
+    String html = page(ALICE);
+    assertThat(html).contains("12.0 MiB, 3 processes, 0.4% CPU");
+    assertThat(html).contains("<option value=\"small\">small: 0.25 CPU, 64 MiB, 32 processes</option>")
+        .contains("<option value=\"medium\" selected=\"selected\">medium: 0.5 CPU, 128 MiB, 64 processes</option>");
   }
 
   @Test
@@ -153,13 +160,13 @@ class PanelControllerTest {
 
   @Test
   void createRedirectsWithTheOutcome() throws Exception {
-    when(sites.create(new Caller("alice", false), "blog")).thenReturn(site("blog", "alice", SiteState.STOPPED, null));
+    when(sites.create(new Caller("alice", false), "blog", null)).thenReturn(site("blog", "alice", SiteState.STOPPED, null));
     mvc.perform(post("/sites").param("name", " blog ").principal(ALICE))
         .andExpect(redirectedUrl("/"))
         .andExpect(flash().attribute("success", "Site blog created."))
         .andExpect(flash().attributeCount(1));
 
-    when(sites.create(new Caller("alice", false), "Bad_Name"))
+    when(sites.create(new Caller("alice", false), "Bad_Name", null))
         .thenThrow(new InvalidSiteNameException("Bad_Name", "use lowercase letters, digits and hyphens only"));
     mvc.perform(post("/sites").param("name", "Bad_Name").principal(ALICE))
         .andExpect(redirectedUrl("/"))
