@@ -9,13 +9,19 @@ import java.util.List;
 public final class HostNetwork {
 
   private final CommandRunner runner;
+  private final HostFirewall firewall;
 
   public HostNetwork(CommandRunner runner) {
     this.runner = runner;
+    this.firewall = new HostFirewall(runner);
   }
 
-  /** Creates the bridge if missing, gives it the gateway address and brings it up. */
+  /**
+   * Creates the bridge if missing, gives it the gateway address and brings it up, with its {@link HostFirewall}
+   * in place before anything can use it.
+   */
   public void ensureBridge(String bridge, Ipv4Subnet subnet) {
+    firewall.ensure(bridge);
     if (!linkExists(bridge)) {
       runner.check(Command.of(IpCommands.addBridge(bridge)));
     }
@@ -28,6 +34,7 @@ public final class HostNetwork {
     if (linkExists(bridge)) {
       runner.check(Command.of(IpCommands.deleteLink(bridge)));
     }
+    firewall.remove(bridge);
   }
 
   public boolean linkExists(String name) {

@@ -204,6 +204,25 @@ class SiteEngineRootTest {
     var userns = inside(a, "/bin/busybox", "unshare", "-U", "/bin/busybox", "true");
     assertThat(userns.succeeded()).as("a new user namespace inside a site").isFalse();
 
+    // Nothing on the host is reachable through the gateway address, though the host listens there.
+    try (java.net.ServerSocket hostService = new java.net.ServerSocket(0)) {
+      Thread.ofVirtual().start(() -> { // answers each connection by closing it, so a client that got in returns at once
+        while (!hostService.isClosed()) {
+          try {
+            hostService.accept().close();
+          } catch (java.io.IOException closed) {
+            return;
+          }
+        }
+      });
+      String gateway = host.config.subnet().gatewayAddress();
+      var toHost = inside(a, "/bin/busybox", "nc", "-w", "2", gateway, String.valueOf(hostService.getLocalPort()));
+      assertThat(toHost.succeeded()).as("a host service through the gateway from inside a site: " + toHost).isFalse();
+    }
+    // No raw sockets: ping needs one.
+    var ping = inside(a, "/bin/busybox", "ping", "-c", "1", "-w", "2", b.address());
+    assertThat(ping.succeeded()).as("ping (a raw socket) inside a site: " + ping).isFalse();
+
     // While all that ran, the neighbour kept answering.
     assertThat(get(b.address()).body()).contains(b.name().value());
   }
