@@ -318,6 +318,11 @@ public final class SiteEngine {
     return cgroupStats.read("/" + config.cgroupParent() + "/" + containerId(name));
   }
 
+  /** How often the OOM killer struck in the site's container since it started (read before teardown). */
+  public long oomKills(SiteName name) {
+    return cgroupStats.oomKills("/" + config.cgroupParent() + "/" + containerId(name));
+  }
+
   /** Bytes the site's own layer holds (its files, not the shared image's). */
   public long diskUsage(SiteName name) {
     Path layer = siteLayer(name);

@@ -51,6 +51,26 @@ public final class CgroupStats {
     }
   }
 
+  /**
+   * How many times the kernel's OOM killer killed a process of the cgroup (v1 {@code memory.oom_control}, v2
+   * {@code memory.events}); 0 when the cgroup is gone or the kernel does not count.
+   */
+  public long oomKills(String cgroupPath) {
+    String rel = cgroupPath.startsWith("/") ? cgroupPath.substring(1) : cgroupPath;
+    try {
+      Path v1 = root.resolve("memory").resolve(rel).resolve("memory.oom_control");
+      if (Files.exists(v1)) {
+        return stat(v1, "oom_kill");
+      }
+      Path v2 = root.resolve(rel).resolve("memory.events");
+      return Files.exists(v2) ? stat(v2, "oom_kill") : 0;
+    } catch (NoSuchFileException gone) {
+      return 0;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read cgroup " + cgroupPath, e);
+    }
+  }
+
   private static long number(Path file) throws IOException {
     return Long.parseLong(Files.readString(file).strip());
   }

@@ -43,4 +43,14 @@ class CgroupStatsTest {
   void aGoneCgroupHasNoUsage() {
     assertThat(new CgroupStats(root).read("/pier/pier-nothing")).isEmpty();
   }
+
+  @Test
+  void countsOomKillsOnV1AndV2() throws IOException {
+    write("memory/pier/pier-a/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+    write("pier/pier-b/memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
+    CgroupStats stats = new CgroupStats(root);
+    assertThat(stats.oomKills("/pier/pier-a")).isEqualTo(2);
+    assertThat(stats.oomKills("/pier/pier-b")).isEqualTo(1);
+    assertThat(stats.oomKills("/pier/pier-gone")).isZero();
+  }
 }

@@ -24,7 +24,7 @@ class SiteApiController {
   record CreateSite(String name, String plan) {}
 
   /** Fields a PATCH may change; absent ones stay as they are. */
-  record SiteChanges(String plan) {}
+  record SiteChanges(String plan, String restartPolicy) {}
 
   private final SiteService sites;
   private final SiteUrls urls;
@@ -58,13 +58,20 @@ class SiteApiController {
     return json(sites.get(SecurityConfig.caller(auth), name));
   }
 
-  /** Changes a site: {@code {"plan": "large"}} moves it to another plan and says when that took effect. */
+  /**
+   * Changes a site: {@code {"plan": "large"}} moves it to another plan and says when that took effect;
+   * {@code {"restartPolicy": "never" | "on-failure" | "always"}} sets what happens when its container exits.
+   */
   @org.springframework.web.bind.annotation.PatchMapping("/{name}")
   SiteJson change(@PathVariable String name, @RequestBody SiteChanges body, Authentication auth) {
-    if (body == null || body.plan() == null) {
-      return json(sites.get(SecurityConfig.caller(auth), name));
+    var caller = SecurityConfig.caller(auth);
+    if (body != null && body.restartPolicy() != null) {
+      sites.changeRestartPolicy(caller, name, body.restartPolicy());
     }
-    SiteService.PlanChange change = sites.changePlan(SecurityConfig.caller(auth), name, body.plan());
+    if (body == null || body.plan() == null) {
+      return json(sites.get(caller, name));
+    }
+    SiteService.PlanChange change = sites.changePlan(caller, name, body.plan());
     return json(change.site()).withPlanChange(change.applied(), change.reason());
   }
 

@@ -21,7 +21,8 @@ class SiteRepository {
   private static Site map(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Site(SiteName.of(rs.getString("name")), rs.getString("owner"), SiteState.valueOf(rs.getString("state")),
         rs.getString("ipv4"), rs.getString("image"), rs.getString("plan"), rs.getTimestamp("created_at").toInstant(),
-        rs.getTimestamp("updated_at").toInstant(), rs.getString("last_error"));
+        rs.getTimestamp("updated_at").toInstant(), rs.getString("last_error"), RestartPolicy.of(rs.getString("restart_policy")),
+        rs.getInt("restarts"), rs.getString("last_exit"));
   }
 
   /** Inserts a new site; throws DuplicateKeyException if the name or the address is taken. */
@@ -51,6 +52,19 @@ class SiteRepository {
   void setState(SiteName name, SiteState state, String lastError) {
     jdbc.sql("UPDATE sites SET state = ?, last_error = ?, updated_at = ? WHERE name = ?")
         .params(state.name(), lastError, Timestamp.from(Instant.now()), name.value()).update();
+  }
+
+  void setRestartPolicy(SiteName name, RestartPolicy policy) {
+    jdbc.sql("UPDATE sites SET restart_policy = ?, updated_at = ? WHERE name = ?").params(policy.word(), Timestamp.from(Instant.now()), name.value()).update();
+  }
+
+  /** Records why the container stopped by itself. */
+  void setLastExit(SiteName name, String lastExit) {
+    jdbc.sql("UPDATE sites SET last_exit = ? WHERE name = ?").params(lastExit, name.value()).update();
+  }
+
+  void countRestart(SiteName name) {
+    jdbc.sql("UPDATE sites SET restarts = restarts + 1 WHERE name = ?").param(name.value()).update();
   }
 
   void setPlan(SiteName name, String plan) {

@@ -81,7 +81,7 @@ public class SiteService {
       Site site = null;
       for (int attempt = 0; site == null; attempt++) {
         String address = pool.lowestFree(repo.addresses()).orElseThrow(() -> SiteException.networkFull(pool.subnet().capacity()));
-        Site candidate = new Site(name, caller.user(), SiteState.CREATING, address, StaticImage.NAME, plan, now, now, null);
+        Site candidate = Site.created(name, caller.user(), address, StaticImage.NAME, plan, now);
         try {
           repo.insert(candidate);
           site = candidate;
@@ -221,6 +221,21 @@ public class SiteService {
       log.info("site {}: plan {} takes effect at its next start: {}", s.name(), s.plan(), e.getMessage());
       return new PlanChange(s, "next-start", "the running container refused the new limits: " + e.getMessage());
     }
+  }
+
+  /** Sets what happens when the site's container exits by itself. */
+  public Site changeRestartPolicy(Caller caller, String rawName, String policyWord) {
+    RestartPolicy policy;
+    try {
+      policy = RestartPolicy.of(policyWord);
+    } catch (IllegalArgumentException e) {
+      throw new SiteException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid restart policy", e.getMessage(), e);
+    }
+    return locked(SiteName.of(rawName), () -> {
+      Site s = get(caller, rawName);
+      repo.setRestartPolicy(s.name(), policy);
+      return repo.find(s.name()).orElseThrow();
+    });
   }
 
   /** Re-applies a changed plan to every running site on it. */

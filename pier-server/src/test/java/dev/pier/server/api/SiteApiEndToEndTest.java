@@ -161,6 +161,8 @@ class SiteApiEndToEndTest {
   void aSiteWhoseContainerDiesIsShownStoppedWithTheReason() throws Exception {
     String name = server.host.siteName("dies");
     server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    JsonNode never = json(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"restartPolicy\":\"never\"}"));
+    assertThat(never.path("restartPolicy").asString()).isEqualTo("never");
     server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
     new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "kill", "pier-" + name, "KILL"));
 
@@ -171,6 +173,8 @@ class SiteApiEndToEndTest {
     }
     assertThat(site.path("state").asString()).isEqualTo("STOPPED");
     assertThat(site.path("lastError").asString()).contains("container exited");
+    assertThat(site.path("lastExit").asString()).startsWith("exited at ");
+    assertThat(site.path("restarts").asInt()).isZero();
     HttpResponse<String> log = server.api("alice", "GET", "/api/v1/sites/" + name + "/logs", null);
     assertThat(log.statusCode()).isEqualTo(200);
     assertThat(log.body()).contains("--- Pier started " + name);
@@ -179,5 +183,27 @@ class SiteApiEndToEndTest {
     assertThat(server.visit(name).statusCode()).isEqualTo(503);
     assertThat(TestHost.hostObjectsNamed(name)).isEmpty();
     assertThat(json(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null)).path("state").asString()).isEqualTo("RUNNING");
+  }
+
+  @Test
+  void aSiteThatCrashesIsStartedAgainByItsRestartPolicy() throws Exception {
+    String name = server.host.siteName("phoenix");
+    JsonNode created = json(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}"));
+    assertThat(created.path("restartPolicy").asString()).as("the default").isEqualTo("on-failure");
+    assertThat(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"restartPolicy\":\"sometimes\"}").statusCode()).isEqualTo(400);
+    server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+    long before = runcPid(name);
+    new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "kill", "pier-" + name, "KILL"));
+
+    JsonNode site = json(server.api("alice", "GET", "/api/v1/sites/" + name, null));
+    for (int i = 0; i < 300 && site.path("restarts").asInt() < 1; i++) {
+      Thread.sleep(100);
+      site = json(server.api("alice", "GET", "/api/v1/sites/" + name, null));
+    }
+    assertThat(site.path("restarts").asInt()).as(site.toString()).isEqualTo(1);
+    assertThat(site.path("state").asString()).isEqualTo("RUNNING");
+    assertThat(site.path("lastExit").asString()).startsWith("exited at ");
+    assertThat(server.visit(name).body()).contains("<h1>" + name + "</h1>");
+    assertThat(runcPid(name)).as("a new container").isNotEqualTo(before);
   }
 }

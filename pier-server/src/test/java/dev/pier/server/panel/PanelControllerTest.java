@@ -97,7 +97,7 @@ class PanelControllerTest {
 
   private static Site site(String name, String owner, SiteState state, String lastError) {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    return new Site(SiteName.of(name), owner, state, "10.1.1.7", "static", "medium", t, t, lastError);
+    return new Site(SiteName.of(name), owner, state, "10.1.1.7", "static", "medium", t, t, lastError, dev.pier.server.site.RestartPolicy.ON_FAILURE, 0, null);
   }
 
   private String page(Authentication who) throws Exception {
