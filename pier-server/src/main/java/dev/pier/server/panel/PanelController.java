@@ -35,7 +35,7 @@ class PanelController {
 
   /** One row of the sites table, with what the template needs already worked out. */
   public record SiteRow(String name, String url, String state, String stateBadge, String ipv4, String owner,
-      String lastError, boolean startable, boolean stoppable, String use, String plan) {}
+      String lastError, boolean startable, boolean stoppable, String use, String plan, String restarts) {}
 
   private final SiteService sites;
   private final SiteUrls urls;
@@ -100,6 +100,17 @@ class PanelController {
     return "redirect:/";
   }
 
+  @PostMapping("/sites/{name}/plan")
+  String changePlan(@PathVariable String name, @RequestParam String plan, Authentication auth, RedirectAttributes flash) {
+    attempt(flash, () -> {
+      SiteService.PlanChange change = sites.changePlan(SecurityConfig.caller(auth), name, plan);
+      return "Site " + name + " is on plan " + plan + ": " + (change.applied().equals("now")
+          ? "its new limits apply now."
+          : "its new limits apply at its next start (" + change.reason() + ").");
+    });
+    return "redirect:/";
+  }
+
   @PostMapping("/sites/{name}/stop")
   String stop(@PathVariable String name, Authentication auth, RedirectAttributes flash) {
     attempt(flash, () -> "Site " + sites.stop(SecurityConfig.caller(auth), name).name().value() + " is stopped.");
@@ -151,7 +162,9 @@ class PanelController {
   private SiteRow row(Site s, int port) {
     String name = s.name().value();
     return new SiteRow(name, urls.of(name, port), s.state().name(), badge(s.state()), s.ipv4(), s.owner(),
-        s.lastError(), s.state() == SiteState.STOPPED, s.state() == SiteState.RUNNING, use(s), s.plan());
+        s.lastError(), s.state() == SiteState.STOPPED, s.state() == SiteState.RUNNING, use(s), s.plan(),
+        s.restarts() == 0 ? "" : "restarted " + s.restarts() + (s.restarts() == 1 ? " time" : " times")
+            + (s.lastExit() == null ? "" : "; last " + s.lastExit()));
   }
 
   /** The latest sample of a running site, as "12.5 MiB, 3 processes, 0.4% CPU"; empty otherwise. */
@@ -175,6 +188,11 @@ class PanelController {
       case STOPPED -> "text-bg-secondary";
       default -> "text-bg-warning";
     };
+  }
+
+  /** A message as a sentence for a flash: capital first letter, full stop. */
+  static String sentence(String message) {
+    return capitalized(message);
   }
 
   private static String capitalized(String message) {
