@@ -9,6 +9,7 @@ import dev.pier.engine.oci.ContainerSpec;
 import dev.pier.engine.oci.OciSpec;
 import dev.pier.engine.rootfs.Mounts;
 import dev.pier.engine.rootfs.OverlayRootfs;
+import dev.pier.engine.rootfs.SiteDisk;
 import dev.pier.engine.runc.ContainerState;
 import dev.pier.engine.runc.Runc;
 import dev.pier.engine.site.SiteName;
@@ -89,34 +90,48 @@ public final class SiteEngine {
     return config.sitesDir().resolve(name.value());
   }
 
-  /** The site's writable layer: what it adds to and changes in its image. */
+  /** The site's own file system: {@code disk.img}, mounted at {@code layer}. */
+  public SiteDisk disk(SiteName name) {
+    return new SiteDisk(siteDir(name).resolve("disk.img"), siteDir(name).resolve("layer"));
+  }
+
+  /** The site's writable layer: what it adds to and changes in its image, on the site's own file system. */
   public Path siteLayer(SiteName name) {
-    return siteDir(name).resolve("upper");
+    return disk(name).mountPoint().resolve("upper");
   }
 
   public Path consoleLog(SiteName name) {
     return siteDir(name).resolve("console.log");
   }
 
-  /** Creates the site's directories and its default index page, which names the site. Idempotent. */
-  public void prepare(SiteName name, String hostname) {
+  /**
+   * Creates the site's own file system (mounted from then on), its directories and its default index page, which
+   * names the site. Idempotent.
+   */
+  public void prepare(SiteSpec site) {
+    SiteName name = site.name();
+    disk(name).ensure(runner, site.diskBytes());
     Path html = siteLayer(name).resolve("var/www/html");
     try {
       Files.createDirectories(html);
-      Files.createDirectories(siteDir(name).resolve("work"));
+      Files.createDirectories(disk(name).mountPoint().resolve("work"));
       Path index = html.resolve("index.html");
       if (!Files.exists(index)) {
-        MoreFiles.writeAtomically(index, DefaultPage.render(name.value(), hostname));
+        MoreFiles.writeAtomically(index, DefaultPage.render(name.value(), site.hostname()));
         Files.setPosixFilePermissions(index, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the directories of site \"" + name + "\"", e);
+    } finally {
+      if (!isRunning(name)) { // a stopped site keeps nothing mounted
+        Mounts.unmountAll(runner, disk(name).mountPoint());
+      }
     }
   }
 
   private OverlayRootfs rootfs(SiteName name, Image image) {
-    Path dir = siteDir(name);
-    return new OverlayRootfs(image.rootfs(), dir.resolve("upper"), dir.resolve("work"), dir.resolve("rootfs"));
+    Path layer = disk(name).mountPoint();
+    return new OverlayRootfs(image.rootfs(), layer.resolve("upper"), layer.resolve("work"), siteDir(name).resolve("rootfs"));
   }
 
   private Attachment attachment(SiteSpec site) {
@@ -146,6 +161,8 @@ public final class SiteEngine {
     Path dir = siteDir(site.name());
     String id = site.containerId();
     try (UndoStack undo = new UndoStack()) {
+      disk(site.name()).ensure(runner, site.diskBytes());
+      undo.push("unmount the file system of " + id, () -> Mounts.unmountAll(runner, disk(site.name()).mountPoint()));
       network.attach(net);
       undo.push("remove network of " + id, () -> network.detach(net));
       fs.mount(runner);
@@ -273,10 +290,13 @@ public final class SiteEngine {
     teardown(site);
   }
 
-  /** Removes the container, its root filesystem mount and its network, whichever exist. Idempotent. */
+  /**
+   * Removes the container, its mounts (root file system, then the site's own file system under it) and its
+   * network, whichever exist. Idempotent. A stopped site leaves nothing on the host but its directory.
+   */
   public void teardown(SiteSpec site) {
     runc.deleteForce(site.containerId());
-    Mounts.unmountAll(runner, siteDir(site.name()).resolve("rootfs"));
+    Mounts.unmountAll(runner, siteDir(site.name()));
     network.detach(attachment(site));
   }
 
@@ -323,30 +343,18 @@ public final class SiteEngine {
     return cgroupStats.oomKills("/" + config.cgroupParent() + "/" + containerId(name));
   }
 
-  /** Bytes the site's own layer holds (its files, not the shared image's). */
+  /** Bytes used on the site's own file system: from the mounted file system, else the blocks its file takes. */
   public long diskUsage(SiteName name) {
-    Path layer = siteLayer(name);
-    if (!Files.isDirectory(layer)) {
+    SiteDisk disk = disk(name);
+    long[] usedAndTotal = disk.usedAndTotal();
+    if (usedAndTotal != null) {
+      return usedAndTotal[0];
+    }
+    if (!Files.exists(disk.image())) {
       return 0;
     }
-    long[] total = {0};
-    try {
-      Files.walkFileTree(layer, new java.nio.file.SimpleFileVisitor<>() {
-        @Override
-        public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
-          total[0] += attrs.size();
-          return java.nio.file.FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-          return java.nio.file.FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return total[0];
+    String du = runner.check(dev.pier.engine.exec.Command.of("du", "--block-size=1", "-s", disk.image().toString())).stdout();
+    return Long.parseLong(du.strip().split("\\s+")[0]);
   }
 
   /** What runc says of the site's container, or empty if it has none. */

@@ -8,8 +8,16 @@ import dev.pier.engine.site.SiteName;
  *
  * @param hostname the site's full name, {@code NAME.DOMAIN}: the container's hostname
  * @param address  the site's IPv4 address on the container network
+ * @param diskBytes the size of the site's own file system (its writable layer)
  */
-public record SiteSpec(SiteName name, String hostname, String address, Limits limits) {
+public record SiteSpec(SiteName name, String hostname, String address, Limits limits, long diskBytes) {
+
+  /** The size of a site's own file system when none is given: 1 GiB. */
+  public static final long DEFAULT_DISK = 1L << 30;
+
+  public SiteSpec(SiteName name, String hostname, String address, Limits limits) {
+    this(name, hostname, address, limits, DEFAULT_DISK);
+  }
 
   /** The runc container id, {@code pier-NAME}. */
   public String containerId() {

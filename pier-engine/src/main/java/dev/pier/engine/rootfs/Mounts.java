@@ -60,11 +60,14 @@ public final class Mounts {
     }
   }
 
-  /** Mount points at or below {@code dir}, deepest first (the order to unmount them in). */
+  /**
+   * Mount points at or below {@code dir}, newest first: the order to unmount them in, since a mount can only
+   * depend on older ones (an overlay on the loop-mounted file system under it, say).
+   */
   public static List<Path> under(Path dir) {
     Path d = dir.toAbsolutePath().normalize();
     List<Path> found = new ArrayList<>(current().stream().filter(p -> p.startsWith(d)).toList());
-    found.sort((a, b) -> Integer.compare(b.getNameCount(), a.getNameCount()));
+    java.util.Collections.reverse(found);
     return found;
   }
 }

@@ -59,7 +59,7 @@ class SiteEngineRootTest {
   @Test
   void startedSiteServesItsPageFromItsOwnContainerAndLeavesNothingWhenRemoved() throws Exception {
     SiteSpec s = site("blog", address(7));
-    engine.prepare(s.name(), s.hostname());
+    engine.prepare(s);
     engine.start(s);
 
     HttpResponse<String> page = get(s.address());
@@ -99,6 +99,7 @@ class SiteEngineRootTest {
     engine.stop(s, Duration.ofSeconds(5));
     assertThat(engine.isRunning(s.name())).isFalse();
     assertThat(TestHost.hostObjectsNamed(s.name().value())).isEmpty();
+    engine.disk(s.name()).ensure(runner, s.diskBytes()); // the site's files stay on its own file system
     assertThat(Files.readString(engine.siteLayer(s.name()).resolve("var/www/html/index.html"))).contains(s.name().value());
 
     engine.start(s);
@@ -112,8 +113,8 @@ class SiteEngineRootTest {
   void twoSitesRunSideBySideEachAnsweringWithItsOwnPage() throws Exception {
     SiteSpec a = site("one", address(1));
     SiteSpec b = site("two", address(2));
-    engine.prepare(a.name(), a.hostname());
-    engine.prepare(b.name(), b.hostname());
+    engine.prepare(a);
+    engine.prepare(b);
     engine.start(a);
     engine.start(b);
     assertThat(get(a.address()).body()).contains(a.name().value()).doesNotContain(b.name().value());
@@ -125,14 +126,15 @@ class SiteEngineRootTest {
   @Test
   void startAfterACrashMidwayClearsTheLeftoversAndServes() throws Exception {
     SiteSpec s = site("crash", address(9));
-    engine.prepare(s.name(), s.hostname());
+    engine.prepare(s);
     // A crash after the network and the mount, before runc: make those two by hand.
     dev.pier.engine.network.Attachment net = dev.pier.engine.network.Attachment.plan(s.name().value(), s.address(),
         host.config.subnet(), host.config.bridge(), host.config.vethPrefix());
     new dev.pier.engine.network.HostNetwork(runner).attach(net);
     Path dir = engine.siteDir(s.name());
+    Path layer = engine.disk(s.name()).mountPoint();
     new dev.pier.engine.rootfs.OverlayRootfs(host.dataDir.resolve("images/static").toFile().listFiles()[0].toPath().resolve("rootfs"),
-        dir.resolve("upper"), dir.resolve("work"), dir.resolve("rootfs")).mount(runner);
+        layer.resolve("upper"), layer.resolve("work"), dir.resolve("rootfs")).mount(runner);
     engine.start(s);
     assertThat(get(s.address()).statusCode()).isEqualTo(200);
     // And a crash after runc: the container killed behind Pier's back.
@@ -144,9 +146,10 @@ class SiteEngineRootTest {
   @Test
   void aSymbolicLinkInTheSitesLayerCannotLeadPiersWritesOntoTheHost() throws Exception {
     SiteSpec s = site("sneaky", address(13));
-    engine.prepare(s.name(), s.hostname());
+    engine.prepare(s);
     Path bait = Files.createTempDirectory(host.dataDir, "bait-");
     // What a site's root could do inside its container: make /etc point elsewhere.
+    engine.disk(s.name()).ensure(runner, s.diskBytes());
     Files.createSymbolicLink(engine.siteLayer(s.name()).resolve("etc"), bait);
     engine.start(s);
     assertThat(bait).isEmptyDirectory();
@@ -184,8 +187,8 @@ class SiteEngineRootTest {
   void fromInsideASiteNeitherItsNeighbourNorTheKernelsDangerousCallsAreWithinReach() throws Exception {
     SiteSpec a = site("tenant", address(21));
     SiteSpec b = site("neighbour", address(22));
-    engine.prepare(a.name(), a.hostname());
-    engine.prepare(b.name(), b.hostname());
+    engine.prepare(a);
+    engine.prepare(b);
     engine.start(a);
     engine.start(b);
 
@@ -232,8 +235,8 @@ class SiteEngineRootTest {
   void aForkBombAndAMemoryHogHitTheirSitesLimitsWhileTheNeighbourKeepsAnswering() throws Exception {
     SiteSpec hog = site("hog", address(31));
     SiteSpec calm = site("calm", address(32));
-    engine.prepare(hog.name(), hog.hostname());
-    engine.prepare(calm.name(), calm.hostname());
+    engine.prepare(hog);
+    engine.prepare(calm);
     engine.start(hog);
     engine.start(calm);
 
@@ -260,7 +263,7 @@ class SiteEngineRootTest {
   @Test
   void limitsChangeOnARunningSiteWithoutARestart() throws Exception {
     SiteSpec s = site("grow", address(41));
-    engine.prepare(s.name(), s.hostname());
+    engine.prepare(s);
     engine.start(s);
     long pid = engine.state(s.name()).orElseThrow().pid();
     SiteSpec bigger = new SiteSpec(s.name(), s.hostname(), s.address(), new Limits(1.0, 256L << 20, 128));
@@ -274,5 +277,40 @@ class SiteEngineRootTest {
     engine.stop(s, Duration.ofSeconds(2));
     assertThat(engine.updateLimits(bigger)).as("a stopped site takes its limits at the next start").isFalse();
     assertThat(engine.usage(s.name())).isEmpty();
+  }
+
+  @Test
+  void aSiteThatFillsItsDiskGetsNoSpaceAndNothingElseIsAffected() throws Exception {
+    SiteSpec full = new SiteSpec(SiteName.of(host.siteName("full")), "full.example.test", address(51), Limits.DEFAULT, 32L << 20);
+    SiteSpec calm = site("calmer", address(52));
+    engine.prepare(full);
+    engine.prepare(calm);
+    engine.start(full);
+    engine.start(calm);
+
+    var fill = inside(full, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/html/big", "bs=1M", "count=64");
+    assertThat(fill.succeeded()).as("writing 64 MiB on a 32 MiB disk: " + fill).isFalse();
+    assertThat(fill.stderr()).contains("No space left on device");
+    long[] usedAndTotal = engine.disk(full.name()).usedAndTotal();
+    assertThat(usedAndTotal[1]).as("the site's file system").isLessThanOrEqualTo(32L << 20);
+    assertThat(Files.size(engine.disk(full.name()).image())).as("the file on the host").isEqualTo(32L << 20);
+
+    var write = inside(calm, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/html/ok", "bs=1M", "count=8");
+    assertThat(write.succeeded()).as("the neighbour still writes: " + write).isTrue();
+    assertThat(get(calm.address()).statusCode()).isEqualTo(200);
+    assertThat(get(full.address()).statusCode()).as("the full site still serves").isEqualTo(200);
+
+    // A bigger plan grows the file system at the next start; what was written stays.
+    engine.stop(full, Duration.ofSeconds(2));
+    SiteSpec bigger = new SiteSpec(full.name(), full.hostname(), full.address(), full.limits(), 96L << 20);
+    engine.start(bigger);
+    assertThat(Files.size(engine.disk(full.name()).image())).isEqualTo(96L << 20);
+    var more = inside(bigger, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/html/more", "bs=1M", "count=40");
+    assertThat(more.succeeded()).as("40 MiB more after growing to 96 MiB: " + more).isTrue();
+    assertThat(get(full.address()).body()).contains(full.name().value());
+
+    engine.remove(full);
+    assertThat(TestHost.hostObjectsNamed(full.name().value())).isEmpty();
+    assertThat(engine.siteDir(full.name())).doesNotExist();
   }
 }

@@ -59,7 +59,7 @@ public class Reconciler {
     var spec = sites.spec(s);
     switch (s.state()) {
       case CREATING -> {
-        engine.prepare(s.name(), spec.hostname());
+        engine.prepare(spec);
         repo.setState(s.name(), SiteState.STOPPED, null);
         log.info("site {}: finished its interrupted creation", s.name());
       }

@@ -95,7 +95,7 @@ public class SiteService {
         }
       }
       try {
-        engine.prepare(name, props.hostname(name.value()));
+        engine.prepare(spec(site));
       } catch (RuntimeException e) {
         try {
           engine.remove(spec(site));
@@ -275,7 +275,8 @@ public class SiteService {
 
   /** The engine's view of a site. */
   SiteSpec spec(Site s) {
-    return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), limits(s));
+    long disk = plans.find(s.plan()).map(dev.pier.server.plan.Plan::diskBytes).orElse(SiteSpec.DEFAULT_DISK);
+    return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), limits(s), disk);
   }
 
   /** The limits of the site's plan; the defaults if the plan row is gone (plans in use cannot be deleted). */

@@ -74,7 +74,9 @@ class ReconcilerTest {
     assertThat(TestHost.hostObjectsNamed(deleting)).isEmpty();
     assertThat(server.host.dataDir.resolve("sites").resolve(deleting)).doesNotExist();
     assertThat(state(creating)).isEqualTo("STOPPED");
-    assertThat(server.host.dataDir.resolve("sites").resolve(creating).resolve("upper/var/www/html/index.html")).exists();
+    assertThat(server.host.dataDir.resolve("sites").resolve(creating).resolve("disk.img")).exists();
+    assertThat(server.api("alice", "POST", "/api/v1/sites/" + creating + "/start", null).statusCode()).isEqualTo(200);
+    assertThat(server.visit(creating).body()).as("its default page was made").contains("<h1>" + creating + "</h1>");
     assertThat(state(running)).isEqualTo("RUNNING");
     assertThat(server.visit(running).body()).contains("<h1>" + running + "</h1>");
   }
