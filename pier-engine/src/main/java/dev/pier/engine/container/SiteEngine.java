@@ -234,6 +234,24 @@ public final class SiteEngine {
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
   }
 
+  /**
+   * Keeps a running site's console log under {@link #LOG_ROTATE_BYTES}: past it, the log is copied to
+   * {@code console.log.1} and emptied in place (the container writes with O_APPEND, so it goes on at the start).
+   */
+  public void capLog(SiteName name) {
+    Path log = consoleLog(name);
+    try {
+      if (Files.exists(log) && Files.size(log) > LOG_ROTATE_BYTES) {
+        Files.copy(log, log.resolveSibling("console.log.1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.WRITE)) {
+          ch.truncate(0);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rotate the log of site \"" + name + "\"", e);
+    }
+  }
+
   /** Up to the last {@code maxBytes} of what the site's container printed (stdout and stderr), oldest first. */
   public String readLog(SiteName name, int maxBytes) {
     Path f = consoleLog(name);

@@ -34,16 +34,24 @@ public record SiteDisk(Path image, Path mountPoint) {
    */
   public void ensure(CommandRunner runner, long bytes) {
     try {
-      if (Files.exists(image) && Files.size(image) < bytes && !Mounts.isMountPoint(mountPoint)) {
+      Path growing = image.resolveSibling(image.getFileName() + ".growing");
+      boolean unfinished = Files.exists(growing); // a grow that a crash or a failure interrupted: finish it
+      if (Files.exists(image) && (unfinished || Files.size(image) < bytes) && !Mounts.isMountPoint(mountPoint)) {
+        Files.writeString(growing, String.valueOf(Math.max(bytes, Files.size(image))));
+        java.time.Duration long_ = java.time.Duration.ofHours(2);
         // resize2fs wants a freshly checked file system; e2fsck -p exits 1 when it corrected something, which is fine.
-        var fsck = runner.run(Command.of("e2fsck", "-f", "-p", image.toString()));
-        if (fsck.exitCode() > 1) {
-          throw new dev.pier.engine.exec.CommandFailedException(Command.of("e2fsck", "-f", "-p", image.toString()), fsck);
+        Command fsck = Command.of("e2fsck", "-f", "-p", image.toString()).withTimeout(long_);
+        var checked = runner.run(fsck);
+        if (checked.exitCode() > 1) {
+          throw new dev.pier.engine.exec.CommandFailedException(fsck, checked);
         }
-        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
-          f.setLength(bytes);
+        if (Files.size(image) < bytes) {
+          try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(bytes);
+          }
         }
-        runner.check(Command.of("resize2fs", "-p", image.toString()));
+        runner.check(Command.of("resize2fs", "-p", image.toString()).withTimeout(long_));
+        Files.delete(growing);
       }
       if (!Files.exists(image)) {
         Files.createDirectories(image.getParent());

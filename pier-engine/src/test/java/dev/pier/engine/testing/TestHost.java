@@ -76,6 +76,11 @@ public final class TestHost implements AutoCloseable {
         found.add("mount: " + p);
       }
     }
+    for (String l : run.check(Command.of("losetup", "--list", "--noheadings", "-O", "NAME,BACK-FILE")).stdout().lines().toList()) {
+      if (l.contains(text)) {
+        found.add("loop device: " + l.strip());
+      }
+    }
     for (Path p : cgroupDirsNamed(text)) {
       found.add("cgroup: " + p);
     }

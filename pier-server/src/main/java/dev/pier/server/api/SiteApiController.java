@@ -66,13 +66,14 @@ class SiteApiController {
   SiteJson change(@PathVariable String name, @RequestBody SiteChanges body, Authentication auth) {
     var caller = SecurityConfig.caller(auth);
     if (body != null && body.restartPolicy() != null) {
+      sites.checkRestartPolicy(body.restartPolicy()); // refuse the whole request before changing anything
+    }
+    SiteService.PlanChange change = body == null || body.plan() == null ? null : sites.changePlan(caller, name, body.plan());
+    if (body != null && body.restartPolicy() != null) {
       sites.changeRestartPolicy(caller, name, body.restartPolicy());
     }
-    if (body == null || body.plan() == null) {
-      return json(sites.get(caller, name));
-    }
-    SiteService.PlanChange change = sites.changePlan(caller, name, body.plan());
-    return json(change.site()).withPlanChange(change.applied(), change.reason());
+    SiteJson site = json(sites.get(caller, name));
+    return change == null ? site : site.withPlanChange(change.applied(), change.reason());
   }
 
   @PostMapping("/{name}/start")

@@ -35,8 +35,15 @@ class EngineBeans {
   @Bean
   SiteEngine siteEngine(PierProperties p, Ipv4Subnet subnet, CommandRunner runner) {
     EngineConfig config;
+    java.nio.file.Path dataDir;
     try {
-      config = new EngineConfig(p.dataDir(), p.network().bridge(), subnet, p.network().vethPrefix(),
+      // Resolved through symbolic links, so paths compare with the kernel's table of mounts.
+      dataDir = java.nio.file.Files.createDirectories(p.dataDir()).toRealPath();
+    } catch (java.io.IOException e) {
+      throw new ConfigurationProblem("pier.data-dir " + p.dataDir() + " cannot be used: " + e.getMessage(), e);
+    }
+    try {
+      config = new EngineConfig(dataDir, p.network().bridge(), subnet, p.network().vethPrefix(),
           p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(e.getMessage(), e);

@@ -56,7 +56,11 @@ public class PlanService {
       throw new SiteException(HttpStatus.CONFLICT, "Plan in use",
           "plan \"" + name + "\" is used by " + users + " site(s): move them to another plan first", null);
     }
-    repo.delete(name);
+    try {
+      repo.delete(name);
+    } catch (org.springframework.dao.DataIntegrityViolationException e) {
+      throw new SiteException(HttpStatus.CONFLICT, "Plan in use", "plan \"" + name + "\" is in use by a site created just now", e);
+    }
   }
 
   private static void requireAdmin(Caller caller) {

@@ -85,7 +85,11 @@ public class SiteService {
         try {
           repo.insert(candidate);
           site = candidate;
-        } catch (DuplicateKeyException e) {
+        } catch (org.springframework.dao.DataIntegrityViolationException e) {
+          if (!(e instanceof DuplicateKeyException)) {
+            plan(plan); // the plan was deleted meanwhile: a 400 that names it
+            throw e;
+          }
           if (repo.find(name).isPresent()) {
             throw SiteException.taken(rawName);
           }
@@ -116,10 +120,10 @@ public class SiteService {
   public Site start(Caller caller, String rawName) {
     return locked(SiteName.of(rawName), () -> {
       Site s = get(caller, rawName);
-      if (s.state() == SiteState.RUNNING) {
+      if (s.state() == SiteState.RUNNING && engine.isRunning(s.name())) {
         return s;
       }
-      if (s.state() != SiteState.STOPPED) {
+      if (s.state() != SiteState.STOPPED && s.state() != SiteState.RUNNING) {
         throw SiteException.busy(s);
       }
       repo.setState(s.name(), SiteState.STARTING, null);
@@ -214,7 +218,9 @@ public class SiteService {
       return new PlanChange(s, "next-start", "the site is not running");
     }
     try {
-      engine.updateLimits(spec(s));
+      if (!engine.updateLimits(spec(s))) {
+        return new PlanChange(s, "next-start", "the site's container is not running");
+      }
       log.info("site {}: plan {} applied to its running container", s.name(), s.plan());
       return new PlanChange(s, "now", null);
     } catch (RuntimeException e) {
@@ -223,14 +229,18 @@ public class SiteService {
     }
   }
 
-  /** Sets what happens when the site's container exits by itself. */
-  public Site changeRestartPolicy(Caller caller, String rawName, String policyWord) {
-    RestartPolicy policy;
+  /** The restart policy of that name, or a 400 listing the policies. */
+  public RestartPolicy checkRestartPolicy(String policyWord) {
     try {
-      policy = RestartPolicy.of(policyWord);
+      return RestartPolicy.of(policyWord);
     } catch (IllegalArgumentException e) {
       throw new SiteException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid restart policy", e.getMessage(), e);
     }
+  }
+
+  /** Sets what happens when the site's container exits by itself. */
+  public Site changeRestartPolicy(Caller caller, String rawName, String policyWord) {
+    RestartPolicy policy = checkRestartPolicy(policyWord);
     return locked(SiteName.of(rawName), () -> {
       Site s = get(caller, rawName);
       repo.setRestartPolicy(s.name(), policy);
@@ -255,9 +265,11 @@ public class SiteService {
   public record UsageReport(UsageSampler.Sample now, long diskBytes, Limits limits, java.util.List<UsageSampler.Sample> lastHour) {}
 
   public UsageReport usage(Caller caller, String rawName, UsageSampler sampler) {
-    Site s = get(caller, rawName);
-    UsageSampler.Sample now = sampler.sampleNow(s.name(), Instant.now()).orElse(null);
-    return new UsageReport(now, engine.diskUsage(s.name()), limits(s), sampler.history(s.name()));
+    return locked(SiteName.of(rawName), () -> {
+      Site s = get(caller, rawName);
+      UsageSampler.Sample now = sampler.peek(s.name(), Instant.now()).orElse(null);
+      return new UsageReport(now, engine.diskUsage(s.name()), limits(s), sampler.history(s.name()));
+    });
   }
 
   /** The most a log request returns. */
@@ -269,8 +281,7 @@ public class SiteService {
       throw new SiteException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid size",
           "bytes=" + bytes + " is out of range: ask for 1 to " + MAX_LOG_BYTES, null);
     }
-    Site s = get(caller, rawName);
-    return engine.readLog(s.name(), bytes);
+    return locked(SiteName.of(rawName), () -> engine.readLog(get(caller, rawName).name(), bytes));
   }
 
   /** The engine's view of a site. */

@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * {@link RestartPolicy}, it is shown stopped ({@code never}) or started again after a back-off that doubles
  * with each restart in a row (1 s, 2 s, 4 s ... at most 5 min). After {@value #MAX_IN_A_ROW} restarts in a row
  * without a run of {@link #STABLE} it is given up and shown stopped, so a crash-looping site cannot load the
- * host. One {@code runc list} per round, whatever the number of sites.
+ * host. Each round also keeps every site's console log under its size limit. One {@code runc list} per round,
+ * whatever the number of sites.
  */
 @Component
 class SiteWatcher {
@@ -68,19 +69,32 @@ class SiteWatcher {
       return;
     }
     Instant now = Instant.now();
-    for (Site s : repo.all()) {
+    java.util.List<Site> all = repo.all();
+    Set<String> names = new HashSet<>();
+    for (Site s : all) {
+      names.add(s.name().value());
+    }
+    for (Map<String, ?> m : java.util.List.of(pending, lastRestart, inARow)) {
+      m.keySet().retainAll(names); // a deleted site's history does not pass to a new one of the same name
+    }
+    for (Site s : all) {
       String key = s.name().value();
-      if (s.state() != SiteState.RUNNING) {
-        pending.remove(key);
-        continue;
-      }
-      Pending p = pending.get(key);
-      if (p != null) {
-        if (!now.isBefore(p.due())) {
-          restart(s, p.inARow());
+      try {
+        engine.capLog(s.name());
+        if (s.state() != SiteState.RUNNING) {
+          pending.remove(key);
+          continue;
         }
-      } else if (!running.contains(SiteEngine.containerId(s.name()))) {
-        exited(s, now);
+        Pending p = pending.get(key);
+        if (p != null) {
+          if (!now.isBefore(p.due())) {
+            restart(s, p.inARow());
+          }
+        } else if (!running.contains(SiteEngine.containerId(s.name()))) {
+          exited(s, now);
+        }
+      } catch (RuntimeException e) {
+        log.warn("site {}: {}", s.name(), e.getMessage());
       }
     }
   }
@@ -132,6 +146,7 @@ class SiteWatcher {
       try {
         engine.start(sites.spec(site));
         repo.countRestart(s.name());
+        repo.setState(s.name(), SiteState.RUNNING, null);
         log.info("site {}: started again (restart {} in a row)", s.name(), row);
       } catch (RuntimeException e) {
         // Counted as an exit: the next round sees it down and waits longer.

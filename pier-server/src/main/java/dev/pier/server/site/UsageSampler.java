@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,8 @@ public class UsageSampler {
   public record Sample(Instant at, Double cpuCores, long memoryBytes, long processes) {}
 
   static final Duration KEPT = Duration.ofHours(1);
+  /** An hour of samples at one a second, the shortest interval that makes sense. */
+  static final int MAX_SAMPLES = 3600;
 
   private record Raw(Instant at, Usage usage) {}
 
@@ -42,18 +46,36 @@ public class UsageSampler {
   @Scheduled(fixedDelayString = "${pier.engine.usage-interval}", initialDelayString = "${pier.engine.usage-interval}")
   void sample() {
     Instant now = Instant.now();
+    Set<String> names = new HashSet<>();
     for (Site s : repo.all()) {
-      if (s.state() == SiteState.RUNNING) {
-        sampleNow(s.name(), now);
-      } else {
-        last.remove(s.name().value());
+      names.add(s.name().value());
+      try {
+        if (s.state() == SiteState.RUNNING) {
+          sampleNow(s.name(), now);
+        } else {
+          last.remove(s.name().value());
+        }
+      } catch (RuntimeException e) {
+        // a cgroup that vanished while being read: the next round tries again
       }
     }
-    history.keySet().removeIf(name -> repo.find(SiteName.of(name)).isEmpty());
+    history.keySet().retainAll(names);
+    last.keySet().retainAll(names);
+  }
+
+  /** What the site uses now, with CPU since the last recorded sample; records nothing. Empty when it does not run. */
+  public Optional<Sample> peek(SiteName name, Instant now) {
+    return engine.usage(name).map(u -> new Sample(now, cpuCores(last.get(name.value()), now, u), u.memoryBytes(), u.processes()));
+  }
+
+  /** Forgets a deleted site's samples. */
+  public void forget(SiteName name) {
+    history.remove(name.value());
+    last.remove(name.value());
   }
 
   /** Takes a sample of one site now, records it, and returns it; empty when the site does not run. */
-  public Optional<Sample> sampleNow(SiteName name, Instant now) {
+  Optional<Sample> sampleNow(SiteName name, Instant now) {
     Optional<Usage> usage = engine.usage(name);
     if (usage.isEmpty()) {
       last.remove(name.value());
@@ -64,7 +86,7 @@ public class UsageSampler {
     Deque<Sample> h = history.computeIfAbsent(name.value(), k -> new ArrayDeque<>());
     synchronized (h) {
       h.addLast(sample);
-      while (!h.isEmpty() && h.peekFirst().at().isBefore(now.minus(KEPT))) {
+      while (!h.isEmpty() && (h.peekFirst().at().isBefore(now.minus(KEPT)) || h.size() > MAX_SAMPLES)) {
         h.removeFirst();
       }
     }

@@ -83,6 +83,10 @@ class PlanApiTest {
     String tiny = "{\"name\":\"tiny\",\"cpus\":0.1,\"memoryBytes\":33554432,\"pids\":16,\"diskBytes\":104857600,\"outbound\":false}";
     assertThat(server.api("alice", "POST", "/api/v1/plans", tiny).statusCode()).isEqualTo(403);
     assertThat(server.api("admin", "POST", "/api/v1/plans", tiny).statusCode()).isEqualTo(201);
+    assertThat(server.api("alice", "PUT", "/api/v1/plans/tiny",
+        "{\"cpus\":4,\"memoryBytes\":1073741824,\"pids\":999,\"diskBytes\":104857600,\"outbound\":true}").statusCode()).isEqualTo(403);
+    assertThat(server.api("alice", "DELETE", "/api/v1/plans/tiny", null).statusCode()).isEqualTo(403);
+    assertThat(json(server.api("alice", "GET", "/api/v1/plans/tiny", null)).path("memoryBytes").asLong()).isEqualTo(32L << 20);
     assertThat(server.api("admin", "POST", "/api/v1/plans", tiny).statusCode()).isEqualTo(409);
 
     HttpResponse<String> bad = server.api("admin", "POST", "/api/v1/plans",

@@ -51,6 +51,7 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.engine.cgroup-parent=" + host.config.cgroupParent(),
         "--pier.engine.stop-grace=5s",
         "--pier.engine.watch-interval=1s",
+        "--pier.engine.usage-interval=1s",
         "--logging.file.name=" + host.dataDir.resolve("logs/pier.log"));
     EmbeddedLdap ldap = context.getBean(EmbeddedLdap.class);
     for (String user : new String[] {"alice", "bob"}) {
