@@ -57,6 +57,12 @@ public final class TestHost implements AutoCloseable {
     return base + "-" + tag;
   }
 
+  /** The host PID of a container's init ({@code runc state}), to tell an adopted container from a restarted one. */
+  public static long containerPid(String containerId) {
+    String state = new ProcessRunner().check(Command.of("runc", "state", containerId)).stdout();
+    return tools.jackson.databind.json.JsonMapper.builder().build().readTree(state).path("pid").asLong();
+  }
+
   /** Interfaces, namespaces, mounts and cgroups on the host whose name carries {@code text}. */
   public static List<String> hostObjectsNamed(String text) throws IOException {
     ProcessRunner run = new ProcessRunner();

@@ -143,7 +143,7 @@ class SiteApiEndToEndTest {
     String name = server.host.siteName("keep");
     server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
     String ip = json(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null)).path("ipv4").asString();
-    long pid = runcPid(name);
+    long pid = TestHost.containerPid("pier-" + name);
 
     server.stopServer();
     HttpResponse<String> direct = java.net.http.HttpClient.newHttpClient().send(
@@ -153,13 +153,9 @@ class SiteApiEndToEndTest {
     server.start();
     assertThat(json(server.api("alice", "GET", "/api/v1/sites/" + name, null)).path("state").asString()).isEqualTo("RUNNING");
     assertThat(server.visit(name).body()).contains("<h1>" + name + "</h1>");
-    assertThat(runcPid(name)).as("adopted, not restarted").isEqualTo(pid);
+    assertThat(TestHost.containerPid("pier-" + name)).as("adopted, not restarted").isEqualTo(pid);
   }
 
-  private static long runcPid(String site) {
-    String state = new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "state", "pier-" + site)).stdout();
-    return JSON.readTree(state).path("pid").asLong();
-  }
 
   @Test
   void aSiteWhoseContainerDiesIsShownStoppedWithTheReason() throws Exception {
@@ -196,7 +192,7 @@ class SiteApiEndToEndTest {
     assertThat(created.path("restartPolicy").asString()).as("the default").isEqualTo("on-failure");
     assertThat(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"restartPolicy\":\"sometimes\"}").statusCode()).isEqualTo(400);
     server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
-    long before = runcPid(name);
+    long before = TestHost.containerPid("pier-" + name);
     new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "kill", "pier-" + name, "KILL"));
 
     JsonNode site = json(server.api("alice", "GET", "/api/v1/sites/" + name, null));
@@ -208,6 +204,6 @@ class SiteApiEndToEndTest {
     assertThat(site.path("state").asString()).isEqualTo("RUNNING");
     assertThat(site.path("lastExit").asString()).startsWith("exited at ");
     assertThat(server.visit(name).body()).contains("<h1>" + name + "</h1>");
-    assertThat(runcPid(name)).as("a new container").isNotEqualTo(before);
+    assertThat(TestHost.containerPid("pier-" + name)).as("a new container").isNotEqualTo(before);
   }
 }

@@ -38,9 +38,7 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.thymeleaf.spring6.view.ThymeleafViewResolver;
-import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 /**
  * The panel's controller and templates without a server: the site service is a mock, the real templates are
@@ -70,15 +68,7 @@ class PanelControllerTest {
     EdgeLifecycle edge = mock(EdgeLifecycle.class);
     when(edge.httpPort()).thenReturn(8080);
 
-    ClassLoaderTemplateResolver templates = new ClassLoaderTemplateResolver();
-    templates.setPrefix("templates/");
-    templates.setSuffix(".html");
-    templates.setCharacterEncoding("UTF-8");
-    SpringTemplateEngine engine = new SpringTemplateEngine();
-    engine.setTemplateResolver(templates);
-    ThymeleafViewResolver views = new ThymeleafViewResolver();
-    views.setTemplateEngine(engine);
-    views.setCharacterEncoding("UTF-8");
+    ThymeleafViewResolver views = Templates.viewResolver();
 
     mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge, usage, plans), new ErrorPage()).setViewResolvers(views).build();
   }

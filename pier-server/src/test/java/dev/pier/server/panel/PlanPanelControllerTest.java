@@ -25,9 +25,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.thymeleaf.spring6.view.ThymeleafViewResolver;
-import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 /** The plans page, rendered with the real templates, against a mocked plan service. */
 class PlanPanelControllerTest {
@@ -44,15 +42,7 @@ class PlanPanelControllerTest {
     plans = mock(PlanService.class);
     when(plans.list()).thenReturn(List.of(new Plan("small", 0.25, 64L << 20, 32, 512L << 20, false),
         new Plan("large", 1.0, 512L << 20, 256, 5L << 30, false)));
-    ClassLoaderTemplateResolver templates = new ClassLoaderTemplateResolver();
-    templates.setPrefix("templates/");
-    templates.setSuffix(".html");
-    templates.setCharacterEncoding("UTF-8");
-    SpringTemplateEngine engine = new SpringTemplateEngine();
-    engine.setTemplateResolver(templates);
-    ThymeleafViewResolver views = new ThymeleafViewResolver();
-    views.setTemplateEngine(engine);
-    views.setCharacterEncoding("UTF-8");
+    ThymeleafViewResolver views = Templates.viewResolver();
     mvc = MockMvcBuilders.standaloneSetup(new PlanPanelController(plans)).setViewResolvers(views).build();
   }
 

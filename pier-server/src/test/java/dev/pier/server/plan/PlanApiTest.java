@@ -40,10 +40,6 @@ class PlanApiTest {
     return Long.parseLong(Files.readString(Files.exists(v1) ? v1 : v2).strip());
   }
 
-  private long pid(String site) {
-    String state = new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "state", "pier-" + site)).stdout();
-    return JSON.readTree(state).path("pid").asLong();
-  }
 
   @Test
   void sitesRunUnderTheirPlanAndMoveToAnotherWithoutARestart() throws Exception {
@@ -55,13 +51,13 @@ class PlanApiTest {
     assertThat(created.path("plan").asString()).isEqualTo("small");
     server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
     assertThat(memoryLimit(name)).isEqualTo(64L << 20);
-    long pid = pid(name);
+    long pid = dev.pier.engine.testing.TestHost.containerPid("pier-" + name);
 
     JsonNode moved = json(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"plan\":\"large\"}"));
     assertThat(moved.path("plan").asString()).isEqualTo("large");
     assertThat(moved.path("planApplied").asString()).as(moved.toString()).isEqualTo("now");
     assertThat(memoryLimit(name)).isEqualTo(512L << 20);
-    assertThat(pid(name)).as("not restarted").isEqualTo(pid);
+    assertThat(dev.pier.engine.testing.TestHost.containerPid("pier-" + name)).as("not restarted").isEqualTo(pid);
     assertThat(json(server.api("alice", "GET", "/api/v1/sites/" + name + "/usage", null)).path("limits").path("memoryBytes").asLong())
         .isEqualTo(512L << 20);
 

@@ -136,7 +136,7 @@ class CrashRecoveryTest {
     String steady = host.siteName("steady");
     assertThat(request("POST", "/api/v1/sites", "{\"name\":\"" + steady + "\"}", true).statusCode()).isEqualTo(201);
     assertThat(request("POST", "/api/v1/sites/" + steady + "/start", null, true).statusCode()).isEqualTo(200);
-    long steadyPid = initPid(steady);
+    long steadyPid = TestHost.containerPid("pier-" + steady);
 
     List<String> names = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
@@ -187,13 +187,9 @@ class CrashRecoveryTest {
         }
       }
       // The site that was running all along was adopted, not restarted.
-      assertThat(initPid(steady)).isEqualTo(steadyPid);
+      assertThat(TestHost.containerPid("pier-" + steady)).isEqualTo(steadyPid);
       assertThat(visit(steady).body()).contains("<h1>" + steady + "</h1>");
     }
   }
 
-  private long initPid(String site) throws Exception {
-    String state = new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "state", "pier-" + site)).stdout();
-    return JSON.readTree(state).path("pid").asLong();
-  }
 }
