@@ -313,4 +313,32 @@ class SiteEngineRootTest {
     assertThat(TestHost.hostObjectsNamed(full.name().value())).isEmpty();
     assertThat(engine.siteDir(full.name())).doesNotExist();
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void anOomKilledSiteIsToldApartFromOneThatExited() throws Exception {
+    // A site whose server grabs 200 MiB at once under a 128 MiB limit: the kernel kills it, the container ends.
+    SiteEngine hungry = new SiteEngine(host.config, runner, new dev.pier.engine.runc.Runc(runner),
+        new dev.pier.engine.image.StaticImage(dev.pier.engine.image.StaticImage.DEFAULT_BUSYBOX, dev.pier.engine.image.StaticImage.DEFAULT_TINI,
+            java.util.List.of("/bin/busybox", "sh", "-c",
+                "/bin/busybox httpd -p 80 -h /var/www/html; /bin/busybox sleep 1; exec /bin/busybox dd if=/dev/zero of=/dev/null bs=200M count=1")));
+    SiteSpec s = site("hungry", address(61));
+    hungry.prepare(s);
+    hungry.start(s); // ready once httpd (daemonized) listens; then the shell's dd is killed
+    for (int i = 0; i < 200 && hungry.isRunning(s.name()); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(hungry.isRunning(s.name())).as("the container ended").isFalse();
+    assertThat(hungry.oomKills(s.name())).as("the kernel's OOM killer struck in its cgroup").isPositive();
+    hungry.teardown(s);
+
+    SiteSpec calm = site("exits", address(62));
+    engine.prepare(calm);
+    engine.start(calm);
+    runner.check(Command.of("runc", "kill", calm.containerId(), "KILL"));
+    for (int i = 0; i < 200 && engine.isRunning(calm.name()); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(engine.oomKills(calm.name())).as("killed, but not for memory").isZero();
+  }
 }
