@@ -375,6 +375,16 @@ public final class SiteEngine {
     return Long.parseLong(du.strip().split("\\s+")[0]);
   }
 
+  /**
+   * Whether anything of a site is on the host (its container, network namespace or a mount), judged from lists
+   * the caller read once for all sites: so a check of many stopped sites costs no process per site.
+   */
+  public boolean hasLeftovers(SiteName name, java.util.Set<String> containerIds, List<Path> mounts) {
+    Path dir = siteDir(name);
+    return containerIds.contains(containerId(name)) || network.netnsExists("pier-" + name.value())
+        || mounts.stream().anyMatch(m -> m.startsWith(dir));
+  }
+
   /** What runc says of the site's container, or empty if it has none. */
   public Optional<ContainerState> state(SiteName name) {
     return runc.state(containerId(name));

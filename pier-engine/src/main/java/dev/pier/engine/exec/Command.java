@@ -38,10 +38,6 @@ public record Command(List<String> argv, Duration timeout, Path outputFile) {
     return new Command(argv, timeout, file);
   }
 
-  public String program() {
-    return argv.getFirst();
-  }
-
   /** The command as an operator would type it, for logs and error messages. */
   @Override
   public String toString() {

@@ -39,10 +39,16 @@ public class Reconciler {
 
   public void reconcile() {
     List<Site> all = repo.all();
+    // Read once for all sites, so that settled stopped sites cost nothing to check.
+    Set<String> containers = new HashSet<>();
+    for (ContainerState c : engine.ownContainers()) {
+      containers.add(c.id());
+    }
+    List<Path> mounts = dev.pier.engine.rootfs.Mounts.current();
     for (Site s : all) {
       try {
         sites.locked(s.name(), () -> {
-          converge(repo.find(s.name()).orElse(null));
+          converge(repo.find(s.name()).orElse(null), containers, mounts);
           return null;
         });
       } catch (RuntimeException e) {
@@ -52,7 +58,7 @@ public class Reconciler {
     removeOrphans();
   }
 
-  private void converge(Site s) {
+  private void converge(Site s, Set<String> containers, List<Path> mounts) {
     if (s == null) {
       return;
     }
@@ -79,7 +85,9 @@ public class Reconciler {
         }
       }
       case STOPPING, STOPPED -> {
-        engine.stop(spec, java.time.Duration.ofSeconds(1));
+        if (s.state() == SiteState.STOPPING || engine.hasLeftovers(s.name(), containers, mounts)) {
+          engine.stop(spec, java.time.Duration.ofSeconds(1));
+        }
         if (s.state() == SiteState.STOPPING) {
           repo.setState(s.name(), SiteState.STOPPED, null);
           log.info("site {}: finished its interrupted stop", s.name());

@@ -68,12 +68,6 @@ public class UsageSampler {
     return engine.usage(name).map(u -> new Sample(now, cpuCores(last.get(name.value()), now, u), u.memoryBytes(), u.processes()));
   }
 
-  /** Forgets a deleted site's samples. */
-  public void forget(SiteName name) {
-    history.remove(name.value());
-    last.remove(name.value());
-  }
-
   /** Takes a sample of one site now, records it, and returns it; empty when the site does not run. */
   Optional<Sample> sampleNow(SiteName name, Instant now) {
     Optional<Usage> usage = engine.usage(name);
