@@ -1,7 +1,9 @@
 package dev.pier.engine.container;
 
 import dev.pier.engine.exec.CommandRunner;
+import dev.pier.engine.image.DebianImages;
 import dev.pier.engine.image.Image;
+import dev.pier.engine.image.ImageRef;
 import dev.pier.engine.image.StaticImage;
 import dev.pier.engine.network.Attachment;
 import dev.pier.engine.network.HostNetwork;
@@ -50,9 +52,15 @@ public final class SiteEngine {
   private final Runc runc;
   private final HostNetwork network;
   private final StaticImage staticImage;
+  private final DebianImages debianImages;
   private final dev.pier.engine.limits.CgroupStats cgroupStats = new dev.pier.engine.limits.CgroupStats();
 
   public SiteEngine(EngineConfig config, CommandRunner runner, Runc runc, StaticImage staticImage) {
+    this(config, runner, runc, staticImage, new DebianImages(runner, config.imagesDir()));
+  }
+
+  public SiteEngine(EngineConfig config, CommandRunner runner, Runc runc, StaticImage staticImage, DebianImages debianImages) {
+    this.debianImages = debianImages;
     this.config = config;
     this.runner = runner;
     this.runc = runc;
@@ -70,6 +78,20 @@ public final class SiteEngine {
 
   public EngineConfig config() {
     return config;
+  }
+
+  /** The Debian images this engine runs sites on. */
+  public DebianImages debianImages() {
+    return debianImages;
+  }
+
+  /** The built image a site refers to; throws naming it when that build is not on this host. */
+  public Image image(ImageRef ref) {
+    if (ref.isStatic()) {
+      return staticImage.ensure(config.imagesDir());
+    }
+    return debianImages.version(ref.name(), ref.version(), ref.php()).orElseThrow(() -> new IllegalStateException(
+        "image \"" + ref.name() + "\" version " + ref.version() + " is not built on this host"));
   }
 
   /** Prepares the host: data directories, the built-in image, the bridge with its gateway address. */
@@ -115,10 +137,21 @@ public final class SiteEngine {
     try {
       Files.createDirectories(html);
       Files.createDirectories(disk(name).mountPoint().resolve("work"));
-      Path index = html.resolve("index.html");
-      if (!Files.exists(index)) {
-        MoreFiles.writeAtomically(index, DefaultPage.render(name.value(), site.hostname()));
+      boolean php = site.image().php();
+      Path index = html.resolve(php ? "index.php" : "index.html");
+      if (!Files.exists(index, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        MoreFiles.writeAtomically(index, php ? DefaultPage.renderPhp(name.value(), site.hostname()) : DefaultPage.render(name.value(), site.hostname()));
         Files.setPosixFilePermissions(index, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
+      if (php) {
+        // The counter's database: written by Apache's user only, outside what is served.
+        Path data = siteLayer(name).resolve(DefaultPage.DATA_DIR);
+        if (!Files.exists(data, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(data);
+          Files.setAttribute(data, "unix:uid", StaticImage.WWW_DATA, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(data, "unix:gid", StaticImage.WWW_DATA, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the directories of site \"" + name + "\"", e);
@@ -155,7 +188,7 @@ public final class SiteEngine {
    */
   public void start(SiteSpec site) {
     teardown(site);
-    Image image = staticImage.ensure(config.imagesDir());
+    Image image = image(site.image());
     Attachment net = attachment(site);
     OverlayRootfs fs = rootfs(site.name(), image);
     Path dir = siteDir(site.name());

@@ -1,16 +1,18 @@
 package dev.pier.engine.container;
 
+import dev.pier.engine.image.ImageRef;
 import dev.pier.engine.limits.Limits;
 import dev.pier.engine.site.SiteName;
 
 /**
  * One site as the engine needs it to run it.
  *
- * @param hostname the site's full name, {@code NAME.DOMAIN}: the container's hostname
- * @param address  the site's IPv4 address on the container network
+ * @param hostname  the site's full name, {@code NAME.DOMAIN}: the container's hostname
+ * @param address   the site's IPv4 address on the container network
  * @param diskBytes the size of the site's own file system (its writable layer)
+ * @param image     the image (and build of it) the site runs on
  */
-public record SiteSpec(SiteName name, String hostname, String address, Limits limits, long diskBytes) {
+public record SiteSpec(SiteName name, String hostname, String address, Limits limits, long diskBytes, ImageRef image) {
 
   /** The size of a site's own file system when none is given: 1 GiB. */
   public static final long DEFAULT_DISK = 1L << 30;
@@ -19,8 +21,16 @@ public record SiteSpec(SiteName name, String hostname, String address, Limits li
     this(name, hostname, address, limits, DEFAULT_DISK);
   }
 
+  public SiteSpec(SiteName name, String hostname, String address, Limits limits, long diskBytes) {
+    this(name, hostname, address, limits, diskBytes, ImageRef.STATIC);
+  }
+
   /** The runc container id, {@code pier-NAME}. */
   public String containerId() {
     return SiteEngine.containerId(name);
+  }
+
+  public SiteSpec withImage(ImageRef other) {
+    return new SiteSpec(name, hostname, address, limits, diskBytes, other);
   }
 }

@@ -71,7 +71,7 @@ public final class StaticImage {
       removeUnfinishedBuilds(dir.getParent());
       build(dir);
     }
-    built = new Image(NAME, version, rootfs, command);
+    built = new Image(NAME, version, rootfs, command, false);
     return built;
   }
 

@@ -70,4 +70,33 @@ public final class Mounts {
     java.util.Collections.reverse(found);
     return found;
   }
+
+  /** Whether an overlay mount on this host has a lower layer at or below {@code dir} (an image a site runs on). */
+  public static boolean usedAsLowerLayer(Path dir) {
+    try {
+      return usedAsLowerLayer(Files.readString(MOUNTINFO), dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + MOUNTINFO, e);
+    }
+  }
+
+  static boolean usedAsLowerLayer(String mountinfo, Path dir) {
+    String d = dir.toAbsolutePath().normalize().toString();
+    for (String line : mountinfo.split("\n")) {
+      int dash = line.indexOf(" - overlay ");
+      if (dash < 0) {
+        continue;
+      }
+      for (String opt : line.substring(dash).split(",")) {
+        if (opt.startsWith("lowerdir=")) {
+          for (String lower : opt.substring("lowerdir=".length()).split(":")) {
+            if (lower.equals(d) || lower.startsWith(d + "/")) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
 }

@@ -30,4 +30,16 @@ class MountsTest {
     assertThatThrownBy(() -> new OverlayRootfs(Path.of("/a,b"), Path.of("/u"), Path.of("/w"), Path.of("/m")))
         .hasMessageContaining("comma");
   }
+
+  @Test
+  void anImageIsInUseWhileAnOverlayHasItAsLowerLayer() {
+    String info = """
+        22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/vda rw
+        90 22 0:50 / /var/lib/pier/sites/blog/rootfs rw,relatime - overlay overlay rw,lowerdir=/var/lib/pier/images/debian-php/v2/rootfs,upperdir=/b,workdir=/c
+        """;
+    assertThat(Mounts.usedAsLowerLayer(info, Path.of("/var/lib/pier/images/debian-php/v2"))).isTrue();
+    assertThat(Mounts.usedAsLowerLayer(info, Path.of("/var/lib/pier/images/debian-php"))).isTrue();
+    assertThat(Mounts.usedAsLowerLayer(info, Path.of("/var/lib/pier/images/debian-php/v1"))).isFalse();
+    assertThat(Mounts.usedAsLowerLayer(info, Path.of("/var/lib/pier/images/debian"))).isFalse();
+  }
 }
