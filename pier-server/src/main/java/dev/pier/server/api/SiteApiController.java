@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/sites")
 class SiteApiController {
 
-  record CreateSite(String name, String plan) {}
+  record CreateSite(String name, String plan, String image) {}
 
   /** Fields a PATCH may change; absent ones stay as they are. */
   record SiteChanges(String plan, String restartPolicy) {}
@@ -49,7 +49,8 @@ class SiteApiController {
 
   @PostMapping
   ResponseEntity<SiteJson> create(@RequestBody CreateSite body, Authentication auth) {
-    Site s = sites.create(SecurityConfig.caller(auth), body == null ? null : body.name(), body == null ? null : body.plan());
+    Site s = sites.create(SecurityConfig.caller(auth), body == null ? null : body.name(), body == null ? null : body.plan(),
+        body == null ? null : body.image());
     return ResponseEntity.created(URI.create("/api/v1/sites/" + s.name())).body(json(s));
   }
 

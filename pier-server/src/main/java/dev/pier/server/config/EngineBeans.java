@@ -48,6 +48,9 @@ class EngineBeans {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(e.getMessage(), e);
     }
-    return new SiteEngine(config, runner);
+    java.nio.file.Path images = p.images() == null || p.images().dir() == null || p.images().dir().toString().isEmpty()
+        ? config.imagesDir() : p.images().dir().toAbsolutePath().normalize();
+    return new SiteEngine(config, runner, new dev.pier.engine.runc.Runc(runner), new dev.pier.engine.image.StaticImage(),
+        new dev.pier.engine.image.DebianImages(runner, images));
   }
 }

@@ -6,7 +6,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Every {@code pier.*} property. Defaults live in application.properties. */
 @ConfigurationProperties("pier")
-public record PierProperties(Path dataDir, String domain, Edge edge, Network network, Engine engine, Ldap ldap) {
+public record PierProperties(Path dataDir, String domain, Edge edge, Network network, Engine engine, Ldap ldap, Images images) {
+
+  /**
+   * @param dir          where built images are kept (empty: DATA-DIR/images); several Pier instances may share it
+   * @param buildAtStart whether Pier builds the built-in Debian images it lacks when it starts
+   */
+  public record Images(Path dir, boolean buildAtStart) {}
 
   public record Edge(int httpPort) {}
 

@@ -29,9 +29,12 @@ public class EdgeLifecycle implements SmartLifecycle {
   private final SiteEngine engine;
   private final Reconciler reconciler;
   private final RouteRefresher routes;
+  private final dev.pier.server.image.ImageService images;
   private volatile EdgeServer edge;
 
-  EdgeLifecycle(PierProperties props, SiteEngine engine, Reconciler reconciler, RouteRefresher routes) {
+  EdgeLifecycle(PierProperties props, SiteEngine engine, Reconciler reconciler, RouteRefresher routes,
+      dev.pier.server.image.ImageService images) {
+    this.images = images;
     this.props = props;
     this.engine = engine;
     this.reconciler = reconciler;
@@ -55,6 +58,9 @@ public class EdgeLifecycle implements SmartLifecycle {
     try {
       engine.init();
       reconciler.reconcile();
+      if (props.images() == null || props.images().buildAtStart()) {
+        images.buildMissing(); // in the background: sites on other images start meanwhile
+      }
     } catch (RuntimeException e) {
       stop();
       throw e;

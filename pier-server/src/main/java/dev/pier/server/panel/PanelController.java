@@ -35,13 +35,17 @@ class PanelController {
 
   /** One row of the sites table, with what the template needs already worked out. */
   public record SiteRow(String name, String url, String state, String stateBadge, String ipv4, String owner,
-      String lastError, boolean startable, boolean stoppable, String use, String plan, String restarts) {}
+      String lastError, boolean startable, boolean stoppable, String use, String plan, String restarts, String image) {}
 
   private final SiteService sites;
   private final SiteUrls urls;
   private final EdgeLifecycle edge;
   private final dev.pier.server.site.UsageSampler usage;
   private final dev.pier.server.plan.PlanRepository plans;
+  private final dev.pier.server.image.ImageService images;
+
+  /** An image as the create form offers it: its name and whether sites can start on it now. */
+  public record ImageChoice(String name, String label) {}
 
   /** A plan as the create form offers it. */
   public record PlanChoice(String name, String label) {}
@@ -52,7 +56,8 @@ class PanelController {
   }
 
   PanelController(SiteService sites, SiteUrls urls, EdgeLifecycle edge, dev.pier.server.site.UsageSampler usage,
-      dev.pier.server.plan.PlanRepository plans) {
+      dev.pier.server.plan.PlanRepository plans, dev.pier.server.image.ImageService images) {
+    this.images = images;
     this.usage = usage;
     this.plans = plans;
     this.sites = sites;
@@ -74,6 +79,10 @@ class PanelController {
     model.addAttribute("sites", rows);
     model.addAttribute("plans", plans.all().stream().map(PanelController::describe).toList());
     model.addAttribute("defaultPlan", SiteService.DEFAULT_PLAN);
+    model.addAttribute("images", images.list().stream().map(i -> new ImageChoice(i.name(), i.name()
+        + (i.php() ? ": Apache, PHP and SQLite" : i.kind().equals("busybox") ? ": static files, busybox httpd" : ": Apache")
+        + (i.status().equals("ready") ? "" : " (" + i.status() + ")"))).toList());
+    model.addAttribute("defaultImage", SiteService.DEFAULT_IMAGE);
     if (!model.containsAttribute("newName")) {
       model.addAttribute("newName", "");
     }
@@ -82,10 +91,10 @@ class PanelController {
 
   @PostMapping("/sites")
   String create(@RequestParam(name = "name", required = false) String name, @RequestParam(name = "plan", required = false) String plan,
-      Authentication auth, RedirectAttributes flash) {
+      @RequestParam(name = "image", required = false) String image, Authentication auth, RedirectAttributes flash) {
     String typed = name == null ? "" : name;
     boolean done = attempt(flash, () -> {
-      Site s = sites.create(SecurityConfig.caller(auth), typed.strip(), plan);
+      Site s = sites.create(SecurityConfig.caller(auth), typed.strip(), plan, image);
       return "Site " + s.name().value() + " created.";
     });
     if (!done) {
@@ -164,7 +173,8 @@ class PanelController {
     return new SiteRow(name, urls.of(name, port), s.state().name(), badge(s.state()), s.ipv4(), s.owner(),
         s.lastError(), s.state() == SiteState.STOPPED, s.state() == SiteState.RUNNING, use(s), s.plan(),
         s.restarts() == 0 ? "" : "restarted " + s.restarts() + (s.restarts() == 1 ? " time" : " times")
-            + (s.lastExit() == null ? "" : "; last " + s.lastExit()));
+            + (s.lastExit() == null ? "" : "; last " + s.lastExit()),
+        s.image());
   }
 
   /** The latest sample of a running site, as "12.5 MiB, 3 processes, 0.4% CPU"; empty otherwise. */

@@ -76,7 +76,7 @@ public class Reconciler {
           return;
         }
         try {
-          engine.start(spec);
+          sites.startForRecovery(s);
           repo.setState(s.name(), SiteState.RUNNING, null);
           log.info("site {}: started again ({})", s.name(), s.state() == SiteState.STARTING ? "its start was interrupted" : "its container was gone");
         } catch (RuntimeException e) {

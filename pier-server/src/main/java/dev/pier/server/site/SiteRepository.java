@@ -10,7 +10,7 @@ import org.springframework.stereotype.Repository;
 
 /** The sites table. */
 @Repository
-class SiteRepository {
+public class SiteRepository {
 
   private final JdbcClient jdbc;
 
@@ -20,7 +20,7 @@ class SiteRepository {
 
   private static Site map(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Site(SiteName.of(rs.getString("name")), rs.getString("owner"), SiteState.valueOf(rs.getString("state")),
-        rs.getString("ipv4"), rs.getString("image"), rs.getString("plan"), rs.getTimestamp("created_at").toInstant(),
+        rs.getString("ipv4"), rs.getString("image"), rs.getString("image_version"), rs.getString("plan"), rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant(), rs.getString("last_error"), RestartPolicy.of(rs.getString("restart_policy")),
         rs.getInt("restarts"), rs.getString("last_exit"));
   }
@@ -73,6 +73,22 @@ class SiteRepository {
 
   List<Site> onPlan(String plan) {
     return jdbc.sql("SELECT * FROM sites WHERE plan = ? ORDER BY name").param(plan).query((rs, i) -> map(rs)).list();
+  }
+
+  /** Records the image version a site is about to start on (it keeps it while it runs). */
+  void setImageVersion(SiteName name, String version) {
+    jdbc.sql("UPDATE sites SET image_version = ? WHERE name = ?").params(version, name.value()).update();
+  }
+
+  /** How many sites use the image. */
+  public int countUsingImage(String image) {
+    return jdbc.sql("SELECT COUNT(*) FROM sites WHERE image = ?").param(image).query(Integer.class).single();
+  }
+
+  /** Image versions that sites run on or are starting or stopping on: not to be removed. */
+  public java.util.Set<String> versionsInUse(String image) {
+    return new java.util.HashSet<>(jdbc.sql("SELECT image_version FROM sites WHERE image = ? AND image_version IS NOT NULL AND state IN ('RUNNING', 'STARTING', 'STOPPING')")
+        .param(image).query(String.class).list());
   }
 
   void delete(SiteName name) {

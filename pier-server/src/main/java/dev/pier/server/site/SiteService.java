@@ -34,11 +34,13 @@ public class SiteService {
   private final PierProperties props;
   private final RouteRefresher routes;
   private final dev.pier.server.plan.PlanRepository plans;
+  private final dev.pier.server.image.ImageService images;
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   SiteService(SiteRepository repo, SiteEngine engine, AddressPool pool, PierProperties props, RouteRefresher routes,
-      dev.pier.server.plan.PlanRepository plans) {
+      dev.pier.server.plan.PlanRepository plans, dev.pier.server.image.ImageService images) {
     this.plans = plans;
+    this.images = images;
     this.repo = repo;
     this.engine = engine;
     this.pool = pool;
@@ -66,13 +68,20 @@ public class SiteService {
 
   /** Creates a stopped site on the default plan. */
   public Site create(Caller caller, String rawName) {
-    return create(caller, rawName, null);
+    return create(caller, rawName, null, null);
   }
 
-  /** Creates a stopped site with its own address and default page, on {@code planName} (null: the default plan). */
-  public Site create(Caller caller, String rawName, String planName) {
+  /** The image new sites get when none is named. */
+  public static final String DEFAULT_IMAGE = StaticImage.NAME;
+
+  /**
+   * Creates a stopped site with its own address and starter page, on {@code planName} and {@code imageName} (null:
+   * the defaults). The image need not be built yet: the site gets its current version at each start.
+   */
+  public Site create(Caller caller, String rawName, String planName, String imageName) {
     SiteName name = SiteName.of(rawName);
     String plan = plan(planName == null || planName.isBlank() ? DEFAULT_PLAN : planName).name();
+    String image = images.forCreate(imageName == null || imageName.isBlank() ? DEFAULT_IMAGE : imageName).name();
     return locked(name, () -> {
       if (repo.find(name).isPresent()) {
         throw SiteException.taken(rawName);
@@ -81,13 +90,14 @@ public class SiteService {
       Site site = null;
       for (int attempt = 0; site == null; attempt++) {
         String address = pool.lowestFree(repo.addresses()).orElseThrow(() -> SiteException.networkFull(pool.subnet().capacity()));
-        Site candidate = Site.created(name, caller.user(), address, StaticImage.NAME, plan, now);
+        Site candidate = Site.created(name, caller.user(), address, image, plan, now);
         try {
           repo.insert(candidate);
           site = candidate;
         } catch (org.springframework.dao.DataIntegrityViolationException e) {
           if (!(e instanceof DuplicateKeyException)) {
-            plan(plan); // the plan was deleted meanwhile: a 400 that names it
+            plan(plan); // the plan or image was deleted meanwhile: a 400 that names it
+            images.forCreate(image);
             throw e;
           }
           if (repo.find(name).isPresent()) {
@@ -126,9 +136,15 @@ public class SiteService {
       if (s.state() != SiteState.STOPPED && s.state() != SiteState.RUNNING) {
         throw SiteException.busy(s);
       }
-      repo.setState(s.name(), SiteState.STARTING, null);
       try {
-        engine.start(spec(s));
+        images.holdingVersions(() -> {
+          SiteSpec spec = startSpec(s);
+          repo.setState(s.name(), SiteState.STARTING, null);
+          engine.start(spec);
+          return null;
+        });
+      } catch (SiteException e) {
+        throw e;
       } catch (RuntimeException e) {
         repo.setState(s.name(), SiteState.STOPPED, truncate(e.getMessage()));
         routes.refresh();
@@ -163,6 +179,7 @@ public class SiteService {
       repo.setState(s.name(), SiteState.STOPPED, null);
       routes.refresh();
       log.info("site {} stopped", s.name());
+      collectImage(s);
       return repo.find(s.name()).orElseThrow();
     });
   }
@@ -187,6 +204,7 @@ public class SiteService {
       repo.delete(s.name());
       routes.refresh();
       log.info("site {} deleted", s.name());
+      collectImage(s);
       return null;
     });
   }
@@ -284,10 +302,42 @@ public class SiteService {
     return locked(SiteName.of(rawName), () -> engine.readLog(get(caller, rawName).name(), bytes));
   }
 
-  /** The engine's view of a site. */
+  /** The engine's view of a site, on the image version it last started on. */
   SiteSpec spec(Site s) {
     long disk = plans.find(s.plan()).map(dev.pier.server.plan.Plan::diskBytes).orElse(SiteSpec.DEFAULT_DISK);
-    return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), limits(s), disk);
+    dev.pier.engine.image.ImageRef image = s.image().equals(StaticImage.NAME) ? dev.pier.engine.image.ImageRef.STATIC
+        : new dev.pier.engine.image.ImageRef(s.image(), s.imageVersion() == null ? "" : s.imageVersion(), images.php(s.image()));
+    return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), limits(s), disk, image);
+  }
+
+  /**
+   * The spec of a site about to start: on its image's current version, which is recorded as the one it runs.
+   * Call it holding {@link dev.pier.server.image.ImageService#holdingVersions}. Throws a 409 when the image is
+   * not built yet.
+   */
+  SiteSpec startSpec(Site s) {
+    dev.pier.engine.image.ImageRef ref = images.forStart(s.image());
+    if (!ref.isStatic()) {
+      repo.setImageVersion(s.name(), ref.version());
+    }
+    return spec(s).withImage(ref);
+  }
+
+  /** After a site stopped or went: the image version it ran on may be unused now. */
+  void collectImage(Site s) {
+    try {
+      images.collect(s.image());
+    } catch (RuntimeException e) {
+      log.warn("image {}: could not remove unused versions: {}", s.image(), e.getMessage());
+    }
+  }
+
+  /** Starts a site from the supervisor or the reconciler (no caller, no state checks). */
+  void startForRecovery(Site s) {
+    images.holdingVersions(() -> {
+      engine.start(startSpec(s));
+      return null;
+    });
   }
 
   /** The limits of the site's plan; the defaults if the plan row is gone (plans in use cannot be deleted). */

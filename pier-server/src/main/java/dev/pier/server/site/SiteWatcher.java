@@ -144,7 +144,7 @@ class SiteWatcher {
       lastRestart.put(key, Instant.now());
       inARow.put(key, row);
       try {
-        engine.start(sites.spec(site));
+        sites.startForRecovery(site);
         repo.countRestart(s.name());
         repo.setState(s.name(), SiteState.RUNNING, null);
         log.info("site {}: started again (restart {} in a row)", s.name(), row);

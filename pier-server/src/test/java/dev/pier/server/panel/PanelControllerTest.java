@@ -70,7 +70,12 @@ class PanelControllerTest {
 
     ThymeleafViewResolver views = Templates.viewResolver();
 
-    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge, usage, plans), new ErrorPage()).setViewResolvers(views).build();
+    dev.pier.server.image.ImageService images = mock(dev.pier.server.image.ImageService.class);
+    when(images.list()).thenReturn(List.of(
+        new dev.pier.server.image.ImageView("static", List.of(), true, false, "busybox", "abc", List.of("abc"), null, 0),
+        new dev.pier.server.image.ImageView("debian-php", List.of("libapache2-mod-php", "php-sqlite3"), true, true, "debian", null, List.of(),
+            new dev.pier.server.image.ImageBuild("v", dev.pier.server.image.ImageBuild.State.BUILDING, null, null, "Retrieving apache2", null), 0)));
+    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge, usage, plans, images), new ErrorPage()).setViewResolvers(views).build();
   }
 
   /** Renders the error template with the attributes Spring Boot's error controller gives it. */
@@ -87,7 +92,7 @@ class PanelControllerTest {
 
   private static Site site(String name, String owner, SiteState state, String lastError) {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    return new Site(SiteName.of(name), owner, state, "10.1.1.7", "static", "medium", t, t, lastError, dev.pier.server.site.RestartPolicy.ON_FAILURE, 0, null);
+    return new Site(SiteName.of(name), owner, state, "10.1.1.7", "static", null, "medium", t, t, lastError, dev.pier.server.site.RestartPolicy.ON_FAILURE, 0, null);
   }
 
   private String page(Authentication who) throws Exception {
@@ -129,6 +134,10 @@ class PanelControllerTest {
     assertThat(html).contains("12.0 MiB, 3 processes, 0.4% CPU");
     assertThat(html).contains("<option value=\"small\">small: 0.25 CPU, 64 MiB, 32 processes</option>")
         .contains("<option value=\"medium\" selected=\"selected\">medium: 0.5 CPU, 128 MiB, 64 processes</option>");
+    // The image list says what each serves and which is not ready yet; static is the default.
+    assertThat(html).contains("<option value=\"static\" selected=\"selected\">static: static files, busybox httpd</option>")
+        .contains("<option value=\"debian-php\">debian-php: Apache, PHP and SQLite (building)</option>");
+    assertThat(html).contains("<td class=\"site-image d-none d-lg-table-cell\">static</td>");
   }
 
   @Test
@@ -150,13 +159,13 @@ class PanelControllerTest {
 
   @Test
   void createRedirectsWithTheOutcome() throws Exception {
-    when(sites.create(new Caller("alice", false), "blog", null)).thenReturn(site("blog", "alice", SiteState.STOPPED, null));
-    mvc.perform(post("/sites").param("name", " blog ").principal(ALICE))
+    when(sites.create(new Caller("alice", false), "blog", null, "debian-php")).thenReturn(site("blog", "alice", SiteState.STOPPED, null));
+    mvc.perform(post("/sites").param("name", " blog ").param("image", "debian-php").principal(ALICE))
         .andExpect(redirectedUrl("/"))
         .andExpect(flash().attribute("success", "Site blog created."))
         .andExpect(flash().attributeCount(1));
 
-    when(sites.create(new Caller("alice", false), "Bad_Name", null))
+    when(sites.create(new Caller("alice", false), "Bad_Name", null, null))
         .thenThrow(new InvalidSiteNameException("Bad_Name", "use lowercase letters, digits and hyphens only"));
     mvc.perform(post("/sites").param("name", "Bad_Name").principal(ALICE))
         .andExpect(redirectedUrl("/"))

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SiteRoutesTest {
 
   private static Site site(String name, SiteState state, String ip) {
-    return new Site(SiteName.of(name), "alice", state, ip, "static", "medium", Instant.EPOCH, Instant.EPOCH, null, RestartPolicy.ON_FAILURE, 0, null);
+    return new Site(SiteName.of(name), "alice", state, ip, "static", null, "medium", Instant.EPOCH, Instant.EPOCH, null, RestartPolicy.ON_FAILURE, 0, null);
   }
 
   private final InetSocketAddress panel = new InetSocketAddress("127.0.0.1", 9000);

@@ -50,6 +50,8 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.network.veth-prefix=" + host.config.vethPrefix(),
         "--pier.engine.cgroup-parent=" + host.config.cgroupParent(),
         "--pier.engine.stop-grace=5s",
+        "--pier.images.dir=" + dev.pier.engine.testing.TestImages.DIR,
+        "--pier.images.build-at-start=false",
         "--pier.engine.watch-interval=1s",
         "--pier.engine.usage-interval=1s",
         "--logging.file.name=" + host.dataDir.resolve("logs/pier.log"));

@@ -1,0 +1,360 @@
+package dev.pier.server.image;
+
+import dev.pier.engine.container.SiteEngine;
+import dev.pier.engine.image.DebianImages;
+import dev.pier.engine.image.ImageRecipe;
+import dev.pier.engine.image.ImageRef;
+import dev.pier.server.site.Caller;
+import dev.pier.server.site.SiteException;
+import dev.pier.server.site.SiteRepository;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Images: everyone sees them; admins add Debian images (a name and packages), change their packages, rebuild
+ * and delete them. Builds run one at a time in the background, each with its log; a finished build becomes the
+ * image's current version, which sites get at their next start. Versions no site runs on any more are removed.
+ */
+@Service
+public class ImageService {
+
+  private static final Logger log = LoggerFactory.getLogger(ImageService.class);
+
+  private final ImageRepository repo;
+  private final SiteRepository sites;
+  private final SiteEngine engine;
+  private final DebianImages debian;
+  private final Path logsDir;
+  private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "image-builder");
+    t.setDaemon(true);
+    return t;
+  });
+  /** The latest build of each image made by this process. */
+  private final ConcurrentHashMap<String, ImageBuild> builds = new ConcurrentHashMap<>();
+  /** Starts hold it shared from choosing a version until their overlay is mounted; removing versions holds it alone. */
+  private final ReentrantReadWriteLock versions = new ReentrantReadWriteLock();
+
+  ImageService(ImageRepository repo, SiteRepository sites, SiteEngine engine) {
+    this.repo = repo;
+    this.sites = sites;
+    this.engine = engine;
+    this.debian = engine.debianImages();
+    this.logsDir = engine.config().dataDir().resolve("image-builds");
+  }
+
+  public List<ImageView> list() {
+    return repo.all().stream().map(this::view).toList();
+  }
+
+  public ImageView get(String name) {
+    return view(row(name));
+  }
+
+  private ImageRow row(String name) {
+    return repo.find(name).orElseThrow(() -> new SiteException(HttpStatus.NOT_FOUND, "Image not found",
+        "image \"" + name + "\" does not exist", null));
+  }
+
+  private ImageView view(ImageRow row) {
+    if (row.isStatic()) {
+      String v = engine.image(ImageRef.STATIC).version();
+      return new ImageView(row.name(), List.of(), true, false, "busybox", v, List.of(v), null, sites.countUsingImage(row.name()));
+    }
+    List<String> versions = debian.versions(row.name());
+    return new ImageView(row.name(), row.packages(), row.builtin(), row.php(), "debian", versions.isEmpty() ? null : versions.getLast(),
+        versions, lastBuild(row.name(), versions), sites.countUsingImage(row.name()));
+  }
+
+  /** Adds a Debian image and starts building it. */
+  public ImageView create(Caller caller, String name, List<String> packages) {
+    requireAdmin(caller);
+    ImageRecipe recipe = recipe(name, packages);
+    try {
+      repo.insert(recipe.name(), recipe.packages(), caller.user());
+    } catch (DuplicateKeyException e) {
+      throw new SiteException(HttpStatus.CONFLICT, "Name taken", "image \"" + name + "\" already exists: rebuild or change it instead", e);
+    }
+    log.info("image {} added by {} with packages {}", recipe.name(), caller.user(), recipe.packages());
+    queue(recipe.name());
+    return get(recipe.name());
+  }
+
+  /** Changes a Debian image's packages and builds the new version. Running sites keep theirs until they restart. */
+  public ImageView changePackages(Caller caller, String name, List<String> packages) {
+    requireAdmin(caller);
+    ImageRow row = debianRow(name);
+    ImageRecipe recipe = recipe(name, packages);
+    synchronized (builds) {
+      ImageBuild b = builds.get(name);
+      if (b != null && b.active()) {
+        throw new SiteException(HttpStatus.CONFLICT, "Build in progress",
+            "image \"" + name + "\" is being built: change its packages when that build is done", null);
+      }
+      repo.updatePackages(row.name(), recipe.packages());
+      queue(name);
+    }
+    return get(name);
+  }
+
+  /** Builds a new version of a Debian image from its package list (security updates, say). */
+  public ImageView rebuild(Caller caller, String name) {
+    requireAdmin(caller);
+    debianRow(name);
+    queue(name);
+    return get(name);
+  }
+
+  public void delete(Caller caller, String name) {
+    requireAdmin(caller);
+    ImageRow row = row(name);
+    if (row.builtin()) {
+      throw new SiteException(HttpStatus.CONFLICT, "Built-in image", "image \"" + name + "\" is built in and cannot be deleted", null);
+    }
+    int users = sites.countUsingImage(name);
+    if (users > 0) {
+      throw new SiteException(HttpStatus.CONFLICT, "Image in use",
+          "image \"" + name + "\" is used by " + users + " site(s): delete them first", null);
+    }
+    synchronized (builds) {
+      ImageBuild b = builds.get(name);
+      if (b != null && b.active()) {
+        throw new SiteException(HttpStatus.CONFLICT, "Build in progress", "image \"" + name + "\" is being built: delete it when that is done", null);
+      }
+      try {
+        repo.delete(name);
+      } catch (org.springframework.dao.DataIntegrityViolationException e) {
+        throw new SiteException(HttpStatus.CONFLICT, "Image in use", "image \"" + name + "\" is in use by a site created just now", e);
+      }
+      builds.remove(name);
+    }
+    debian.removeAll(name);
+    dev.pier.engine.util.MoreFiles.deleteRecursively(logsDir.resolve(name));
+    log.info("image {} deleted by {}", name, caller.user());
+  }
+
+  /** The latest build's log (debootstrap's output and Pier's own steps), at most the last 1 MiB. */
+  public String buildLog(Caller caller, String name) {
+    requireAdmin(caller);
+    debianRow(name);
+    Optional<Path> latest = latestLog(name);
+    return latest.isEmpty() ? "" : tail(latest.get(), 1 << 20);
+  }
+
+  /**
+   * The image for a new site: it must exist. Its version is chosen at each start.
+   */
+  public ImageRef forCreate(String name) {
+    ImageRow row = repo.find(name).orElseThrow(() -> new SiteException(HttpStatus.BAD_REQUEST, "Unknown image",
+        "image \"" + name + "\" does not exist: choose one of " + repo.all().stream().map(ImageRow::name).toList(), null));
+    return row.isStatic() ? ImageRef.STATIC : new ImageRef(row.name(), "", row.php());
+  }
+
+  /** Whether sites on the image start with the PHP page. */
+  public boolean php(String name) {
+    return repo.find(name).map(ImageRow::php).orElse(false);
+  }
+
+  /**
+   * The version a site starting now runs: the image's current one. When the image has none yet, its build is
+   * started (if not under way) and the start is refused with a 409 that says so.
+   */
+  public ImageRef forStart(String name) {
+    ImageRow row = row(name);
+    if (row.isStatic()) {
+      return ImageRef.STATIC;
+    }
+    List<String> v = debian.versions(name);
+    if (!v.isEmpty()) {
+      return new ImageRef(name, v.getLast(), row.php());
+    }
+    ImageBuild b = queue(name);
+    throw new SiteException(HttpStatus.CONFLICT, "Image not built yet", "image \"" + name + "\" is being built ("
+        + (b.step() == null ? b.state().word() : b.step()) + "): start the site again when it is ready, in a minute or two", null);
+  }
+
+  /** Runs a start holding image versions in place, so none it chose is removed before its overlay is mounted. */
+  public <T> T holdingVersions(Supplier<T> start) {
+    versions.readLock().lock();
+    try {
+      return start.get();
+    } finally {
+      versions.readLock().unlock();
+    }
+  }
+
+  /** Removes versions of the image that are neither current nor run by a site. */
+  public void collect(String name) {
+    if (name.equals(dev.pier.engine.image.StaticImage.NAME) || repo.find(name).isEmpty()) {
+      return;
+    }
+    versions.writeLock().lock();
+    try {
+      List<String> all = debian.versions(name);
+      Set<String> keep = new HashSet<>(sites.versionsInUse(name));
+      if (!all.isEmpty()) {
+        keep.add(all.getLast());
+      }
+      List<String> removed = debian.removeUnused(name, keep);
+      if (!removed.isEmpty()) {
+        log.info("image {}: removed versions no site runs any more: {}", name, removed);
+      }
+    } finally {
+      versions.writeLock().unlock();
+    }
+  }
+
+  /** At Pier's start: builds every built-in Debian image that has no version on this host yet. */
+  public void buildMissing() {
+    for (ImageRow row : repo.all()) {
+      if (!row.isStatic() && row.builtin() && debian.versions(row.name()).isEmpty()) {
+        queue(row.name());
+      }
+    }
+  }
+
+  private ImageBuild queue(String name) {
+    synchronized (builds) {
+      ImageBuild b = builds.get(name);
+      if (b != null && b.active()) {
+        return b;
+      }
+      ImageRecipe recipe = debianRow(name).recipe();
+      String version = debian.newVersion(recipe);
+      ImageBuild queued = new ImageBuild(version, ImageBuild.State.QUEUED, null, null, null, null);
+      builds.put(name, queued);
+      builder.submit(() -> build(name, version));
+      log.info("image {}: build of version {} queued", name, version);
+      return queued;
+    }
+  }
+
+  private void build(String name, String version) {
+    Instant started = Instant.now();
+    Path logFile = logsDir.resolve(name).resolve(version + ".log");
+    try {
+      Optional<ImageRow> row = repo.find(name);
+      if (row.isEmpty()) {
+        builds.remove(name);
+        return;
+      }
+      Files.createDirectories(logFile.getParent());
+      builds.put(name, new ImageBuild(version, ImageBuild.State.BUILDING, started, null, null, null));
+      debian.build(row.get().recipe(), version, logFile);
+      builds.put(name, new ImageBuild(version, ImageBuild.State.READY, started, Instant.now(), null, null));
+      log.info("image {}: version {} built", name, version);
+      collect(name);
+    } catch (IOException | RuntimeException e) {
+      builds.put(name, new ImageBuild(version, ImageBuild.State.FAILED, started, Instant.now(), null, e.getMessage()));
+      log.warn("image {}: build of version {} failed: {}", name, version, e.getMessage());
+    }
+  }
+
+  private ImageBuild lastBuild(String name, List<String> versions) {
+    ImageBuild b = builds.get(name);
+    if (b != null) {
+      return b.state() == ImageBuild.State.BUILDING ? new ImageBuild(b.version(), b.state(), b.startedAt(), null,
+          step(logsDir.resolve(name).resolve(b.version() + ".log")), null) : b;
+    }
+    // Built by an earlier run of Pier: its log tells.
+    Optional<Path> latest = latestLog(name);
+    if (latest.isEmpty()) {
+      return null;
+    }
+    String version = latest.get().getFileName().toString().replaceFirst("\\.log$", "");
+    Instant finished;
+    try {
+      finished = Files.getLastModifiedTime(latest.get()).toInstant();
+    } catch (IOException e) {
+      finished = null;
+    }
+    if (versions.contains(version)) {
+      return new ImageBuild(version, ImageBuild.State.READY, null, finished, null, null);
+    }
+    String text = tail(latest.get(), 8192);
+    int at = text.lastIndexOf("P: Build failed: ");
+    String why = at >= 0 ? text.substring(at + "P: Build failed: ".length()).lines().findFirst().orElse("")
+        : "the build did not finish: Pier stopped during it";
+    return new ImageBuild(version, ImageBuild.State.FAILED, null, finished, null, why);
+  }
+
+  private Optional<Path> latestLog(String name) {
+    Path dir = logsDir.resolve(name);
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (var files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".log")).max(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The build's latest step, from the last "I: " (debootstrap) or "P: " (Pier) line of its log. */
+  static String step(Path logFile) {
+    if (!Files.exists(logFile)) {
+      return "starting debootstrap";
+    }
+    List<String> lines = tail(logFile, 4096).lines().filter(l -> l.startsWith("I: ") || l.startsWith("P: ")).toList();
+    return lines.isEmpty() ? "starting debootstrap" : lines.getLast().substring(3).replaceFirst("\\.\\.\\.$", "").strip();
+  }
+
+  private static String tail(Path file, int maxBytes) {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      long from = Math.max(0, raf.length() - maxBytes);
+      byte[] b = new byte[(int) (raf.length() - from)];
+      raf.seek(from);
+      raf.readFully(b);
+      return new String(b, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private ImageRow debianRow(String name) {
+    ImageRow row = row(name);
+    if (row.isStatic()) {
+      throw new SiteException(HttpStatus.BAD_REQUEST, "Not a Debian image",
+          "image \"static\" is made from the host's busybox and tini: it has no package list and needs no build", null);
+    }
+    return row;
+  }
+
+  private static ImageRecipe recipe(String name, List<String> packages) {
+    try {
+      return new ImageRecipe(name, packages == null ? List.of() : packages);
+    } catch (IllegalArgumentException e) {
+      throw new SiteException(HttpStatus.BAD_REQUEST, "Invalid image", e.getMessage(), e);
+    }
+  }
+
+  private static void requireAdmin(Caller caller) {
+    if (!caller.admin()) {
+      throw new SiteException(HttpStatus.FORBIDDEN, "Admins only", "only admins manage images", null);
+    }
+  }
+
+  @jakarta.annotation.PreDestroy
+  void shutdown() {
+    builder.shutdownNow();
+  }
+}
