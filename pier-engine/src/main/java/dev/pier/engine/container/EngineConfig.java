@@ -14,11 +14,24 @@ import java.time.Duration;
  * @param cgroupParent containers' cgroups are {@code /PARENT/pier-NAME}
  * @param stopGrace    how long stop waits after SIGTERM before SIGKILL
  * @param readyTimeout how long start waits for the site to accept connections on port 80
+ * @param uplink       the host interface that sites whose plan allows it reach the outside through; null: none do
  */
 public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, String vethPrefix, String cgroupParent,
-    Duration stopGrace, Duration readyTimeout) {
+    Duration stopGrace, Duration readyTimeout, String uplink) {
+
+  public EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, String vethPrefix, String cgroupParent,
+      Duration stopGrace, Duration readyTimeout) {
+    this(dataDir, bridge, subnet, vethPrefix, cgroupParent, stopGrace, readyTimeout, null);
+  }
 
   public EngineConfig {
+    if (uplink != null && uplink.isBlank()) {
+      uplink = null;
+    }
+    if (uplink != null && (!uplink.matches("[a-zA-Z0-9_.@-]{1,15}") || uplink.equals(bridge))) {
+      throw new IllegalArgumentException("uplink interface \"" + uplink + "\" is not valid: name the host's interface to the"
+          + " internet, such as eth0, or leave it empty for no outbound access");
+    }
     if (!bridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
       throw new IllegalArgumentException("bridge name \"" + bridge + "\" is not valid: use 1-15 letters, digits, '-', '_' or '.'");
     }
@@ -33,6 +46,11 @@ public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, Strin
           + vethPrefix + "\" and a number): choose another bridge name or veth prefix");
     }
     dataDir = dataDir.toAbsolutePath().normalize();
+  }
+
+  /** The same, with sites' outbound access going through {@code uplink} (null: none). */
+  public EngineConfig withUplink(String uplink) {
+    return new EngineConfig(dataDir, bridge, subnet, vethPrefix, cgroupParent, stopGrace, readyTimeout, uplink);
   }
 
   public Path imagesDir() {

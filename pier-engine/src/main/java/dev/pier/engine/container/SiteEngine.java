@@ -105,7 +105,15 @@ public final class SiteEngine {
       throw new UncheckedIOException("cannot create " + config.dataDir(), e);
     }
     staticImage.ensure(config.imagesDir());
-    network.ensureBridge(config.bridge(), config.subnet());
+    network.ensureBridge(config.bridge(), config.subnet(), config.uplink());
+  }
+
+  /**
+   * Lets exactly these running sites open outbound connections (through the uplink; without one, nowhere).
+   * Replaces the whole set in one step, so the caller states what should be, not what changed.
+   */
+  public void setOutbound(java.util.Collection<String> addresses) {
+    network.setOutbound(config.bridge(), addresses);
   }
 
   public Path siteDir(SiteName name) {

@@ -13,6 +13,10 @@ import java.util.List;
  * that sites reach nothing on the host (not the panel, the edge, SSH or a database through the gateway
  * address) and nothing beyond it (no forwarding, even where the host forwards for others). Connections the host
  * opens to its sites, such as the edge's, still get their answers. Touches no other table.
+ *
+ * <p>Outbound access: when an uplink interface is named, sites whose address is in the table's {@code outbound}
+ * set may open connections out through that interface only, masqueraded behind the host's address; answers
+ * come back, nothing else enters. Without an uplink the set exists but leads nowhere.
  */
 public final class HostFirewall {
 
@@ -27,33 +31,86 @@ public final class HostFirewall {
     return "pier_" + bridge.replaceAll("[^A-Za-z0-9]", "_");
   }
 
-  /** The nft script that (re)creates the bridge's table in one atomic step. Pure. */
+  /** The nft script that (re)creates the bridge's table in one atomic step, without outbound access. Pure. */
   public static String script(String bridge) {
+    return script(bridge, null, null);
+  }
+
+  /**
+   * The nft script that (re)creates the bridge's table in one atomic step. Pure.
+   *
+   * @param subnet the container network, masqueraded when it leaves through the uplink (null without uplink)
+   * @param uplink the interface sites with outbound access go out through; null: no site goes anywhere
+   */
+  public static String script(String bridge, Ipv4Subnet subnet, String uplink) {
     String t = table(bridge);
     String br = '"' + bridge + '"';
-    return String.join("\n", List.of(
+    List<String> lines = new java.util.ArrayList<>(List.of(
         "table inet " + t,
         "delete table inet " + t,
         "table inet " + t + " {",
+        "  set outbound {",
+        "    type ipv4_addr;",
+        "  }",
         "  chain input {",
         "    type filter hook input priority 0; policy accept;",
         "    iifname " + br + " ct state established,related accept",
         "    iifname " + br + " drop",
         "  }",
         "  chain forward {",
-        "    type filter hook forward priority 0; policy accept;",
+        "    type filter hook forward priority 0; policy accept;"));
+    if (uplink != null) {
+      String up = '"' + uplink + '"';
+      lines.addAll(List.of(
+          "    iifname " + br + " oifname " + up + " ip saddr @outbound accept",
+          "    iifname " + up + " oifname " + br + " ct state established,related accept"));
+    }
+    lines.addAll(List.of(
         "    iifname " + br + " drop",
         "    oifname " + br + " drop",
-        "  }",
-        "}", ""));
+        "  }"));
+    if (uplink != null) {
+      lines.addAll(List.of(
+          "  chain postrouting {",
+          "    type nat hook postrouting priority srcnat; policy accept;",
+          "    ip saddr " + subnet + " oifname \"" + uplink + "\" masquerade",
+          "  }"));
+    }
+    lines.addAll(List.of("}", ""));
+    return String.join("\n", lines);
   }
 
-  /** Creates or replaces the bridge's table. */
+  /** The nft command that makes the outbound set exactly {@code addresses}, in one transaction. Pure. */
+  public static List<String> outboundCommand(String bridge, java.util.Collection<String> addresses) {
+    String t = table(bridge);
+    List<String> argv = new java.util.ArrayList<>(List.of("nft", "flush", "set", "inet", t, "outbound"));
+    if (!addresses.isEmpty()) {
+      for (String a : addresses) {
+        if (!a.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")) {
+          throw new IllegalArgumentException("\"" + a + "\" is not an IPv4 address");
+        }
+      }
+      argv.addAll(List.of(";", "add", "element", "inet", t, "outbound", "{", String.join(", ", new java.util.TreeSet<>(addresses)), "}"));
+    }
+    return argv;
+  }
+
+  /** Makes the outbound set exactly these site addresses. */
+  public void setOutbound(String bridge, java.util.Collection<String> addresses) {
+    runner.check(Command.of(outboundCommand(bridge, addresses)));
+  }
+
+  /** Creates or replaces the bridge's table, without outbound access. */
   public void ensure(String bridge) {
+    ensure(bridge, null, null);
+  }
+
+  /** Creates or replaces the bridge's table; see {@link #script(String, Ipv4Subnet, String)}. */
+  public void ensure(String bridge, Ipv4Subnet subnet, String uplink) {
     Path file = null;
     try {
       file = Files.createTempFile("pier-nft-", ".nft");
-      Files.writeString(file, script(bridge));
+      Files.writeString(file, script(bridge, subnet, uplink));
       runner.check(Command.of("nft", "-f", file.toString()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the firewall rules for bridge " + bridge, e);

@@ -21,12 +21,39 @@ public final class HostNetwork {
    * in place before anything can use it.
    */
   public void ensureBridge(String bridge, Ipv4Subnet subnet) {
-    firewall.ensure(bridge);
+    ensureBridge(bridge, subnet, null);
+  }
+
+  /**
+   * The same, and with an uplink: sites in the firewall's outbound set may connect out through it. IPv4
+   * forwarding is turned on for the bridge and the uplink only (per interface: the host's other interfaces
+   * keep theirs), and the firewall passes nothing but those sites' connections and their answers.
+   */
+  public void ensureBridge(String bridge, Ipv4Subnet subnet, String uplink) {
+    firewall.ensure(bridge, subnet, uplink);
     if (!linkExists(bridge)) {
       runner.check(Command.of(IpCommands.addBridge(bridge)));
     }
     runner.check(Command.of(IpCommands.replaceAddress(subnet.gatewayCidr(), bridge)));
     runner.check(Command.of(IpCommands.up(bridge)));
+    if (uplink != null) {
+      if (!linkExists(uplink)) {
+        throw new IllegalStateException("uplink interface \"" + uplink + "\" does not exist on this host");
+      }
+      for (String dev : java.util.List.of(bridge, uplink)) {
+        java.nio.file.Path knob = java.nio.file.Path.of("/proc/sys/net/ipv4/conf", dev, "forwarding");
+        try {
+          java.nio.file.Files.writeString(knob, "1");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot turn on IPv4 forwarding on " + dev, e);
+        }
+      }
+    }
+  }
+
+  /** Makes the bridge's outbound set exactly these site addresses. */
+  public void setOutbound(String bridge, java.util.Collection<String> addresses) {
+    firewall.setOutbound(bridge, addresses);
   }
 
   /** Removes a bridge; for tests and uninstall only, since every site hangs on it. */

@@ -341,4 +341,37 @@ class SiteEngineRootTest {
     }
     assertThat(engine.oomKills(calm.name())).as("killed, but not for memory").isZero();
   }
+
+  @Test
+  void onlySitesInTheOutboundSetReachTheOutsideAndOnlyThroughTheUplink() throws Exception {
+    try (dev.pier.engine.testing.TestOutside outside = new dev.pier.engine.testing.TestOutside(host.tag)) {
+      SiteEngine withUplink = new SiteEngine(host.config.withUplink(outside.uplink), runner);
+      withUplink.init();
+      SiteSpec open = site("open", address(31));
+      SiteSpec closed = site("closed", address(32));
+      for (SiteSpec s : java.util.List.of(open, closed)) {
+        withUplink.prepare(s);
+        withUplink.start(s);
+      }
+      withUplink.setOutbound(java.util.Set.of(open.address()));
+      Command fetch = Command.of("runc", "exec", open.containerId(), "/bin/busybox", "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", outside.url());
+      assertThat(runner.run(fetch).stdout()).contains(dev.pier.engine.testing.TestOutside.GREETING);
+      var refused = runner.run(Command.of("runc", "exec", closed.containerId(), "/bin/busybox", "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", outside.url()));
+      assertThat(refused.exitCode()).isNotZero();
+      assertThat(refused.stdout()).doesNotContain(dev.pier.engine.testing.TestOutside.GREETING);
+      // Outbound is no way to the host or the neighbour: the gateway and the other site stay out of reach.
+      var gateway = runner.run(Command.of("runc", "exec", open.containerId(), "/bin/busybox", "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-",
+          "http://" + outside.address.replaceFirst("\\.1$", ".254") + ":8081/hello.txt"));
+      assertThat(gateway.stdout()).doesNotContain(dev.pier.engine.testing.TestOutside.GREETING);
+      var neighbour = runner.run(Command.of("runc", "exec", open.containerId(), "/bin/busybox", "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-",
+          "http://" + closed.address() + "/"));
+      assertThat(neighbour.exitCode()).isNotZero();
+
+      withUplink.setOutbound(java.util.Set.of());
+      assertThat(runner.run(fetch).stdout()).as("taken away at once").doesNotContain(dev.pier.engine.testing.TestOutside.GREETING);
+      for (SiteSpec s : java.util.List.of(open, closed)) {
+        withUplink.remove(s);
+      }
+    }
+  }
 }

@@ -15,4 +15,26 @@ class HostFirewallTest {
         .contains("iifname \"pier0\" ct state established,related accept\n    iifname \"pier0\" drop")
         .contains("hook forward").contains("oifname \"pier0\" drop");
   }
+
+  @Test
+  void withAnUplinkOnlyTheOutboundSetLeavesAndOnlyThroughIt() {
+    String script = HostFirewall.script("pier0", Ipv4Subnet.parse("10.1.1.0/24", "10.1.1.254"), "eth0");
+    assertThat(script).contains("set outbound {")
+        .contains("iifname \"pier0\" oifname \"eth0\" ip saddr @outbound accept")
+        .contains("iifname \"eth0\" oifname \"pier0\" ct state established,related accept")
+        .contains("ip saddr 10.1.1.0/24 oifname \"eth0\" masquerade");
+    // The accepts come before the drops of everything else from and to the bridge.
+    assertThat(script.indexOf("@outbound accept")).isLessThan(script.indexOf("iifname \"pier0\" drop", script.indexOf("chain forward")));
+    assertThat(HostFirewall.script("pier0")).contains("set outbound").doesNotContain("accept\n    iifname \"pier0\" oifname").doesNotContain("masquerade");
+  }
+
+  @Test
+  void theOutboundSetIsReplacedInOneCommandOfAddressesOnly() {
+    assertThat(HostFirewall.outboundCommand("pier0", java.util.List.of("10.1.1.9", "10.1.1.3")))
+        .containsExactly("nft", "flush", "set", "inet", "pier_pier0", "outbound", ";", "add", "element", "inet", "pier_pier0", "outbound",
+            "{", "10.1.1.3, 10.1.1.9", "}");
+    assertThat(HostFirewall.outboundCommand("pier0", java.util.List.of())).containsExactly("nft", "flush", "set", "inet", "pier_pier0", "outbound");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HostFirewall.outboundCommand("pier0", java.util.List.of("10.1.1.3 }; flush ruleset")))
+        .hasMessageContaining("not an IPv4 address");
+  }
 }

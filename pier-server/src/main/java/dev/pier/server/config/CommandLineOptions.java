@@ -21,6 +21,7 @@ public record CommandLineOptions(boolean help, List<String> springArgs) {
     OPTIONS.put("http-port", new String[] {"pier.edge.http-port", "PORT", "the edge's HTTP port, IPv4 and IPv6 (8080)"});
     OPTIONS.put("bridge", new String[] {"pier.network.bridge", "NAME", "host bridge for the containers (pier0)"});
     OPTIONS.put("subnet", new String[] {"pier.network.subnet", "CIDR", "container network (10.1.1.0/24)"});
+    OPTIONS.put("uplink", new String[] {"pier.network.uplink", "IFACE", "host interface to the internet, for plans with outbound access (none)"});
     OPTIONS.put("gateway", new String[] {"pier.network.gateway", "ADDRESS", "the bridge's address in it (10.1.1.254)"});
     OPTIONS.put("stop-grace", new String[] {"pier.engine.stop-grace", "DURATION", "wait after SIGTERM before SIGKILL (10s)"});
     OPTIONS.put("ldap-url", new String[] {"pier.ldap.url", "URL", "an external LDAP server; empty runs the embedded one ()"});

@@ -44,7 +44,7 @@ class EngineBeans {
     }
     try {
       config = new EngineConfig(dataDir, p.network().bridge(), subnet, p.network().vethPrefix(),
-          p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout());
+          p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout(), p.network().uplink());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(e.getMessage(), e);
     }

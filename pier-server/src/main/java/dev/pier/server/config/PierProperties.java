@@ -16,7 +16,8 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
 
   public record Edge(int httpPort) {}
 
-  public record Network(String bridge, String subnet, String gateway, String vethPrefix) {}
+  /** @param uplink the host's interface to the internet, for sites whose plan allows outbound connections (empty: none) */
+  public record Network(String bridge, String subnet, String gateway, String vethPrefix, String uplink) {}
 
   public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval) {}
 

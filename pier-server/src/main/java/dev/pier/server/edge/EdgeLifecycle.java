@@ -57,6 +57,7 @@ public class EdgeLifecycle implements SmartLifecycle {
     log.info("edge listening on port {} (IPv4 and IPv6)", server.httpPort());
     try {
       engine.init();
+      routes.engineReady();
       reconciler.reconcile();
       if (props.images() == null || props.images().buildAtStart()) {
         images.buildMissing(); // in the background: sites on other images start meanwhile

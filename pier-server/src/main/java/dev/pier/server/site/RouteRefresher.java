@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 
 /**
- * Rebuilds the edge's route table from the database and swaps it in, the moment a site changes state. The
- * panel's address is known once the web server has started.
+ * Brings the host's view of sites in line with the database the moment a site changes state: rebuilds the
+ * edge's route table and swaps it in, and sets which running sites may open outbound connections (their plan
+ * says so). The panel's address is known once the web server has started; the firewall once the engine is.
  */
 @Component
 public class RouteRefresher {
@@ -19,9 +20,28 @@ public class RouteRefresher {
   private final AtomicReference<EdgeServer> edge = new AtomicReference<>();
   private final AtomicReference<InetSocketAddress> panel = new AtomicReference<>();
 
-  RouteRefresher(SiteRepository repo, PierProperties props) {
+  private final dev.pier.engine.container.SiteEngine engine;
+  private final dev.pier.server.plan.PlanRepository plans;
+  private volatile boolean engineReady;
+  private java.util.Set<String> outbound;
+
+  RouteRefresher(SiteRepository repo, PierProperties props, dev.pier.engine.container.SiteEngine engine,
+      dev.pier.server.plan.PlanRepository plans) {
     this.repo = repo;
     this.props = props;
+    this.engine = engine;
+    this.plans = plans;
+  }
+
+  /** The engine's bridge and firewall exist: outbound access is kept in line from now on. */
+  public void engineReady() {
+    if (engine.config().uplink() == null && plans.all().stream().anyMatch(dev.pier.server.plan.Plan::outbound)) {
+      org.slf4j.LoggerFactory.getLogger(RouteRefresher.class)
+          .warn("a plan allows outbound connections, but no uplink is set (--uplink IFACE): no site can open connections out");
+    }
+    engineReady = true;
+    outbound = null;
+    refresh();
   }
 
   /** Connects the running edge; routes are pushed to it from now on. */
@@ -41,9 +61,28 @@ public class RouteRefresher {
 
   /** Pushes the current table to the edge (nothing before the edge runs). */
   public synchronized void refresh() {
+    java.util.List<Site> all = repo.all();
     EdgeServer e = edge.get();
     if (e != null) {
-      e.routes(current());
+      e.routes(SiteRoutes.table(props.domain(), panel.get(), all));
+    }
+    if (engineReady) {
+      java.util.Set<String> open = new java.util.TreeSet<>();
+      java.util.Set<String> openPlans = new java.util.HashSet<>();
+      plans.all().forEach(p -> {
+        if (p.outbound()) {
+          openPlans.add(p.name());
+        }
+      });
+      for (Site s : all) {
+        if ((s.state() == SiteState.RUNNING || s.state() == SiteState.STARTING) && openPlans.contains(s.plan())) {
+          open.add(s.ipv4());
+        }
+      }
+      if (!open.equals(outbound)) {
+        engine.setOutbound(open);
+        outbound = open;
+      }
     }
   }
 }

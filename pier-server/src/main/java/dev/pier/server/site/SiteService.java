@@ -226,7 +226,9 @@ public class SiteService {
       }
       repo.setPlan(s.name(), plan.name());
       Site updated = repo.find(s.name()).orElseThrow();
-      return applyPlan(updated);
+      PlanChange change = applyPlan(updated);
+      routes.refresh(); // outbound access follows the plan at once
+      return change;
     });
   }
 
@@ -271,6 +273,7 @@ public class SiteService {
     for (Site s : repo.onPlan(planName)) {
       locked(s.name(), () -> applyPlan(repo.find(s.name()).orElse(s)));
     }
+    routes.refresh();
   }
 
   private dev.pier.server.plan.Plan plan(String name) {

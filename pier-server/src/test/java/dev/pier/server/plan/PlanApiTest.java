@@ -105,4 +105,30 @@ class PlanApiTest {
     server.api("alice", "DELETE", "/api/v1/sites/" + name, null);
     assertThat(server.api("admin", "DELETE", "/api/v1/plans/tiny", null).statusCode()).isEqualTo(204);
   }
+
+  @Test
+  void aPlanWithOutboundAccessLetsItsSitesConnectOutAndMovingOffItTakesThatAway() throws Exception {
+    server.close();
+    dev.pier.engine.testing.TestHost host = new dev.pier.engine.testing.TestHost();
+    try (dev.pier.engine.testing.TestOutside outside = new dev.pier.engine.testing.TestOutside(host.tag)) {
+      server = new PierTestServer(host, "--pier.network.uplink=" + outside.uplink);
+      HttpResponse<String> created = server.api("admin", "POST", "/api/v1/plans",
+          "{\"name\":\"open\",\"cpus\":0.5,\"memoryBytes\":134217728,\"pids\":64,\"diskBytes\":268435456,\"outbound\":true}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String name = host.siteName("crawler");
+      server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\",\"plan\":\"open\"}");
+      server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+      java.util.List<String> fetch = java.util.List.of("runc", "exec", "pier-" + name, "/bin/busybox", "timeout", "5",
+          "/bin/busybox", "wget", "-q", "-O", "-", outside.url());
+      var runner = new dev.pier.engine.exec.ProcessRunner();
+      assertThat(runner.run(dev.pier.engine.exec.Command.of(fetch)).stdout()).contains(dev.pier.engine.testing.TestOutside.GREETING);
+
+      server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"plan\":\"small\"}");
+      assertThat(runner.run(dev.pier.engine.exec.Command.of(fetch)).stdout()).as("small has no outbound access")
+          .doesNotContain(dev.pier.engine.testing.TestOutside.GREETING);
+      server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"plan\":\"open\"}");
+      assertThat(runner.run(dev.pier.engine.exec.Command.of(fetch)).stdout()).contains(dev.pier.engine.testing.TestOutside.GREETING);
+      server.api("alice", "DELETE", "/api/v1/sites/" + name, null);
+    }
+  }
 }

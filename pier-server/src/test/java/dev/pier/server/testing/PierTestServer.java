@@ -33,14 +33,17 @@ public final class PierTestServer implements AutoCloseable {
     this(new TestHost());
   }
 
-  public PierTestServer(TestHost host) {
+  private final java.util.List<String> extraArgs;
+
+  public PierTestServer(TestHost host, String... extraArgs) {
     this.host = host;
+    this.extraArgs = java.util.List.of(extraArgs);
     start();
   }
 
   /** Starts (or starts again, after {@link #stopServer()}) the server on the same host and data. */
   public void start() {
-    context = new SpringApplicationBuilder(PierApplication.class).run(
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
         "--pier.data-dir=" + host.dataDir,
         "--pier.domain=" + DOMAIN,
         "--pier.edge.http-port=0",
@@ -54,7 +57,9 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.images.build-at-start=false",
         "--pier.engine.watch-interval=1s",
         "--pier.engine.usage-interval=1s",
-        "--logging.file.name=" + host.dataDir.resolve("logs/pier.log"));
+        "--logging.file.name=" + host.dataDir.resolve("logs/pier.log")));
+    args.addAll(extraArgs);
+    context = new SpringApplicationBuilder(PierApplication.class).run(args.toArray(String[]::new));
     EmbeddedLdap ldap = context.getBean(EmbeddedLdap.class);
     for (String user : new String[] {"alice", "bob"}) {
       try {
