@@ -105,6 +105,7 @@ public final class SiteEngine {
       throw new UncheckedIOException("cannot create " + config.dataDir(), e);
     }
     staticImage.ensure(config.imagesDir());
+    MoreFiles.writeAtomically(exitRecorder(), ExitRecorder.SCRIPT);
     network.ensureBridge(config.bridge(), config.subnet(), config.uplink());
   }
 
@@ -114,6 +115,11 @@ public final class SiteEngine {
    */
   public void setOutbound(java.util.Collection<String> addresses) {
     network.setOutbound(config.bridge(), addresses);
+  }
+
+  /** The host copy of {@link ExitRecorder#SCRIPT}, mounted into every container. */
+  private Path exitRecorder() {
+    return config.dataDir().resolve("pier-run.sh");
   }
 
   public Path siteDir(SiteName name) {
@@ -186,7 +192,8 @@ public final class SiteEngine {
     for (String f : EtcFiles.render(site.hostname(), site.address()).keySet()) {
       etc.put("/" + f, dir.resolve(f));
     }
-    return new ContainerSpec(site.containerId(), site.hostname(), dir.resolve("rootfs"), image.command(),
+    etc.put(ExitRecorder.SCRIPT_PATH, exitRecorder());
+    return new ContainerSpec(site.containerId(), site.hostname(), dir.resolve("rootfs"), ExitRecorder.wrap(image.command()),
         attachment(site).netnsPath(), "/" + config.cgroupParent() + "/" + site.containerId(), site.limits(), etc);
   }
 
@@ -214,6 +221,7 @@ public final class SiteEngine {
         MoreFiles.writeAtomically(dir.resolve(f.getKey()), f.getValue());
       }
       MoreFiles.writeAtomically(dir.resolve("config.json"), OciSpec.toJson(containerSpec(site, image)));
+      Files.deleteIfExists(siteLayer(site.name()).resolve(ExitRecorder.STATUS_FILE)); // the last run's
       startLogSection(site.name());
       undo.push("delete container " + id, () -> runc.deleteForce(id));
       runc.run(id, dir, dir.resolve("init.pid"), consoleLog(site.name()));
@@ -395,6 +403,27 @@ public final class SiteEngine {
   /** What the site's container uses now, or empty when it does not run. */
   public Optional<dev.pier.engine.limits.Usage> usage(SiteName name) {
     return cgroupStats.read("/" + config.cgroupParent() + "/" + containerId(name));
+  }
+
+  /**
+   * The exit status the site's server ended with, as its container recorded it (read before teardown, while the
+   * site's disk is still mounted); empty when it did not record one.
+   */
+  public java.util.OptionalInt exitStatus(SiteName name) {
+    Path f = siteLayer(name).resolve(ExitRecorder.STATUS_FILE);
+    try {
+      if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return java.util.OptionalInt.empty();
+      }
+      // The site controls this file: never follow a link it put there, never read more than a status.
+      try (var ch = Files.newByteChannel(f, java.util.Set.of(java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(16);
+        ch.read(buf);
+        return ExitRecorder.parse(new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.US_ASCII));
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return java.util.OptionalInt.empty();
+    }
   }
 
   /** How often the OOM killer struck in the site's container since it started (read before teardown). */

@@ -167,7 +167,9 @@ class SiteEngineRootTest {
     stubborn.start(s);
     assertThat(get(s.address()).statusCode()).isEqualTo(200);
     String pid = String.valueOf(stubborn.state(s.name()).orElseThrow().pid());
-    String ignored = Files.readString(Path.of("/proc", pid, "task", pid, "children")).strip();
+    // tini's child is Pier's exit recorder; its child is the server.
+    String recorder = Files.readString(Path.of("/proc", pid, "task", pid, "children")).strip().split(" ")[0];
+    String ignored = Files.readString(Path.of("/proc", recorder, "task", recorder, "children")).strip();
     String sigIgn = Files.readAllLines(Path.of("/proc", ignored.split(" ")[0], "status")).stream()
         .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().split("\\s+")[1];
     assertThat(Long.parseLong(sigIgn, 16) & (1L << 14)).as("httpd ignores SIGTERM (15)").isNotZero();

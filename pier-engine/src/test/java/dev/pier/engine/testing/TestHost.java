@@ -64,6 +64,19 @@ public final class TestHost implements AutoCloseable {
   }
 
   /** Interfaces, namespaces, mounts and cgroups on the host whose name carries {@code text}. */
+  /** The host PID of a container's web server: the child of Pier's exit recorder, itself tini's child. */
+  public static long serverPid(String containerId) throws IOException {
+    long pid = containerPid(containerId);
+    for (int depth = 0; depth < 2; depth++) {
+      String children = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children")).strip();
+      if (children.isEmpty()) {
+        throw new IllegalStateException("container " + containerId + " has no server process");
+      }
+      pid = Long.parseLong(children.split(" ")[0]);
+    }
+    return pid;
+  }
+
   public static List<String> hostObjectsNamed(String text) throws IOException {
     ProcessRunner run = new ProcessRunner();
     List<String> found = new ArrayList<>();

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * What Pier does when a running site's container exits by itself. A web server that exits on its own has
- * failed (its exit status is not known to Pier: the container outlives any one Pier process), so
- * {@code on-failure} and {@code always} both start it again, with doubling back-off and a limit.
+ * What Pier does when a running site's container exits by itself: {@code never} leaves it stopped;
+ * {@code on-failure} starts it again unless its server ended with status 0; {@code always} starts it again in any
+ * case. Restarts back off, doubling, and stop after a limit.
  */
 public enum RestartPolicy {
   NEVER("never"), ON_FAILURE("on-failure"), ALWAYS("always");

@@ -107,17 +107,21 @@ class SiteWatcher {
         return null;
       }
       long ooms = engine.oomKills(s.name());
+      java.util.OptionalInt status = engine.exitStatus(s.name());
       String exit = ooms > 0
           ? "killed for lack of memory (its plan allows " + (sites.limits(site).memoryBytes() >> 20) + " MiB)"
-          : "exited";
+          : status.isPresent() ? dev.pier.engine.container.ExitRecorder.describe(status.getAsInt()) : "exited";
+      // on-failure: a server that ended by itself with status 0 did not fail.
+      boolean failed = ooms > 0 || status.isEmpty() || status.getAsInt() != 0;
       String detail = "its container " + exit + ": " + engine.consoleTail(s.name());
       engine.teardown(sites.spec(site));
       repo.setLastExit(s.name(), exit + " at " + now);
       String key = s.name().value();
       Instant started = lastRestart.get(key);
       int row = started != null && Duration.between(started, now).compareTo(STABLE) < 0 ? inARow.getOrDefault(key, 0) : 0;
-      if (site.restartPolicy() == RestartPolicy.NEVER || row >= MAX_IN_A_ROW) {
-        String why = site.restartPolicy() == RestartPolicy.NEVER ? detail
+      boolean restart = site.restartPolicy() == RestartPolicy.ALWAYS || (site.restartPolicy() == RestartPolicy.ON_FAILURE && failed);
+      if (!restart || row >= MAX_IN_A_ROW) {
+        String why = !restart ? detail
             : "gave up after " + row + " restarts in a row; " + detail;
         log.warn("site {}: {}", s.name(), why);
         repo.setState(s.name(), SiteState.STOPPED, SiteService.truncate(why));
