@@ -134,6 +134,15 @@ public final class TestHost implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    wipeRuntime();
+    MoreFiles.deleteRecursively(dataDir);
+  }
+
+  /**
+   * What a reboot of the host does to this test's slice of it: containers, mounts (loop devices with them),
+   * network namespaces, links, the bridge, its firewall table and cgroups are gone; the data directory stays.
+   */
+  public void wipeRuntime() throws IOException {
     Runc runc = new Runc(runner);
     for (ContainerState c : runc.list()) {
       if (c.bundle() != null && c.bundle().startsWith(dataDir)) {
@@ -163,6 +172,5 @@ public final class TestHost implements AutoCloseable {
         // still has processes: reported by the test's leftover check
       }
     }
-    MoreFiles.deleteRecursively(dataDir);
   }
 }

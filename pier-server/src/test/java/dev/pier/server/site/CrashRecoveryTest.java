@@ -70,7 +70,8 @@ class CrashRecoveryTest {
         "--data-dir", host.dataDir.toString(), "--domain", DOMAIN, "--http-port", String.valueOf(port),
         "--bridge", host.config.bridge(), "--subnet", host.config.subnet().toString(),
         "--gateway", host.config.subnet().gatewayAddress(), "--pier.network.veth-prefix=" + host.config.vethPrefix(),
-        "--pier.engine.cgroup-parent=" + host.config.cgroupParent(), "--stop-grace", "3s")
+        "--pier.engine.cgroup-parent=" + host.config.cgroupParent(), "--stop-grace", "3s",
+        "--pier.images.dir=" + dev.pier.engine.testing.TestImages.DIR, "--pier.images.build-at-start=false")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
@@ -192,4 +193,49 @@ class CrashRecoveryTest {
     }
   }
 
+  private long memoryLimit(String site) throws IOException {
+    Path v1 = Path.of("/sys/fs/cgroup/memory", host.config.cgroupParent(), "pier-" + site, "memory.limit_in_bytes");
+    Path v2 = Path.of("/sys/fs/cgroup", host.config.cgroupParent(), "pier-" + site, "memory.max");
+    return Long.parseLong(Files.readString(Files.exists(v1) ? v1 : v2).strip());
+  }
+
+  @Test
+  void killedDuringPlanChangesTheRunningSiteComesBackWithTheLimitsOfItsRecordedPlan() throws Exception {
+    startServer();
+    String site = host.siteName("resized");
+    request("POST", "/api/v1/sites", "{\"name\":\"" + site + "\"}", true);
+    assertThat(request("POST", "/api/v1/sites/" + site + "/start", null, true).statusCode()).isEqualTo(200);
+    long pid = TestHost.containerPid("pier-" + site);
+    java.util.Map<String, Long> memory = java.util.Map.of("small", 64L << 20, "large", 512L << 20);
+    for (int round = 0; round < 3; round++) {
+      List<String> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread worker = Thread.ofVirtual().start(() -> {
+        try {
+          for (int i = 0; ; i++) {
+            String plan = i % 2 == 0 ? "large" : "small";
+            acknowledged.add("sent " + plan);
+            if (request("PATCH", "/api/v1/sites/" + site, "{\"plan\":\"" + plan + "\"}", true).statusCode() == 200) {
+              acknowledged.add("changed " + plan);
+            }
+          }
+        } catch (Exception killed) {
+          // the server died under us: that is the point
+        }
+      });
+      Thread.sleep(ThreadLocalRandom.current().nextInt(100, 800));
+      server.destroyForcibly().waitFor();
+      worker.join();
+      startServer();
+      JsonNode after = JSON.readTree(request("GET", "/api/v1/sites/" + site, null, true).body());
+      String plan = after.path("plan").asString();
+      assertThat(after.path("state").asString()).isEqualTo("RUNNING");
+      // The recorded plan is the last one acknowledged, or one sent after it; the container has its limits.
+      String lastAcknowledged = acknowledged.stream().filter(a -> a.startsWith("changed ")).reduce((a, b) -> b).orElse("changed medium");
+      List<String> afterAck = acknowledged.subList(acknowledged.lastIndexOf(lastAcknowledged), acknowledged.size());
+      assertThat(afterAck.stream().map(a -> a.replaceFirst("^\\w+ ", "")).toList()).as(acknowledged.toString()).contains(plan);
+      assertThat(memoryLimit(site)).as("limits of plan " + plan).isEqualTo(memory.getOrDefault(plan, 128L << 20));
+      assertThat(TestHost.containerPid("pier-" + site)).as("adopted, not restarted").isEqualTo(pid);
+      assertThat(visit(site).body()).contains("<h1>" + site + "</h1>");
+    }
+  }
 }
