@@ -18,14 +18,14 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Samples every running site's CPU, memory and processes from its cgroup, and keeps the last hour of samples
- * in memory (they are not kept across restarts of Pier).
+ * Samples every running site's CPU, memory and processes from its cgroup and the space used on its own disk,
+ * and keeps the last hour of samples in the database, so a restart of Pier loses none.
  */
 @Component
 public class UsageSampler {
 
   /** One sample: CPU as a share of one core over the interval before it (null for the first). */
-  public record Sample(Instant at, Double cpuCores, long memoryBytes, long processes) {}
+  public record Sample(Instant at, Double cpuCores, long memoryBytes, long processes, long diskBytes) {}
 
   static final Duration KEPT = Duration.ofHours(1);
   /** An hour of samples at one a second, the shortest interval that makes sense. */
@@ -35,23 +35,25 @@ public class UsageSampler {
 
   private final SiteRepository repo;
   private final SiteEngine engine;
-  private final Map<String, Deque<Sample>> history = new ConcurrentHashMap<>();
   private final Map<String, Raw> last = new ConcurrentHashMap<>();
+  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
-  UsageSampler(SiteRepository repo, SiteEngine engine) {
+  UsageSampler(SiteRepository repo, SiteEngine engine, org.springframework.jdbc.core.JdbcTemplate jdbc) {
     this.repo = repo;
     this.engine = engine;
+    this.jdbc = jdbc;
   }
 
   @Scheduled(fixedDelayString = "${pier.engine.usage-interval}", initialDelayString = "${pier.engine.usage-interval}")
   void sample() {
     Instant now = Instant.now();
     Set<String> names = new HashSet<>();
+    List<Object[]> rows = new ArrayList<>();
     for (Site s : repo.all()) {
       names.add(s.name().value());
       try {
         if (s.state() == SiteState.RUNNING) {
-          sampleNow(s.name(), now);
+          take(s.name(), now).ifPresent(x -> rows.add(row(s.name(), x)));
         } else {
           last.remove(s.name().value());
         }
@@ -59,32 +61,44 @@ public class UsageSampler {
         // a cgroup that vanished while being read: the next round tries again
       }
     }
-    history.keySet().retainAll(names);
+    if (!rows.isEmpty()) {
+      jdbc.batchUpdate(INSERT, rows);
+    }
+    jdbc.update("DELETE FROM usage_samples WHERE at < ?", java.sql.Timestamp.from(now.minus(KEPT)));
+    jdbc.update("DELETE FROM usage_samples WHERE site NOT IN (SELECT name FROM sites)");
     last.keySet().retainAll(names);
+  }
+
+  private static final String INSERT =
+      "INSERT INTO usage_samples (site, at, cpu_cores, memory_bytes, processes, disk_bytes) VALUES (?, ?, ?, ?, ?, ?)";
+
+  private static Object[] row(SiteName name, Sample x) {
+    return new Object[] {name.value(), java.sql.Timestamp.from(x.at()), x.cpuCores(), x.memoryBytes(), x.processes(), x.diskBytes()};
   }
 
   /** What the site uses now, with CPU since the last recorded sample; records nothing. Empty when it does not run. */
   public Optional<Sample> peek(SiteName name, Instant now) {
-    return engine.usage(name).map(u -> new Sample(now, cpuCores(last.get(name.value()), now, u), u.memoryBytes(), u.processes()));
+    return engine.usage(name).map(u -> new Sample(now, cpuCores(last.get(name.value()), now, u), u.memoryBytes(), u.processes(),
+        engine.diskUsage(name)));
   }
 
   /** Takes a sample of one site now, records it, and returns it; empty when the site does not run. */
   Optional<Sample> sampleNow(SiteName name, Instant now) {
+    Optional<Sample> sample = take(name, now);
+    sample.ifPresent(x -> jdbc.update(INSERT, row(name, x)));
+    return sample;
+  }
+
+  /** Reads one site's usage now (CPU against the previous reading), without storing it. */
+  private Optional<Sample> take(SiteName name, Instant now) {
     Optional<Usage> usage = engine.usage(name);
     if (usage.isEmpty()) {
       last.remove(name.value());
       return Optional.empty();
     }
     Raw previous = last.put(name.value(), new Raw(now, usage.get()));
-    Sample sample = new Sample(now, cpuCores(previous, now, usage.get()), usage.get().memoryBytes(), usage.get().processes());
-    Deque<Sample> h = history.computeIfAbsent(name.value(), k -> new ArrayDeque<>());
-    synchronized (h) {
-      h.addLast(sample);
-      while (!h.isEmpty() && (h.peekFirst().at().isBefore(now.minus(KEPT)) || h.size() > MAX_SAMPLES)) {
-        h.removeFirst();
-      }
-    }
-    return Optional.of(sample);
+    return Optional.of(new Sample(now, cpuCores(previous, now, usage.get()), usage.get().memoryBytes(), usage.get().processes(),
+        engine.diskUsage(name)));
   }
 
   /** CPU used between two readings, in cores. Pure. */
@@ -98,12 +112,9 @@ public class UsageSampler {
 
   /** The samples of the last hour, oldest first. */
   public List<Sample> history(SiteName name) {
-    Deque<Sample> h = history.get(name.value());
-    if (h == null) {
-      return List.of();
-    }
-    synchronized (h) {
-      return new ArrayList<>(h);
-    }
+    return jdbc.query("SELECT at, cpu_cores, memory_bytes, processes, disk_bytes FROM usage_samples WHERE site = ? AND at >= ?"
+            + " ORDER BY at DESC FETCH FIRST " + MAX_SAMPLES + " ROWS ONLY",
+        (rs, i) -> new Sample(rs.getTimestamp(1).toInstant(), (Double) rs.getObject(2, Double.class), rs.getLong(3), rs.getLong(4), rs.getLong(5)),
+        name.value(), java.sql.Timestamp.from(Instant.now().minus(KEPT))).reversed();
   }
 }

@@ -144,6 +144,13 @@ class SiteApiEndToEndTest {
     server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
     String ip = json(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null)).path("ipv4").asString();
     long pid = TestHost.containerPid("pier-" + name);
+    JsonNode usage = json(server.api("alice", "GET", "/api/v1/sites/" + name + "/usage", null));
+    for (int i = 0; i < 100 && usage.path("lastHour").isEmpty(); i++) { // the sampler takes one a second here
+      Thread.sleep(100);
+      usage = json(server.api("alice", "GET", "/api/v1/sites/" + name + "/usage", null));
+    }
+    String firstSample = usage.path("lastHour").get(0).path("at").asString();
+    assertThat(usage.path("lastHour").get(0).path("diskBytes").asLong()).as("disk is sampled too").isPositive();
 
     server.stopServer();
     HttpResponse<String> direct = java.net.http.HttpClient.newHttpClient().send(
@@ -154,6 +161,9 @@ class SiteApiEndToEndTest {
     assertThat(json(server.api("alice", "GET", "/api/v1/sites/" + name, null)).path("state").asString()).isEqualTo("RUNNING");
     assertThat(server.visit(name).body()).contains("<h1>" + name + "</h1>");
     assertThat(TestHost.containerPid("pier-" + name)).as("adopted, not restarted").isEqualTo(pid);
+    JsonNode after = json(server.api("alice", "GET", "/api/v1/sites/" + name + "/usage", null));
+    assertThat(after.path("lastHour").get(0).path("at").asString()).as("the last hour's samples survive a restart of Pier")
+        .isEqualTo(firstSample);
   }
 
 

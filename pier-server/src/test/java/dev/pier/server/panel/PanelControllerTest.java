@@ -128,7 +128,7 @@ class PanelControllerTest {
     when(sites.list(new Caller("alice", false))).thenReturn(List.of(
         site("blog", "alice", SiteState.RUNNING, null), site("shop", "alice", SiteState.STOPPED, null)));
     when(usage.history(SiteName.of("blog"))).thenReturn(List.of(
-        new dev.pier.server.site.UsageSampler.Sample(Instant.EPOCH, 0.004, 12L << 20, 3)));
+        new dev.pier.server.site.UsageSampler.Sample(Instant.EPOCH, 0.004, 12L << 20, 3, 0)));
 
     String html = page(ALICE);
     assertThat(html).contains("12.0 MiB, 3 processes, 0.4% CPU");
