@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The files Pier writes into each container's /etc so that nothing inside waits on a resolver it cannot reach:
- * the hostname, a hosts file naming the site and localhost, and a resolv.conf that fails fast. Pure.
+ * the hostname, a hosts file naming the site and localhost, and a resolv.conf that fails fast, or, for a site
+ * with outbound access, that names the host's own upstream resolvers. Pure.
  */
 public final class EtcFiles {
 
@@ -13,6 +14,11 @@ public final class EtcFiles {
 
   /** Path inside the container (without leading slash) to content. */
   public static Map<String, String> render(String hostname, String address) {
+    return render(hostname, address, java.util.List.of());
+  }
+
+  /** @param nameservers the resolvers a site with outbound access asks (empty: none, names fail fast) */
+  public static Map<String, String> render(String hostname, String address, java.util.List<String> nameservers) {
     String shortName = hostname.contains(".") ? hostname.substring(0, hostname.indexOf('.')) : hostname;
     Map<String, String> files = new LinkedHashMap<>();
     files.put("etc/hostname", hostname + "\n");
@@ -21,12 +27,35 @@ public final class EtcFiles {
         ::1\tlocalhost ip6-localhost ip6-loopback
         %s\t%s %s
         """.formatted(address, hostname, shortName));
-    files.put("etc/resolv.conf", """
-        # Written by Pier. Sites have no outbound DNS: names resolve from /etc/hosts.
-        # The loopback resolver refuses at once, so lookups fail fast instead of waiting.
-        nameserver 127.0.0.1
-        options timeout:1 attempts:1
-        """);
+    if (nameservers.isEmpty()) {
+      files.put("etc/resolv.conf", """
+          # Written by Pier. This site has no outbound DNS: names resolve from /etc/hosts.
+          # The loopback resolver refuses at once, so lookups fail fast instead of waiting.
+          nameserver 127.0.0.1
+          options timeout:1 attempts:1
+          """);
+    } else {
+      StringBuilder r = new StringBuilder("# Written by Pier: the host's resolvers, for this site's outbound connections.\n");
+      nameservers.stream().limit(3).forEach(n -> r.append("nameserver ").append(n).append('\n'));
+      r.append("options timeout:2 attempts:2\n");
+      files.put("etc/resolv.conf", r.toString());
+    }
     return files;
+  }
+
+  /**
+   * The resolvers in a host's resolv.conf that a container can reach through the uplink: loopback ones (a local
+   * stub such as systemd-resolved's 127.0.0.53) are left out, since a site cannot reach the host's loopback.
+   */
+  public static java.util.List<String> upstreamResolvers(String resolvConf) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String line : resolvConf.split("\n")) {
+      String[] w = line.strip().split("\\s+");
+      if (w.length >= 2 && w[0].equals("nameserver") && w[1].matches("[0-9.]+|[0-9a-fA-F:]+")
+          && !w[1].startsWith("127.") && !w[1].equals("::1")) {
+        out.add(w[1]);
+      }
+    }
+    return out;
   }
 }

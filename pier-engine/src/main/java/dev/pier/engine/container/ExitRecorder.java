@@ -21,11 +21,15 @@ public final class ExitRecorder {
   public static final String SCRIPT = """
       #!/bin/sh
       # Written by Pier: runs the site's server, passes SIGTERM, SIGINT and SIGHUP on to it, and records how it ended.
+      server=
+      stop=
+      # Set before the server starts, so a stop in between is not lost: it is passed on once the server is there.
+      trap 'stop=TERM; [ -n "$server" ] && kill -TERM "$server" 2>/dev/null' TERM
+      trap 'stop=INT; [ -n "$server" ] && kill -INT "$server" 2>/dev/null' INT
+      trap '[ -n "$server" ] && kill -HUP "$server" 2>/dev/null' HUP
       "$@" &
       server=$!
-      trap 'kill -TERM "$server" 2>/dev/null' TERM
-      trap 'kill -INT "$server" 2>/dev/null' INT
-      trap 'kill -HUP "$server" 2>/dev/null' HUP
+      [ -n "$stop" ] && kill -"$stop" "$server" 2>/dev/null
       while :; do
         wait "$server"
         status=$?

@@ -106,7 +106,21 @@ public final class SiteEngine {
     }
     staticImage.ensure(config.imagesDir());
     MoreFiles.writeAtomically(exitRecorder(), ExitRecorder.SCRIPT);
-    network.ensureBridge(config.bridge(), config.subnet(), config.uplink());
+    boolean guardUplink = false;
+    if (config.uplink() != null) {
+      // Did the host forward on its uplink before Pier? If not (or Pier noted earlier that it turned it on), the
+      // firewall keeps the uplink from forwarding anywhere but to the sites.
+      Path mark = config.dataDir().resolve("uplink-forwarding-turned-on-by-pier");
+      try {
+        if (!HostNetwork.forwards(config.uplink())) {
+          Files.writeString(mark, config.uplink() + "\n");
+        }
+        guardUplink = Files.exists(mark) && Files.readString(mark).strip().equals(config.uplink());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + mark, e);
+      }
+    }
+    network.ensureBridge(config.bridge(), config.subnet(), config.uplink(), guardUplink);
   }
 
   /**
@@ -217,11 +231,13 @@ public final class SiteEngine {
       undo.push("unmount root filesystem of " + id, () -> fs.unmount(runner));
       // Written beside the layer, never through it (the site controls its layer: a symbolic link there must not
       // lead Pier's writes onto the host), and bind-mounted read-only over the container's files.
-      for (Map.Entry<String, String> f : EtcFiles.render(site.hostname(), site.address()).entrySet()) {
+      for (Map.Entry<String, String> f : EtcFiles.render(site.hostname(), site.address(),
+          site.outbound() && config.uplink() != null ? hostResolvers() : List.of()).entrySet()) {
         MoreFiles.writeAtomically(dir.resolve(f.getKey()), f.getValue());
       }
       MoreFiles.writeAtomically(dir.resolve("config.json"), OciSpec.toJson(containerSpec(site, image)));
-      Files.deleteIfExists(siteLayer(site.name()).resolve(ExitRecorder.STATUS_FILE)); // the last run's
+      // The last run's status; whatever the site put there instead (a directory, a link) goes too, links unfollowed.
+      MoreFiles.deleteRecursively(siteLayer(site.name()).resolve(ExitRecorder.STATUS_FILE));
       startLogSection(site.name());
       undo.push("delete container " + id, () -> runc.deleteForce(id));
       runc.run(id, dir, dir.resolve("init.pid"), consoleLog(site.name()));
@@ -230,6 +246,23 @@ public final class SiteEngine {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start site \"" + site.name() + "\"", e);
     }
+  }
+
+  /** The host's upstream resolvers (systemd-resolved's list when the host uses its stub), read at each start. */
+  private static List<String> hostResolvers() {
+    for (Path p : List.of(Path.of("/run/systemd/resolve/resolv.conf"), Path.of("/etc/resolv.conf"))) {
+      try {
+        if (Files.isRegularFile(p)) {
+          List<String> found = EtcFiles.upstreamResolvers(Files.readString(p));
+          if (!found.isEmpty()) {
+            return found;
+          }
+        }
+      } catch (IOException e) {
+        // try the next one
+      }
+    }
+    return List.of();
   }
 
   private void awaitReady(SiteSpec site) {

@@ -11,8 +11,13 @@ import dev.pier.engine.site.SiteName;
  * @param address   the site's IPv4 address on the container network
  * @param diskBytes the size of the site's own file system (its writable layer)
  * @param image     the image (and build of it) the site runs on
+ * @param outbound  whether its plan lets it open connections out (it then gets the host's resolvers)
  */
-public record SiteSpec(SiteName name, String hostname, String address, Limits limits, long diskBytes, ImageRef image) {
+public record SiteSpec(SiteName name, String hostname, String address, Limits limits, long diskBytes, ImageRef image, boolean outbound) {
+
+  public SiteSpec(SiteName name, String hostname, String address, Limits limits, long diskBytes, ImageRef image) {
+    this(name, hostname, address, limits, diskBytes, image, false);
+  }
 
   /** The size of a site's own file system when none is given: 1 GiB. */
   public static final long DEFAULT_DISK = 1L << 30;
@@ -31,6 +36,6 @@ public record SiteSpec(SiteName name, String hostname, String address, Limits li
   }
 
   public SiteSpec withImage(ImageRef other) {
-    return new SiteSpec(name, hostname, address, limits, diskBytes, other);
+    return new SiteSpec(name, hostname, address, limits, diskBytes, other, outbound);
   }
 }

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 public record AptSource(String uri, String suite) {
 
   private static final Pattern URI = Pattern.compile("(https?|file)://[^\\s\"'\\\\]+");
+  /** apt's mirror method: {@code mirror+file:///etc/apt/mirrors/debian.list} names a file listing archives. */
+  private static final Pattern MIRROR_LIST = Pattern.compile("mirror\\+file:(/[^\\s\"'\\\\]+)");
   private static final Pattern SUITE = Pattern.compile("[a-z0-9][a-z0-9.-]{0,63}");
   private static final List<String> SIDE_SUITES = List.of("-updates", "-security", "-backports", "-proposed", "-proposed-updates");
 
@@ -57,7 +59,7 @@ public record AptSource(String uri, String suite) {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the host's apt sources in " + etc, e);
     }
-    return primary(files).orElseThrow(() -> new IllegalStateException(
+    return primary(files, AptSource::readMirrorList).orElseThrow(() -> new IllegalStateException(
         "no Debian or Ubuntu release found in the host's apt sources (/etc/apt/sources.list, /etc/apt/sources.list.d):"
             + " Debian images are built from the archive the host installs from"));
   }
@@ -68,6 +70,30 @@ public record AptSource(String uri, String suite) {
    * in {@code .list} (one-line format) or {@code .sources} (deb822) are read, as apt does.
    */
   public static Optional<AptSource> primary(Map<String, String> files) {
+    return primary(files, path -> "");
+  }
+
+  /** The first archive a mirror list file names (one per line; anything after a tab or space is apt's metadata). */
+  static String firstMirror(String listText) {
+    for (String line : listText.split("\n")) {
+      String t = line.strip();
+      if (!t.isEmpty() && !t.startsWith("#")) {
+        return t.split("\\s+")[0];
+      }
+    }
+    return "";
+  }
+
+  private static String readMirrorList(String path) {
+    try {
+      return Files.readString(Path.of(path));
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** The same, reading {@code mirror+file:} lists through {@code readList} (a path to the list's text). */
+  static Optional<AptSource> primary(Map<String, String> files, java.util.function.Function<String, String> readList) {
     for (Map.Entry<String, String> f : files.entrySet()) {
       List<Entry> entries;
       if (f.getKey().endsWith(".list")) {
@@ -79,7 +105,9 @@ public record AptSource(String uri, String suite) {
       }
       for (Entry e : entries) {
         if (e.types.contains("deb") && e.components.contains("main")) {
-          for (String uri : e.uris) {
+          for (String listed : e.uris) {
+            java.util.regex.Matcher mirror = MIRROR_LIST.matcher(listed);
+            String uri = mirror.matches() ? firstMirror(readList.apply(mirror.group(1))) : listed;
             for (String suite : e.suites) {
               if (SIDE_SUITES.stream().noneMatch(suite::endsWith) && URI.matcher(uri).matches() && SUITE.matcher(suite).matches()) {
                 return Optional.of(new AptSource(uri, suite));

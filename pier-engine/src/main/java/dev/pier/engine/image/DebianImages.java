@@ -155,15 +155,16 @@ public final class DebianImages {
       Files.createDirectories(log.toAbsolutePath().getParent());
       removeAbandonedBuilds(dir);
       Files.createDirectories(tmp);
-      Files.writeString(tmp.resolve("builder.pid"), Long.toString(ProcessHandle.current().pid()));
+      Files.writeString(tmp.resolve("builder.pid"), builderId(ProcessHandle.current()));
       Path cache = imagesDir.resolve(".debs");
       Files.createDirectories(cache);
       Path root = tmp.resolve("rootfs");
       note(log, "Building image " + recipe.name() + " version " + version + " from " + src.suite() + " at " + src.uri()
           + " with " + String.join(", ", recipe.allPackages()));
-      runner.check(Command.of("debootstrap", "--variant=minbase", "--include=" + String.join(",", recipe.allPackages()),
-              "--cache-dir=" + cache.toAbsolutePath(), src.suite(), root.toString(), src.uri())
-          .withTimeout(BUILD_TIMEOUT).appendingOutputTo(log));
+      // In a mount and pid namespace of its own, tied to Pier's life: what debootstrap mounts in the target (proc,
+      // sys, device nodes) is never seen by the host, and when Pier dies or gives up, every process of the build
+      // dies with it (the namespace's first process gets SIGKILL when its parent goes).
+      runner.check(Command.of(buildCommand(recipe, src, cache.toAbsolutePath(), root)).withTimeout(BUILD_TIMEOUT).appendingOutputTo(log));
       note(log, "Setting the image up for Pier: Apache in the foreground under tini, logs to the site's output");
       finish(root, recipe, version);
       Files.delete(tmp.resolve("builder.pid"));
@@ -185,6 +186,14 @@ public final class DebianImages {
     }
   }
 
+  /** The build's argument list. Pure. */
+  static List<String> buildCommand(ImageRecipe recipe, AptSource src, Path cache, Path root) {
+    return List.of("setpriv", "--pdeathsig", "KILL", "--",
+        "unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child=KILL", "--",
+        "debootstrap", "--variant=minbase", "--include=" + String.join(",", recipe.allPackages()),
+        "--cache-dir=" + cache, src.suite(), root.toString(), src.uri());
+  }
+
   /** Removes one built version (a site must not be running on it). */
   public void remove(String name, String version) {
     if (!isVersion(version)) {
@@ -202,28 +211,53 @@ public final class DebianImages {
    * those removed. Failures are logged and skipped: the next call tries again.
    */
   public List<String> removeUnused(String name, java.util.Set<String> keep) {
-    List<String> removed = new ArrayList<>();
+    List<Path> trash = retireUnused(name, keep);
+    trash.forEach(this::discard);
+    return trash.stream().map(t -> t.getFileName().toString().replaceFirst("^\\.deleting-", "").replaceFirst("-[0-9]+$", "")).toList();
+  }
+
+  /**
+   * The quick half of {@link #removeUnused}: renames the unused versions out of the way (so no start can choose
+   * them) and returns where they went, for {@link #discard(Path)} later, outside any lock.
+   */
+  public List<Path> retireUnused(String name, java.util.Set<String> keep) {
+    List<Path> trash = new ArrayList<>();
     for (String v : versions(name)) {
       Path dir = imagesDir.resolve(checkName(name)).resolve(v);
       if (keep.contains(v) || Mounts.usedAsLowerLayer(dir)) {
         continue;
       }
+      Path to = dir.resolveSibling(".deleting-" + v + "-" + System.nanoTime());
       try {
-        MoreFiles.renameThenDelete(dir);
-        removed.add(v);
-      } catch (RuntimeException e) {
+        Files.move(dir, to, StandardCopyOption.ATOMIC_MOVE);
+        trash.add(to);
+      } catch (IOException e) {
         org.slf4j.LoggerFactory.getLogger(DebianImages.class).warn("cannot remove image {} version {}: {}", name, v, e.getMessage());
       }
     }
-    return removed;
+    return trash;
   }
 
   /** Removes every version of the image and its directory. */
   public void removeAll(String name) {
-    if (Mounts.usedAsLowerLayer(imagesDir.resolve(checkName(name)))) {
+    Path dir = imagesDir.resolve(checkName(name));
+    if (Mounts.usedAsLowerLayer(dir)) {
       throw new IllegalStateException("image \"" + name + "\" is in use by a running site: not removing it");
     }
-    MoreFiles.renameThenDelete(imagesDir.resolve(checkName(name)));
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    Path trash = dir.resolveSibling(".deleting-" + name + "-" + System.nanoTime());
+    try {
+      Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move image " + name + " aside to delete it", e);
+    }
+    Mounts.unmountAll(runner, trash);
+    if (!Mounts.under(trash).isEmpty()) {
+      throw new IllegalStateException("still mounted under " + trash + ": not deleting it");
+    }
+    MoreFiles.deleteRecursively(trash);
   }
 
   private static String checkName(String name) {
@@ -239,13 +273,16 @@ public final class DebianImages {
     List<Path> abandoned = new ArrayList<>();
     try (var entries = Files.list(dir)) {
       for (Path p : entries.filter(e -> e.getFileName().toString().startsWith(".build-")).toList()) {
-        Optional<ProcessHandle> builder;
+        String recorded;
         try {
-          builder = ProcessHandle.of(Long.parseLong(Files.readString(p.resolve("builder.pid")).strip()));
-        } catch (IOException | NumberFormatException e) {
-          builder = Optional.empty();
+          recorded = Files.readString(p.resolve("builder.pid")).strip();
+        } catch (IOException e) {
+          recorded = "";
         }
-        if (builder.isEmpty() || !builder.get().isAlive()) {
+        // The same pid alone is not enough: after a reboot another process may have it.
+        Optional<ProcessHandle> builder = recorded.isEmpty() ? Optional.empty()
+            : ProcessHandle.of(Long.parseLong(recorded.split(" ")[0].replaceAll("[^0-9]", "0")));
+        if (builder.isEmpty() || !builder.get().isAlive() || !builderId(builder.get()).equals(recorded)) {
           abandoned.add(p);
         }
       }
@@ -255,11 +292,43 @@ public final class DebianImages {
     }
   }
 
+  /** A process as the builder of a directory: its pid and when it started. */
+  private static String builderId(ProcessHandle p) {
+    return p.pid() + " " + p.info().startInstant().map(java.time.Instant::toString).orElse("?");
+  }
+
+  /** At Pier's start: finishes removals and builds that a crash interrupted, for every image. */
+  public void sweep() {
+    if (!Files.isDirectory(imagesDir)) {
+      return;
+    }
+    try (var images = Files.list(imagesDir)) {
+      for (Path dir : images.filter(Files::isDirectory).toList()) {
+        String n = dir.getFileName().toString();
+        if (n.startsWith(".deleting-")) {
+          discard(dir);
+          continue;
+        }
+        if (n.startsWith(".")) {
+          continue;
+        }
+        removeAbandonedBuilds(dir);
+        try (var entries = Files.list(dir)) {
+          for (Path trash : entries.filter(e -> e.getFileName().toString().startsWith(".deleting-")).toList()) {
+            discard(trash);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot tidy " + imagesDir, e);
+    }
+  }
+
   /**
    * Deletes a build directory, unmounting first what debootstrap may have left mounted in it (proc, sys, and
    * device nodes bound from the host's /dev): deleting through those would reach the host.
    */
-  private void discard(Path dir) {
+  public void discard(Path dir) {
     try {
       Mounts.unmountAll(runner, dir);
       if (!Mounts.under(dir).isEmpty()) {

@@ -45,7 +45,13 @@ public record ImageRecipe(String name, List<String> packages) {
       unique.add(p);
     }
     packages = List.copyOf(unique);
+    if (String.join(" ", packages).length() > MAX_PACKAGES_TEXT) {
+      throw new IllegalArgumentException("the package list is too long: at most " + MAX_PACKAGES_TEXT + " characters in all");
+    }
   }
+
+  /** The longest package list, names and spaces, that an image keeps. */
+  public static final int MAX_PACKAGES_TEXT = 2000;
 
   /** Parses a package list as an admin types it: names separated by spaces, commas or new lines. */
   public static List<String> parsePackages(String text) {

@@ -43,6 +43,15 @@ public final class HostFirewall {
    * @param uplink the interface sites with outbound access go out through; null: no site goes anywhere
    */
   public static String script(String bridge, Ipv4Subnet subnet, String uplink) {
+    return script(bridge, subnet, uplink, false);
+  }
+
+  /**
+   * @param guardUplink whether Pier itself turned forwarding on for the uplink (the host did not forward there
+   *                    before): then nothing that arrives on the uplink is forwarded anywhere but to the sites'
+   *                    bridge, so the host does not become a router for the uplink's network
+   */
+  public static String script(String bridge, Ipv4Subnet subnet, String uplink, boolean guardUplink) {
     String t = table(bridge);
     String br = '"' + bridge + '"';
     List<String> lines = new java.util.ArrayList<>(List.of(
@@ -64,6 +73,9 @@ public final class HostFirewall {
       lines.addAll(List.of(
           "    iifname " + br + " oifname " + up + " ip saddr @outbound accept",
           "    iifname " + up + " oifname " + br + " ct state established,related accept"));
+      if (guardUplink) {
+        lines.add("    iifname " + up + " oifname != " + br + " drop");
+      }
     }
     lines.addAll(List.of(
         "    iifname " + br + " drop",
@@ -107,10 +119,15 @@ public final class HostFirewall {
 
   /** Creates or replaces the bridge's table; see {@link #script(String, Ipv4Subnet, String)}. */
   public void ensure(String bridge, Ipv4Subnet subnet, String uplink) {
+    ensure(bridge, subnet, uplink, false);
+  }
+
+  /** Creates or replaces the bridge's table; see {@link #script(String, Ipv4Subnet, String, boolean)}. */
+  public void ensure(String bridge, Ipv4Subnet subnet, String uplink, boolean guardUplink) {
     Path file = null;
     try {
       file = Files.createTempFile("pier-nft-", ".nft");
-      Files.writeString(file, script(bridge, subnet, uplink));
+      Files.writeString(file, script(bridge, subnet, uplink, guardUplink));
       runner.check(Command.of("nft", "-f", file.toString()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the firewall rules for bridge " + bridge, e);

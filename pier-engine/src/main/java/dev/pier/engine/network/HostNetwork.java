@@ -30,7 +30,12 @@ public final class HostNetwork {
    * keep theirs), and the firewall passes nothing but those sites' connections and their answers.
    */
   public void ensureBridge(String bridge, Ipv4Subnet subnet, String uplink) {
-    firewall.ensure(bridge, subnet, uplink);
+    ensureBridge(bridge, subnet, uplink, false);
+  }
+
+  /** The same; {@code guardUplink}: see {@link HostFirewall#script(String, Ipv4Subnet, String, boolean)}. */
+  public void ensureBridge(String bridge, Ipv4Subnet subnet, String uplink, boolean guardUplink) {
+    firewall.ensure(bridge, subnet, uplink, guardUplink);
     if (!linkExists(bridge)) {
       runner.check(Command.of(IpCommands.addBridge(bridge)));
     }
@@ -48,6 +53,15 @@ public final class HostNetwork {
           throw new java.io.UncheckedIOException("cannot turn on IPv4 forwarding on " + dev, e);
         }
       }
+    }
+  }
+
+  /** Whether the host forwards IPv4 packets that arrive on {@code dev} (false when it cannot tell). */
+  public static boolean forwards(String dev) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/conf", dev, "forwarding")).strip().equals("1");
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 

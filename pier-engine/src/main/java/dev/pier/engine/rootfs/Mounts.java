@@ -89,7 +89,8 @@ public final class Mounts {
       }
       for (String opt : line.substring(dash).split(",")) {
         if (opt.startsWith("lowerdir=")) {
-          for (String lower : opt.substring("lowerdir=".length()).split(":")) {
+          for (String escaped : opt.substring("lowerdir=".length()).split(":")) {
+            String lower = unescape(escaped); // the kernel writes spaces and the like as \\040
             if (lower.equals(d) || lower.startsWith(d + "/")) {
               return true;
             }

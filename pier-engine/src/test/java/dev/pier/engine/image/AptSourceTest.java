@@ -53,4 +53,23 @@ class AptSourceTest {
     assertThatThrownBy(() -> new AptSource("ftp://x/;rm", "bookworm")).hasMessageContaining("not an http");
     assertThatThrownBy(() -> new AptSource("http://x/", "../etc")).hasMessageContaining("not a release");
   }
+
+  @Test
+  void aMirrorListTakesItsFirstArchive() {
+    Map<String, String> files = Map.of("/etc/apt/sources.list.d/debian.sources",
+        "Types: deb\nURIs: mirror+file:///etc/apt/mirrors/debian.list\nSuites: bookworm bookworm-updates\nComponents: main\n");
+    java.util.function.Function<String, String> lists = path -> path.equals("///etc/apt/mirrors/debian.list") || path.equals("/etc/apt/mirrors/debian.list")
+        ? "# cloud mirrors\nhttps://mirror.example/debian\tpriority:1\nhttps://other.example/debian\n" : "";
+    assertThat(AptSource.primary(files, lists)).contains(new AptSource("https://mirror.example/debian", "bookworm"));
+    assertThat(AptSource.primary(files, path -> "")).isEmpty();
+  }
+
+  @Test
+  void theBuildRunsDebootstrapInNamespacesThatDieWithPier() {
+    java.util.List<String> argv = DebianImages.buildCommand(ImageRecipe.DEBIAN_PHP, new AptSource("http://archive.example/debian", "bookworm"),
+        java.nio.file.Path.of("/var/lib/pier/images/.debs"), java.nio.file.Path.of("/var/lib/pier/images/debian-php/.build-v/rootfs"));
+    assertThat(argv).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount", "--propagation", "private", "--pid", "--fork",
+        "--kill-child=KILL", "--", "debootstrap", "--variant=minbase", "--include=apache2,libapache2-mod-php,php-sqlite3");
+    assertThat(argv).endsWith("bookworm", "/var/lib/pier/images/debian-php/.build-v/rootfs", "http://archive.example/debian");
+  }
 }

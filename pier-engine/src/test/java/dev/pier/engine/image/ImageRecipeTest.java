@@ -25,5 +25,10 @@ class ImageRecipeTest {
     assertThatThrownBy(() -> new ImageRecipe("ok", List.of("--force-yes"))).hasMessageContaining("\"--force-yes\" is not a Debian package name");
     assertThatThrownBy(() -> new ImageRecipe("ok", List.of("a,b"))).hasMessageContaining("is not a Debian package name");
     assertThatThrownBy(() -> new ImageRecipe("ok", java.util.Collections.nCopies(65, "x1"))).hasMessageContaining("at most 64");
+    java.util.List<String> long40 = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      long40.add("package-with-a-rather-long-name-to-fill-the-list-" + i);
+    }
+    assertThatThrownBy(() -> new ImageRecipe("ok", long40)).hasMessageContaining("too long");
   }
 }

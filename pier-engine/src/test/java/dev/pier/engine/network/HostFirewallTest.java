@@ -25,6 +25,9 @@ class HostFirewallTest {
         .contains("ip saddr 10.1.1.0/24 oifname \"eth0\" masquerade");
     // The accepts come before the drops of everything else from and to the bridge.
     assertThat(script.indexOf("@outbound accept")).isLessThan(script.indexOf("iifname \"pier0\" drop", script.indexOf("chain forward")));
+    assertThat(script).doesNotContain("oifname != ");
+    assertThat(HostFirewall.script("pier0", Ipv4Subnet.parse("10.1.1.0/24", "10.1.1.254"), "eth0", true))
+        .contains("iifname \"eth0\" oifname != \"pier0\" drop");
     assertThat(HostFirewall.script("pier0")).contains("set outbound").doesNotContain("accept\n    iifname \"pier0\" oifname").doesNotContain("masquerade");
   }
 

@@ -41,5 +41,7 @@ class MountsTest {
     assertThat(Mounts.usedAsLowerLayer(info, Path.of("/var/lib/pier/images/debian-php"))).isTrue();
     assertThat(Mounts.usedAsLowerLayer(info, Path.of("/var/lib/pier/images/debian-php/v1"))).isFalse();
     assertThat(Mounts.usedAsLowerLayer(info, Path.of("/var/lib/pier/images/debian"))).isFalse();
+    String spaced = "90 22 0:50 / /srv/pier\\040data/sites/b/rootfs rw - overlay overlay rw,lowerdir=/srv/pier\\040data/images/x/v1/rootfs,upperdir=/b,workdir=/c\n";
+    assertThat(Mounts.usedAsLowerLayer(spaced, Path.of("/srv/pier data/images/x/v1"))).isTrue();
   }
 }

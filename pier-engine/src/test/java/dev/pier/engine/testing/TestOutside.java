@@ -22,6 +22,9 @@ public final class TestOutside implements AutoCloseable {
   /** The outside's address, where its web server listens. */
   public final String address;
   public final String netns;
+  /** The host's own address on the uplink, where a second web server listens in the host's namespace (port 8082). */
+  public final String hostAddress;
+  private Process hostServer;
   private final ProcessRunner runner = new ProcessRunner();
   private final Path docroot;
   private Process server;
@@ -36,6 +39,7 @@ public final class TestOutside implements AutoCloseable {
       k = ThreadLocalRandom.current().nextInt(0, 256);
     } while (routes.contains("198.18." + k + "."));
     address = "198.18." + k + ".1";
+    hostAddress = "198.18." + k + ".254";
     docroot = Files.createTempDirectory("pier-outside-" + tag + "-");
     Files.writeString(docroot.resolve("hello.txt"), GREETING + "\n");
     try {
@@ -48,6 +52,8 @@ public final class TestOutside implements AutoCloseable {
       runner.check(Command.of("ip", "-n", netns, "link", "set", uplink + "x", "up"));
       server = new ProcessBuilder("ip", "netns", "exec", netns, "/bin/busybox", "httpd", "-f", "-p", "8081", "-h", docroot.toString())
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      hostServer = new ProcessBuilder("/bin/busybox", "httpd", "-f", "-p", hostAddress + ":8082", "-h", docroot.toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -59,8 +65,21 @@ public final class TestOutside implements AutoCloseable {
     return "http://" + address + ":8081/hello.txt";
   }
 
+  /** The URL of the test file on the host's own server. */
+  public String hostUrl() {
+    return "http://" + hostAddress + ":8082/hello.txt";
+  }
+
   @Override
   public void close() throws IOException {
+    if (hostServer != null) {
+      hostServer.destroy();
+      try {
+        hostServer.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (server != null) {
       server.destroy();
       try {

@@ -19,7 +19,8 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
   /** @param uplink the host's interface to the internet, for sites whose plan allows outbound connections (empty: none) */
   public record Network(String bridge, String subnet, String gateway, String vethPrefix, String uplink) {}
 
-  public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval) {}
+  public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval,
+      Duration reconcileInterval) {}
 
   public record Ldap(String url, String baseDn, String userDnPattern, String groupSearchBase, String adminGroup,
       String managerDn, String managerPassword) {

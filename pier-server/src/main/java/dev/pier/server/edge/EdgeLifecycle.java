@@ -59,6 +59,7 @@ public class EdgeLifecycle implements SmartLifecycle {
       engine.init();
       routes.engineReady();
       reconciler.reconcile();
+      images.tidy();
       if (props.images() == null || props.images().buildAtStart()) {
         images.buildMissing(); // in the background: sites on other images start meanwhile
       }

@@ -95,6 +95,16 @@ public class ImageService {
       throw new SiteException(HttpStatus.CONFLICT, "Name taken", "image \"" + name + "\" already exists: rebuild or change it instead", e);
     }
     log.info("image {} added by {} with packages {}", recipe.name(), caller.user(), recipe.packages());
+    if (!debian.versions(recipe.name()).isEmpty()) { // files an earlier image of that name left: not this one's
+      versions.writeLock().lock();
+      try {
+        debian.removeAll(recipe.name());
+      } catch (RuntimeException e) {
+        log.warn("image {}: could not remove the files of an earlier image of that name: {}", recipe.name(), e.getMessage());
+      } finally {
+        versions.writeLock().unlock();
+      }
+    }
     queue(recipe.name());
     return get(recipe.name());
   }
@@ -140,6 +150,15 @@ public class ImageService {
       if (b != null && b.active()) {
         throw new SiteException(HttpStatus.CONFLICT, "Build in progress", "image \"" + name + "\" is being built: delete it when that is done", null);
       }
+      versions.writeLock().lock();
+      try {
+        // Files first: a failure leaves the image listed, to be deleted again, never files of a deleted image.
+        debian.removeAll(name);
+      } catch (RuntimeException e) {
+        throw new SiteException(HttpStatus.CONFLICT, "Image in use", "cannot delete image \"" + name + "\": " + e.getMessage(), e);
+      } finally {
+        versions.writeLock().unlock();
+      }
       try {
         repo.delete(name);
       } catch (org.springframework.dao.DataIntegrityViolationException e) {
@@ -147,7 +166,6 @@ public class ImageService {
       }
       builds.remove(name);
     }
-    debian.removeAll(name);
     dev.pier.engine.util.MoreFiles.deleteRecursively(logsDir.resolve(name));
     log.info("image {} deleted by {}", name, caller.user());
   }
@@ -187,7 +205,16 @@ public class ImageService {
     if (!v.isEmpty()) {
       return new ImageRef(name, v.getLast(), row.php());
     }
-    ImageBuild b = queue(name);
+    ImageBuild last = lastBuild(name, v);
+    if (last != null && last.state() == ImageBuild.State.FAILED) {
+      // Not built again at every start (a crash-looping site would rebuild it forever): an admin decides.
+      throw new SiteException(HttpStatus.CONFLICT, "Image not built", "image \"" + name + "\" could not be built ("
+          + last.error() + "): an admin can read its build log and rebuild it", null);
+    }
+    ImageBuild b = last != null && last.active() ? last : queue(name);
+    if (b.state() == ImageBuild.State.FAILED) {
+      throw new SiteException(HttpStatus.CONFLICT, "Image not built", "image \"" + name + "\" cannot be built: " + b.error(), null);
+    }
     throw new SiteException(HttpStatus.CONFLICT, "Image not built yet", "image \"" + name + "\" is being built ("
         + (b.step() == null ? b.state().word() : b.step()) + "): start the site again when it is ready, in a minute or two", null);
   }
@@ -207,6 +234,7 @@ public class ImageService {
     if (name.equals(dev.pier.engine.image.StaticImage.NAME) || repo.find(name).isEmpty()) {
       return;
     }
+    List<Path> retired;
     versions.writeLock().lock();
     try {
       List<String> all = debian.versions(name);
@@ -214,12 +242,29 @@ public class ImageService {
       if (!all.isEmpty()) {
         keep.add(all.getLast());
       }
-      List<String> removed = debian.removeUnused(name, keep);
-      if (!removed.isEmpty()) {
-        log.info("image {}: removed versions no site runs any more: {}", name, removed);
-      }
+      retired = debian.retireUnused(name, keep); // renames only: quick, so starts wait little
     } finally {
       versions.writeLock().unlock();
+    }
+    if (!retired.isEmpty()) {
+      log.info("image {}: removing versions no site runs any more: {}", name, retired.stream().map(Path::getFileName).toList());
+      retired.forEach(debian::discard);
+    }
+  }
+
+  /** {@link #collect} for every image. */
+  public void collectAll() {
+    for (ImageRow row : repo.all()) {
+      collect(row.name());
+    }
+  }
+
+  /** At Pier's start: finishes the builds and removals a crash interrupted. Logs and goes on when it cannot. */
+  public void tidy() {
+    try {
+      debian.sweep();
+    } catch (RuntimeException e) {
+      log.warn("could not tidy the images directory: {}", e.getMessage());
     }
   }
 
@@ -239,7 +284,15 @@ public class ImageService {
         return b;
       }
       ImageRecipe recipe = debianRow(name).recipe();
-      String version = debian.newVersion(recipe);
+      String version;
+      try {
+        version = debian.newVersion(recipe); // reads the host's apt sources
+      } catch (RuntimeException e) {
+        ImageBuild failed = new ImageBuild(null, ImageBuild.State.FAILED, Instant.now(), Instant.now(), null, e.getMessage());
+        builds.put(name, failed);
+        log.warn("image {}: cannot build it: {}", name, e.getMessage());
+        return failed;
+      }
       ImageBuild queued = new ImageBuild(version, ImageBuild.State.QUEUED, null, null, null, null);
       builds.put(name, queued);
       builder.submit(() -> build(name, version));

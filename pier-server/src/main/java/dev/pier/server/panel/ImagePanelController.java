@@ -83,6 +83,13 @@ class ImagePanelController {
     return images.buildLog(SecurityConfig.caller(auth), name);
   }
 
+  /** The log page for someone who may not read it, or of an image that does not exist: the status and the reason. */
+  @org.springframework.web.bind.annotation.ExceptionHandler(SiteException.class)
+  org.springframework.http.ResponseEntity<String> refused(SiteException e) {
+    return org.springframework.http.ResponseEntity.status(e.status()).contentType(MediaType.TEXT_PLAIN)
+        .body(PanelController.sentence(e.getMessage()) + "\n");
+  }
+
   private static void attempt(RedirectAttributes flash, Supplier<String> operation) {
     try {
       flash.addFlashAttribute("success", operation.get());

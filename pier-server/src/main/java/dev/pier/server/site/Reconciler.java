@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes the host match the database, at start: every site is brought to the state its row records, and an
+ * Makes the host match the database, at start and then periodically ({@link #recheck()}). At start: every site is brought to the state its row records, and an
  * operation that a crash interrupted is finished (create, start, stop and delete all roll forward). Running
  * sites whose container still runs are adopted untouched; sites meant to run whose container is gone are
  * started again; containers, mounts and directories that no site owns are removed. Idempotent: running it
@@ -55,7 +55,46 @@ public class Reconciler {
         log.error("site {}: could not bring it to {}: {}", s.name(), s.state(), e.getMessage());
       }
     }
-    removeOrphans();
+    removeOrphans(true);
+  }
+
+  /**
+   * The periodic pass, while Pier runs: stopped sites that have something on the host again lose it, things no
+   * site owns are removed, image versions no site runs are dropped. Sites meant to run whose container is down
+   * are the supervisor's ({@link SiteWatcher}, with its back-off and restart policy), and operations under way
+   * hold their site's lock, so this pass only ever sees settled states.
+   */
+  @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "${pier.engine.reconcile-interval}",
+      initialDelayString = "${pier.engine.reconcile-interval}")
+  public void recheck() {
+    Set<String> containers = new HashSet<>();
+    for (ContainerState c : engine.ownContainers()) {
+      containers.add(c.id());
+    }
+    List<Path> mounts = dev.pier.engine.rootfs.Mounts.current();
+    for (Site s : repo.all()) {
+      if (s.state() != SiteState.STOPPED) {
+        continue;
+      }
+      try {
+        sites.locked(s.name(), () -> {
+          Site now = repo.find(s.name()).orElse(null);
+          if (now != null && now.state() == SiteState.STOPPED && engine.hasLeftovers(now.name(), containers, mounts)
+              && !engine.isRunning(now.name())) {
+            log.warn("site {} is stopped but had things on the host: removing them", now.name());
+            engine.stop(sites.spec(now), java.time.Duration.ofSeconds(1));
+          } else if (now != null && now.state() == SiteState.STOPPED && engine.isRunning(now.name())) {
+            log.warn("site {} is stopped but its container runs: stopping it", now.name());
+            engine.stop(sites.spec(now), java.time.Duration.ofSeconds(5));
+          }
+          return null;
+        });
+      } catch (RuntimeException e) {
+        log.error("site {}: could not clear what it had on the host: {}", s.name(), e.getMessage());
+      }
+    }
+    removeOrphans(false);
+    sites.collectImages();
   }
 
   private void converge(Site s, Set<String> containers, List<Path> mounts) {
@@ -116,7 +155,8 @@ public class Reconciler {
     }
   }
 
-  private void removeOrphans() {
+  /** @param atStart whether no operation can be under way (then half-deleted directories are finished too) */
+  private void removeOrphans(boolean atStart) {
     Set<String> known = new HashSet<>();
     for (Site s : repo.all()) {
       known.add(s.name().value());
@@ -135,6 +175,9 @@ public class Reconciler {
       for (Path d : dirs.toList()) {
         String n = d.getFileName().toString();
         if (n.startsWith(".deleting-")) {
+          if (!atStart) {
+            continue; // a delete under way may be removing it right now
+          }
           try {
             MoreFiles.deleteRecursively(d);
           } catch (RuntimeException e) {

@@ -310,7 +310,8 @@ public class SiteService {
     long disk = plans.find(s.plan()).map(dev.pier.server.plan.Plan::diskBytes).orElse(SiteSpec.DEFAULT_DISK);
     dev.pier.engine.image.ImageRef image = s.image().equals(StaticImage.NAME) ? dev.pier.engine.image.ImageRef.STATIC
         : new dev.pier.engine.image.ImageRef(s.image(), s.imageVersion() == null ? "" : s.imageVersion(), images.php(s.image()));
-    return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), limits(s), disk, image);
+    boolean outbound = plans.find(s.plan()).map(dev.pier.server.plan.Plan::outbound).orElse(false);
+    return new SiteSpec(s.name(), props.hostname(s.name().value()), s.ipv4(), limits(s), disk, image, outbound);
   }
 
   /**
@@ -332,6 +333,15 @@ public class SiteService {
       images.collect(s.image());
     } catch (RuntimeException e) {
       log.warn("image {}: could not remove unused versions: {}", s.image(), e.getMessage());
+    }
+  }
+
+  /** Drops every image's versions that no site runs any more. */
+  void collectImages() {
+    try {
+      images.collectAll();
+    } catch (RuntimeException e) {
+      log.warn("could not remove unused image versions: {}", e.getMessage());
     }
   }
 

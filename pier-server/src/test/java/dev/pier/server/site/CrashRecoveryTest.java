@@ -64,6 +64,7 @@ class CrashRecoveryTest {
 
   private void startServer() throws Exception {
     Path log = host.dataDir.resolve("server-" + System.nanoTime() + ".out");
+    lastLog = log;
     Files.createDirectories(host.dataDir);
     server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.pier.server.PierApplication",
@@ -85,6 +86,18 @@ class CrashRecoveryTest {
       assertThat(server.isAlive()).as("server exited; its output is in " + log + ":\n" + Files.readString(log)).isTrue();
       assertThat(System.nanoTime()).as("server ready within 90 s").isLessThan(deadline);
       Thread.sleep(100);
+    }
+  }
+
+  private Path lastLog;
+
+  /** The end of what the last server printed, for failure messages. */
+  private String serverLog() {
+    try {
+      String text = Files.readString(lastLog);
+      return text.substring(Math.max(0, text.length() - 6000));
+    } catch (IOException | RuntimeException e) {
+      return "(no output: " + e + ")";
     }
   }
 
@@ -120,7 +133,7 @@ class CrashRecoveryTest {
           assertThat(visit(name).statusCode()).as(name + " is STOPPED").isEqualTo(503);
           assertThat(TestHost.hostObjectsNamed(name)).as(name + " is STOPPED").isEmpty();
         }
-        default -> throw new AssertionError("site " + name + " is still " + state + " after restart");
+        default -> throw new AssertionError("site " + name + " is still " + state + " after restart; the server said:\n" + serverLog());
       }
     }
     for (String name : everName) {
@@ -207,8 +220,9 @@ class CrashRecoveryTest {
     assertThat(request("POST", "/api/v1/sites/" + site + "/start", null, true).statusCode()).isEqualTo(200);
     long pid = TestHost.containerPid("pier-" + site);
     java.util.Map<String, Long> memory = java.util.Map.of("small", 64L << 20, "large", 512L << 20);
+    String planBefore = "medium";
     for (int round = 0; round < 3; round++) {
-      List<String> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<String> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("changed " + planBefore));
       Thread worker = Thread.ofVirtual().start(() -> {
         try {
           for (int i = 0; ; i++) {
@@ -230,12 +244,13 @@ class CrashRecoveryTest {
       String plan = after.path("plan").asString();
       assertThat(after.path("state").asString()).isEqualTo("RUNNING");
       // The recorded plan is the last one acknowledged, or one sent after it; the container has its limits.
-      String lastAcknowledged = acknowledged.stream().filter(a -> a.startsWith("changed ")).reduce((a, b) -> b).orElse("changed medium");
+      String lastAcknowledged = acknowledged.stream().filter(a -> a.startsWith("changed ")).reduce((a, b) -> b).orElseThrow();
       List<String> afterAck = acknowledged.subList(acknowledged.lastIndexOf(lastAcknowledged), acknowledged.size());
       assertThat(afterAck.stream().map(a -> a.replaceFirst("^\\w+ ", "")).toList()).as(acknowledged.toString()).contains(plan);
       assertThat(memoryLimit(site)).as("limits of plan " + plan).isEqualTo(memory.getOrDefault(plan, 128L << 20));
       assertThat(TestHost.containerPid("pier-" + site)).as("adopted, not restarted").isEqualTo(pid);
       assertThat(visit(site).body()).contains("<h1>" + site + "</h1>");
+      planBefore = plan;
     }
   }
 }

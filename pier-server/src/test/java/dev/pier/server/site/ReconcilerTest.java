@@ -94,4 +94,22 @@ class ReconcilerTest {
     assertThat(TestHost.hostObjectsNamed(orphan)).isEmpty();
     assertThat(dir).doesNotExist();
   }
+
+  @Test
+  void whilePierRunsLeftoversOfStoppedSitesAndOrphansAreRemovedToo() throws Exception {
+    String stopped = create("stray", true);
+    server.api("alice", "POST", "/api/v1/sites/" + stopped + "/stop", null);
+    // Something outside Pier leaves a network namespace named after the stopped site, and a directory of no site.
+    new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("ip", "netns", "add", "pier-" + stopped));
+    String ghost = server.host.siteName("ghost");
+    Path ghostDir = java.nio.file.Files.createDirectories(server.host.dataDir.resolve("sites").resolve(ghost));
+    assertThat(TestHost.hostObjectsNamed(stopped)).isNotEmpty();
+
+    for (int i = 0; i < 100 && (!TestHost.hostObjectsNamed(stopped).isEmpty() || java.nio.file.Files.exists(ghostDir)); i++) {
+      Thread.sleep(100); // the periodic pass runs every 2 s here
+    }
+    assertThat(TestHost.hostObjectsNamed(stopped)).isEmpty();
+    assertThat(ghostDir).doesNotExist();
+    assertThat(state(stopped)).isEqualTo("STOPPED");
+  }
 }

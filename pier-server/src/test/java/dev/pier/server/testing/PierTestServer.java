@@ -57,6 +57,7 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.images.build-at-start=false",
         "--pier.engine.watch-interval=1s",
         "--pier.engine.usage-interval=1s",
+        "--pier.engine.reconcile-interval=2s",
         "--logging.file.name=" + host.dataDir.resolve("logs/pier.log")));
     args.addAll(extraArgs);
     context = new SpringApplicationBuilder(PierApplication.class).run(args.toArray(String[]::new));
