@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record PierProperties(Path dataDir, String domain, Edge edge, Network network, Engine engine, Ldap ldap, Images images) {
 
   /**
-   * @param dir          where built images are kept (empty: DATA-DIR/images); several Pier instances may share it
+   * @param dir          where built images are kept (empty: DATA-DIR/images); one Pier instance's own (tests share one among
+   *                     servers that run one after the other, to build each image once)
    * @param buildAtStart whether Pier builds the built-in Debian images it lacks when it starts
    */
   public record Images(Path dir, boolean buildAtStart) {}

@@ -60,8 +60,8 @@ public class Reconciler {
 
   /**
    * The periodic pass, while Pier runs: stopped sites that have something on the host again lose it, things no
-   * site owns are removed, image versions no site runs are dropped. Sites meant to run whose container is down
-   * are the supervisor's ({@link SiteWatcher}, with its back-off and restart policy), and operations under way
+   * site owns are removed, image versions no site runs are dropped, and an interrupted operation that the pass at
+   * start could not finish is tried again. Sites meant to run whose container is down are the supervisor's ({@link SiteWatcher}, with its back-off and restart policy), and operations under way
    * hold their site's lock, so this pass only ever sees settled states.
    */
   @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "${pier.engine.reconcile-interval}",
@@ -73,13 +73,18 @@ public class Reconciler {
     }
     List<Path> mounts = dev.pier.engine.rootfs.Mounts.current();
     for (Site s : repo.all()) {
-      if (s.state() != SiteState.STOPPED) {
+      if (s.state() == SiteState.RUNNING) {
         continue;
       }
       try {
         sites.locked(s.name(), () -> {
           Site now = repo.find(s.name()).orElse(null);
-          if (now != null && now.state() == SiteState.STOPPED && engine.hasLeftovers(now.name(), containers, mounts)
+          if (now != null && now.state().busy()) {
+            // Operations hold the site's lock until they record a settled state: an intent seen under the lock is
+            // one that the reconciliation at start could not finish. Try again.
+            log.info("site {} is still {}: finishing it", now.name(), now.state());
+            converge(now, containers, mounts);
+          } else if (now != null && now.state() == SiteState.STOPPED && engine.hasLeftovers(now.name(), containers, mounts)
               && !engine.isRunning(now.name())) {
             log.warn("site {} is stopped but had things on the host: removing them", now.name());
             engine.stop(sites.spec(now), java.time.Duration.ofSeconds(1));
