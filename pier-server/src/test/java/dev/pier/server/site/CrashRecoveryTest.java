@@ -121,7 +121,13 @@ class CrashRecoveryTest {
 
   /** Every site the API lists is in a settled state that the host matches; every other name left nothing. */
   private void assertPanelMatchesReality(List<String> everName) throws Exception {
+    // The API answers while the reconciliation at start goes on (it takes a moment per site): wait for it to
+    // settle every site, for a bounded time; an operation it cannot finish stays and fails below.
     JsonNode sites = JSON.readTree(request("GET", "/api/v1/sites", null, true).body());
+    for (int i = 0; i < 300 && sites.findValuesAsString("state").stream().anyMatch(st -> st.matches("CREATING|STARTING|STOPPING|DELETING")); i++) {
+      Thread.sleep(100);
+      sites = JSON.readTree(request("GET", "/api/v1/sites", null, true).body());
+    }
     List<String> listed = new ArrayList<>();
     for (JsonNode s : sites) {
       String name = s.path("name").asString();
@@ -240,6 +246,7 @@ class CrashRecoveryTest {
       server.destroyForcibly().waitFor();
       worker.join();
       startServer();
+      assertPanelMatchesReality(List.of(site));
       JsonNode after = JSON.readTree(request("GET", "/api/v1/sites/" + site, null, true).body());
       String plan = after.path("plan").asString();
       assertThat(after.path("state").asString()).isEqualTo("RUNNING");
@@ -247,7 +254,11 @@ class CrashRecoveryTest {
       String lastAcknowledged = acknowledged.stream().filter(a -> a.startsWith("changed ")).reduce((a, b) -> b).orElseThrow();
       List<String> afterAck = acknowledged.subList(acknowledged.lastIndexOf(lastAcknowledged), acknowledged.size());
       assertThat(afterAck.stream().map(a -> a.replaceFirst("^\\w+ ", "")).toList()).as(acknowledged.toString()).contains(plan);
-      assertThat(memoryLimit(site)).as("limits of plan " + plan).isEqualTo(memory.getOrDefault(plan, 128L << 20));
+      long expected = memory.getOrDefault(plan, 128L << 20);
+      for (int i = 0; i < 100 && memoryLimit(site) != expected; i++) {
+        Thread.sleep(100); // adoption re-applies the recorded plan while the API already answers
+      }
+      assertThat(memoryLimit(site)).as("limits of plan " + plan).isEqualTo(expected);
       assertThat(TestHost.containerPid("pier-" + site)).as("adopted, not restarted").isEqualTo(pid);
       assertThat(visit(site).body()).contains("<h1>" + site + "</h1>");
       planBefore = plan;
