@@ -35,7 +35,8 @@ class PanelController {
 
   /** One row of the sites table, with what the template needs already worked out. */
   public record SiteRow(String name, String url, String state, String stateBadge, String ipv4, String owner,
-      String lastError, boolean startable, boolean stoppable, String use, String plan, String restarts, String image) {}
+      String lastError, boolean startable, boolean stoppable, String use, String plan, String restarts, String image,
+      String imageNote) {}
 
   private final SiteService sites;
   private final SiteUrls urls;
@@ -74,7 +75,9 @@ class PanelController {
   String home(Authentication auth, Model model) {
     Caller caller = SecurityConfig.caller(auth);
     int port = edge.httpPort();
-    List<SiteRow> rows = sites.list(caller).stream().map(s -> row(s, port)).toList();
+    java.util.Map<String, String> current = new java.util.HashMap<>();
+    images.list().forEach(i -> current.put(i.name(), i.current() == null ? "" : i.current()));
+    List<SiteRow> rows = sites.list(caller).stream().map(s -> row(s, port, current)).toList();
     model.addAttribute("caller", caller);
     model.addAttribute("sites", rows);
     model.addAttribute("plans", plans.all().stream().map(PanelController::describe).toList());
@@ -169,12 +172,19 @@ class PanelController {
   }
 
   private SiteRow row(Site s, int port) {
+    return row(s, port, java.util.Map.of());
+  }
+
+  /** {@code current}: each image's current version, to tell a running site that a newer one waits for its restart. */
+  private SiteRow row(Site s, int port, java.util.Map<String, String> current) {
     String name = s.name().value();
     return new SiteRow(name, urls.of(name, port), s.state().name(), badge(s.state()), s.ipv4(), s.owner(),
         s.lastError(), s.state() == SiteState.STOPPED, s.state() == SiteState.RUNNING, use(s), s.plan(),
         s.restarts() == 0 ? "" : "restarted " + s.restarts() + (s.restarts() == 1 ? " time" : " times")
             + (s.lastExit() == null ? "" : "; last " + s.lastExit()),
-        s.image());
+        s.image(), s.state() == SiteState.RUNNING && s.imageVersion() != null && current.containsKey(s.image())
+            && !current.get(s.image()).isEmpty() && !current.get(s.image()).equals(s.imageVersion())
+            ? "a newer version of its image is ready: stop and start the site to use it" : "");
   }
 
   /** The latest sample of a running site, as "12.5 MiB, 3 processes, 0.4% CPU"; empty otherwise. */

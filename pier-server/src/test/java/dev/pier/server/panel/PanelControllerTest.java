@@ -55,6 +55,7 @@ class PanelControllerTest {
   private dev.pier.server.site.UsageSampler usage;
   private dev.pier.server.plan.PlanRepository plans;
   private MockMvc mvc;
+  private dev.pier.server.image.ImageService images;
 
   @BeforeEach
   void setUp() {
@@ -70,7 +71,7 @@ class PanelControllerTest {
 
     ThymeleafViewResolver views = Templates.viewResolver();
 
-    dev.pier.server.image.ImageService images = mock(dev.pier.server.image.ImageService.class);
+    images = mock(dev.pier.server.image.ImageService.class);
     when(images.list()).thenReturn(List.of(
         new dev.pier.server.image.ImageView("static", List.of(), true, false, "busybox", "abc", List.of("abc"), null, 0),
         new dev.pier.server.image.ImageView("debian-php", List.of("libapache2-mod-php", "php-sqlite3"), true, true, "debian", null, List.of(),
@@ -137,7 +138,7 @@ class PanelControllerTest {
     // The image list says what each serves and which is not ready yet; static is the default.
     assertThat(html).contains("<option value=\"static\" selected=\"selected\">static: static files, busybox httpd</option>")
         .contains("<option value=\"debian-php\">debian-php: Apache, PHP and SQLite (building)</option>");
-    assertThat(html).contains("<td class=\"site-image d-none d-lg-table-cell\">static</td>");
+    assertThat(html).contains("<td class=\"site-image d-none d-lg-table-cell\"><span>static</span>");
   }
 
   @Test
@@ -243,5 +244,20 @@ class PanelControllerTest {
         "Operation failed", "could not stop site \"blog\": runc said no", new IllegalStateException("runc said no")));
     mvc.perform(post("/sites/blog/stop").principal(ALICE))
         .andExpect(redirectedUrl("/")).andExpect(flash().attribute("error", "Could not stop site \"blog\": runc said no."));
+  }
+
+  @Test
+  void aRunningSiteOnAnOlderBuildOfItsImageSaysARestartBringsTheNewOne() throws Exception {
+    when(images.list()).thenReturn(List.of(new dev.pier.server.image.ImageView("debian-php", List.of(), true, true, "debian", "v2",
+        List.of("v1", "v2"), null, 2)));
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    when(sites.list(new Caller("alice", false))).thenReturn(List.of(
+        new Site(SiteName.of("old"), "alice", SiteState.RUNNING, "10.1.1.8", "debian-php", "v1", "medium", t, t, null,
+            dev.pier.server.site.RestartPolicy.ON_FAILURE, 0, null),
+        new Site(SiteName.of("new"), "alice", SiteState.RUNNING, "10.1.1.9", "debian-php", "v2", "medium", t, t, null,
+            dev.pier.server.site.RestartPolicy.ON_FAILURE, 0, null)));
+    String html = page(ALICE);
+    assertThat(html.split("stop and start the site to use it", -1)).as("only the site on v1").hasSize(2);
+    assertThat(html.indexOf("stop and start the site to use it")).isBetween(html.indexOf("data-site=\"old\""), html.indexOf("data-site=\"new\""));
   }
 }
