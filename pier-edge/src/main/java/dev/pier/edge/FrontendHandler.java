@@ -75,9 +75,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private InetSocketAddress upstreamAddress;
   private ChannelFuture lastRelayed;
 
+  /** What the raw bytes of each head showed (null: not looked at). */
+  private final HeadScanner scanner;
+  /** Request heads seen on this connection, to ask {@link #scanner} about the current one. */
+  private long heads;
+
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector) {
+    this(routes, connector, null);
+  }
+
+  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner) {
     this.routes = routes;
     this.connector = connector;
+    this.scanner = scanner;
   }
 
   @Override
@@ -148,13 +158,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     requestDone = responseStarted = responseReceived = responseDone = false;
 
     DecoderResult decoded = request.decoderResult();
-    if (decoded.isFailure()) {
+    String refusal = decoded.isFailure() ? "The request could not be read." : refusal(request, hosts);
+    if (refusal == null && scanner != null && scanner.folded(heads)) {
+      refusal = "The request has a header folded over several lines.";
+    }
+    heads++;
+    if (refusal != null) {
+      // A request the edge cannot read as exactly one is never passed on, and nothing after it on this
+      // connection can be trusted to start where the edge thinks: answer and close.
       keepAlive = false;
-      respond(Pages.page(statusFor(decoded.cause()), "The request could not be read."));
-    } else if (hosts.isEmpty() && HttpVersion.HTTP_1_1.equals(clientVersion)) {
-      respond(Pages.page(HttpResponseStatus.BAD_REQUEST, "The request has no Host header."));
-    } else if (hosts.size() > 1) {
-      respond(Pages.page(HttpResponseStatus.BAD_REQUEST, "The request has more than one Host header."));
+      requestDone = true;
+      log.debug("Client {}: refused {}: {}", ctx.channel().remoteAddress(), requestLine,
+          decoded.isFailure() ? decoded.cause().toString() : refusal);
+      respond(Pages.page(decoded.isFailure() ? statusFor(decoded.cause()) : HttpResponseStatus.BAD_REQUEST, refusal));
     } else if (HttpMethod.CONNECT.equals(request.method())) {
       respond(Pages.page(HttpResponseStatus.METHOD_NOT_ALLOWED, "This server is not a forward proxy."));
     } else {
@@ -167,12 +183,35 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Why a parsed request head is refused, or null. Pure apart from reading the request. */
+  static String refusal(HttpRequest request, List<String> hosts) {
+    if (hosts.isEmpty() && HttpVersion.HTTP_1_1.equals(request.protocolVersion())) {
+      return "The request has no Host header.";
+    }
+    if (hosts.size() > 1) {
+      return "The request has more than one Host header.";
+    }
+    List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!codings.isEmpty() && !(codings.size() == 1 && codings.get(0).strip().equalsIgnoreCase("chunked"))) {
+      return "The request's Transfer-Encoding is not \"chunked\" alone.";
+    }
+    return null;
+  }
+
   private void requestContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
     if (content.decoderResult().isFailure()) {
       log.debug("Client {} sent a malformed body: {}", ctx.channel().remoteAddress(), content.decoderResult().cause().toString());
       content.release();
-      ctx.close();
+      // The upstream has the head and part of the body: it must not see anything more on that connection.
+      closeUpstream();
+      if (!responseStarted) {
+        keepAlive = false;
+        requestDone = true;
+        respond(Pages.page(HttpResponseStatus.BAD_REQUEST, "The request's body could not be read."));
+      } else {
+        ctx.close();
+      }
       return;
     }
     if (mode == Mode.PROXY && upstream != null) {

@@ -31,13 +31,21 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    HeadScanner scanner = new HeadScanner();
     HttpDecoderConfig decoder = new HttpDecoderConfig()
         .setMaxInitialLineLength(MAX_INITIAL_LINE)
-        .setMaxHeaderSize(MAX_HEADER_SIZE);
+        .setMaxHeaderSize(MAX_HEADER_SIZE)
+        // Refuse rather than guess: CRLF only (no bare LF), one Content-Length, Content-Length with
+        // Transfer-Encoding refused (RFC 9112), names and values checked for forbidden characters.
+        .setStrictLineParsing(true)
+        .setUseRfc9112TransferEncoding(true)
+        .setAllowDuplicateContentLengths(false)
+        .setValidateHeaders(true);
     ch.pipeline().addLast(
         new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+        scanner,
         new HttpServerCodec(decoder),
         new OneMessagePerRead(),
-        new FrontendHandler(routes, connector));
+        new FrontendHandler(routes, connector, scanner));
   }
 }

@@ -47,6 +47,20 @@ final class RawUpstream implements AutoCloseable {
     return (InetSocketAddress) server.getLocalSocketAddress();
   }
 
+  /** Reads one CRLF-terminated line, without the CRLF. */
+  static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int prev = -1;
+    for (int b; (b = in.read()) >= 0; prev = b) {
+      if (prev == '\r' && b == '\n') {
+        byte[] bytes = line.toByteArray();
+        return new String(bytes, 0, bytes.length - 1, StandardCharsets.ISO_8859_1);
+      }
+      line.write(b);
+    }
+    throw new java.io.EOFException("line cut short");
+  }
+
   /** Reads a request head up to and including the blank line; returns it, or null at end of stream. */
   static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();

@@ -1,0 +1,195 @@
+package dev.pier.edge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.BitSet;
+import java.util.Locale;
+
+/**
+ * Looks at the raw bytes of each request head before the HTTP decoder does, for what the decoder accepts but the
+ * edge refuses: obsolete line folding (a header line that starts with a space or tab), which Netty would quietly
+ * join to the previous header. It follows the request framing itself (Content-Length, chunked) to know where
+ * each head starts, and records which heads, counted from 0 on the connection, were folded; the
+ * {@link FrontendHandler} refuses those. When the bytes stop making sense as HTTP/1.1 it stops looking: the
+ * decoder refuses such a request and the connection closes.
+ */
+final class HeadScanner extends ChannelInboundHandlerAdapter {
+
+  private enum State { LINE_START, IN_LINE, LINE_CR, END_CR, BODY, CHUNK_SIZE, CHUNK_SIZE_CR, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF,
+    TRAILER_START, TRAILER_LINE, TRAILER_CR, TRAILER_END_CR, OFF }
+
+  private static final int MAX_LINE = 64 * 1024;
+
+  private final BitSet folded = new BitSet();
+  private State state = State.LINE_START;
+  private long head;
+  private int lineIndex;
+  private final StringBuilder line = new StringBuilder();
+  private long contentLength;
+  private boolean chunked;
+  private long remaining;
+
+  /** Whether the request head with this index (0 for the first on the connection) had an obsolete line fold. */
+  boolean folded(long headIndex) {
+    return headIndex <= Integer.MAX_VALUE && folded.get((int) headIndex);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf buf && state != State.OFF) {
+      for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end && state != State.OFF; i++) {
+        if (state == State.BODY || state == State.CHUNK_DATA) {
+          long skip = Math.min(remaining, end - i);
+          remaining -= skip;
+          i += (int) skip - 1;
+          if (remaining == 0) {
+            state = state == State.BODY ? State.LINE_START : State.CHUNK_DATA_CR;
+          }
+          continue;
+        }
+        step(buf.getByte(i));
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private void step(byte b) {
+    switch (state) {
+      case LINE_START -> {
+        if (lineIndex == 0 && (b == '\r' || b == '\n') && line.isEmpty()) {
+          return; // empty lines before a request line are ignored
+        }
+        if (b == '\r') {
+          state = State.END_CR;
+        } else if (b == '\n') {
+          endOfHead();
+        } else {
+          if ((b == ' ' || b == '\t') && lineIndex > 0) {
+            folded.set((int) Math.min(head, Integer.MAX_VALUE));
+          }
+          line.setLength(0);
+          line.append((char) (b & 0xff));
+          state = State.IN_LINE;
+        }
+      }
+      case IN_LINE -> {
+        if (b == '\r') {
+          state = State.LINE_CR;
+        } else if (b == '\n') {
+          endOfLine();
+        } else if (line.length() < MAX_LINE) {
+          line.append((char) (b & 0xff));
+        } else {
+          state = State.OFF;
+        }
+      }
+      case LINE_CR -> {
+        if (b == '\n') {
+          endOfLine();
+        } else {
+          state = State.OFF;
+        }
+      }
+      case END_CR -> {
+        if (b == '\n') {
+          endOfHead();
+        } else {
+          state = State.OFF;
+        }
+      }
+      case CHUNK_SIZE -> {
+        if (b == '\r') {
+          state = State.CHUNK_SIZE_CR;
+        } else if (line.length() < 256) {
+          line.append((char) (b & 0xff));
+        } else {
+          state = State.OFF;
+        }
+      }
+      case CHUNK_SIZE_CR -> {
+        if (b != '\n') {
+          state = State.OFF;
+          return;
+        }
+        String size = line.toString();
+        int semi = size.indexOf(';');
+        size = (semi >= 0 ? size.substring(0, semi) : size).strip();
+        line.setLength(0);
+        try {
+          remaining = Long.parseLong(size, 16);
+        } catch (NumberFormatException e) {
+          state = State.OFF;
+          return;
+        }
+        state = remaining == 0 ? State.TRAILER_START : State.CHUNK_DATA;
+      }
+      case CHUNK_DATA_CR -> state = b == '\r' ? State.CHUNK_DATA_LF : State.OFF;
+      case CHUNK_DATA_LF -> {
+        state = b == '\n' ? State.CHUNK_SIZE : State.OFF;
+        line.setLength(0);
+      }
+      case TRAILER_START -> state = b == '\r' ? State.TRAILER_END_CR : State.TRAILER_LINE;
+      case TRAILER_LINE -> {
+        if (b == '\r') {
+          state = State.TRAILER_CR;
+        }
+      }
+      case TRAILER_CR -> state = b == '\n' ? State.TRAILER_START : State.OFF;
+      case TRAILER_END_CR -> {
+        if (b == '\n') {
+          state = State.LINE_START;
+        } else {
+          state = State.OFF;
+        }
+      }
+      default -> state = State.OFF;
+    }
+  }
+
+  private void endOfLine() {
+    if (lineIndex > 0) {
+      String text = line.toString();
+      int colon = text.indexOf(':');
+      if (colon > 0) {
+        String name = text.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+        String value = text.substring(colon + 1).strip();
+        if (name.equals("content-length")) {
+          try {
+            contentLength = Long.parseLong(value);
+          } catch (NumberFormatException e) {
+            state = State.OFF; // the decoder refuses it
+            return;
+          }
+        } else if (name.equals("transfer-encoding")) {
+          chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+        }
+      }
+    }
+    lineIndex++;
+    line.setLength(0);
+    state = State.LINE_START;
+  }
+
+  private void endOfHead() {
+    boolean isChunked = chunked;
+    long length = contentLength;
+    head++;
+    resetHead();
+    if (isChunked) {
+      state = State.CHUNK_SIZE;
+    } else if (length > 0) {
+      remaining = length;
+      state = State.BODY;
+    } else {
+      state = State.LINE_START;
+    }
+  }
+
+  private void resetHead() {
+    lineIndex = 0;
+    contentLength = 0;
+    chunked = false;
+    line.setLength(0);
+  }
+}

@@ -1,0 +1,177 @@
+package dev.pier.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests that could be smuggled or that abuse the parser, sent as raw bytes through the edge on loopback to an
+ * upstream that records every byte it receives: the client gets 400 and a closed connection, and the upstream
+ * never sees a request the edge did not parse as one.
+ */
+class HardeningTest {
+
+  /** Everything each upstream connection received, in order. */
+  private final List<ByteArrayOutputStream> received = new CopyOnWriteArrayList<>();
+  private RawUpstream upstream;
+  private EdgeServer edge;
+
+  @BeforeEach
+  void start() throws Exception {
+    upstream = new RawUpstream(this::answerEveryRequest);
+    edge = new EdgeServer(EdgeConfig.onPort(0), new RouteTable("localhost", upstream.address(),
+        Map.of("blog", new Route.Upstream("blog", upstream.address()))));
+    edge.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      edge.close();
+    } finally {
+      upstream.close();
+    }
+  }
+
+  /** Records the bytes; answers each request head (bodies by Content-Length only) with a small 200. */
+  private void answerEveryRequest(Socket socket) throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    received.add(log);
+    InputStream in = socket.getInputStream();
+    while (true) {
+      String head = RawUpstream.readHead(in);
+      if (head == null) {
+        return;
+      }
+      synchronized (log) {
+        log.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      }
+      int length = 0;
+      boolean chunked = false;
+      for (String line : head.split("\r\n")) {
+        if (line.toLowerCase().startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring(15).strip());
+        }
+        chunked |= line.toLowerCase().startsWith("transfer-encoding:") && line.toLowerCase().contains("chunked");
+      }
+      if (chunked) { // as the edge sends it: sizes, data, and an empty trailer
+        while (true) {
+          String size = RawUpstream.readLine(in);
+          int n = Integer.parseInt(size.split(";")[0].strip(), 16);
+          byte[] data = in.readNBytes(n + 2);
+          synchronized (log) {
+            log.write(data, 0, n);
+          }
+          if (n == 0) {
+            break;
+          }
+        }
+      } else {
+        byte[] body = in.readNBytes(length);
+        synchronized (log) {
+          log.write(body);
+        }
+      }
+      socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+    }
+  }
+
+  private String upstreamSaw() throws InterruptedException {
+    Thread.sleep(200); // anything in flight arrives
+    StringBuilder all = new StringBuilder();
+    for (ByteArrayOutputStream b : received) {
+      synchronized (b) {
+        all.append(b.toString(StandardCharsets.ISO_8859_1));
+      }
+    }
+    return all.toString();
+  }
+
+  /** Sends raw bytes and returns the status line of the answer; asserts the connection is then closed. */
+  private String refused(String raw) throws Exception {
+    try (RawHttp client = RawHttp.loopback(edge.httpPort())) {
+      client.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+      RawHttp.Response r = client.read();
+      assertThat(client.closedByPeer()).as("the connection is closed after " + r.status()).isTrue();
+      return r.status() + "";
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "CL and TE: POST / HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: blog.localhost\r\n\r\n",
+      "TE and CL: POST / HTTP/1.1\r\nHost: blog.localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 40\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
+      "two lengths: POST / HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: 5\r\nContent-Length: 30\r\n\r\nhelloGET /smuggled HTTP/1.1\r\n\r\n",
+      "a list of lengths: POST / HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: 5, 30\r\n\r\nhelloGET /smuggled HTTP/1.1\r\n\r\n",
+      "signed length: POST / HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: +5\r\n\r\nhello",
+      "length with junk: POST / HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: 5x\r\n\r\nhello",
+      "unknown coding: POST / HTTP/1.1\r\nHost: blog.localhost\r\nTransfer-Encoding: gzip\r\n\r\nhello",
+      "chunked not last: POST / HTTP/1.1\r\nHost: blog.localhost\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
+      "obsolete folding: GET / HTTP/1.1\r\nHost: blog.localhost\r\nX-Folded: a\r\n b\r\n\r\n",
+      "bare LF: GET / HTTP/1.1\nHost: blog.localhost\n\n",
+      "LF in the request line: GET / HTTP/1.1\nHost: blog.localhost\r\n\r\n",
+      "control character in a value: GET / HTTP/1.1\r\nHost: blog.localhost\r\nX-A: a\u0001b\r\n\r\n",
+      "space before the colon: GET / HTTP/1.1\r\nHost: blog.localhost\r\nX-A : b\r\n\r\n",
+      "control character in a name: GET / HTTP/1.1\r\nHost: blog.localhost\r\nX\u0001A: b\r\n\r\n",
+      "two hosts: GET / HTTP/1.1\r\nHost: blog.localhost\r\nHost: evil.localhost\r\n\r\n",
+      "no host: GET / HTTP/1.1\r\nX-A: b\r\n\r\n"})
+  void isRefusedWith400AndNeverReachesTheUpstream(String testCase) throws Exception {
+    String raw = testCase.substring(testCase.indexOf(": ") + 2);
+    assertThat(refused(raw)).isEqualTo("400");
+    assertThat(upstreamSaw()).as("nothing of it reached the upstream").isEmpty();
+  }
+
+  @Test
+  void aMalformedChunkSizeEndsTheExchangeWithoutASecondRequestUpstream() throws Exception {
+    String status = refused("POST / HTTP/1.1\r\nHost: blog.localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "zz\r\nGET /smuggled HTTP/1.1\r\nHost: blog.localhost\r\n\r\n");
+    assertThat(status).isEqualTo("400");
+    assertThat(upstreamSaw()).doesNotContain("/smuggled");
+  }
+
+  @Test
+  void aCleanRequestStillGoesThrough() throws Exception {
+    try (RawHttp client = RawHttp.loopback(edge.httpPort())) {
+      client.write("POST /form HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: 5\r\n\r\nhello".getBytes(StandardCharsets.US_ASCII));
+      assertThat(client.read().text()).isEqualTo("ok");
+    }
+    assertThat(upstreamSaw()).startsWith("POST /form HTTP/1.1\r\n").endsWith("\r\n\r\nhello");
+  }
+
+  @Test
+  void longLinesAndHeadersGet414And431() throws Exception {
+    assertThat(refused("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: blog.localhost\r\n\r\n")).isEqualTo("414");
+    assertThat(refused("GET / HTTP/1.1\r\nHost: blog.localhost\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n")).isEqualTo("431");
+    assertThat(upstreamSaw()).isEmpty();
+  }
+
+  @Test
+  void foldingIsLookedForInHeadsOnlyNotInBodies() throws Exception {
+    String chunkedBody = "POST /a HTTP/1.1\r\nHost: blog.localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "6\r\nx\r\n  y\r\n0\r\n\r\n";
+    String lengthBody = "POST /b HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: 9\r\n\r\nx\r\n\ty\r\n z";
+    String folded = "GET /c HTTP/1.1\r\nHost: blog.localhost\r\nX-A: a\r\n\tb\r\n\r\n";
+    try (RawHttp client = RawHttp.loopback(edge.httpPort())) {
+      client.write((chunkedBody + lengthBody + folded).getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(client.read().status()).isEqualTo(200);
+      assertThat(client.read().status()).isEqualTo(200);
+      assertThat(client.read().status()).isEqualTo(400);
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    assertThat(upstreamSaw()).contains("POST /a").contains("x\r\n  y").contains("POST /b").contains("x\r\n\ty\r\n z")
+        .doesNotContain("GET /c");
+  }
+}
