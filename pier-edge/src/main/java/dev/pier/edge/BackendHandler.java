@@ -73,6 +73,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
       log.debug("Upstream {} idle for too long, closing", ctx.channel().remoteAddress());
+      frontend.upstreamTimedOut(ctx.channel());
       ctx.close();
     } else {
       ctx.fireUserEventTriggered(evt);

@@ -15,10 +15,37 @@ import java.util.Objects;
  * @param upstreamConnectTimeout how long to wait for a TCP connection to a site or the panel before
  *     answering 502
  * @param upstreamIdleTimeout how long an upstream connection may see no traffic in either direction before
- *     it is closed (an idle pooled connection, or a site that stopped answering mid-request)
+ *     it is closed (an idle pooled connection, or a site that stopped answering mid-request: 504)
+ * @param headerTimeout how long a client may take to send a whole request head once it started one (slowloris)
+ * @param bodyTimeout how long the edge waits for the next part of a request body; a body must also arrive at
+ *     {@link #MIN_BODY_RATE} bytes a second or more, counted over the time the edge waited for it (slow POST)
+ * @param maxConnectionsPerSite how many upstream connections one site may have open at once; a request beyond
+ *     that gets 503, so one busy or slow site cannot starve the others
  */
 public record EdgeConfig(List<InetSocketAddress> httpListen, Duration upstreamConnectTimeout,
-             Duration upstreamIdleTimeout) {
+             Duration upstreamIdleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxConnectionsPerSite) {
+
+  /** The slowest request body the edge accepts, once it waited more than {@link #RATE_GRACE} for it. */
+  public static final long MIN_BODY_RATE = 1024;
+  public static final Duration RATE_GRACE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(20);
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_SITE = 256;
+
+  public EdgeConfig(List<InetSocketAddress> httpListen, Duration upstreamConnectTimeout, Duration upstreamIdleTimeout) {
+    this(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT,
+        DEFAULT_MAX_CONNECTIONS_PER_SITE);
+  }
+
+  /** The same with other client timeouts. */
+  public EdgeConfig withClientTimeouts(Duration header, Duration body) {
+    return new EdgeConfig(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, header, body, maxConnectionsPerSite);
+  }
+
+  /** The same with another cap on each site's upstream connections. */
+  public EdgeConfig withMaxConnectionsPerSite(int max) {
+    return new EdgeConfig(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, headerTimeout, bodyTimeout, max);
+  }
 
   /** Connect timeout used by {@link #onPort(int)}. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -37,6 +64,11 @@ public record EdgeConfig(List<InetSocketAddress> httpListen, Duration upstreamCo
     }
     requirePositive(upstreamConnectTimeout, "upstreamConnectTimeout");
     requirePositive(upstreamIdleTimeout, "upstreamIdleTimeout");
+    requirePositive(headerTimeout, "headerTimeout");
+    requirePositive(bodyTimeout, "bodyTimeout");
+    if (maxConnectionsPerSite < 1) {
+      throw new IllegalArgumentException("maxConnectionsPerSite must be at least 1: " + maxConnectionsPerSite);
+    }
   }
 
   /**

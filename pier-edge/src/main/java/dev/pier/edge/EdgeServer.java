@@ -62,14 +62,15 @@ public final class EdgeServer implements AutoCloseable {
     started = true;
     group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("pier-edge"), NioIoHandler.newFactory());
-    UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout());
+    UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout(),
+        config.maxConnectionsPerSite());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new FrontendInitializer(routes::get, connector));
+        .childHandler(new FrontendInitializer(routes::get, connector, config));
     try {
       for (InetSocketAddress address : config.httpListen()) {
         ChannelFuture bound = bootstrap.bind(address).await();

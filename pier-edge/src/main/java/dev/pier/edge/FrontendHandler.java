@@ -80,14 +80,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** Request heads seen on this connection, to ask {@link #scanner} about the current one. */
   private long heads;
 
+  private final long bodyTimeoutNanos;
+  // The request body in progress: how long the edge has waited for it, and how much came.
+  private io.netty.util.concurrent.ScheduledFuture<?> bodyTimer;
+  private long bodyWaitStarted;
+  private long bodyWaitedNanos;
+  private long bodyBytes;
+  private boolean upstreamTimedOut;
+
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector) {
-    this(routes, connector, null);
+    this(routes, connector, null, EdgeConfig.DEFAULT_BODY_TIMEOUT);
   }
 
-  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner) {
+  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout) {
     this.routes = routes;
     this.connector = connector;
     this.scanner = scanner;
+    this.bodyTimeoutNanos = bodyTimeout.toNanos();
   }
 
   @Override
@@ -104,6 +113,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     readPending = false;
+    stopBodyWait();
     if (msg instanceof HttpRequest request && mode == Mode.IDLE) {
       startExchange(request);
       if (!(msg instanceof HttpContent)) {
@@ -119,13 +129,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    stopBodyWait();
     closeUpstream();
     ctx.fireChannelInactive();
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
+    if (evt == HeadScanner.HEAD_TIMEOUT) {
+      if (mode == Mode.IDLE) { // still no whole head: a slow or stalled client (slowloris)
+        log.debug("Client {}: request head not complete in time", ctx.channel().remoteAddress());
+        tooSlow();
+      }
+    } else if (evt instanceof IdleStateEvent) {
       // While the upstream is working on the response, its own idle timeout applies.
       if (!(mode == Mode.PROXY && requestDone && !responseReceived)) {
         ctx.close();
@@ -155,7 +171,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     keepAlive = HttpUtil.isKeepAlive(request);
     expectsContinue = HttpUtil.is100ContinueExpected(request);
     headRequest = HttpMethod.HEAD.equals(request.method());
-    requestDone = responseStarted = responseReceived = responseDone = false;
+    requestDone = responseStarted = responseReceived = responseDone = upstreamTimedOut = false;
+    bodyWaitedNanos = bodyBytes = 0;
 
     DecoderResult decoded = request.decoderResult();
     String refusal = decoded.isFailure() ? "The request could not be read." : refusal(request, hosts);
@@ -200,6 +217,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void requestContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
+    bodyBytes += content.content().readableBytes();
+    if (!last && bodyWaitedNanos > EdgeConfig.RATE_GRACE.toNanos()
+        && bodyBytes * 1_000_000_000L / bodyWaitedNanos < EdgeConfig.MIN_BODY_RATE) {
+      log.debug("Client {}: request body slower than {} bytes/s", ctx.channel().remoteAddress(), EdgeConfig.MIN_BODY_RATE);
+      content.release();
+      closeUpstream();
+      tooSlow();
+      return;
+    }
     if (content.decoderResult().isFailure()) {
       log.debug("Client {} sent a malformed body: {}", ctx.channel().remoteAddress(), content.decoderResult().cause().toString());
       content.release();
@@ -275,6 +301,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     closeUpstream();
     ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), address, this);
+    if (connecting == null) {
+      log.warn("{}: {} has too many connections open; answering 503", requestLine, target);
+      FullHttpResponse busy = Pages.page(HttpResponseStatus.SERVICE_UNAVAILABLE, target + " is too busy right now. Try again in a moment.");
+      busy.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+      respond(busy);
+      return;
+    }
     Channel up = connecting.channel();
     upstream = up;
     upstreamAddress = address;
@@ -355,6 +388,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     });
   }
 
+  /** The upstream connection saw no traffic for the idle timeout and is being closed. */
+  void upstreamTimedOut(Channel up) {
+    if (up == upstream) {
+      upstreamTimedOut = true;
+    }
+  }
+
   void upstreamClosed(Channel up) {
     if (up != upstream) {
       return;
@@ -364,8 +404,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (mode != Mode.PROXY || responseReceived) {
       return;
     }
-    if (!responseStarted) {
-      log.warn("{}: {} did not answer (connection closed or idle timeout)", requestLine, target);
+    if (!responseStarted && upstreamTimedOut) {
+      log.warn("{}: {} did not answer in time", requestLine, target);
+      respond(Pages.page(HttpResponseStatus.GATEWAY_TIMEOUT, target + " did not answer in time."));
+    } else if (!responseStarted) {
+      log.warn("{}: {} did not answer (connection closed)", requestLine, target);
       respond(Pages.badGateway(target + " is not answering."));
     } else {
       log.warn("{}: {} stopped mid-response (connection closed or idle timeout)", requestLine, target);
@@ -401,7 +444,47 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void read() {
     if (!readPending) {
       readPending = true;
+      if (mode != Mode.IDLE && !requestDone) {
+        startBodyWait();
+      }
       ctx.read();
+    }
+  }
+
+  /** The edge now waits on the client for more of the request body: for {@code bodyTimeout} at most. */
+  private void startBodyWait() {
+    bodyWaitStarted = System.nanoTime();
+    if (bodyTimer == null) {
+      bodyTimer = ctx.executor().schedule(() -> {
+        bodyTimer = null;
+        if (mode != Mode.IDLE && !requestDone && readPending) {
+          log.debug("Client {}: no request body for too long", ctx.channel().remoteAddress());
+          closeUpstream();
+          tooSlow();
+        }
+      }, bodyTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void stopBodyWait() {
+    if (bodyWaitStarted != 0) {
+      bodyWaitedNanos += System.nanoTime() - bodyWaitStarted;
+      bodyWaitStarted = 0;
+    }
+    if (bodyTimer != null) {
+      bodyTimer.cancel(false);
+      bodyTimer = null;
+    }
+  }
+
+  /** 408 and close when nothing was answered yet; else just close. */
+  private void tooSlow() {
+    if (!responseStarted && ctx.channel().isActive()) {
+      keepAlive = false;
+      requestDone = true;
+      respond(Pages.page(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive."));
+    } else {
+      ctx.close();
     }
   }
 

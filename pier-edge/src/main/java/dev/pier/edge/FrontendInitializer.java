@@ -24,14 +24,17 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   private final Supplier<RouteTable> routes;
   private final UpstreamConnector connector;
 
-  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector) {
+  private final EdgeConfig config;
+
+  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config) {
     this.routes = routes;
     this.connector = connector;
+    this.config = config;
   }
 
   @Override
   protected void initChannel(Channel ch) {
-    HeadScanner scanner = new HeadScanner();
+    HeadScanner scanner = new HeadScanner(config.headerTimeout());
     HttpDecoderConfig decoder = new HttpDecoderConfig()
         .setMaxInitialLineLength(MAX_INITIAL_LINE)
         .setMaxHeaderSize(MAX_HEADER_SIZE)
@@ -46,6 +49,6 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         scanner,
         new HttpServerCodec(decoder),
         new OneMessagePerRead(),
-        new FrontendHandler(routes, connector, scanner));
+        new FrontendHandler(routes, connector, scanner, config.bodyTimeout()));
   }
 }

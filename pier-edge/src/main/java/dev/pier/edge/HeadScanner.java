@@ -21,7 +21,44 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
 
   private static final int MAX_LINE = 64 * 1024;
 
+  /** Fired down the pipeline when a client took too long to send a request head it started. */
+  static final Object HEAD_TIMEOUT = new Object() {
+    @Override
+    public String toString() {
+      return "HEAD_TIMEOUT";
+    }
+  };
+
   private final BitSet folded = new BitSet();
+  private final long headerTimeoutNanos;
+  private ChannelHandlerContext ctx;
+  private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
+
+  HeadScanner(java.time.Duration headerTimeout) {
+    this.headerTimeoutNanos = headerTimeout.toNanos();
+  }
+
+  HeadScanner() {
+    this(java.time.Duration.ofDays(1));
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelHeadTimer();
+    ctx.fireChannelInactive();
+  }
+
+  private void cancelHeadTimer() {
+    if (headTimer != null) {
+      headTimer.cancel(false);
+      headTimer = null;
+    }
+  }
   private State state = State.LINE_START;
   private long head;
   private int lineIndex;
@@ -67,6 +104,12 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
         } else {
           if ((b == ' ' || b == '\t') && lineIndex > 0) {
             folded.set((int) Math.min(head, Integer.MAX_VALUE));
+          }
+          if (lineIndex == 0 && ctx != null && headTimer == null) { // a new head starts: it has so long to finish
+            headTimer = ctx.executor().schedule(() -> {
+              headTimer = null;
+              ctx.fireUserEventTriggered(HEAD_TIMEOUT);
+            }, headerTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
           }
           line.setLength(0);
           line.append((char) (b & 0xff));
@@ -172,6 +215,7 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   }
 
   private void endOfHead() {
+    cancelHeadTimer();
     boolean isChunked = chunked;
     long length = contentLength;
     head++;

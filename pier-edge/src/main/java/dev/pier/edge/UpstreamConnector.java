@@ -22,8 +22,17 @@ final class UpstreamConnector {
 
   private final Bootstrap template;
   private final long idleMillis;
+  private final int maxPerAddress;
+  /** Open (or opening) connections per upstream address, across all event loops. */
+  private final java.util.concurrent.ConcurrentHashMap<InetSocketAddress, java.util.concurrent.atomic.AtomicInteger> open =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   UpstreamConnector(Duration connectTimeout, Duration idleTimeout) {
+    this(connectTimeout, idleTimeout, Integer.MAX_VALUE);
+  }
+
+  UpstreamConnector(Duration connectTimeout, Duration idleTimeout, int maxPerAddress) {
+    this.maxPerAddress = maxPerAddress;
     this.idleMillis = idleTimeout.toMillis();
     this.template = new Bootstrap()
         .channel(NioSocketChannel.class)
@@ -32,9 +41,17 @@ final class UpstreamConnector {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE));
   }
 
-  /** Starts connecting to {@code address} on {@code loop}; upstream events are reported to {@code frontend}. */
+  /**
+   * Starts connecting to {@code address} on {@code loop}; upstream events are reported to {@code frontend}.
+   * Returns null, opening nothing, when the address already has its most connections open.
+   */
   ChannelFuture connect(EventLoop loop, InetSocketAddress address, FrontendHandler frontend) {
-    return template.clone(loop).handler(new ChannelInitializer<Channel>() {
+    java.util.concurrent.atomic.AtomicInteger count = open.computeIfAbsent(address, a -> new java.util.concurrent.atomic.AtomicInteger());
+    if (count.incrementAndGet() > maxPerAddress) {
+      count.decrementAndGet();
+      return null;
+    }
+    ChannelFuture f = template.clone(loop).handler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
@@ -46,5 +63,13 @@ final class UpstreamConnector {
             new BackendHandler(frontend));
       }
     }).connect(address);
+    f.channel().closeFuture().addListener(done -> count.decrementAndGet());
+    return f;
+  }
+
+  /** Connections open to {@code address} now. */
+  int openTo(InetSocketAddress address) {
+    java.util.concurrent.atomic.AtomicInteger c = open.get(address);
+    return c == null ? 0 : c.get();
   }
 }

@@ -259,7 +259,7 @@ class EdgeServerTest {
   }
 
   @Test
-  void silentUpstreamIsCutOffAfterTheIdleTimeoutWith502() throws Exception {
+  void silentUpstreamIsCutOffAfterTheIdleTimeoutWith504() throws Exception {
     CountDownLatch released = new CountDownLatch(1);
     EdgeConfig config = new EdgeConfig(EdgeConfig.onPort(0).httpListen(), Duration.ofSeconds(5), Duration.ofMillis(300));
     try (RawUpstream silent = new RawUpstream(socket -> {
@@ -271,8 +271,8 @@ class EdgeServerTest {
       impatient.start();
       try (RawHttp client = RawHttp.loopback(impatient.httpPort())) {
         RawHttp.Response response = client.get("silent.localhost", "/");
-        assertThat(response.status()).isEqualTo(502);
-        assertThat(response.text()).contains("The site silent is not answering.");
+        assertThat(response.status()).isEqualTo(504);
+        assertThat(response.text()).contains("The site silent did not answer in time.");
       } finally {
         released.countDown();
       }

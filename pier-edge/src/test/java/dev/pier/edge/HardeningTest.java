@@ -174,4 +174,74 @@ class HardeningTest {
     assertThat(upstreamSaw()).contains("POST /a").contains("x\r\n  y").contains("POST /b").contains("x\r\n\ty\r\n z")
         .doesNotContain("GET /c");
   }
+
+  /** An edge with short client timeouts and at most two upstream connections per site, in front of {@code up}. */
+  private EdgeServer strictEdge(RawUpstream up) throws Exception {
+    EdgeServer strict = new EdgeServer(EdgeConfig.onPort(0).withClientTimeouts(java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(500))
+        .withMaxConnectionsPerSite(2), new RouteTable("localhost", up.address(), Map.of("blog", new Route.Upstream("blog", up.address()))));
+    strict.start();
+    return strict;
+  }
+
+  @Test
+  void aHeadSentByteByByteTooSlowlyGets408() throws Exception {
+    try (EdgeServer strict = strictEdge(upstream); RawHttp client = RawHttp.loopback(strict.httpPort())) {
+      for (char c : "GET / HT".toCharArray()) { // slowloris: each byte well within the idle timeout
+        client.write(new byte[] {(byte) c});
+        Thread.sleep(30);
+      }
+      Thread.sleep(600);
+      RawHttp.Response r = client.read();
+      assertThat(r.status()).isEqualTo(408);
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    assertThat(upstreamSaw()).isEmpty();
+  }
+
+  @Test
+  void aBodyThatStopsGets408AndTheUpstreamConnectionIsClosed() throws Exception {
+    try (EdgeServer strict = strictEdge(upstream); RawHttp client = RawHttp.loopback(strict.httpPort())) {
+      client.write("POST /upload HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: 100\r\n\r\nonly this".getBytes(StandardCharsets.US_ASCII));
+      RawHttp.Response r = client.read();
+      assertThat(r.status()).isEqualTo(408);
+      assertThat(client.closedByPeer()).isTrue();
+    }
+  }
+
+  @Test
+  void oneSiteCannotHoldMoreThanItsShareOfUpstreamConnections() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch bothArrived = new java.util.concurrent.CountDownLatch(2);
+    try (RawUpstream slow = new RawUpstream(socket -> {
+          RawUpstream.readHead(socket.getInputStream());
+          bothArrived.countDown();
+          release.await();
+          socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+        });
+        EdgeServer strict = strictEdge(slow)) {
+      List<RawHttp> held = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 2; i++) { // two slow requests take the site's two connections
+          RawHttp c = RawHttp.loopback(strict.httpPort());
+          c.send("GET /slow HTTP/1.1\nHost: blog.localhost");
+          held.add(c);
+        }
+        assertThat(bothArrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        try (RawHttp third = RawHttp.loopback(strict.httpPort())) {
+          RawHttp.Response busy = third.get("blog.localhost", "/");
+          assertThat(busy.status()).isEqualTo(503);
+          assertThat(busy.header("retry-after")).isEqualTo("5");
+        }
+        release.countDown();
+        for (RawHttp c : held) {
+          assertThat(c.read().text()).isEqualTo("ok");
+        }
+      } finally {
+        release.countDown();
+        for (RawHttp c : held) {
+          c.close();
+        }
+      }
+    }
+  }
 }
