@@ -23,7 +23,8 @@ import java.util.Objects;
  *     that gets 503, so one busy or slow site cannot starve the others
  */
 public record EdgeConfig(List<InetSocketAddress> httpListen, Duration upstreamConnectTimeout,
-             Duration upstreamIdleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxConnectionsPerSite) {
+             Duration upstreamIdleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxConnectionsPerSite,
+             List<InetSocketAddress> httpsListen) {
 
   /** The slowest request body the edge accepts, once it waited more than {@link #RATE_GRACE} for it. */
   public static final long MIN_BODY_RATE = 1024;
@@ -34,17 +35,23 @@ public record EdgeConfig(List<InetSocketAddress> httpListen, Duration upstreamCo
 
   public EdgeConfig(List<InetSocketAddress> httpListen, Duration upstreamConnectTimeout, Duration upstreamIdleTimeout) {
     this(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT,
-        DEFAULT_MAX_CONNECTIONS_PER_SITE);
+        DEFAULT_MAX_CONNECTIONS_PER_SITE, List.of());
+  }
+
+  /** The same, also serving HTTPS on {@code port} of the same addresses (0: an ephemeral port). */
+  public EdgeConfig withHttpsPort(int port) {
+    List<InetSocketAddress> https = httpListen.stream().map(a -> new InetSocketAddress(a.getAddress(), port)).toList();
+    return new EdgeConfig(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, headerTimeout, bodyTimeout, maxConnectionsPerSite, https);
   }
 
   /** The same with other client timeouts. */
   public EdgeConfig withClientTimeouts(Duration header, Duration body) {
-    return new EdgeConfig(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, header, body, maxConnectionsPerSite);
+    return new EdgeConfig(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, header, body, maxConnectionsPerSite, httpsListen);
   }
 
   /** The same with another cap on each site's upstream connections. */
   public EdgeConfig withMaxConnectionsPerSite(int max) {
-    return new EdgeConfig(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, headerTimeout, bodyTimeout, max);
+    return new EdgeConfig(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, headerTimeout, bodyTimeout, max, httpsListen);
   }
 
   /** Connect timeout used by {@link #onPort(int)}. */
@@ -59,6 +66,7 @@ public record EdgeConfig(List<InetSocketAddress> httpListen, Duration upstreamCo
    */
   public EdgeConfig {
     httpListen = List.copyOf(httpListen);
+    httpsListen = httpsListen == null ? List.of() : List.copyOf(httpsListen);
     if (httpListen.isEmpty()) {
       throw new IllegalArgumentException("httpListen must name at least one address");
     }

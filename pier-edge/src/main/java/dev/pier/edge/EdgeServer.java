@@ -43,9 +43,24 @@ public final class EdgeServer implements AutoCloseable {
    * @param config where to listen and the upstream timeouts
    * @param initial the route table in force until the first {@link #routes(RouteTable)} call
    */
+  private final CertificateSource certificates;
+  private final List<Channel> httpsListeners = new ArrayList<>();
+
   public EdgeServer(EdgeConfig config, RouteTable initial) {
+    this(config, initial, null);
+  }
+
+  /**
+   * @param certificates the certificates of the HTTPS listeners; required when {@link EdgeConfig#httpsListen()}
+   *     names any
+   */
+  public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates) {
     this.config = Objects.requireNonNull(config, "config");
     this.routes = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+    this.certificates = certificates;
+    if (!config.httpsListen().isEmpty() && certificates == null) {
+      throw new IllegalArgumentException("HTTPS listeners need a certificate source");
+    }
   }
 
   /**
@@ -70,22 +85,32 @@ public final class EdgeServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new FrontendInitializer(routes::get, connector, config));
+        .childHandler(new FrontendInitializer(routes::get, connector, config, null));
     try {
       for (InetSocketAddress address : config.httpListen()) {
-        ChannelFuture bound = bootstrap.bind(address).await();
-        if (!bound.isSuccess()) {
-          Throwable cause = bound.cause();
-          throw new IllegalStateException("Cannot listen on " + NetUtil.toSocketAddressString(address)
-              + ": " + cause.getMessage(), cause);
+        listeners.add(bind(bootstrap, address, "HTTP"));
+      }
+      if (!config.httpsListen().isEmpty()) {
+        ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(routes::get, connector, config, certificates));
+        for (InetSocketAddress address : config.httpsListen()) {
+          httpsListeners.add(bind(tls, address, "HTTPS"));
         }
-        listeners.add(bound.channel());
-        log.info("Edge listening on {}", NetUtil.toSocketAddressString((InetSocketAddress) bound.channel().localAddress()));
       }
     } catch (RuntimeException | InterruptedException e) {
       close();
       throw e;
     }
+  }
+
+  private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address, String what) throws InterruptedException {
+    ChannelFuture bound = bootstrap.bind(address).await();
+    if (!bound.isSuccess()) {
+      Throwable cause = bound.cause();
+      throw new IllegalStateException("Cannot listen on " + NetUtil.toSocketAddressString(address)
+          + ": " + cause.getMessage(), cause);
+    }
+    log.info("Edge listening for {} on {}", what, NetUtil.toSocketAddressString((InetSocketAddress) bound.channel().localAddress()));
+    return bound.channel();
   }
 
   /**
@@ -117,12 +142,21 @@ public final class EdgeServer implements AutoCloseable {
    * Stops listening, closes every client and upstream connection and shuts the event loops down, waiting
    * a few seconds at most. Idempotent; never throws.
    */
+  /** The HTTPS port actually bound, or -1 when the edge serves no HTTPS. */
+  public synchronized int httpsPort() {
+    return httpsListeners.isEmpty() ? -1 : ((InetSocketAddress) httpsListeners.get(0).localAddress()).getPort();
+  }
+
   @Override
   public synchronized void close() {
     for (Channel listener : listeners) {
       listener.close().awaitUninterruptibly();
     }
     listeners.clear();
+    for (Channel listener : httpsListeners) {
+      listener.close().awaitUninterruptibly();
+    }
+    httpsListeners.clear();
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       group = null;

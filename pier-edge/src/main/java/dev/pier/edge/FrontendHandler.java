@@ -89,10 +89,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean upstreamTimedOut;
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector) {
-    this(routes, connector, null, EdgeConfig.DEFAULT_BODY_TIMEOUT);
+    this(routes, connector, null, EdgeConfig.DEFAULT_BODY_TIMEOUT, false);
   }
 
+  /** Whether the client connection is TLS (sent upstream as X-Forwarded-Proto and Forwarded's proto). */
+  private final boolean tls;
+
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout) {
+    this(routes, connector, scanner, bodyTimeout, false);
+  }
+
+  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
+      boolean tls) {
+    this.tls = tls;
     this.routes = routes;
     this.connector = connector;
     this.scanner = scanner;
@@ -294,7 +303,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void proxy(HttpRequest request, InetSocketAddress address, String target) {
     mode = Mode.PROXY;
     this.target = target;
-    ProxyHeaders.forUpstream(request, clientAddress(), localPort());
+    ProxyHeaders.forUpstream(request, clientAddress(), localPort(), tls);
     if (upstream != null && upstream.isActive() && address.equals(upstreamAddress)) {
       sendHead(upstream, request);
       return;

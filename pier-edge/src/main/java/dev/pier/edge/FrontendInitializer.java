@@ -26,10 +26,14 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
 
   private final EdgeConfig config;
 
-  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config) {
+  /** For an HTTPS listener: where the certificates come from; null for plain HTTP. */
+  private final CertificateSource certificates;
+
+  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates) {
     this.routes = routes;
     this.connector = connector;
     this.config = config;
+    this.certificates = certificates;
   }
 
   @Override
@@ -44,11 +48,15 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         .setUseRfc9112TransferEncoding(true)
         .setAllowDuplicateContentLengths(false)
         .setValidateHeaders(true);
+    if (certificates != null) {
+      // TLS first, with the certificate for the name the client asked for (SNI).
+      ch.pipeline().addLast(new io.netty.handler.ssl.SniHandler(name -> certificates.forHost(name), MAX_HEADER_SIZE, config.headerTimeout().toMillis()));
+    }
     ch.pipeline().addLast(
         new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
         scanner,
         new HttpServerCodec(decoder),
         new OneMessagePerRead(),
-        new FrontendHandler(routes, connector, scanner, config.bodyTimeout()));
+        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null));
   }
 }

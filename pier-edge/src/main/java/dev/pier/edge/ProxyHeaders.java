@@ -22,6 +22,21 @@ final class ProxyHeaders {
 
   static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
   static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+
+  /** The {@code Forwarded} value: {@code for=192.0.2.7;proto=https;host=blog.example.org}, IPv6 as {@code for="[2001:db8::1]"}. */
+  static String forwarded(InetAddress client, boolean tls, String host) {
+    StringBuilder v = new StringBuilder();
+    if (client != null) {
+      String a = NetUtil.toAddressString(client);
+      v.append("for=").append(client instanceof java.net.Inet6Address ? "\"[" + a + "]\"" : a).append(';');
+    }
+    v.append("proto=").append(tls ? "https" : "http");
+    if (host != null && host.chars().allMatch(c -> c > ' ' && c < 127 && c != '"' && c != '\\' && c != ';' && c != ',')) {
+      v.append(";host=").append(host.contains(":") ? "\"" + host + "\"" : host);
+    }
+    return v.toString();
+  }
   static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
   static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
 
@@ -50,6 +65,14 @@ final class ProxyHeaders {
    * @param localPort the edge port the client connected to
    */
   static void forUpstream(HttpRequest request, InetAddress client, int localPort) {
+    forUpstream(request, client, localPort, false);
+  }
+
+  /**
+   * The same; {@code tls} says whether the client came over HTTPS. Also sets {@code Forwarded} (RFC 7239) with
+   * the client's address (IPv6 in brackets, quoted), the scheme and the host.
+   */
+  static void forUpstream(HttpRequest request, InetAddress client, int localPort, boolean tls) {
     HttpHeaders headers = request.headers();
     removeHopByHop(headers);
     headers.remove(HttpHeaderNames.EXPECT);
@@ -59,8 +82,9 @@ final class ProxyHeaders {
     } else {
       headers.remove(X_FORWARDED_FOR);
     }
-    headers.set(X_FORWARDED_PROTO, "http");
+    headers.set(X_FORWARDED_PROTO, tls ? "https" : "http");
     String host = headers.get(HttpHeaderNames.HOST);
+    headers.set(FORWARDED, forwarded(client, tls, host));
     if (host != null) {
       headers.set(X_FORWARDED_HOST, host);
     } else {

@@ -41,13 +41,15 @@ class ProxyHeadersTest {
     assertThat(request.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
     assertThat(h.names()).map(String::toLowerCase)
         .doesNotContain("connection", "x-secret", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect",
-            "forwarded", "x-forwarded-prefix");
+            "x-forwarded-prefix");
     assertThat(h.get("Content-Length")).as("framing headers survive Connection tokens").isEqualTo("3");
     assertThat(h.get("Host")).isEqualTo("Blog.Example.org:8080");
     assertThat(h.getAll("X-Forwarded-For")).as("what the client claimed is dropped").containsExactly("::1");
     assertThat(h.get("X-Forwarded-Proto")).isEqualTo("http");
     assertThat(h.get("X-Forwarded-Host")).isEqualTo("Blog.Example.org:8080");
     assertThat(h.get("X-Forwarded-Port")).isEqualTo("80");
+    assertThat(h.getAll("Forwarded")).as("the client's own Forwarded is replaced by the edge's")
+        .containsExactly("for=\"[::1]\";proto=http;host=\"Blog.Example.org:8080\"");
   }
 
   @Test
@@ -88,5 +90,14 @@ class ProxyHeadersTest {
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_0, HttpResponseStatus.OK);
     response.headers().add(name, value);
     return response;
+  }
+
+  @Test
+  void forwardedNamesTheClientTheSchemeAndTheHostWithIpv6InBrackets() throws Exception {
+    assertThat(ProxyHeaders.forwarded(java.net.InetAddress.getByName("192.0.2.7"), true, "blog.example.org"))
+        .isEqualTo("for=192.0.2.7;proto=https;host=blog.example.org");
+    assertThat(ProxyHeaders.forwarded(java.net.InetAddress.getByName("2001:db8::1"), false, "blog.example.org:8080"))
+        .isEqualTo("for=\"[2001:db8::1]\";proto=http;host=\"blog.example.org:8080\"");
+    assertThat(ProxyHeaders.forwarded(null, false, "a;b")).isEqualTo("proto=http");
   }
 }

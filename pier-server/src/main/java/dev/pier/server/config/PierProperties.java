@@ -15,7 +15,8 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
    */
   public record Images(Path dir, boolean buildAtStart) {}
 
-  public record Edge(int httpPort) {}
+  /** @param httpsPort the edge's HTTPS port; negative: no HTTPS */
+  public record Edge(int httpPort, int httpsPort) {}
 
   /** @param uplink the host's interface to the internet, for sites whose plan allows outbound connections (empty: none) */
   public record Network(String bridge, String subnet, String gateway, String vethPrefix, String uplink) {}
@@ -38,6 +39,9 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
     domain = domain.toLowerCase(java.util.Locale.ROOT);
     if (edge.httpPort() < 0 || edge.httpPort() > 65535) {
       throw new IllegalArgumentException("pier.edge.http-port " + edge.httpPort() + " is not a port: use 1-65535");
+    }
+    if (edge.httpsPort() > 65535) {
+      throw new IllegalArgumentException("pier.edge.https-port " + edge.httpsPort() + " is not a port: use 1-65535, or -1 for no HTTPS");
     }
   }
 

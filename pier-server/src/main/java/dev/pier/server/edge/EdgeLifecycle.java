@@ -30,11 +30,13 @@ public class EdgeLifecycle implements SmartLifecycle {
   private final Reconciler reconciler;
   private final RouteRefresher routes;
   private final dev.pier.server.image.ImageService images;
+  private final dev.pier.server.tls.SiteCertificates certificates;
   private volatile EdgeServer edge;
 
   EdgeLifecycle(PierProperties props, SiteEngine engine, Reconciler reconciler, RouteRefresher routes,
-      dev.pier.server.image.ImageService images) {
+      dev.pier.server.image.ImageService images, dev.pier.server.tls.SiteCertificates certificates) {
     this.images = images;
+    this.certificates = certificates;
     this.props = props;
     this.engine = engine;
     this.reconciler = reconciler;
@@ -43,11 +45,18 @@ public class EdgeLifecycle implements SmartLifecycle {
 
   @Override
   public void start() {
-    EdgeServer server = new EdgeServer(EdgeConfig.onPort(props.edge().httpPort()), routes.current());
+    EdgeConfig config = EdgeConfig.onPort(props.edge().httpPort());
+    boolean https = props.edge().httpsPort() >= 0;
+    if (https) {
+      certificates.init();
+      config = config.withHttpsPort(props.edge().httpsPort());
+    }
+    EdgeServer server = new EdgeServer(config, routes.current(), https ? certificates : null);
     try {
       server.start();
     } catch (IllegalStateException e) {
-      throw new dev.pier.server.config.ConfigurationProblem(e.getMessage() + ": stop what uses that port, or choose another with --http-port", e);
+      throw new dev.pier.server.config.ConfigurationProblem(e.getMessage()
+          + ": stop what uses that port, or choose another with --http-port or --https-port", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the edge", e);
@@ -73,6 +82,11 @@ public class EdgeLifecycle implements SmartLifecycle {
   @EventListener
   void onPanelStarted(WebServerInitializedEvent event) {
     routes.panel(new InetSocketAddress("127.0.0.1", event.getWebServer().getPort()));
+  }
+
+  /** The edge's actual HTTPS port, or -1 without HTTPS. */
+  public int httpsPort() {
+    return edge.httpsPort();
   }
 
   /** The edge's actual HTTP port (differs from the configured one when that is 0). */

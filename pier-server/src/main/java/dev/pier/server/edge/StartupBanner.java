@@ -26,6 +26,13 @@ class StartupBanner {
     StringBuilder b = new StringBuilder("\nPier is running.\n")
         .append("  Panel:  http://").append(props.domain()).append(p).append("/   (IPv4 and IPv6)\n")
         .append("  Sites:  http://NAME.").append(props.domain()).append(p).append("/\n");
+    if (edge.httpsPort() > 0) {
+      int tls = edge.httpsPort();
+      String t = tls == 443 ? "" : ":" + tls;
+      b.append("  HTTPS:  https://").append(props.domain()).append(t).append("/ and https://NAME.").append(props.domain()).append(t)
+          .append("/, certificates from Pier's own CA: trust ").append(props.dataDir().resolve("ca.pem"))
+          .append(" (also at /ca.pem on the panel)\n");
+    }
     if (props.ldap().embedded() && Files.exists(password)) {
       b.append("  Log in as admin with the password in ").append(password).append('\n');
     }

@@ -33,7 +33,7 @@ public class SiteRepository {
         .update();
   }
 
-  Optional<Site> find(SiteName name) {
+  public Optional<Site> find(SiteName name) {
     return jdbc.sql("SELECT * FROM sites WHERE name = ?").param(name.value()).query((rs, i) -> map(rs)).optional();
   }
 

@@ -68,7 +68,7 @@ class CrashRecoveryTest {
     Files.createDirectories(host.dataDir);
     server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.pier.server.PierApplication",
-        "--data-dir", host.dataDir.toString(), "--domain", DOMAIN, "--http-port", String.valueOf(port),
+        "--data-dir", host.dataDir.toString(), "--domain", DOMAIN, "--http-port", String.valueOf(port), "--https-port", "0",
         "--bridge", host.config.bridge(), "--subnet", host.config.subnet().toString(),
         "--gateway", host.config.subnet().gatewayAddress(), "--pier.network.veth-prefix=" + host.config.vethPrefix(),
         "--pier.engine.cgroup-parent=" + host.config.cgroupParent(), "--stop-grace", "3s",

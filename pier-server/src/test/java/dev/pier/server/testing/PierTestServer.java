@@ -47,6 +47,7 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.data-dir=" + host.dataDir,
         "--pier.domain=" + DOMAIN,
         "--pier.edge.http-port=0",
+        "--pier.edge.https-port=0",
         "--pier.network.bridge=" + host.config.bridge(),
         "--pier.network.subnet=" + host.config.subnet(),
         "--pier.network.gateway=" + host.config.subnet().gatewayAddress(),

@@ -1,0 +1,211 @@
+package dev.pier.server.tls;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Pier's own certificate authority, made at first start when no ACME directory is configured: an ECDSA P-256
+ * root valid for ten years, whose key stays in {@code DATA-DIR/ca/ca-key.pem} (mode 0600) and whose certificate
+ * is published as {@code DATA-DIR/ca.pem} for users to trust. It issues ECDSA P-256 server certificates for the
+ * panel and each site, valid for {@link #LEAF_VALIDITY}.
+ */
+public final class InternalCa {
+
+  public static final Duration LEAF_VALIDITY = Duration.ofDays(90);
+  static final Duration ROOT_VALIDITY = Duration.ofDays(3650);
+
+  /** A private key and its certificate chain, leaf first. */
+  public record Issued(PrivateKey key, List<X509Certificate> chain) {
+
+    public X509Certificate leaf() {
+      return chain.getFirst();
+    }
+  }
+
+  private final X509Certificate root;
+  private final PrivateKey rootKey;
+  private final SecureRandom random = new SecureRandom();
+
+  private InternalCa(X509Certificate root, PrivateKey rootKey) {
+    this.root = root;
+    this.rootKey = rootKey;
+  }
+
+  public X509Certificate root() {
+    return root;
+  }
+
+  /**
+   * The CA kept in {@code dir} ({@code ca-key.pem}, {@code ca.pem}), made there first if missing; its certificate
+   * is (re)written to {@code published} too. {@code name} goes into the root's subject.
+   */
+  public static InternalCa loadOrCreate(Path dir, Path published, String name) {
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      Path keyFile = dir.resolve("ca-key.pem");
+      Path certFile = dir.resolve("ca.pem");
+      InternalCa ca;
+      if (Files.exists(keyFile) && Files.exists(certFile)) {
+        ca = new InternalCa(Pem.certificates(Files.readString(certFile)).getFirst(), Pem.privateKey(Files.readString(keyFile)));
+      } else {
+        KeyPair pair = ecKeyPair();
+        Instant now = Instant.now();
+        X500Name subject = new X500Name("CN=Pier CA for " + name.replaceAll("[,=+<>#;\"\\\\]", "_") + ",O=Pier");
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(new SecureRandom()),
+            Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(ROOT_VALIDITY)), subject, pair.getPublic());
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+        X509Certificate cert = sign(b, pair.getPrivate());
+        // Key first, then certificate: a crash in between leaves no certificate without its key.
+        writePrivate(keyFile, Pem.encode(pair.getPrivate()));
+        writeAtomically(certFile, Pem.encode(cert));
+        ca = new InternalCa(cert, pair.getPrivate());
+      }
+      writeAtomically(published, Pem.encode(ca.root));
+      return ca;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot set up the internal certificate authority in " + dir, e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot make the internal certificate authority: " + e.getMessage(), e);
+    }
+  }
+
+  /** A new key and a server certificate for {@code hostname}, signed by this CA. */
+  public Issued issue(String hostname) {
+    try {
+      KeyPair pair = ecKeyPair();
+      Instant now = Instant.now();
+      JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(root, serial(random),
+          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(LEAF_VALIDITY)), new X500Name("CN=" + hostname), pair.getPublic());
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, hostname)));
+      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
+      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+      return new Issued(pair.getPrivate(), List.of(sign(b, rootKey), root));
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot issue a certificate for " + hostname + ": " + e.getMessage(), e);
+    }
+  }
+
+  static KeyPair ecKeyPair() throws GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    return g.generateKeyPair();
+  }
+
+  private static BigInteger serial(SecureRandom random) {
+    return new BigInteger(127, random).add(BigInteger.ONE);
+  }
+
+  private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey key) throws OperatorCreationException, GeneralSecurityException {
+    ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+    X509CertificateHolder holder = b.build(signer);
+    return new JcaX509CertificateConverter().getCertificate(holder);
+  }
+
+  /** Writes a file only root can read, through a temporary file made with those permissions from the start. */
+  static void writePrivate(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, text, StandardOpenOption.TRUNCATE_EXISTING);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** PEM encoding and decoding of keys and certificates. */
+  static final class Pem {
+
+    private Pem() {}
+
+    static String encode(Object o) throws IOException {
+      if (o instanceof PrivateKey key) { // PKCS#8, which keeps an EC key's curve
+        String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+        return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
+      }
+      StringWriter out = new StringWriter();
+      try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+        w.writeObject(o);
+      }
+      return out.toString();
+    }
+
+    static List<X509Certificate> certificates(String pem) throws IOException, GeneralSecurityException {
+      List<X509Certificate> out = new java.util.ArrayList<>();
+      try (PEMParser p = new PEMParser(new StringReader(pem))) {
+        for (Object o; (o = p.readObject()) != null; ) {
+          if (o instanceof X509CertificateHolder h) {
+            out.add(new JcaX509CertificateConverter().getCertificate(h));
+          }
+        }
+      }
+      if (out.isEmpty()) {
+        throw new IOException("no certificate in the PEM text");
+      }
+      return out;
+    }
+
+    static PrivateKey privateKey(String pem) throws IOException {
+      try (PEMParser p = new PEMParser(new StringReader(pem))) {
+        Object o = p.readObject();
+        JcaPEMKeyConverter c = new JcaPEMKeyConverter();
+        if (o instanceof PEMKeyPair kp) {
+          return c.getPrivateKey(kp.getPrivateKeyInfo()); // the public half may be absent from the file
+        }
+        if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
+          return c.getPrivateKey(info);
+        }
+        throw new IOException("no private key in the PEM text");
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.pier.server.tls;
+
+import dev.pier.edge.CertificateSource;
+import dev.pier.engine.site.SiteName;
+import dev.pier.server.config.PierProperties;
+import dev.pier.server.site.SiteRepository;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The edge's HTTPS certificates: one per name, for the panel ({@code DOMAIN}) and each existing site
+ * ({@code NAME.DOMAIN}), issued by the {@link InternalCa} when first asked for and kept in
+ * {@code DATA-DIR/certs/HOST/} (the key mode 0600) across restarts; issued again when fewer than
+ * {@link #RENEW_BEFORE} are left. An unknown name, or none, gets the panel's certificate, so no stranger can
+ * make Pier mint certificates for names of their choosing. TLS 1.3 and 1.2 only, ECDSA keys.
+ */
+@Component
+public class SiteCertificates implements CertificateSource {
+
+  private static final Logger log = LoggerFactory.getLogger(SiteCertificates.class);
+  static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+  private record Entry(SslContext context, Instant notAfter) {}
+
+  private final PierProperties props;
+  private final SiteRepository sites;
+  private final Path dir;
+  private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+  private volatile InternalCa ca;
+
+  SiteCertificates(PierProperties props, SiteRepository sites) {
+    this.props = props;
+    this.sites = sites;
+    this.dir = props.dataDir().resolve("certs");
+  }
+
+  /** Makes or loads the internal CA and publishes its certificate as {@code DATA-DIR/ca.pem}. */
+  public void init() {
+    ca = InternalCa.loadOrCreate(props.dataDir().resolve("ca"), caPem(), props.domain());
+    log.info("internal certificate authority ready; users can trust {}", caPem());
+  }
+
+  /** Where the internal CA's certificate is published. */
+  public Path caPem() {
+    return props.dataDir().resolve("ca.pem");
+  }
+
+  @Override
+  public SslContext forHost(String serverName) {
+    String host = serverName == null ? props.domain() : serverName.toLowerCase(Locale.ROOT);
+    if (!host.equals(props.domain()) && !isSite(host)) {
+      host = props.domain();
+    }
+    Entry e = cache.get(host);
+    if (e == null || Instant.now().plus(RENEW_BEFORE).isAfter(e.notAfter())) {
+      e = cache.compute(host, (h, old) -> old != null && Instant.now().plus(RENEW_BEFORE).isBefore(old.notAfter()) ? old : load(h));
+    }
+    return e.context();
+  }
+
+  /** The certificate chain served for {@code host} now (leaf first). */
+  public List<X509Certificate> chain(String host) {
+    try {
+      return InternalCa.Pem.certificates(Files.readString(dir.resolve(host).resolve("chain.pem")));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("no certificate for " + host, e);
+    }
+  }
+
+  private boolean isSite(String host) {
+    if (!host.endsWith("." + props.domain())) {
+      return false;
+    }
+    String label = host.substring(0, host.length() - props.domain().length() - 1);
+    return SiteName.problem(label) == null && sites.find(SiteName.of(label)).isPresent();
+  }
+
+  /** From disk if still good for a while, else newly issued and saved. */
+  private Entry load(String host) {
+    Path hostDir = dir.resolve(host);
+    Path keyFile = hostDir.resolve("key.pem");
+    Path chainFile = hostDir.resolve("chain.pem");
+    try {
+      if (Files.exists(keyFile) && Files.exists(chainFile)) {
+        List<X509Certificate> chain = InternalCa.Pem.certificates(Files.readString(chainFile));
+        Instant notAfter = chain.getFirst().getNotAfter().toInstant();
+        if (Instant.now().plus(RENEW_BEFORE).isBefore(notAfter)) {
+          return entry(InternalCa.Pem.privateKey(Files.readString(keyFile)), chain);
+        }
+      }
+      InternalCa.Issued issued = ca.issue(host);
+      Files.createDirectories(hostDir);
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      InternalCa.writePrivate(keyFile, InternalCa.Pem.encode(issued.key()));
+      StringBuilder pem = new StringBuilder();
+      for (X509Certificate c : issued.chain()) {
+        pem.append(InternalCa.Pem.encode(c));
+      }
+      InternalCa.writeAtomically(chainFile, pem.toString());
+      log.info("issued a certificate for {} (valid until {})", host, issued.leaf().getNotAfter().toInstant());
+      return entry(issued.key(), issued.chain());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the certificate for " + host + " in " + hostDir, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the certificate for " + host + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Entry entry(PrivateKey key, List<X509Certificate> chain) throws SSLException {
+    SslContext ctx = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+        .protocols("TLSv1.3", "TLSv1.2")
+        .build();
+    return new Entry(ctx, chain.getFirst().getNotAfter().toInstant());
+  }
+}

@@ -1,0 +1,131 @@
+package dev.pier.server.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pier.server.edge.EdgeLifecycle;
+import dev.pier.server.testing.PierTestServer;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTPS through the edge with certificates from Pier's own CA, checked the way a browser that trusts
+ * {@code ca.pem} would: by name (SNI and the certificate's name), over a real TLS connection.
+ */
+@Tag("root")
+class HttpsTest {
+
+  private PierTestServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new PierTestServer();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  private Path data() {
+    return server.host.dataDir;
+  }
+
+  /** Trusts exactly Pier's CA, as a user who installed {@code ca.pem}. */
+  private SSLContext trustingPier(String... protocols) throws Exception {
+    X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(data().resolve("ca.pem"))));
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("pier", ca);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  record Answer(String protocol, X509Certificate certificate, String text) {}
+
+  /** A GET over TLS to the edge on loopback, for {@code host} (SNI, name check and Host header). */
+  private Answer get(SSLContext ctx, String host, String... protocols) throws Exception {
+    int port = server.context().getBean(EdgeLifecycle.class).httpsPort();
+    try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, true)) {
+      SSLParameters p = tls.getSSLParameters();
+      p.setServerNames(List.of(new SNIHostName(host)));
+      p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host, as in a browser
+      if (protocols.length > 0) {
+        p.setProtocols(protocols);
+      }
+      tls.setSSLParameters(p);
+      tls.setSoTimeout(20_000);
+      tls.startHandshake();
+      tls.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      tls.getOutputStream().flush();
+      InputStream in = tls.getInputStream();
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new Answer(tls.getSession().getProtocol(), (X509Certificate) tls.getSession().getPeerCertificates()[0], text);
+    }
+  }
+
+  @Test
+  void sitesAndThePanelAnswerOverHttpsWithCertificatesOfPiersOwnCa() throws Exception {
+    String name = server.host.siteName("secure");
+    String host = name + "." + PierTestServer.DOMAIN;
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+
+    // The CA's key is root's alone; its certificate is published for users.
+    assertThat(Files.getPosixFilePermissions(data().resolve("ca/ca-key.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.readString(data().resolve("ca.pem"))).startsWith("-----BEGIN CERTIFICATE-----");
+
+    Answer site = get(trustingPier(), host);
+    assertThat(site.text()).startsWith("HTTP/1.1 200").contains("<h1>" + name + "</h1>");
+    assertThat(site.protocol()).isEqualTo("TLSv1.3");
+    assertThat(site.certificate().getSubjectAlternativeNames()).anyMatch(san -> san.get(1).equals(host));
+    assertThat(site.certificate().getPublicKey().getAlgorithm()).isEqualTo("EC");
+    assertThat(get(trustingPier(), host, "TLSv1.2").protocol()).isEqualTo("TLSv1.2");
+    assertThat(Files.getPosixFilePermissions(data().resolve("certs").resolve(host).resolve("key.pem")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+    Answer panel = get(trustingPier(), PierTestServer.DOMAIN);
+    assertThat(panel.text()).startsWith("HTTP/1.1 302").containsIgnoringCase("location: https://" + PierTestServer.DOMAIN);
+
+    // A name that is no site gets the panel's certificate, which does not name it: a browser refuses it, and no
+    // certificate is made for the name.
+    String stranger = "stranger." + PierTestServer.DOMAIN;
+    assertThatThrownBy(() -> get(trustingPier(), stranger)).isInstanceOf(SSLHandshakeException.class);
+    assertThat(data().resolve("certs").resolve(stranger)).doesNotExist();
+
+    // Anyone can download the CA certificate from the panel, over plain HTTP too.
+    var ca = server.api(null, "GET", "/ca.pem", null);
+    assertThat(ca.statusCode()).isEqualTo(200);
+    assertThat(ca.body()).isEqualTo(Files.readString(data().resolve("ca.pem")));
+
+    // Certificates outlive a restart: the same one is served afterwards.
+    server.stopServer();
+    server.start();
+    assertThat(get(trustingPier(), host).certificate().getSerialNumber()).isEqualTo(site.certificate().getSerialNumber());
+  }
+}
