@@ -44,6 +44,8 @@ public final class EdgeServer implements AutoCloseable {
    * @param initial the route table in force until the first {@link #routes(RouteTable)} call
    */
   private final CertificateSource certificates;
+  /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
+  private volatile int boundHttpsPort = -1;
   private final List<Channel> httpsListeners = new ArrayList<>();
 
   public EdgeServer(EdgeConfig config, RouteTable initial) {
@@ -85,16 +87,18 @@ public final class EdgeServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new FrontendInitializer(routes::get, connector, config, null));
+        .childHandler(new FrontendInitializer(routes::get, connector, config, null, () -> boundHttpsPort));
     try {
       for (InetSocketAddress address : config.httpListen()) {
         listeners.add(bind(bootstrap, address, "HTTP"));
       }
       if (!config.httpsListen().isEmpty()) {
-        ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(routes::get, connector, config, certificates));
+        ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(routes::get, connector, config, certificates,
+            () -> boundHttpsPort));
         for (InetSocketAddress address : config.httpsListen()) {
           httpsListeners.add(bind(tls, address, "HTTPS"));
         }
+        boundHttpsPort = ((InetSocketAddress) httpsListeners.get(0).localAddress()).getPort();
       }
     } catch (RuntimeException | InterruptedException e) {
       close();

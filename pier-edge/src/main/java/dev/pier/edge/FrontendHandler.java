@@ -101,6 +101,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
       boolean tls) {
+    this(routes, connector, scanner, bodyTimeout, tls, () -> -1);
+  }
+
+  /** The edge's HTTPS port, for redirects to it (-1: no HTTPS). */
+  private final java.util.function.IntSupplier httpsPort;
+  /** The site's rules for the exchange in progress. */
+  private Route.Policy policy = Route.Policy.DEFAULT;
+  private long maxBody = Long.MAX_VALUE;
+
+  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
+      boolean tls, java.util.function.IntSupplier httpsPort) {
+    this.httpsPort = httpsPort;
     this.tls = tls;
     this.routes = routes;
     this.connector = connector;
@@ -201,8 +213,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       respond(Pages.page(HttpResponseStatus.METHOD_NOT_ALLOWED, "This server is not a forward proxy."));
     } else {
       switch (routes.get().resolve(host)) {
-        case Route.Panel panel -> proxy(request, panel.address(), "The panel");
-        case Route.Upstream site -> proxy(request, site.address(), "The site " + site.site());
+        case Route.Panel panel -> {
+          policy = Route.Policy.DEFAULT;
+          maxBody = Long.MAX_VALUE;
+          proxy(request, panel.address(), "The panel");
+        }
+        case Route.Upstream site -> {
+          policy = site.policy();
+          maxBody = site.policy().maxBodyBytes();
+          if (site.policy().httpsOnly() && !tls && httpsPort.getAsInt() > 0) {
+            respond(redirectToHttps(host, request.uri()));
+          } else if (HttpUtil.getContentLength(request, -1L) > maxBody) {
+            keepAlive = false;
+            respond(Pages.page(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request's body is larger than the site accepts ("
+                + maxBody + " bytes)."));
+          } else {
+            proxy(request, site.address(), "The site " + site.site());
+          }
+        }
         case Route.Stopped stopped -> respond(Pages.stopped(stopped.site()));
         case Route.NotFound none -> respond(Pages.notFound(none.host()));
       }
@@ -227,6 +255,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void requestContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
     bodyBytes += content.content().readableBytes();
+    if (mode == Mode.PROXY && bodyBytes > maxBody) { // a chunked body that grew past the site's limit
+      content.release();
+      closeUpstream();
+      if (!responseStarted) {
+        keepAlive = false;
+        requestDone = true;
+        respond(Pages.page(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request's body is larger than the site accepts ("
+            + maxBody + " bytes)."));
+      } else {
+        ctx.close();
+      }
+      return;
+    }
     if (!last && bodyWaitedNanos > EdgeConfig.RATE_GRACE.toNanos()
         && bodyBytes * 1_000_000_000L / bodyWaitedNanos < EdgeConfig.MIN_BODY_RATE) {
       log.debug("Client {}: request body slower than {} bytes/s", ctx.channel().remoteAddress(), EdgeConfig.MIN_BODY_RATE);
@@ -360,6 +401,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       upstreamKeepAlive = HttpUtil.isKeepAlive(response);
       int code = response.status().code();
       keepAlive = ProxyHeaders.forClient(response, keepAlive, clientVersion, headRequest || code == 204 || code == 304);
+      if (tls && policy.hsts()) {
+        response.headers().set("Strict-Transport-Security", "max-age=31536000");
+      }
       responseStarted = true;
     }
     ChannelFuture written = ctx.write(part);
@@ -513,6 +557,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private int localPort() {
     return ctx.channel().localAddress() instanceof InetSocketAddress address ? address.getPort() : 0;
+  }
+
+  /** 308 to the same host and path over HTTPS (the edge's HTTPS port unless it is 443). */
+  private FullHttpResponse redirectToHttps(String host, String uri) {
+    String name = host;
+    if (name.startsWith("[")) {
+      name = name.substring(0, name.indexOf(']') + 1);
+    } else if (name.indexOf(':') >= 0) {
+      name = name.substring(0, name.indexOf(':'));
+    }
+    int port = httpsPort.getAsInt();
+    String location = "https://" + name + (port == 443 ? "" : ":" + port) + (uri.startsWith("/") ? uri : "/");
+    FullHttpResponse r = Pages.page(HttpResponseStatus.PERMANENT_REDIRECT, "This site is served over HTTPS only: " + location);
+    r.headers().set(HttpHeaderNames.LOCATION, location);
+    return r;
   }
 
   private static HttpResponseStatus statusFor(Throwable cause) {

@@ -29,7 +29,15 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   /** For an HTTPS listener: where the certificates come from; null for plain HTTP. */
   private final CertificateSource certificates;
 
+  private final java.util.function.IntSupplier httpsPort;
+
   FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates) {
+    this(routes, connector, config, certificates, () -> -1);
+  }
+
+  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates,
+      java.util.function.IntSupplier httpsPort) {
+    this.httpsPort = httpsPort;
     this.routes = routes;
     this.connector = connector;
     this.config = config;
@@ -57,6 +65,6 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         scanner,
         new HttpServerCodec(decoder),
         new OneMessagePerRead(),
-        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null));
+        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null, httpsPort));
   }
 }

@@ -26,10 +26,35 @@ public sealed interface Route permits Route.Panel, Route.Upstream, Route.Stopped
    * @param site the site's bare name, e.g. {@code blog}; shown in error pages
    * @param address where the site's container listens; never null
    */
-  record Upstream(String site, InetSocketAddress address) implements Route {
+  record Upstream(String site, InetSocketAddress address, Policy policy) implements Route {
     public Upstream {
       Objects.requireNonNull(site, "site");
       Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(policy, "policy");
+    }
+
+    public Upstream(String site, InetSocketAddress address) {
+      this(site, address, Policy.DEFAULT);
+    }
+  }
+
+  /**
+   * How the edge serves one site.
+   *
+   * @param httpsOnly    plain HTTP requests get a 308 to the same URL over HTTPS (when the edge serves HTTPS)
+   * @param hsts         HTTPS responses carry {@code Strict-Transport-Security}
+   * @param maxBodyBytes the largest request body passed on; larger ones get 413
+   */
+  record Policy(boolean httpsOnly, boolean hsts, long maxBodyBytes) {
+
+    /** The request body limit when a site sets none: 100 MiB. */
+    public static final long DEFAULT_MAX_BODY = 100L << 20;
+    public static final Policy DEFAULT = new Policy(false, false, DEFAULT_MAX_BODY);
+
+    public Policy {
+      if (maxBodyBytes < 0) {
+        throw new IllegalArgumentException("maxBodyBytes must not be negative: " + maxBodyBytes);
+      }
     }
   }
 

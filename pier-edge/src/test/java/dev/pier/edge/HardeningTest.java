@@ -244,4 +244,18 @@ class HardeningTest {
       }
     }
   }
+
+  @Test
+  void aBodyOverTheSitesLimitGets413WhetherAnnouncedOrChunked() throws Exception {
+    edge.routes(edge.routes().withSite("blog", new Route.Upstream("blog", upstream.address(), new Route.Policy(false, false, 5))));
+    assertThat(refused("POST / HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: 6\r\n\r\nsix!!!")).isEqualTo("413");
+    assertThat(upstreamSaw()).isEmpty();
+    assertThat(refused("POST / HTTP/1.1\r\nHost: blog.localhost\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n"))
+        .isEqualTo("413");
+    assertThat(upstreamSaw()).doesNotContain("def");
+    try (RawHttp client = RawHttp.loopback(edge.httpPort())) {
+      client.write("POST / HTTP/1.1\r\nHost: blog.localhost\r\nContent-Length: 5\r\n\r\nfive!".getBytes(StandardCharsets.US_ASCII));
+      assertThat(client.read().status()).as("at the limit is fine").isEqualTo(200);
+    }
+  }
 }

@@ -24,7 +24,7 @@ class SiteApiController {
   record CreateSite(String name, String plan, String image) {}
 
   /** Fields a PATCH may change; absent ones stay as they are. */
-  record SiteChanges(String plan, String restartPolicy) {}
+  record SiteChanges(String plan, String restartPolicy, Boolean httpsOnly, Boolean hsts, Long maxBodyBytes) {}
 
   private final SiteService sites;
   private final SiteUrls urls;
@@ -69,9 +69,15 @@ class SiteApiController {
     if (body != null && body.restartPolicy() != null) {
       sites.checkRestartPolicy(body.restartPolicy()); // refuse the whole request before changing anything
     }
+    if (body != null && body.maxBodyBytes() != null && (body.maxBodyBytes() < 0 || body.maxBodyBytes() > SiteService.MAX_BODY_LIMIT)) {
+      sites.changeWeb(caller, name, null, null, body.maxBodyBytes()); // refused with the reason, nothing changed
+    }
     SiteService.PlanChange change = body == null || body.plan() == null ? null : sites.changePlan(caller, name, body.plan());
     if (body != null && body.restartPolicy() != null) {
       sites.changeRestartPolicy(caller, name, body.restartPolicy());
+    }
+    if (body != null && (body.httpsOnly() != null || body.hsts() != null || body.maxBodyBytes() != null)) {
+      sites.changeWeb(caller, name, body.httpsOnly(), body.hsts(), body.maxBodyBytes());
     }
     SiteJson site = json(sites.get(caller, name));
     return change == null ? site : site.withPlanChange(change.applied(), change.reason());

@@ -5,7 +5,24 @@ import java.time.Instant;
 
 /** One site as stored. */
 public record Site(SiteName name, String owner, SiteState state, String ipv4, String image, String imageVersion, String plan, Instant createdAt,
-    Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit) {
+    Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit, Web web) {
+
+  /**
+   * How the edge serves the site.
+   *
+   * @param httpsOnly    plain HTTP requests are redirected (308) to HTTPS
+   * @param hsts         HTTPS responses carry Strict-Transport-Security, so browsers use HTTPS only from then on
+   * @param maxBodyBytes the largest request body the site accepts (null: the edge's default); larger ones get 413
+   */
+  public record Web(boolean httpsOnly, boolean hsts, Long maxBodyBytes) {
+
+    public static final Web DEFAULT = new Web(false, false, null);
+  }
+
+  public Site(SiteName name, String owner, SiteState state, String ipv4, String image, String imageVersion, String plan, Instant createdAt,
+      Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit) {
+    this(name, owner, state, ipv4, image, imageVersion, plan, createdAt, updatedAt, lastError, restartPolicy, restarts, lastExit, Web.DEFAULT);
+  }
 
   /** A new site as create records it. */
   static Site created(SiteName name, String owner, String ipv4, String image, String plan, Instant now) {

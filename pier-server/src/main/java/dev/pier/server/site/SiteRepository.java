@@ -22,7 +22,8 @@ public class SiteRepository {
     return new Site(SiteName.of(rs.getString("name")), rs.getString("owner"), SiteState.valueOf(rs.getString("state")),
         rs.getString("ipv4"), rs.getString("image"), rs.getString("image_version"), rs.getString("plan"), rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant(), rs.getString("last_error"), RestartPolicy.of(rs.getString("restart_policy")),
-        rs.getInt("restarts"), rs.getString("last_exit"));
+        rs.getInt("restarts"), rs.getString("last_exit"),
+        new Site.Web(rs.getBoolean("https_only"), rs.getBoolean("hsts"), (Long) rs.getObject("max_body_bytes", Long.class)));
   }
 
   /** Inserts a new site; throws DuplicateKeyException if the name or the address is taken. */
@@ -73,6 +74,11 @@ public class SiteRepository {
 
   List<Site> onPlan(String plan) {
     return jdbc.sql("SELECT * FROM sites WHERE plan = ? ORDER BY name").param(plan).query((rs, i) -> map(rs)).list();
+  }
+
+  void setWeb(SiteName name, Site.Web web) {
+    jdbc.sql("UPDATE sites SET https_only = ?, hsts = ?, max_body_bytes = ?, updated_at = ? WHERE name = ?")
+        .params(web.httpsOnly(), web.hsts(), web.maxBodyBytes(), Timestamp.from(Instant.now()), name.value()).update();
   }
 
   /** Records the image version a site is about to start on (it keeps it while it runs). */

@@ -28,7 +28,9 @@ public final class SiteRoutes {
 
   static java.util.Optional<Route> route(Site s) {
     return switch (s.state()) {
-      case RUNNING -> java.util.Optional.of(new Route.Upstream(s.name().value(), new InetSocketAddress(s.ipv4(), SITE_PORT)));
+      case RUNNING -> java.util.Optional.of(new Route.Upstream(s.name().value(), new InetSocketAddress(s.ipv4(), SITE_PORT),
+          new Route.Policy(s.web().httpsOnly(), s.web().hsts(),
+              s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes())));
       case DELETING -> java.util.Optional.empty();
       case CREATING, STOPPED, STARTING, STOPPING -> java.util.Optional.of(new Route.Stopped(s.name().value()));
     };

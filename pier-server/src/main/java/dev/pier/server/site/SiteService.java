@@ -336,6 +336,29 @@ public class SiteService {
     }
   }
 
+  /** The largest request body a site may set: 4 GiB. */
+  public static final long MAX_BODY_LIMIT = 4L << 30;
+
+  /**
+   * Changes how the edge serves the site; null leaves a setting as it is ({@code maxBodyBytes} 0: back to the
+   * edge's default). Takes effect at once.
+   */
+  public Site changeWeb(Caller caller, String rawName, Boolean httpsOnly, Boolean hsts, Long maxBodyBytes) {
+    if (maxBodyBytes != null && (maxBodyBytes < 0 || maxBodyBytes > MAX_BODY_LIMIT)) {
+      throw new SiteException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid body limit",
+          "maxBodyBytes=" + maxBodyBytes + " is out of range: give 1 to " + MAX_BODY_LIMIT + " bytes, or 0 for the default", null);
+    }
+    return locked(SiteName.of(rawName), () -> {
+      Site s = get(caller, rawName);
+      Site.Web w = s.web();
+      Site.Web next = new Site.Web(httpsOnly == null ? w.httpsOnly() : httpsOnly, hsts == null ? w.hsts() : hsts,
+          maxBodyBytes == null ? w.maxBodyBytes() : maxBodyBytes == 0 ? null : maxBodyBytes);
+      repo.setWeb(s.name(), next);
+      routes.refresh();
+      return repo.find(s.name()).orElseThrow();
+    });
+  }
+
   /** Drops every image's versions that no site runs any more. */
   void collectImages() {
     try {

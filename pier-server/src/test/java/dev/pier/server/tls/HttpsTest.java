@@ -128,4 +128,32 @@ class HttpsTest {
     server.start();
     assertThat(get(trustingPier(), host).certificate().getSerialNumber()).isEqualTo(site.certificate().getSerialNumber());
   }
+
+  @Test
+  void aSiteCanBeHttpsOnlyWithHstsAndLimitItsRequestBodies() throws Exception {
+    String name = server.host.siteName("strict");
+    String host = name + "." + PierTestServer.DOMAIN;
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    var started = server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+    assertThat(started.body()).contains("\"httpsOnly\":false").contains("\"hsts\":false");
+    assertThat(get(trustingPier(), host).text()).doesNotContainIgnoringCase("strict-transport-security");
+
+    var changed = server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"httpsOnly\":true,\"hsts\":true}");
+    assertThat(changed.body()).contains("\"httpsOnly\":true").contains("\"hsts\":true");
+    var plain = server.visit(name);
+    int tlsPort = server.context().getBean(EdgeLifecycle.class).httpsPort();
+    assertThat(plain.statusCode()).isEqualTo(308);
+    assertThat(plain.headers().firstValue("location")).hasValue("https://" + host + ":" + tlsPort + "/");
+    Answer secure = get(trustingPier(), host);
+    assertThat(secure.text()).startsWith("HTTP/1.1 200").containsIgnoringCase("strict-transport-security: max-age=31536000");
+
+    assertThat(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"maxBodyBytes\":-5}").statusCode()).isEqualTo(400);
+    server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"httpsOnly\":false,\"maxBodyBytes\":10}");
+    var big = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + server.edgePort() + "/upload"))
+        .header("Host", host).POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(20))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(big.body()).contains("larger than the site accepts (10 bytes)");
+  }
 }
