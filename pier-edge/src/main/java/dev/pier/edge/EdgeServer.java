@@ -44,6 +44,7 @@ public final class EdgeServer implements AutoCloseable {
    * @param initial the route table in force until the first {@link #routes(RouteTable)} call
    */
   private final CertificateSource certificates;
+  private final AccessLog accessLog;
   /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
   private volatile int boundHttpsPort = -1;
   private final List<Channel> httpsListeners = new ArrayList<>();
@@ -57,6 +58,12 @@ public final class EdgeServer implements AutoCloseable {
    *     names any
    */
   public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates) {
+    this(config, initial, certificates, AccessLog.NONE);
+  }
+
+  /** @param accessLog receives a line for every request to a site */
+  public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates, AccessLog accessLog) {
+    this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
     this.config = Objects.requireNonNull(config, "config");
     this.routes = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
     this.certificates = certificates;
@@ -87,14 +94,14 @@ public final class EdgeServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new FrontendInitializer(routes::get, connector, config, null, () -> boundHttpsPort));
+        .childHandler(new FrontendInitializer(routes::get, connector, config, null, () -> boundHttpsPort, accessLog));
     try {
       for (InetSocketAddress address : config.httpListen()) {
         listeners.add(bind(bootstrap, address, "HTTP"));
       }
       if (!config.httpsListen().isEmpty()) {
         ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(routes::get, connector, config, certificates,
-            () -> boundHttpsPort));
+            () -> boundHttpsPort, accessLog));
         for (InetSocketAddress address : config.httpsListen()) {
           httpsListeners.add(bind(tls, address, "HTTPS"));
         }

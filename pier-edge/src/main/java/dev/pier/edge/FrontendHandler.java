@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -101,8 +102,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
       boolean tls) {
-    this(routes, connector, scanner, bodyTimeout, tls, () -> -1);
+    this(routes, connector, scanner, bodyTimeout, tls, () -> -1, AccessLog.NONE);
   }
+
+  private final AccessLog accessLog;
+  // For the access log line of the exchange in progress: the site (null: not a site's request), what was asked,
+  // what was answered.
+  private String logSite;
+  private String logRequest;
+  private String logReferer;
+  private String logAgent;
+  private java.time.ZonedDateTime logAt;
+  private int logStatus;
+  private long logBytes;
 
   /** The edge's HTTPS port, for redirects to it (-1: no HTTPS). */
   private final java.util.function.IntSupplier httpsPort;
@@ -111,7 +123,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private long maxBody = Long.MAX_VALUE;
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
-      boolean tls, java.util.function.IntSupplier httpsPort) {
+      boolean tls, java.util.function.IntSupplier httpsPort, AccessLog accessLog) {
+    this.accessLog = accessLog;
     this.httpsPort = httpsPort;
     this.tls = tls;
     this.routes = routes;
@@ -193,6 +206,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     expectsContinue = HttpUtil.is100ContinueExpected(request);
     headRequest = HttpMethod.HEAD.equals(request.method());
     requestDone = responseStarted = responseReceived = responseDone = upstreamTimedOut = false;
+    logSite = null;
+    logAt = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+    logRequest = request.method() + " " + request.uri() + " " + request.protocolVersion().text();
+    logReferer = request.headers().get(HttpHeaderNames.REFERER);
+    logAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
+    logStatus = 0;
+    logBytes = 0;
     bodyWaitedNanos = bodyBytes = 0;
 
     DecoderResult decoded = request.decoderResult();
@@ -219,6 +239,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           proxy(request, panel.address(), "The panel");
         }
         case Route.Upstream site -> {
+          logSite = site.site();
           policy = site.policy();
           maxBody = site.policy().maxBodyBytes();
           if (site.policy().httpsOnly() && !tls && httpsPort.getAsInt() > 0) {
@@ -231,7 +252,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             proxy(request, site.address(), "The site " + site.site());
           }
         }
-        case Route.Stopped stopped -> respond(Pages.stopped(stopped.site()));
+        case Route.Stopped stopped -> {
+          logSite = stopped.site();
+          respond(Pages.stopped(stopped.site()));
+        }
         case Route.NotFound none -> respond(Pages.notFound(none.host()));
       }
     }
@@ -326,6 +350,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     boolean close = !keepAlive;
     page.headers().set(HttpHeaderNames.CONNECTION, close ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
+    logStatus = page.status().code();
+    logBytes = page.content().readableBytes();
+    logExchange();
     ctx.writeAndFlush(page).addListener((ChannelFuture f) -> {
       if (!f.isSuccess() || close) {
         ctx.close();
@@ -397,7 +424,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       up.close(); // an upstream must not speak out of turn
       return;
     }
+    if (part instanceof HttpContent c) {
+      logBytes += c.content().readableBytes();
+    }
     if (part instanceof HttpResponse response) {
+      logStatus = response.status().code();
       upstreamKeepAlive = HttpUtil.isKeepAlive(response);
       int code = response.status().code();
       keepAlive = ProxyHeaders.forClient(response, keepAlive, clientVersion, headRequest || code == 204 || code == 304);
@@ -409,6 +440,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ChannelFuture written = ctx.write(part);
     if (part instanceof LastHttpContent) {
       responseReceived = true;
+      logExchange();
       written.addListener((ChannelFuture f) -> {
         if (f.isSuccess()) {
           finishResponse(up);
@@ -557,6 +589,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private int localPort() {
     return ctx.channel().localAddress() instanceof InetSocketAddress address ? address.getPort() : 0;
+  }
+
+  /** Reports the exchange to the site's access log, once. */
+  private void logExchange() {
+    if (logSite != null && logStatus != 0) {
+      accessLog.record(logSite, AccessLog.combined(clientAddress() == null ? null : NetUtil.toAddressString(clientAddress()), logAt,
+          logRequest, logStatus, logBytes, logReferer, logAgent));
+      logSite = null;
+    }
   }
 
   /** 308 to the same host and path over HTTPS (the edge's HTTPS port unless it is 443). */

@@ -32,11 +32,14 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   private final java.util.function.IntSupplier httpsPort;
 
   FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates) {
-    this(routes, connector, config, certificates, () -> -1);
+    this(routes, connector, config, certificates, () -> -1, AccessLog.NONE);
   }
 
+  private final AccessLog accessLog;
+
   FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates,
-      java.util.function.IntSupplier httpsPort) {
+      java.util.function.IntSupplier httpsPort, AccessLog accessLog) {
+    this.accessLog = accessLog;
     this.httpsPort = httpsPort;
     this.routes = routes;
     this.connector = connector;
@@ -65,6 +68,6 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         scanner,
         new HttpServerCodec(decoder),
         new OneMessagePerRead(),
-        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null, httpsPort));
+        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null, httpsPort, accessLog));
   }
 }

@@ -100,4 +100,13 @@ class ProxyHeadersTest {
         .isEqualTo("for=\"[2001:db8::1]\";proto=http;host=\"blog.example.org:8080\"");
     assertThat(ProxyHeaders.forwarded(null, false, "a;b")).isEqualTo("proto=http");
   }
+
+  @Test
+  void accessLogLinesAreCombinedFormatAndCannotBeForged() {
+    java.time.ZonedDateTime at = java.time.ZonedDateTime.of(2026, 11, 25, 23, 59, 1, 0, java.time.ZoneOffset.UTC);
+    assertThat(AccessLog.combined("2001:db8::1", at, "GET /a HTTP/1.1", 200, 1234, null, "curl/8.5"))
+        .isEqualTo("2001:db8::1 - - [25/Nov/2026:23:59:01 +0000] \"GET /a HTTP/1.1\" 200 1234 \"-\" \"curl/8.5\"");
+    assertThat(AccessLog.combined("192.0.2.1", at, "GET / HTTP/1.1", 304, 0, "https://x/\"", "evil\n192.0.2.9 - - [x] \"GET /admin"))
+        .doesNotContain("\n").contains("\"https://x/\\\"\"").contains("evil\\x0a192.0.2.9").contains(" 304 - ");
+  }
 }

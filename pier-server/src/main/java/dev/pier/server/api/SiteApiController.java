@@ -30,8 +30,11 @@ class SiteApiController {
   private final SiteUrls urls;
   private final EdgeLifecycle edge;
   private final dev.pier.server.site.UsageSampler sampler;
+  private final dev.pier.server.accesslog.AccessLogs accessLogs;
 
-  SiteApiController(SiteService sites, SiteUrls urls, EdgeLifecycle edge, dev.pier.server.site.UsageSampler sampler) {
+  SiteApiController(SiteService sites, SiteUrls urls, EdgeLifecycle edge, dev.pier.server.site.UsageSampler sampler,
+      dev.pier.server.accesslog.AccessLogs accessLogs) {
+    this.accessLogs = accessLogs;
     this.sites = sites;
     this.urls = urls;
     this.edge = edge;
@@ -103,6 +106,13 @@ class SiteApiController {
   }
 
   /** The site's console output (its server's stdout and stderr), newest last, as plain text. */
+  /** The end of the site's access log (combined format), as text: {@code bytes} from 1 to 1 MiB. */
+  @GetMapping(value = "/{name}/access-log", produces = "text/plain;charset=UTF-8")
+  String accessLog(@PathVariable String name, @org.springframework.web.bind.annotation.RequestParam(defaultValue = "65536") int bytes,
+      Authentication auth) {
+    return sites.accessLog(SecurityConfig.caller(auth), name, bytes, accessLogs);
+  }
+
   @GetMapping(value = "/{name}/logs", produces = "text/plain;charset=UTF-8")
   String logs(@PathVariable String name, @org.springframework.web.bind.annotation.RequestParam(defaultValue = "65536") int bytes,
       Authentication auth) {

@@ -31,10 +31,13 @@ public class EdgeLifecycle implements SmartLifecycle {
   private final RouteRefresher routes;
   private final dev.pier.server.image.ImageService images;
   private final dev.pier.server.tls.SiteCertificates certificates;
+  private final dev.pier.server.accesslog.AccessLogs accessLogs;
   private volatile EdgeServer edge;
 
   EdgeLifecycle(PierProperties props, SiteEngine engine, Reconciler reconciler, RouteRefresher routes,
-      dev.pier.server.image.ImageService images, dev.pier.server.tls.SiteCertificates certificates) {
+      dev.pier.server.image.ImageService images, dev.pier.server.tls.SiteCertificates certificates,
+      dev.pier.server.accesslog.AccessLogs accessLogs) {
+    this.accessLogs = accessLogs;
     this.images = images;
     this.certificates = certificates;
     this.props = props;
@@ -51,7 +54,7 @@ public class EdgeLifecycle implements SmartLifecycle {
       certificates.init();
       config = config.withHttpsPort(props.edge().httpsPort());
     }
-    EdgeServer server = new EdgeServer(config, routes.current(), https ? certificates : null);
+    EdgeServer server = new EdgeServer(config, routes.current(), https ? certificates : null, accessLogs);
     try {
       server.start();
     } catch (IllegalStateException e) {

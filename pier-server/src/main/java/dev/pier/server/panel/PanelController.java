@@ -44,6 +44,7 @@ class PanelController {
   private final dev.pier.server.site.UsageSampler usage;
   private final dev.pier.server.plan.PlanRepository plans;
   private final dev.pier.server.image.ImageService images;
+  private final dev.pier.server.accesslog.AccessLogs accessLogs;
 
   /** An image as the create form offers it: its name and whether sites can start on it now. */
   public record ImageChoice(String name, String label) {}
@@ -57,7 +58,9 @@ class PanelController {
   }
 
   PanelController(SiteService sites, SiteUrls urls, EdgeLifecycle edge, dev.pier.server.site.UsageSampler usage,
-      dev.pier.server.plan.PlanRepository plans, dev.pier.server.image.ImageService images) {
+      dev.pier.server.plan.PlanRepository plans, dev.pier.server.image.ImageService images,
+      dev.pier.server.accesslog.AccessLogs accessLogs) {
+    this.accessLogs = accessLogs;
     this.images = images;
     this.usage = usage;
     this.plans = plans;
@@ -127,6 +130,19 @@ class PanelController {
   String stop(@PathVariable String name, Authentication auth, RedirectAttributes flash) {
     attempt(flash, () -> "Site " + sites.stop(SecurityConfig.caller(auth), name).name().value() + " is stopped.");
     return "redirect:/";
+  }
+
+  /** The end of the site's access log, as text (the panel links to it from each site). */
+  @GetMapping(value = "/sites/{name}/access-log", produces = "text/plain;charset=UTF-8")
+  @org.springframework.web.bind.annotation.ResponseBody
+  org.springframework.http.ResponseEntity<String> accessLog(@PathVariable String name, Authentication auth) {
+    try {
+      String text = sites.accessLog(SecurityConfig.caller(auth), name, 256 << 10, accessLogs);
+      return org.springframework.http.ResponseEntity.ok(text.isEmpty() ? "No requests yet.\n" : text);
+    } catch (InvalidSiteNameException | SiteException e) {
+      return org.springframework.http.ResponseEntity.status(e instanceof SiteException se ? se.status() : org.springframework.http.HttpStatus.NOT_FOUND)
+          .body(capitalized(e.getMessage()) + "\n");
+    }
   }
 
   @GetMapping("/sites/{name}/delete")

@@ -35,10 +35,13 @@ public class SiteService {
   private final RouteRefresher routes;
   private final dev.pier.server.plan.PlanRepository plans;
   private final dev.pier.server.image.ImageService images;
+  private final dev.pier.server.accesslog.AccessLogs accessLogs;
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   SiteService(SiteRepository repo, SiteEngine engine, AddressPool pool, PierProperties props, RouteRefresher routes,
-      dev.pier.server.plan.PlanRepository plans, dev.pier.server.image.ImageService images) {
+      dev.pier.server.plan.PlanRepository plans, dev.pier.server.image.ImageService images,
+      dev.pier.server.accesslog.AccessLogs accessLogs) {
+    this.accessLogs = accessLogs;
     this.plans = plans;
     this.images = images;
     this.repo = repo;
@@ -202,6 +205,7 @@ public class SiteService {
         throw SiteException.failed("delete", s, e);
       }
       repo.delete(s.name());
+      accessLogs.remove(s.name());
       routes.refresh();
       log.info("site {} deleted", s.name());
       collectImage(s);
@@ -303,6 +307,15 @@ public class SiteService {
           "bytes=" + bytes + " is out of range: ask for 1 to " + MAX_LOG_BYTES, null);
     }
     return locked(SiteName.of(rawName), () -> engine.readLog(get(caller, rawName).name(), bytes));
+  }
+
+  /** The end of the site's access log: what the edge served it (the caller must see the site). */
+  public String accessLog(Caller caller, String rawName, int bytes, dev.pier.server.accesslog.AccessLogs logs) {
+    if (bytes < 1 || bytes > MAX_LOG_BYTES) {
+      throw new SiteException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid size",
+          "bytes=" + bytes + " is out of range: ask for 1 to " + MAX_LOG_BYTES, null);
+    }
+    return logs.read(get(caller, rawName).name(), bytes);
   }
 
   /** The engine's view of a site, on the image version it last started on. */

@@ -58,6 +58,12 @@ class SiteApiEndToEndTest {
     HttpResponse<String> page = server.visit(name);
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("<h1>" + name + "</h1>");
+    // The edge keeps the site's access log, combined format, with the 503 of before the start too.
+    HttpResponse<String> access = server.api("alice", "GET", "/api/v1/sites/" + name + "/access-log", null);
+    assertThat(access.statusCode()).isEqualTo(200);
+    assertThat(access.body()).containsPattern("127\\.0\\.0\\.1 - - \\[[^]]+\\] \"GET / HTTP/1\\.1\" 503 \\d+ \"-\" \"Java-http-client/")
+        .containsPattern("\"GET / HTTP/1\\.1\" 200 " + page.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " ");
+    assertThat(server.api("bob", "GET", "/api/v1/sites/" + name + "/access-log", null).statusCode()).isEqualTo(404);
 
     JsonNode usage = json(server.api("alice", "GET", "/api/v1/sites/" + name + "/usage", null));
     assertThat(usage.path("now").path("memoryBytes").asLong()).as(usage.toString()).isPositive();

@@ -76,7 +76,8 @@ class PanelControllerTest {
         new dev.pier.server.image.ImageView("static", List.of(), true, false, "busybox", "abc", List.of("abc"), null, 0),
         new dev.pier.server.image.ImageView("debian-php", List.of("libapache2-mod-php", "php-sqlite3"), true, true, "debian", null, List.of(),
             new dev.pier.server.image.ImageBuild("v", dev.pier.server.image.ImageBuild.State.BUILDING, null, null, "Retrieving apache2", null), 0)));
-    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge, usage, plans, images), new ErrorPage()).setViewResolvers(views).build();
+    mvc = MockMvcBuilders.standaloneSetup(new PanelController(sites, urls, edge, usage, plans, images,
+            mock(dev.pier.server.accesslog.AccessLogs.class)), new ErrorPage()).setViewResolvers(views).build();
   }
 
   /** Renders the error template with the attributes Spring Boot's error controller gives it. */
