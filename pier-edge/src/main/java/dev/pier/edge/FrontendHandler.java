@@ -88,6 +88,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private long bodyWaitedNanos;
   private long bodyBytes;
   private boolean upstreamTimedOut;
+  // The request being proxied, kept to send it again once (see retryOnNewConnection).
+  private HttpRequest proxied;
+  private InetSocketAddress proxiedTo;
+  private boolean onReusedConnection;
+  private boolean retried;
+  private HttpContent held;
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector) {
     this(routes, connector, null, EdgeConfig.DEFAULT_BODY_TIMEOUT, false);
@@ -314,6 +320,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (mode == Mode.PROXY && upstream != null && !upstream.isActive() && retried && last) {
+      held = content; // sent once the new connection is made
+      requestDone = true;
+      return;
+    }
     if (mode == Mode.PROXY && upstream != null) {
       requestDone = last;
       Channel up = upstream;
@@ -372,10 +383,36 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     mode = Mode.PROXY;
     this.target = target;
     ProxyHeaders.forUpstream(request, clientAddress(), localPort(), tls);
+    proxied = request;
+    proxiedTo = address;
+    retried = false;
     if (upstream != null && upstream.isActive() && address.equals(upstreamAddress)) {
+      onReusedConnection = true;
       sendHead(upstream, request);
       return;
     }
+    onReusedConnection = false;
+    connectAndSend(request, address, target);
+  }
+
+  /**
+   * A kept-alive upstream connection may be closed by the site just as a request goes out on it (its keep-alive
+   * timeout or request limit). A request without a body that got no answer on such a connection is sent once
+   * more, on a new connection, as nginx does; anything else gets 502.
+   */
+  private boolean retryOnNewConnection() {
+    if (!onReusedConnection || retried || responseStarted || bodyBytes > 0 || proxied == null
+        || HttpUtil.isTransferEncodingChunked(proxied) || HttpUtil.getContentLength(proxied, 0L) > 0) {
+      return false;
+    }
+    retried = true;
+    onReusedConnection = false;
+    log.debug("{}: {} closed a kept-alive connection before answering; sending the request again", requestLine, target);
+    connectAndSend(proxied, proxiedTo, target);
+    return true;
+  }
+
+  private void connectAndSend(HttpRequest request, InetSocketAddress address, String target) {
     closeUpstream();
     ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), address, this);
     if (connecting == null) {
@@ -394,6 +431,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       if (f.isSuccess()) {
         sendHead(up, request);
+        if (held != null) { // the end of the request arrived while this connection was being made
+          HttpContent end = held;
+          held = null;
+          up.writeAndFlush(end).addListener((ChannelFuture w) -> {
+            if (w.isSuccess() && up == upstream) {
+              readNextRequest();
+            }
+          });
+        } else if (retried && requestDone) {
+          up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT); // the whole (empty) body was sent the first time
+        }
       } else {
         upstream = null;
         log.warn("{}: {} is not answering: {}", requestLine, target, f.cause().getMessage());
@@ -411,7 +459,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           expectsContinue = false;
           ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        read();
+        if (!requestDone) { // (a request sent again has its body sent already)
+          read();
+        }
       }
     });
     up.read();
@@ -487,6 +537,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     upstream = null;
     upstreamAddress = null;
     if (mode != Mode.PROXY || responseReceived) {
+      return;
+    }
+    if (!responseStarted && !upstreamTimedOut && retryOnNewConnection()) {
       return;
     }
     if (!responseStarted && upstreamTimedOut) {
@@ -574,6 +627,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void closeUpstream() {
+    if (held != null) {
+      held.release();
+      held = null;
+    }
     Channel up = upstream;
     upstream = null;
     upstreamAddress = null;

@@ -323,4 +323,32 @@ class EdgeServerTest {
       return false;
     }
   }
+
+  @Test
+  void aRequestWithoutBodyIsSentAgainWhenAKeptAliveUpstreamConnectionClosesUnanswered() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    // Each connection answers one request, then reads the next and closes without answering (keep-alive limit).
+    try (RawUpstream forgetful = new RawUpstream(socket -> {
+          connections.incrementAndGet();
+          var in = socket.getInputStream();
+          String head = RawUpstream.readHead(in);
+          if (head.contains("Content-Length: 4")) {
+            in.readNBytes(4);
+          }
+          socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          RawUpstream.readHead(in);
+        })) {
+      edge.routes(edge.routes().withSite("blog", new Route.Upstream("blog", forgetful.address())));
+      try (RawHttp client = client()) {
+        assertThat(client.get("blog.localhost", "/1").text()).isEqualTo("ok");
+        assertThat(client.get("blog.localhost", "/2").text()).as("sent again on a new connection").isEqualTo("ok");
+        assertThat(connections.get()).isEqualTo(2);
+        // A request with a body is not sent twice (the site may have acted on it): the second connection drops it.
+        RawHttp.Response post = client.send("POST /3 HTTP/1.1\nHost: blog.localhost\nContent-Length: 4", "data".getBytes()).read();
+        assertThat(post.status()).isEqualTo(502);
+        assertThat(connections.get()).isEqualTo(2);
+      }
+    }
+  }
 }
