@@ -193,7 +193,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException) {
+    if (cause instanceof IOException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+      // a client that went away, or a TLS handshake it gave up (it did not trust a certificate, say)
       log.debug("Client {}: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
       log.warn("Client {}: {}", ctx.channel().remoteAddress(), cause.toString());

@@ -38,6 +38,10 @@ public class SiteCertificates implements CertificateSource {
 
   private record Entry(SslContext context, Instant notAfter) {}
 
+  /** BoringSSL through netty-tcnative where it loads (much faster handshakes), else the JDK's TLS. */
+  static final io.netty.handler.ssl.SslProvider PROVIDER = io.netty.handler.ssl.OpenSsl.isAvailable()
+      ? io.netty.handler.ssl.SslProvider.OPENSSL : io.netty.handler.ssl.SslProvider.JDK;
+
   private final PierProperties props;
   private final SiteRepository sites;
   private final Path dir;
@@ -124,6 +128,7 @@ public class SiteCertificates implements CertificateSource {
 
   private static Entry entry(PrivateKey key, List<X509Certificate> chain) throws SSLException {
     SslContext ctx = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+        .sslProvider(PROVIDER)
         .protocols("TLSv1.3", "TLSv1.2")
         .build();
     return new Entry(ctx, chain.getFirst().getNotAfter().toInstant());
