@@ -6,8 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -85,12 +83,12 @@ public final class EdgeServer implements AutoCloseable {
     }
     started = true;
     group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-        new DefaultThreadFactory("pier-edge"), NioIoHandler.newFactory());
+        new DefaultThreadFactory("pier-edge"), Transport.ioHandlerFactory());
     UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout(),
         config.maxConnectionsPerSite());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
-        .channel(NioServerSocketChannel.class)
+        .channel(Transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
