@@ -30,8 +30,26 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     this.frontend = frontend;
   }
 
+  /** Set once the connection switched protocols: what follows is the new protocol's bytes, for the client. */
+  private boolean switched;
+  /** Set when this connection is being closed for speaking out of turn: nothing more of it is passed on. */
+  private boolean dropping;
+  private final java.util.List<io.netty.buffer.ByteBuf> early = new java.util.ArrayList<>();
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (dropping) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (switched) {
+      if (msg instanceof io.netty.buffer.ByteBuf bytes) {
+        early.add(bytes); // sent right behind the 101: handed to the relay when it takes over
+      } else {
+        ReferenceCountUtil.release(msg); // the 101's (empty) end
+      }
+      return;
+    }
     if (!(msg instanceof HttpObject part)) {
       ReferenceCountUtil.release(msg);
       return;
@@ -45,8 +63,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
     if (part instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
       if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
-        ReferenceCountUtil.release(msg);
-        ctx.close();
+        if (frontend.upstreamSwitched(ctx.channel(), response)) {
+          switched = true;
+        } else {
+          ReferenceCountUtil.release(msg);
+          dropping = true;
+          ctx.close(); // a switch nobody asked for
+        }
         return;
       }
       skippingInterim = true;
@@ -61,12 +84,30 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    frontend.upstreamReadComplete(ctx.channel());
+    if (!switched) {
+      frontend.upstreamReadComplete(ctx.channel());
+    }
+  }
+
+  /** After a switch: the bytes the upstream sent right behind its 101, for the client before anything else. */
+  java.util.List<io.netty.buffer.ByteBuf> takeEarly() {
+    java.util.List<io.netty.buffer.ByteBuf> out = new java.util.ArrayList<>(early);
+    early.clear();
+    return out;
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    early.forEach(ReferenceCountUtil::release);
+    early.clear();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    frontend.upstreamClosed(ctx.channel());
+    if (!switched) {
+      frontend.upstreamClosed(ctx.channel());
+    }
+    ctx.fireChannelInactive();
   }
 
   @Override

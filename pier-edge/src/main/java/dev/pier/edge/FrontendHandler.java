@@ -93,6 +93,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private InetSocketAddress proxiedTo;
   private boolean onReusedConnection;
   private boolean retried;
+  /** The request in progress asks for WebSocket. */
+  private boolean upgrading;
   private HttpContent held;
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector) {
@@ -217,6 +219,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     logAt = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
     logRequest = request.method() + " " + request.uri() + " " + request.protocolVersion().text();
     logReferer = request.headers().get(HttpHeaderNames.REFERER);
+    upgrading = ProxyHeaders.isWebSocketUpgrade(request);
     logAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
     logStatus = 0;
     logBytes = 0;
@@ -522,6 +525,61 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         up.read(); // also while idle, so that an upstream close is noticed
       }
     });
+  }
+
+  /** How long a WebSocket connection may be silent in both directions before it is closed. */
+  static final java.time.Duration WEBSOCKET_IDLE = java.time.Duration.ofHours(1);
+
+  /**
+   * The upstream answered 101 to a WebSocket upgrade: the answer goes to the client, then both connections drop
+   * HTTP and relay bytes. Returns false, changing nothing, when the client did not ask for it.
+   */
+  boolean upstreamSwitched(Channel up, HttpResponse response) {
+    if (up != upstream || mode != Mode.PROXY || !upgrading || responseStarted) {
+      return false;
+    }
+    responseStarted = responseReceived = true;
+    logStatus = 101;
+    logExchange();
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    response.headers().set(HttpHeaderNames.UPGRADE, "websocket");
+    upstream = null; // from now on the relay owns it
+    ctx.write(response);
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        up.close();
+        ctx.close();
+        return;
+      }
+      // Later on the event loop, not in this listener: the upstream's decoder may still be handing out what it
+      // read with the 101 (its end, and bytes of the new protocol), which must reach the old handler first.
+      ctx.executor().execute(() -> switchToRelay(up));
+    });
+    return true;
+  }
+
+  private void switchToRelay(Channel up) {
+    {
+      var client = ctx.pipeline();
+      var server = up.pipeline();
+      // Drop HTTP on both sides; bytes a side sent early, still in its decoder, are passed on as they are.
+      server.remove(io.netty.handler.codec.http.HttpClientCodec.class);
+      List<io.netty.buffer.ByteBuf> early = server.get(BackendHandler.class).takeEarly();
+      server.replace(BackendHandler.class, "relay", new Relay(ctx.channel()));
+      server.replace(io.netty.handler.timeout.IdleStateHandler.class, "idle",
+          new io.netty.handler.timeout.IdleStateHandler(0, 0, WEBSOCKET_IDLE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+      for (Class<? extends io.netty.channel.ChannelHandler> http : List.of(HeadScanner.class, OneMessagePerRead.class)) {
+        if (client.get(http) != null) {
+          client.remove(http);
+        }
+      }
+      client.replace(io.netty.handler.timeout.IdleStateHandler.class, "idle",
+          new io.netty.handler.timeout.IdleStateHandler(0, 0, WEBSOCKET_IDLE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+      client.replace(this, "relay", new Relay(up));
+      client.remove(io.netty.handler.codec.http.HttpServerCodec.class);
+      early.forEach(ctx.channel()::write);
+      ctx.channel().flush();
+    }
   }
 
   /** The upstream connection saw no traffic for the idle timeout and is being closed. */

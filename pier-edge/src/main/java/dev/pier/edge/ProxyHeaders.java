@@ -74,7 +74,12 @@ final class ProxyHeaders {
    */
   static void forUpstream(HttpRequest request, InetAddress client, int localPort, boolean tls) {
     HttpHeaders headers = request.headers();
+    boolean websocket = isWebSocketUpgrade(request);
     removeHopByHop(headers);
+    if (websocket) { // the one protocol switch passed through: the site answers 101 and both sides speak WebSocket
+      headers.set(HttpHeaderNames.UPGRADE, "websocket");
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    }
     headers.remove(HttpHeaderNames.EXPECT);
     CLIENT_FORWARDING.forEach(headers::remove);
     if (client != null) {
@@ -119,6 +124,14 @@ final class ProxyHeaders {
     }
     response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
     return keepAlive;
+  }
+
+  /** Whether the request asks to switch to WebSocket ({@code Connection: upgrade} and {@code Upgrade: websocket}). */
+  static boolean isWebSocketUpgrade(HttpRequest request) {
+    HttpHeaders h = request.headers();
+    return h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        && "websocket".equalsIgnoreCase(String.valueOf(h.get(HttpHeaderNames.UPGRADE)).strip())
+        && io.netty.handler.codec.http.HttpMethod.GET.equals(request.method());
   }
 
   /** Removes the standard hop-by-hop headers and those named in {@code Connection}, except framing headers. */

@@ -351,4 +351,65 @@ class EdgeServerTest {
       }
     }
   }
+
+  @Test
+  void aWebSocketUpgradeIsPassedThroughAndBytesFlowBothWays() throws Exception {
+    java.util.concurrent.CompletableFuture<String> upstreamHead = new java.util.concurrent.CompletableFuture<>();
+    try (RawUpstream ws = new RawUpstream(socket -> {
+          var in = socket.getInputStream();
+          var out = socket.getOutputStream();
+          upstreamHead.complete(RawUpstream.readHead(in));
+          // The switch, then a first message from the site right behind it, then an echo of what the client sends.
+          out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\nhello from the site\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.flush();
+          byte[] buf = new byte[1024];
+          for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
+            out.flush();
+          }
+        })) {
+      edge.routes(edge.routes().withSite("chat", new Route.Upstream("chat", ws.address())));
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), edge.httpPort())) {
+        socket.setSoTimeout(10_000);
+        var out = socket.getOutputStream();
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.write(("GET /socket HTTP/1.1\r\nHost: chat.localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(in.readLine()).isEqualTo("HTTP/1.1 101 Switching Protocols");
+        java.util.List<String> headers = new java.util.ArrayList<>();
+        for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+          headers.add(line.toLowerCase());
+        }
+        assertThat(headers).contains("upgrade: websocket", "connection: upgrade", "sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=");
+        assertThat(in.readLine()).isEqualTo("hello from the site");
+        out.write("ping 1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(in.readLine()).isEqualTo("ping 1");
+        out.write("GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // no longer HTTP: relayed as is
+        out.flush();
+        assertThat(in.readLine()).isEqualTo("GET / HTTP/1.1");
+      }
+      assertThat(upstreamHead.get(5, java.util.concurrent.TimeUnit.SECONDS).toLowerCase())
+          .contains("upgrade: websocket").contains("connection: upgrade").contains("sec-websocket-key: dghlihnhbxbszsbub25jzq==");
+    }
+  }
+
+  @Test
+  void aSwitchTheClientDidNotAskForIsRefused() throws Exception {
+    try (RawUpstream sneaky = new RawUpstream(socket -> {
+          RawUpstream.readHead(socket.getInputStream());
+          socket.getOutputStream().write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: other\r\nConnection: Upgrade\r\n\r\n"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          Thread.sleep(500);
+        })) {
+      edge.routes(edge.routes().withSite("sneaky", new Route.Upstream("sneaky", sneaky.address())));
+      try (RawHttp client = client()) {
+        assertThat(client.get("sneaky.localhost", "/").status()).isEqualTo(502);
+      }
+    }
+  }
 }
