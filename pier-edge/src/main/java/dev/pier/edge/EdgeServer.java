@@ -43,6 +43,7 @@ public final class EdgeServer implements AutoCloseable {
    */
   private final CertificateSource certificates;
   private final AccessLog accessLog;
+  private final Waker waker;
   /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
   private volatile int boundHttpsPort = -1;
   private final List<Channel> httpsListeners = new ArrayList<>();
@@ -61,6 +62,12 @@ public final class EdgeServer implements AutoCloseable {
 
   /** @param accessLog receives a line for every request to a site */
   public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates, AccessLog accessLog) {
+    this(config, initial, certificates, accessLog, Waker.NONE);
+  }
+
+  /** @param waker starts sleeping sites when a request comes for them */
+  public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates, AccessLog accessLog, Waker waker) {
+    this.waker = Objects.requireNonNull(waker, "waker");
     this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
     this.config = Objects.requireNonNull(config, "config");
     this.routes = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
@@ -92,14 +99,14 @@ public final class EdgeServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new FrontendInitializer(routes::get, connector, config, null, () -> boundHttpsPort, accessLog));
+        .childHandler(new FrontendInitializer(routes::get, connector, config, null, () -> boundHttpsPort, accessLog, waker));
     try {
       for (InetSocketAddress address : config.httpListen()) {
         listeners.add(bind(bootstrap, address, "HTTP"));
       }
       if (!config.httpsListen().isEmpty()) {
         ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(routes::get, connector, config, certificates,
-            () -> boundHttpsPort, accessLog));
+            () -> boundHttpsPort, accessLog, waker));
         for (InetSocketAddress address : config.httpsListen()) {
           httpsListeners.add(bind(tls, address, "HTTPS"));
         }

@@ -110,8 +110,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
       boolean tls) {
-    this(routes, connector, scanner, bodyTimeout, tls, () -> -1, AccessLog.NONE);
+    this(routes, connector, scanner, bodyTimeout, tls, () -> -1, AccessLog.NONE, Waker.NONE);
   }
+
+  private final Waker waker;
 
   private final AccessLog accessLog;
   // For the access log line of the exchange in progress: the site (null: not a site's request), what was asked,
@@ -131,7 +133,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private long maxBody = Long.MAX_VALUE;
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
-      boolean tls, java.util.function.IntSupplier httpsPort, AccessLog accessLog) {
+      boolean tls, java.util.function.IntSupplier httpsPort, AccessLog accessLog, Waker waker) {
+    this.waker = waker;
     this.accessLog = accessLog;
     this.httpsPort = httpsPort;
     this.tls = tls;
@@ -242,6 +245,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     } else if (HttpMethod.CONNECT.equals(request.method())) {
       respond(Pages.page(HttpResponseStatus.METHOD_NOT_ALLOWED, "This server is not a forward proxy."));
     } else {
+      route(request, host, true);
+    }
+  }
+
+  /** Sends the request where the route table says; a sleeping site is woken first (once) and then routed again. */
+  private void route(HttpRequest request, String host, boolean mayWake) {
+    {
       switch (routes.get().resolve(host)) {
         case Route.Panel panel -> {
           policy = Route.Policy.DEFAULT;
@@ -265,6 +275,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         case Route.Stopped stopped -> {
           logSite = stopped.site();
           respond(Pages.stopped(stopped.site()));
+        }
+        case Route.Sleeping sleeping -> {
+          logSite = sleeping.site();
+          if (!mayWake) {
+            respond(Pages.page(HttpResponseStatus.SERVICE_UNAVAILABLE, "The site " + sleeping.site() + " could not be woken up."));
+            return;
+          }
+          // Hold the request (nothing more is read from the client meanwhile) until the site runs.
+          waker.wake(sleeping.site()).whenComplete((ok, failure) -> ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive()) {
+              return;
+            }
+            if (failure != null) {
+              log.warn("{}: could not wake the site {}: {}", requestLine, sleeping.site(), failure.getMessage());
+              respond(Pages.page(HttpResponseStatus.SERVICE_UNAVAILABLE, "The site " + sleeping.site() + " could not be woken up."));
+            } else {
+              route(request, host, false);
+            }
+          }));
         }
         case Route.NotFound none -> respond(Pages.notFound(none.host()));
       }

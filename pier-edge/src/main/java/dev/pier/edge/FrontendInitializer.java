@@ -32,13 +32,15 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   private final java.util.function.IntSupplier httpsPort;
 
   FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates) {
-    this(routes, connector, config, certificates, () -> -1, AccessLog.NONE);
+    this(routes, connector, config, certificates, () -> -1, AccessLog.NONE, Waker.NONE);
   }
 
   private final AccessLog accessLog;
+  private final Waker waker;
 
   FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates,
-      java.util.function.IntSupplier httpsPort, AccessLog accessLog) {
+      java.util.function.IntSupplier httpsPort, AccessLog accessLog, Waker waker) {
+    this.waker = waker;
     this.accessLog = accessLog;
     this.httpsPort = httpsPort;
     this.routes = routes;
@@ -68,6 +70,6 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         scanner,
         new HttpServerCodec(decoder),
         new OneMessagePerRead(),
-        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null, httpsPort, accessLog));
+        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null, httpsPort, accessLog, waker));
   }
 }

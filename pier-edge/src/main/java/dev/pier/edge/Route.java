@@ -7,7 +7,17 @@ import java.util.Objects;
  * Where requests for one host name go. Produced by {@link RouteTable#resolve(String)} and stored in a
  * {@link RouteTable} per site.
  */
-public sealed interface Route permits Route.Panel, Route.Upstream, Route.Stopped, Route.NotFound {
+public sealed interface Route permits Route.Panel, Route.Upstream, Route.Stopped, Route.Sleeping, Route.NotFound {
+
+  /**
+   * A site asleep (stopped for being idle): a request wakes it through the edge's {@link Waker}, waits, and is
+   * then sent where the route table says; a site that cannot wake gets 503.
+   */
+  record Sleeping(String site) implements Route {
+    public Sleeping {
+      Objects.requireNonNull(site, "site");
+    }
+  }
 
   /**
    * The apex domain: requests are forwarded to the panel (the Spring web app on a loopback port).

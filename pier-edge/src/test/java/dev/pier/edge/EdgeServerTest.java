@@ -412,4 +412,56 @@ class EdgeServerTest {
       }
     }
   }
+
+  @Test
+  void requestsToASleepingSiteWaitForItToWakeAndAreAllServed() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<EdgeServer> self = new java.util.concurrent.atomic.AtomicReference<>();
+    Waker waker = site -> {
+      wakes.incrementAndGet();
+      return java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          Thread.sleep(300); // the container starting
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        self.get().routes(self.get().routes().withSite(site, new Route.Upstream(site, blog.address())));
+      });
+    };
+    try (EdgeServer sleepy = new EdgeServer(EdgeConfig.onPort(0), RouteTable.empty("localhost")
+        .withSite("nap", new Route.Sleeping("nap")), null, AccessLog.NONE, waker)) {
+      self.set(sleepy);
+      sleepy.start();
+      java.util.List<java.util.concurrent.Future<RawHttp.Response>> answers = new java.util.ArrayList<>();
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < 5; i++) {
+          answers.add(pool.submit(() -> {
+            try (RawHttp c = RawHttp.loopback(sleepy.httpPort())) {
+              return c.get("nap.localhost", "/echo");
+            }
+          }));
+        }
+        for (var a : answers) {
+          RawHttp.Response r = a.get(10, java.util.concurrent.TimeUnit.SECONDS);
+          assertThat(r.status()).as(r.text()).isEqualTo(200);
+          assertThat(r.text()).contains("site: blog");
+        }
+      }
+      assertThat(wakes.get()).isBetween(1, 5);
+    }
+  }
+
+  @Test
+  void aSiteThatCannotWakeGets503() throws Exception {
+    try (EdgeServer sleepy = new EdgeServer(EdgeConfig.onPort(0), RouteTable.empty("localhost")
+        .withSite("nap", new Route.Sleeping("nap")), null, AccessLog.NONE,
+        site -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no room")))) {
+      sleepy.start();
+      try (RawHttp c = RawHttp.loopback(sleepy.httpPort())) {
+        RawHttp.Response r = c.get("nap.localhost", "/");
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.text()).contains("The site nap could not be woken up.");
+      }
+    }
+  }
 }
