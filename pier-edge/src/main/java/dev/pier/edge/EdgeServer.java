@@ -44,6 +44,8 @@ public final class EdgeServer implements AutoCloseable {
   private final CertificateSource certificates;
   private final AccessLog accessLog;
   private final Waker waker;
+  /** When each site last had traffic through the edge (System.nanoTime), for putting idle sites to sleep. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> activity = new java.util.concurrent.ConcurrentHashMap<>();
   /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
   private volatile int boundHttpsPort = -1;
   private final List<Channel> httpsListeners = new ArrayList<>();
@@ -99,14 +101,14 @@ public final class EdgeServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new FrontendInitializer(routes::get, connector, config, null, () -> boundHttpsPort, accessLog, waker));
+        .childHandler(new FrontendInitializer(routes::get, connector, config, null, () -> boundHttpsPort, accessLog, waker, activity));
     try {
       for (InetSocketAddress address : config.httpListen()) {
         listeners.add(bind(bootstrap, address, "HTTP"));
       }
       if (!config.httpsListen().isEmpty()) {
         ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(routes::get, connector, config, certificates,
-            () -> boundHttpsPort, accessLog, waker));
+            () -> boundHttpsPort, accessLog, waker, activity));
         for (InetSocketAddress address : config.httpsListen()) {
           httpsListeners.add(bind(tls, address, "HTTPS"));
         }
@@ -158,6 +160,12 @@ public final class EdgeServer implements AutoCloseable {
    * Stops listening, closes every client and upstream connection and shuts the event loops down, waiting
    * a few seconds at most. Idempotent; never throws.
    */
+  /** How long ago the site last had traffic through the edge (a request or WebSocket bytes); empty if never. */
+  public java.util.Optional<java.time.Duration> idleFor(String site) {
+    Long last = activity.get(site);
+    return last == null ? java.util.Optional.empty() : java.util.Optional.of(java.time.Duration.ofNanos(System.nanoTime() - last));
+  }
+
   /** The HTTPS port actually bound, or -1 when the edge serves no HTTPS. */
   public synchronized int httpsPort() {
     return httpsListeners.isEmpty() ? -1 : ((InetSocketAddress) httpsListeners.get(0).localAddress()).getPort();

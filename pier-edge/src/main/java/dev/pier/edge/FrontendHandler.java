@@ -95,6 +95,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean retried;
   /** The request in progress asks for WebSocket. */
   private boolean upgrading;
+  /** The site a WebSocket relay belongs to (its traffic keeps the site awake). */
+  private String wsSite;
   private HttpContent held;
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector) {
@@ -110,10 +112,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
       boolean tls) {
-    this(routes, connector, scanner, bodyTimeout, tls, () -> -1, AccessLog.NONE, Waker.NONE);
+    this(routes, connector, scanner, bodyTimeout, tls, () -> -1, AccessLog.NONE, Waker.NONE, new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   private final Waker waker;
+  /** Site name to the time of its last traffic (System.nanoTime), shared by every connection of the edge. */
+  private final java.util.Map<String, Long> activity;
 
   private final AccessLog accessLog;
   // For the access log line of the exchange in progress: the site (null: not a site's request), what was asked,
@@ -133,7 +137,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private long maxBody = Long.MAX_VALUE;
 
   FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
-      boolean tls, java.util.function.IntSupplier httpsPort, AccessLog accessLog, Waker waker) {
+      boolean tls, java.util.function.IntSupplier httpsPort, AccessLog accessLog, Waker waker, java.util.Map<String, Long> activity) {
+    this.activity = activity;
     this.waker = waker;
     this.accessLog = accessLog;
     this.httpsPort = httpsPort;
@@ -260,6 +265,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         case Route.Upstream site -> {
           logSite = site.site();
+          activity.put(site.site(), System.nanoTime());
           policy = site.policy();
           maxBody = site.policy().maxBodyBytes();
           if (site.policy().httpsOnly() && !tls && httpsPort.getAsInt() > 0) {
@@ -278,6 +284,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         case Route.Sleeping sleeping -> {
           logSite = sleeping.site();
+          activity.put(sleeping.site(), System.nanoTime());
           if (!mayWake) {
             respond(Pages.page(HttpResponseStatus.SERVICE_UNAVAILABLE, "The site " + sleeping.site() + " could not be woken up."));
             return;
@@ -568,6 +575,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return false;
     }
     responseStarted = responseReceived = true;
+    wsSite = logSite;
     logStatus = 101;
     logExchange();
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -594,7 +602,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       // Drop HTTP on both sides; bytes a side sent early, still in its decoder, are passed on as they are.
       server.remove(io.netty.handler.codec.http.HttpClientCodec.class);
       List<io.netty.buffer.ByteBuf> early = server.get(BackendHandler.class).takeEarly();
-      server.replace(BackendHandler.class, "relay", new Relay(ctx.channel()));
+      server.replace(BackendHandler.class, "relay", new Relay(ctx.channel(), wsSite == null ? () -> { } : () -> activity.put(wsSite, System.nanoTime())));
       server.replace(io.netty.handler.timeout.IdleStateHandler.class, "idle",
           new io.netty.handler.timeout.IdleStateHandler(0, 0, WEBSOCKET_IDLE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
       for (Class<? extends io.netty.channel.ChannelHandler> http : List.of(HeadScanner.class, OneMessagePerRead.class)) {
@@ -604,7 +612,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       client.replace(io.netty.handler.timeout.IdleStateHandler.class, "idle",
           new io.netty.handler.timeout.IdleStateHandler(0, 0, WEBSOCKET_IDLE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
-      client.replace(this, "relay", new Relay(up));
+      String site = wsSite;
+      Runnable touch = site == null ? () -> { } : () -> activity.put(site, System.nanoTime());
+      client.replace(this, "relay", new Relay(up, touch));
       client.remove(io.netty.handler.codec.http.HttpServerCodec.class);
       early.forEach(ctx.channel()::write);
       ctx.channel().flush();
@@ -739,6 +749,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** Reports the exchange to the site's access log, once. */
   private void logExchange() {
     if (logSite != null && logStatus != 0) {
+      activity.put(logSite, System.nanoTime()); // a long download counts as activity until it ends
       accessLog.record(logSite, AccessLog.combined(clientAddress() == null ? null : NetUtil.toAddressString(clientAddress()), logAt,
           logRequest, logStatus, logBytes, logReferer, logAgent));
       logSite = null;

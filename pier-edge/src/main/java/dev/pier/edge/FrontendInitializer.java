@@ -32,14 +32,21 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   private final java.util.function.IntSupplier httpsPort;
 
   FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates) {
-    this(routes, connector, config, certificates, () -> -1, AccessLog.NONE, Waker.NONE);
+    this(routes, connector, config, certificates, () -> -1, AccessLog.NONE, Waker.NONE, new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   private final AccessLog accessLog;
   private final Waker waker;
+  private final java.util.Map<String, Long> activity;
 
   FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates,
       java.util.function.IntSupplier httpsPort, AccessLog accessLog, Waker waker) {
+    this(routes, connector, config, certificates, httpsPort, accessLog, waker, new java.util.concurrent.ConcurrentHashMap<>());
+  }
+
+  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates,
+      java.util.function.IntSupplier httpsPort, AccessLog accessLog, Waker waker, java.util.Map<String, Long> activity) {
+    this.activity = activity;
     this.waker = waker;
     this.accessLog = accessLog;
     this.httpsPort = httpsPort;
@@ -70,6 +77,6 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         scanner,
         new HttpServerCodec(decoder),
         new OneMessagePerRead(),
-        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null, httpsPort, accessLog, waker));
+        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null, httpsPort, accessLog, waker, activity));
   }
 }

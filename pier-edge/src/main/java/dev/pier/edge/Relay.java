@@ -15,9 +15,16 @@ import io.netty.util.ReferenceCountUtil;
 final class Relay extends ChannelInboundHandlerAdapter {
 
   private final Channel other;
+  private final Runnable onTraffic;
 
   Relay(Channel other) {
+    this(other, () -> { });
+  }
+
+  /** @param onTraffic run at each read (a WebSocket in use keeps its site awake) */
+  Relay(Channel other, Runnable onTraffic) {
     this.other = other;
+    this.onTraffic = onTraffic;
   }
 
   @Override
@@ -29,6 +36,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    onTraffic.run();
     if (!other.isActive()) {
       ReferenceCountUtil.release(msg);
       ctx.close();

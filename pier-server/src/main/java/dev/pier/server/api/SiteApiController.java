@@ -24,7 +24,10 @@ class SiteApiController {
   record CreateSite(String name, String plan, String image) {}
 
   /** Fields a PATCH may change; absent ones stay as they are. */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
   record SiteChanges(String plan, String restartPolicy, Boolean httpsOnly, Boolean hsts, Long maxBodyBytes) {}
+
+  private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
   private final SiteService sites;
   private final SiteUrls urls;
@@ -67,8 +70,19 @@ class SiteApiController {
    * {@code {"restartPolicy": "never" | "on-failure" | "always"}} sets what happens when its container exits.
    */
   @org.springframework.web.bind.annotation.PatchMapping("/{name}")
-  SiteJson change(@PathVariable String name, @RequestBody SiteChanges body, Authentication auth) {
+  SiteJson change(@PathVariable String name, @RequestBody tools.jackson.databind.JsonNode raw, Authentication auth) {
     var caller = SecurityConfig.caller(auth);
+    SiteChanges body = raw == null || !raw.isObject() ? null : JSON.treeToValue(raw, SiteChanges.class);
+    // sleepAfterSeconds: a number turns sleeping on, null turns it off, absent leaves it as it is.
+    boolean changeSleep = raw != null && raw.has("sleepAfterSeconds");
+    if (changeSleep && !raw.get("sleepAfterSeconds").isNull() && !raw.get("sleepAfterSeconds").canConvertToInt()) {
+      throw new dev.pier.server.site.SiteException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid sleep time",
+          "sleepAfterSeconds must be a whole number of seconds, or null for never", null);
+    }
+    Integer sleepAfter = changeSleep && !raw.get("sleepAfterSeconds").isNull() ? raw.get("sleepAfterSeconds").asInt() : null;
+    if (changeSleep && sleepAfter != null && sleepAfter < SiteService.MIN_SLEEP_AFTER) {
+      sites.changeWeb(caller, name, null, null, null, true, sleepAfter); // refused with the reason, nothing changed
+    }
     if (body != null && body.restartPolicy() != null) {
       sites.checkRestartPolicy(body.restartPolicy()); // refuse the whole request before changing anything
     }
@@ -79,8 +93,9 @@ class SiteApiController {
     if (body != null && body.restartPolicy() != null) {
       sites.changeRestartPolicy(caller, name, body.restartPolicy());
     }
-    if (body != null && (body.httpsOnly() != null || body.hsts() != null || body.maxBodyBytes() != null)) {
-      sites.changeWeb(caller, name, body.httpsOnly(), body.hsts(), body.maxBodyBytes());
+    if (changeSleep || body != null && (body.httpsOnly() != null || body.hsts() != null || body.maxBodyBytes() != null)) {
+      sites.changeWeb(caller, name, body == null ? null : body.httpsOnly(), body == null ? null : body.hsts(),
+          body == null ? null : body.maxBodyBytes(), changeSleep, sleepAfter);
     }
     SiteJson site = json(sites.get(caller, name));
     return change == null ? site : site.withPlanChange(change.applied(), change.reason());

@@ -32,11 +32,13 @@ public class EdgeLifecycle implements SmartLifecycle {
   private final dev.pier.server.image.ImageService images;
   private final dev.pier.server.tls.SiteCertificates certificates;
   private final dev.pier.server.accesslog.AccessLogs accessLogs;
+  private final dev.pier.server.site.SiteService sites;
   private volatile EdgeServer edge;
 
   EdgeLifecycle(PierProperties props, SiteEngine engine, Reconciler reconciler, RouteRefresher routes,
       dev.pier.server.image.ImageService images, dev.pier.server.tls.SiteCertificates certificates,
-      dev.pier.server.accesslog.AccessLogs accessLogs) {
+      dev.pier.server.accesslog.AccessLogs accessLogs, dev.pier.server.site.SiteService sites) {
+    this.sites = sites;
     this.accessLogs = accessLogs;
     this.images = images;
     this.certificates = certificates;
@@ -54,7 +56,7 @@ public class EdgeLifecycle implements SmartLifecycle {
       certificates.init();
       config = config.withHttpsPort(props.edge().httpsPort());
     }
-    EdgeServer server = new EdgeServer(config, routes.current(), https ? certificates : null, accessLogs);
+    EdgeServer server = new EdgeServer(config, routes.current(), https ? certificates : null, accessLogs, sites::wake);
     try {
       server.start();
     } catch (IllegalStateException e) {
@@ -85,6 +87,11 @@ public class EdgeLifecycle implements SmartLifecycle {
   @EventListener
   void onPanelStarted(WebServerInitializedEvent event) {
     routes.panel(new InetSocketAddress("127.0.0.1", event.getWebServer().getPort()));
+  }
+
+  /** How long ago the site last had traffic through the edge; empty if none since Pier started. */
+  public java.util.Optional<java.time.Duration> idleFor(String site) {
+    return edge == null ? java.util.Optional.empty() : edge.idleFor(site);
   }
 
   /** The edge's actual HTTPS port, or -1 without HTTPS. */

@@ -195,7 +195,8 @@ class PanelController {
   private SiteRow row(Site s, int port, java.util.Map<String, String> current) {
     String name = s.name().value();
     return new SiteRow(name, urls.of(name, port), s.state().name(), badge(s.state()), s.ipv4(), s.owner(),
-        s.lastError(), s.state() == SiteState.STOPPED, s.state() == SiteState.RUNNING, use(s), s.plan(),
+        s.lastError(), s.state() == SiteState.STOPPED || s.state() == SiteState.SLEEPING,
+        s.state() == SiteState.RUNNING || s.state() == SiteState.SLEEPING, use(s), s.plan(),
         s.restarts() == 0 ? "" : "restarted " + s.restarts() + (s.restarts() == 1 ? " time" : " times")
             + (s.lastExit() == null ? "" : "; last " + s.lastExit()),
         s.image(), s.state() == SiteState.RUNNING && s.imageVersion() != null && current.containsKey(s.image())
@@ -221,6 +222,7 @@ class PanelController {
   private static String badge(SiteState state) {
     return switch (state) {
       case RUNNING -> "text-bg-success";
+      case SLEEPING -> "text-bg-info";
       case STOPPED -> "text-bg-secondary";
       default -> "text-bg-warning";
     };

@@ -84,11 +84,11 @@ public class Reconciler {
             // one that the reconciliation at start could not finish. Try again.
             log.info("site {} is still {}: finishing it", now.name(), now.state());
             converge(now, containers, mounts);
-          } else if (now != null && now.state() == SiteState.STOPPED && engine.hasLeftovers(now.name(), containers, mounts)
+          } else if (now != null && idle(now.state()) && engine.hasLeftovers(now.name(), containers, mounts)
               && !engine.isRunning(now.name())) {
             log.warn("site {} is stopped but had things on the host: removing them", now.name());
             engine.stop(sites.spec(now), java.time.Duration.ofSeconds(1));
-          } else if (now != null && now.state() == SiteState.STOPPED && engine.isRunning(now.name())) {
+          } else if (now != null && idle(now.state()) && engine.isRunning(now.name())) {
             log.warn("site {} is stopped but its container runs: stopping it", now.name());
             engine.stop(sites.spec(now), java.time.Duration.ofSeconds(5));
           }
@@ -100,6 +100,11 @@ public class Reconciler {
     }
     removeOrphans(false);
     sites.collectImages();
+  }
+
+  /** States in which a site has nothing on the host. */
+  private static boolean idle(SiteState state) {
+    return state == SiteState.STOPPED || state == SiteState.SLEEPING;
   }
 
   private void converge(Site s, Set<String> containers, List<Path> mounts) {
@@ -128,7 +133,7 @@ public class Reconciler {
           throw e;
         }
       }
-      case STOPPING, STOPPED -> {
+      case STOPPING, STOPPED, SLEEPING -> { // a sleeping site has nothing on the host until a request wakes it
         if (s.state() == SiteState.STOPPING || engine.hasLeftovers(s.name(), containers, mounts)) {
           engine.stop(spec, java.time.Duration.ofSeconds(1));
         }

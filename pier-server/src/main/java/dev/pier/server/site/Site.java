@@ -13,10 +13,15 @@ public record Site(SiteName name, String owner, SiteState state, String ipv4, St
    * @param httpsOnly    plain HTTP requests are redirected (308) to HTTPS
    * @param hsts         HTTPS responses carry Strict-Transport-Security, so browsers use HTTPS only from then on
    * @param maxBodyBytes the largest request body the site accepts (null: the edge's default); larger ones get 413
+   * @param sleepAfterSeconds after how long without a request the site is stopped until the next one (null: never)
    */
-  public record Web(boolean httpsOnly, boolean hsts, Long maxBodyBytes) {
+  public record Web(boolean httpsOnly, boolean hsts, Long maxBodyBytes, Integer sleepAfterSeconds) {
 
-    public static final Web DEFAULT = new Web(false, false, null);
+    public static final Web DEFAULT = new Web(false, false, null, null);
+
+    public Web(boolean httpsOnly, boolean hsts, Long maxBodyBytes) {
+      this(httpsOnly, hsts, maxBodyBytes, null);
+    }
   }
 
   public Site(SiteName name, String owner, SiteState state, String ipv4, String image, String imageVersion, String plan, Instant createdAt,

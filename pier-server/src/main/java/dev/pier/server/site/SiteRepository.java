@@ -23,7 +23,8 @@ public class SiteRepository {
         rs.getString("ipv4"), rs.getString("image"), rs.getString("image_version"), rs.getString("plan"), rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant(), rs.getString("last_error"), RestartPolicy.of(rs.getString("restart_policy")),
         rs.getInt("restarts"), rs.getString("last_exit"),
-        new Site.Web(rs.getBoolean("https_only"), rs.getBoolean("hsts"), (Long) rs.getObject("max_body_bytes", Long.class)));
+        new Site.Web(rs.getBoolean("https_only"), rs.getBoolean("hsts"), (Long) rs.getObject("max_body_bytes", Long.class),
+            (Integer) rs.getObject("sleep_after_seconds", Integer.class)));
   }
 
   /** Inserts a new site; throws DuplicateKeyException if the name or the address is taken. */
@@ -77,8 +78,8 @@ public class SiteRepository {
   }
 
   void setWeb(SiteName name, Site.Web web) {
-    jdbc.sql("UPDATE sites SET https_only = ?, hsts = ?, max_body_bytes = ?, updated_at = ? WHERE name = ?")
-        .params(web.httpsOnly(), web.hsts(), web.maxBodyBytes(), Timestamp.from(Instant.now()), name.value()).update();
+    jdbc.sql("UPDATE sites SET https_only = ?, hsts = ?, max_body_bytes = ?, sleep_after_seconds = ?, updated_at = ? WHERE name = ?")
+        .params(web.httpsOnly(), web.hsts(), web.maxBodyBytes(), web.sleepAfterSeconds(), Timestamp.from(Instant.now()), name.value()).update();
   }
 
   /** Records the image version a site is about to start on (it keeps it while it runs). */

@@ -33,6 +33,7 @@ public final class SiteRoutes {
               s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes())));
       case DELETING -> java.util.Optional.empty();
       case CREATING, STOPPED, STARTING, STOPPING -> java.util.Optional.of(new Route.Stopped(s.name().value()));
+      case SLEEPING -> java.util.Optional.of(new Route.Sleeping(s.name().value()));
     };
   }
 }

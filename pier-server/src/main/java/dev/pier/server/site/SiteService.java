@@ -136,7 +136,7 @@ public class SiteService {
       if (s.state() == SiteState.RUNNING && engine.isRunning(s.name())) {
         return s;
       }
-      if (s.state() != SiteState.STOPPED && s.state() != SiteState.RUNNING) {
+      if (s.state() != SiteState.STOPPED && s.state() != SiteState.RUNNING && s.state() != SiteState.SLEEPING) {
         throw SiteException.busy(s);
       }
       try {
@@ -166,6 +166,11 @@ public class SiteService {
       Site s = get(caller, rawName);
       if (s.state() == SiteState.STOPPED) {
         return s;
+      }
+      if (s.state() == SiteState.SLEEPING) { // nothing runs: it just will not wake up any more
+        repo.setState(s.name(), SiteState.STOPPED, null);
+        routes.refresh();
+        return repo.find(s.name()).orElseThrow();
       }
       if (s.state() != SiteState.RUNNING) {
         throw SiteException.busy(s);
@@ -357,6 +362,22 @@ public class SiteService {
    * edge's default). Takes effect at once.
    */
   public Site changeWeb(Caller caller, String rawName, Boolean httpsOnly, Boolean hsts, Long maxBodyBytes) {
+    return changeWeb(caller, rawName, httpsOnly, hsts, maxBodyBytes, false, null);
+  }
+
+  /** The shortest idle time before a site sleeps. */
+  public static final int MIN_SLEEP_AFTER = 1;
+
+  /**
+   * The same, and when {@code changeSleep}: the idle time after which the site sleeps ({@code sleepAfterSeconds},
+   * null: never).
+   */
+  public Site changeWeb(Caller caller, String rawName, Boolean httpsOnly, Boolean hsts, Long maxBodyBytes, boolean changeSleep,
+      Integer sleepAfterSeconds) {
+    if (changeSleep && sleepAfterSeconds != null && sleepAfterSeconds < MIN_SLEEP_AFTER) {
+      throw new SiteException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid sleep time",
+          "sleepAfterSeconds=" + sleepAfterSeconds + " is out of range: give " + MIN_SLEEP_AFTER + " or more seconds, or null for never", null);
+    }
     if (maxBodyBytes != null && (maxBodyBytes < 0 || maxBodyBytes > MAX_BODY_LIMIT)) {
       throw new SiteException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid body limit",
           "maxBodyBytes=" + maxBodyBytes + " is out of range: give 1 to " + MAX_BODY_LIMIT + " bytes, or 0 for the default", null);
@@ -365,11 +386,87 @@ public class SiteService {
       Site s = get(caller, rawName);
       Site.Web w = s.web();
       Site.Web next = new Site.Web(httpsOnly == null ? w.httpsOnly() : httpsOnly, hsts == null ? w.hsts() : hsts,
-          maxBodyBytes == null ? w.maxBodyBytes() : maxBodyBytes == 0 ? null : maxBodyBytes);
+          maxBodyBytes == null ? w.maxBodyBytes() : maxBodyBytes == 0 ? null : maxBodyBytes,
+          changeSleep ? sleepAfterSeconds : w.sleepAfterSeconds());
       repo.setWeb(s.name(), next);
       routes.refresh();
       return repo.find(s.name()).orElseThrow();
     });
+  }
+
+  /**
+   * Puts a running site that has been idle to sleep: its container is stopped and the next request through the
+   * edge starts it again. Nothing when the site is not running any more.
+   */
+  void sleep(SiteName name) {
+    locked(name, () -> {
+      Site s = repo.find(name).orElse(null);
+      if (s == null || s.state() != SiteState.RUNNING) {
+        return null;
+      }
+      repo.setState(name, SiteState.STOPPING, null);
+      routes.refresh();
+      try {
+        engine.stop(spec(s), props.engine().stopGrace());
+        repo.setState(name, SiteState.SLEEPING, null);
+        log.info("site {} is asleep (idle for {} s)", name, s.web().sleepAfterSeconds());
+      } catch (RuntimeException e) {
+        repo.setState(name, engine.isRunning(name) ? SiteState.RUNNING : SiteState.STOPPED, truncate("could not put it to sleep: " + e.getMessage()));
+      }
+      routes.refresh();
+      collectImage(s);
+      return null;
+    });
+  }
+
+  private final ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Void>> waking = new ConcurrentHashMap<>();
+
+  /**
+   * Wakes a sleeping site for the edge: starts it on a thread of its own and completes once it runs and routes
+   * to it. Requests that arrive meanwhile share the same future.
+   */
+  public java.util.concurrent.CompletableFuture<Void> wake(String rawName) {
+    java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Void> under = waking.putIfAbsent(rawName, f);
+    if (under != null) {
+      return under; // a wake is under way: wait for the same one
+    }
+    String n = rawName;
+    {
+      Thread.ofVirtual().name("wake-" + n).start(() -> {
+        try {
+          SiteName name = SiteName.of(n);
+          locked(name, () -> {
+            Site s = repo.find(name).orElseThrow(() -> SiteException.notFound(n));
+            if (s.state() == SiteState.SLEEPING) {
+              repo.setState(name, SiteState.STARTING, null);
+              try {
+                images.holdingVersions(() -> {
+                  engine.start(startSpec(s));
+                  return null;
+                });
+              } catch (RuntimeException e) {
+                repo.setState(name, SiteState.SLEEPING, truncate("could not wake it: " + e.getMessage()));
+                routes.refresh();
+                throw e;
+              }
+              repo.setState(name, SiteState.RUNNING, null);
+              routes.refresh();
+              log.info("site {} woke up for a request", name);
+            } else if (s.state() != SiteState.RUNNING) {
+              throw new IllegalStateException("site " + n + " is " + s.state().name().toLowerCase());
+            }
+            return null;
+          });
+          f.complete(null);
+        } catch (RuntimeException e) {
+          f.completeExceptionally(e);
+        } finally {
+          waking.remove(n, f);
+        }
+      });
+      return f;
+    }
   }
 
   /** Drops every image's versions that no site runs any more. */

@@ -5,7 +5,9 @@ package dev.pier.server.site;
  * before the host is touched, so that after a crash the reconciler knows what to finish.
  */
 public enum SiteState {
-  CREATING, STOPPED, STARTING, RUNNING, STOPPING, DELETING;
+  CREATING, STOPPED, STARTING, RUNNING, STOPPING, DELETING,
+  /** Stopped for being idle: the next request starts it again (the edge holds that request meanwhile). */
+  SLEEPING;
 
   /** Whether an operation is under way. */
   public boolean busy() {
