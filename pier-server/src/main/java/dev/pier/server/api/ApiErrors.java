@@ -11,7 +11,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** Turns the API's errors into RFC 9457 problem details that say what was wrong and what to do. */
-@RestControllerAdvice(assignableTypes = {SiteApiController.class, PlanApiController.class, ImageApiController.class})
+@RestControllerAdvice(assignableTypes = {SiteApiController.class, PlanApiController.class, ImageApiController.class,
+    CertificateApiController.class})
 class ApiErrors extends org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);

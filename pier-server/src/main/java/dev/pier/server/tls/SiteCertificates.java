@@ -54,8 +54,148 @@ public class SiteCertificates implements CertificateSource {
     this.dir = props.dataDir().resolve("certs");
   }
 
+  /**
+   * A certificate an admin uploaded, served for the names it carries (a wildcard covers one label).
+   *
+   * @param id where it is kept, {@code certs/uploaded/ID/}
+   */
+  public record Uploaded(String id, List<String> names, Instant notAfter, @com.fasterxml.jackson.annotation.JsonIgnore SslContext context) {
+
+    public boolean covers(String host) {
+      for (String n : names) {
+        if (n.equals(host) || n.startsWith("*.") && host.endsWith(n.substring(1)) && host.indexOf('.') == host.length() - n.length() + 1) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private final ConcurrentHashMap<String, Uploaded> uploaded = new ConcurrentHashMap<>();
+
+  /** The certificates admins uploaded. */
+  public List<Uploaded> uploaded() {
+    return uploaded.values().stream().sorted(java.util.Comparator.comparing(Uploaded::id)).toList();
+  }
+
+  /**
+   * Checks and keeps an admin's certificate: the PEM chain (leaf first) and its private key must belong together,
+   * the leaf must be valid now and name at least one DNS name. Replaces an earlier upload for the same first name.
+   *
+   * @throws IllegalArgumentException saying what is wrong, keeping nothing
+   */
+  public Uploaded upload(String chainPem, String keyPem) {
+    List<X509Certificate> chain;
+    PrivateKey key;
+    try {
+      chain = InternalCa.Pem.certificates(chainPem == null ? "" : chainPem);
+      key = InternalCa.Pem.privateKey(keyPem == null ? "" : keyPem);
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException("the certificate or key is not PEM text this server can read: " + e.getMessage());
+    }
+    X509Certificate leaf = chain.getFirst();
+    try {
+      leaf.checkValidity();
+    } catch (java.security.cert.CertificateException e) {
+      throw new IllegalArgumentException("the certificate is not valid now (" + leaf.getNotBefore() + " to " + leaf.getNotAfter() + ")");
+    }
+    if (!matches(key, leaf)) {
+      throw new IllegalArgumentException("the private key does not belong to the certificate");
+    }
+    List<String> names = new java.util.ArrayList<>();
+    try {
+      if (leaf.getSubjectAlternativeNames() != null) {
+        for (List<?> san : leaf.getSubjectAlternativeNames()) {
+          if (Integer.valueOf(2).equals(san.get(0))) {
+            names.add(String.valueOf(san.get(1)).toLowerCase(Locale.ROOT));
+          }
+        }
+      }
+    } catch (java.security.cert.CertificateParsingException e) {
+      throw new IllegalArgumentException("the certificate's names cannot be read: " + e.getMessage());
+    }
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("the certificate names no DNS name (subject alternative name)");
+    }
+    String id = names.getFirst().replace("*", "_wildcard_").replaceAll("[^a-z0-9._-]", "_");
+    Path d = dir.resolve("uploaded").resolve(id);
+    try {
+      Files.createDirectories(d);
+      InternalCa.writePrivate(d.resolve("key.pem"), InternalCa.Pem.encode(key));
+      StringBuilder pem = new StringBuilder();
+      for (X509Certificate c : chain) {
+        pem.append(InternalCa.Pem.encode(c));
+      }
+      InternalCa.writeAtomically(d.resolve("chain.pem"), pem.toString());
+      Uploaded u = new Uploaded(id, List.copyOf(names), leaf.getNotAfter().toInstant(), entry(key, chain).context());
+      uploaded.put(id, u);
+      log.info("certificate for {} uploaded, valid until {}", names, u.notAfter());
+      return u;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the uploaded certificate in " + d, e);
+    }
+  }
+
+  /** Forgets an uploaded certificate; its names get Pier's own certificates again. */
+  public boolean removeUploaded(String id) {
+    Uploaded u = uploaded.remove(id);
+    if (u != null) {
+      dev.pier.engine.util.MoreFiles.deleteRecursively(dir.resolve("uploaded").resolve(id));
+    }
+    return u != null;
+  }
+
+  private static boolean matches(PrivateKey key, X509Certificate cert) {
+    try {
+      String alg = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : null;
+      if (alg == null) {
+        return false;
+      }
+      byte[] probe = new byte[32];
+      new java.security.SecureRandom().nextBytes(probe);
+      java.security.Signature s = java.security.Signature.getInstance(alg);
+      s.initSign(key);
+      s.update(probe);
+      byte[] sig = s.sign();
+      java.security.Signature v = java.security.Signature.getInstance(alg);
+      v.initVerify(cert.getPublicKey());
+      v.update(probe);
+      return v.verify(sig);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private void loadUploaded() {
+    Path root = dir.resolve("uploaded");
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (var dirs = Files.list(root)) {
+      for (Path d : dirs.toList()) {
+        try {
+          List<X509Certificate> chain = InternalCa.Pem.certificates(Files.readString(d.resolve("chain.pem")));
+          PrivateKey key = InternalCa.Pem.privateKey(Files.readString(d.resolve("key.pem")));
+          List<String> names = new java.util.ArrayList<>();
+          for (List<?> san : chain.getFirst().getSubjectAlternativeNames()) {
+            if (Integer.valueOf(2).equals(san.get(0))) {
+              names.add(String.valueOf(san.get(1)).toLowerCase(Locale.ROOT));
+            }
+          }
+          String id = d.getFileName().toString();
+          uploaded.put(id, new Uploaded(id, names, chain.getFirst().getNotAfter().toInstant(), entry(key, chain).context()));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+          log.warn("cannot load the uploaded certificate in {}: {}", d, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      log.warn("cannot list uploaded certificates: {}", e.getMessage());
+    }
+  }
+
   /** Makes or loads the internal CA and publishes its certificate as {@code DATA-DIR/ca.pem}. */
   public void init() {
+    loadUploaded();
     ca = InternalCa.loadOrCreate(props.dataDir().resolve("ca"), caPem(), props.domain());
     log.info("internal certificate authority ready; users can trust {}", caPem());
   }
@@ -67,7 +207,13 @@ public class SiteCertificates implements CertificateSource {
 
   @Override
   public SslContext forHost(String serverName) {
-    String host = serverName == null ? props.domain() : serverName.toLowerCase(Locale.ROOT);
+    String asked = serverName == null ? props.domain() : serverName.toLowerCase(Locale.ROOT);
+    for (Uploaded u : uploaded.values()) { // an admin's certificate (a wildcard, say) comes first where it applies
+      if (u.covers(asked) && Instant.now().isBefore(u.notAfter())) {
+        return u.context();
+      }
+    }
+    String host = asked;
     if (!host.equals(props.domain()) && !isSite(host)) {
       host = props.domain();
     }

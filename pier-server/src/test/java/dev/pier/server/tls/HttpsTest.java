@@ -156,4 +156,62 @@ class HttpsTest {
     assertThat(big.statusCode()).isEqualTo(413);
     assertThat(big.body()).contains("larger than the site accepts (10 bytes)");
   }
+
+  /** Trusts exactly {@code root}. */
+  private static SSLContext trusting(X509Certificate root) throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("other", root);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  @Test
+  void anAdminsWildcardCertificateIsServedForEverySiteItNames() throws Exception {
+    String name = server.host.siteName("wild");
+    String host = name + "." + PierTestServer.DOMAIN;
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+    // A certificate from another authority, as one bought or made elsewhere would be.
+    Path elsewhere = Files.createTempDirectory("pier-other-ca");
+    try {
+      InternalCa other = InternalCa.loadOrCreate(elsewhere.resolve("ca"), elsewhere.resolve("ca.pem"), "elsewhere");
+      InternalCa.Issued wildcard = other.issue("*." + PierTestServer.DOMAIN);
+      StringBuilder chain = new StringBuilder();
+      for (X509Certificate c : wildcard.chain()) {
+        chain.append(InternalCa.Pem.encode(c));
+      }
+      String key = InternalCa.Pem.encode(wildcard.key());
+      String json = tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(
+          java.util.Map.of("certificate", chain.toString(), "key", key));
+
+      assertThat(server.api("alice", "POST", "/api/v1/certificates", json).statusCode()).isEqualTo(403);
+      String wrongKey = tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(
+          java.util.Map.of("certificate", chain.toString(), "key", InternalCa.Pem.encode(other.issue("x").key())));
+      var refused = server.api("admin", "POST", "/api/v1/certificates", wrongKey);
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("does not belong to the certificate");
+
+      var uploaded = server.api("admin", "POST", "/api/v1/certificates", json);
+      assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+      assertThat(uploaded.body()).contains("*." + PierTestServer.DOMAIN);
+      Answer site = get(trusting(other.root()), host);
+      assertThat(site.text()).startsWith("HTTP/1.1 200");
+      assertThat(site.certificate().getSerialNumber()).isEqualTo(wildcard.leaf().getSerialNumber());
+      assertThat(Files.getPosixFilePermissions(data().resolve("certs/uploaded/_wildcard_." + PierTestServer.DOMAIN + "/key.pem")))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+      // Kept across a restart; removed again, the site gets Pier's own certificate.
+      server.stopServer();
+      server.start();
+      assertThat(get(trusting(other.root()), host).certificate().getSerialNumber()).isEqualTo(wildcard.leaf().getSerialNumber());
+      assertThat(server.api("admin", "DELETE", "/api/v1/certificates/_wildcard_." + PierTestServer.DOMAIN, null).statusCode()).isEqualTo(204);
+      assertThat(get(trustingPier(), host).text()).startsWith("HTTP/1.1 200");
+    } finally {
+      dev.pier.engine.util.MoreFiles.deleteRecursively(elsewhere);
+    }
+  }
 }
