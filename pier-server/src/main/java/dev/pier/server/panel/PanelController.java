@@ -145,6 +145,40 @@ class PanelController {
     }
   }
 
+  @GetMapping("/sites/{name}/settings")
+  String settings(@PathVariable String name, Authentication auth, Model model, RedirectAttributes flash) {
+    Caller caller = SecurityConfig.caller(auth);
+    try {
+      model.addAttribute("site", sites.get(caller, name));
+    } catch (InvalidSiteNameException | SiteException e) {
+      failed(flash, e);
+      return "redirect:/";
+    }
+    model.addAttribute("caller", caller);
+    return "settings";
+  }
+
+  /** Saves the site's web settings; an empty number means "the default" (never sleep, the edge's body limit). */
+  @PostMapping("/sites/{name}/settings")
+  String saveSettings(@PathVariable String name, @RequestParam(defaultValue = "false") boolean httpsOnly,
+      @RequestParam(defaultValue = "false") boolean hsts, @RequestParam(defaultValue = "") String sleepAfterSeconds,
+      @RequestParam(defaultValue = "") String maxBodyMib, Authentication auth, RedirectAttributes flash) {
+    try {
+      Integer sleep = sleepAfterSeconds.isBlank() ? null : Integer.valueOf(sleepAfterSeconds.strip());
+      Long body = maxBodyMib.isBlank() ? 0L : Long.parseLong(maxBodyMib.strip()) * 1048576;
+      if (body < 0) {
+        throw new NumberFormatException();
+      }
+      sites.changeWeb(SecurityConfig.caller(auth), name, httpsOnly, hsts, body, true, sleep);
+      flash.addFlashAttribute("success", "Settings of " + name + " saved; they apply at once.");
+    } catch (NumberFormatException e) {
+      flash.addFlashAttribute("error", "Give whole numbers for the sleep time and the upload size, or leave them empty.");
+    } catch (InvalidSiteNameException | SiteException e) {
+      failed(flash, e);
+    }
+    return "redirect:/sites/" + name + "/settings";
+  }
+
   @GetMapping("/sites/{name}/delete")
   String confirmDelete(@PathVariable String name, Authentication auth, Model model, RedirectAttributes flash) {
     Caller caller = SecurityConfig.caller(auth);

@@ -261,4 +261,24 @@ class PanelControllerTest {
     assertThat(html.split("stop and start the site to use it", -1)).as("only the site on v1").hasSize(2);
     assertThat(html.indexOf("stop and start the site to use it")).isBetween(html.indexOf("data-site=\"old\""), html.indexOf("data-site=\"new\""));
   }
+
+  @Test
+  void aSitesSettingsPageShowsAndSavesHttpsSleepAndUploadLimit() throws Exception {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    when(sites.get(new Caller("alice", false), "blog")).thenReturn(new Site(SiteName.of("blog"), "alice", SiteState.RUNNING, "10.1.1.8",
+        "static", null, "medium", t, t, null, dev.pier.server.site.RestartPolicy.ON_FAILURE, 0, null,
+        new Site.Web(true, false, 10L << 20, 300)));
+    String html = mvc.perform(get("/sites/blog/settings").principal(ALICE)).andReturn().getResponse().getContentAsString();
+    assertThat(html).contains("id=\"httpsOnly\" name=\"httpsOnly\" value=\"true\" checked=\"checked\"")
+        .doesNotContain("id=\"hsts\" name=\"hsts\" value=\"true\" checked")
+        .containsPattern("id=\"sleepAfterSeconds\"[^>]*value=\"300\"")
+        .containsPattern("id=\"maxBodyMib\"[^>]*value=\"10\"");
+
+    mvc.perform(post("/sites/blog/settings").principal(ALICE).param("hsts", "true").param("sleepAfterSeconds", "").param("maxBodyMib", "5"))
+        .andExpect(redirectedUrl("/sites/blog/settings"))
+        .andExpect(flash().attribute("success", "Settings of blog saved; they apply at once."));
+    org.mockito.Mockito.verify(sites).changeWeb(new Caller("alice", false), "blog", false, true, 5L << 20, true, null);
+    mvc.perform(post("/sites/blog/settings").principal(ALICE).param("sleepAfterSeconds", "soon"))
+        .andExpect(flash().attribute("error", "Give whole numbers for the sleep time and the upload size, or leave them empty."));
+  }
 }
