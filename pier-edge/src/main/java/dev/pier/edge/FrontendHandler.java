@@ -93,6 +93,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private InetSocketAddress proxiedTo;
   private boolean onReusedConnection;
   private boolean retried;
+  /** The body of a request that came whole, delivered at the next read. */
+  private HttpContent pendingBody;
   /** The request in progress asks for WebSocket. */
   private boolean upgrading;
   /** The site a WebSocket relay belongs to (its traffic keeps the site awake). */
@@ -152,6 +154,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    if (ctx.channel().isActive()) { // added after the TLS handshake: channelActive has come and gone
+      read();
+    }
   }
 
   @Override
@@ -164,6 +169,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     readPending = false;
     stopBodyWait();
+    if (msg instanceof io.netty.handler.codec.http.FullHttpRequest full && mode == Mode.IDLE) {
+      // A whole request in one object (HTTP/2 without a body): the head now, its (empty) body at the next read.
+      HttpRequest head = new io.netty.handler.codec.http.DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+      head.setDecoderResult(full.decoderResult());
+      pendingBody = new io.netty.handler.codec.http.DefaultLastHttpContent(full.content(), full.trailingHeaders());
+      startExchange(head);
+      return;
+    }
     if (msg instanceof HttpRequest request && mode == Mode.IDLE) {
       startExchange(request);
       if (!(msg instanceof HttpContent)) {
@@ -180,6 +193,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     stopBodyWait();
+    if (pendingBody != null) {
+      pendingBody.release();
+      pendingBody = null;
+    }
     closeUpstream();
     ctx.fireChannelInactive();
   }
@@ -678,6 +695,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Asks for one more request part, unless a read is already pending. */
   private void read() {
+    if (pendingBody != null && !readPending) {
+      HttpContent body = pendingBody;
+      pendingBody = null;
+      readPending = true;
+      ctx.executor().execute(() -> channelRead(ctx, body));
+      return;
+    }
     if (!readPending) {
       readPending = true;
       if (mode != Mode.IDLE && !requestDone) {

@@ -58,7 +58,6 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
-    HeadScanner scanner = new HeadScanner(config.headerTimeout());
     HttpDecoderConfig decoder = new HttpDecoderConfig()
         .setMaxInitialLineLength(MAX_INITIAL_LINE)
         .setMaxHeaderSize(MAX_HEADER_SIZE)
@@ -69,10 +68,57 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         .setAllowDuplicateContentLengths(false)
         .setValidateHeaders(true);
     if (certificates != null) {
-      // TLS first, with the certificate for the name the client asked for (SNI).
+      // TLS first, with the certificate for the name the client asked for (SNI); then HTTP/2 or HTTP/1.1, as the
+      // client and the edge agreed during the handshake (ALPN).
       ch.pipeline().addLast(new io.netty.handler.ssl.SniHandler(name -> certificates.forHost(name), MAX_HEADER_SIZE, config.headerTimeout().toMillis()));
+      ch.pipeline().addLast(new io.netty.handler.ssl.ApplicationProtocolNegotiationHandler(io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1) {
+        @Override
+        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+          ctx.read(); // auto-read is off: start reading the client's hello (the TLS handler reads on until done)
+          super.channelActive(ctx);
+        }
+
+        @Override
+        protected void configurePipeline(io.netty.channel.ChannelHandlerContext ctx, String protocol) {
+          if (io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            // HTTP/2 has flow control of its own per stream: the connection reads freely, each stream by request.
+            ctx.channel().config().setAutoRead(true);
+            http2(ctx.pipeline());
+          } else {
+            http1(ctx.pipeline(), decoder);
+          }
+          ctx.read(); // auto-read is off: ask for what comes after the handshake
+        }
+      });
+      return;
     }
-    ch.pipeline().addLast(
+    http1(ch.pipeline(), decoder);
+  }
+
+  /**
+   * HTTP/2 from a client: each stream gets its own child channel that turns frames into HTTP/1.1 objects for a
+   * {@link FrontendHandler} of its own, so every stream is proxied like one HTTP/1.1 exchange.
+   */
+  private void http2(io.netty.channel.ChannelPipeline p) {
+    p.addLast(new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer()
+        .initialSettings(io.netty.handler.codec.http2.Http2Settings.defaultSettings().maxHeaderListSize(MAX_HEADER_SIZE).maxConcurrentStreams(128))
+        .build());
+    p.addLast(new io.netty.handler.codec.http2.Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel stream) {
+        stream.config().setAutoRead(false);
+        stream.pipeline().addLast(
+            new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
+            new OneMessagePerRead(),
+            new FrontendHandler(routes, connector, null, config.bodyTimeout(), true, httpsPort, accessLog, waker, activity));
+      }
+    }));
+  }
+
+  private void http1(io.netty.channel.ChannelPipeline p, HttpDecoderConfig decoder) {
+    HeadScanner scanner = new HeadScanner(config.headerTimeout());
+    p.addLast(
         new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
         scanner,
         new HttpServerCodec(decoder),

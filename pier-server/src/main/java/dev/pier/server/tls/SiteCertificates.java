@@ -276,6 +276,11 @@ public class SiteCertificates implements CertificateSource {
     SslContext ctx = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
         .sslProvider(PROVIDER)
         .protocols("TLSv1.3", "TLSv1.2")
+        .applicationProtocolConfig(new io.netty.handler.ssl.ApplicationProtocolConfig(
+            io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+            io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2, io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1))
         .build();
     return new Entry(ctx, chain.getFirst().getNotAfter().toInstant());
   }

@@ -214,4 +214,26 @@ class HttpsTest {
       dev.pier.engine.util.MoreFiles.deleteRecursively(elsewhere);
     }
   }
+
+  @Test
+  void browsersThatSpeakHttp2GetItOverTlsAndTheSiteAnswers() throws Exception {
+    String name = server.host.siteName("two");
+    String host = name + "." + PierTestServer.DOMAIN;
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+    int port = server.context().getBean(EdgeLifecycle.class).httpsPort();
+    // curl (with nghttp2) as the browser: it negotiates h2 through ALPN and checks the certificate against ca.pem.
+    for (int i = 0; i < 2; i++) {
+      Process curl = new ProcessBuilder("curl", "-sS", "--http2", "--cacert", data().resolve("ca.pem").toString(),
+          "--resolve", host + ":" + port + ":127.0.0.1", "-w", "\nprotocol=%{http_version} status=%{http_code}\n",
+          "https://" + host + ":" + port + "/", "https://" + host + ":" + port + "/index.html")
+          .redirectErrorStream(true).start();
+      String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(curl.waitFor()).as(out).isZero();
+      assertThat(out).contains("<h1>" + name + "</h1>").contains("protocol=2 status=200");
+      assertThat(out.split("protocol=2 status=200", -1)).as("both requests, on one connection").hasSize(3);
+    }
+    // HTTP/1.1 clients on the same port still get HTTP/1.1.
+    assertThat(get(trustingPier(), host).text()).startsWith("HTTP/1.1 200");
+  }
 }
