@@ -93,6 +93,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private InetSocketAddress proxiedTo;
   private boolean onReusedConnection;
   private boolean retried;
+  private boolean headOverdue;
   /** The body of a request that came whole, delivered at the next read. */
   private HttpContent pendingBody;
   /** The request in progress asks for WebSocket. */
@@ -207,6 +208,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (mode == Mode.IDLE) { // still no whole head: a slow or stalled client (slowloris)
         log.debug("Client {}: request head not complete in time", ctx.channel().remoteAddress());
         tooSlow();
+      } else {
+        headOverdue = true; // the next (pipelined) head is late: refused once the current exchange is done
       }
     } else if (evt instanceof IdleStateEvent) {
       // While the upstream is working on the response, its own idle timeout applies.
@@ -256,6 +259,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       refusal = "The request has a header folded over several lines.";
     }
     heads++;
+    headOverdue = false;
     if (refusal != null) {
       // A request the edge cannot read as exactly one is never passed on, and nothing after it on this
       // connection can be trusted to start where the edge thinks: answer and close.
@@ -613,6 +617,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void switchToRelay(Channel up) {
+    if (!up.isActive() || !ctx.channel().isActive()) { // one side went away during the hand-over
+      BackendHandler backend = up.pipeline().get(BackendHandler.class);
+      if (backend != null) {
+        backend.takeEarly().forEach(io.netty.util.ReferenceCountUtil::release);
+      }
+      up.close();
+      ctx.close();
+      return;
+    }
     {
       var client = ctx.pipeline();
       var server = up.pipeline();
@@ -689,6 +702,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void readNextRequest() {
     if (mode != Mode.IDLE && requestDone && responseDone) {
       mode = Mode.IDLE;
+      if (headOverdue || (scanner != null && scanner.isOff())) {
+        ctx.close(); // a late pipelined head, or framing the scanner could not follow: no more on this connection
+        return;
+      }
       read();
     }
   }

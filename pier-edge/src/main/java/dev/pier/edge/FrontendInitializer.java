@@ -109,11 +109,22 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
       protected void initChannel(Channel stream) {
         stream.config().setAutoRead(false);
         stream.pipeline().addLast(
+            new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
             new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
             new OneMessagePerRead(),
             new FrontendHandler(routes, connector, null, config.bodyTimeout(), true, httpsPort, accessLog, waker, activity));
       }
     }));
+    p.addLast(new io.netty.channel.ChannelInboundHandlerAdapter() { // a silent HTTP/2 connection is closed (GOAWAY)
+      @Override
+      public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+          ctx.close();
+        } else {
+          ctx.fireUserEventTriggered(evt);
+        }
+      }
+    });
   }
 
   private void http1(io.netty.channel.ChannelPipeline p, HttpDecoderConfig decoder) {

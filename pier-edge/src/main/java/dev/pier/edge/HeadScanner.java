@@ -67,6 +67,11 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   private boolean chunked;
   private long remaining;
 
+  /** Whether the scanner lost track of the framing (the decoder refuses such requests; the connection must close). */
+  boolean isOff() {
+    return state == State.OFF;
+  }
+
   /** Whether the request head with this index (0 for the first on the connection) had an obsolete line fold. */
   boolean folded(long headIndex) {
     return headIndex <= Integer.MAX_VALUE && folded.get((int) headIndex);
@@ -76,7 +81,7 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf buf && state != State.OFF) {
       for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end && state != State.OFF; i++) {
-        if (state == State.BODY || state == State.CHUNK_DATA) {
+        if ((state == State.BODY || state == State.CHUNK_DATA) && remaining > 0) {
           long skip = Math.min(remaining, end - i);
           remaining -= skip;
           i += (int) skip - 1;
@@ -144,9 +149,9 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
       case CHUNK_SIZE -> {
         if (b == '\r') {
           state = State.CHUNK_SIZE_CR;
-        } else if (line.length() < 256) {
-          line.append((char) (b & 0xff));
-        } else {
+        } else if (line.indexOf(";") < 0 && line.length() < 256) {
+          line.append((char) (b & 0xff)); // the size; extensions after ';' are not kept, only skipped
+        } else if (line.indexOf(";") < 0) {
           state = State.OFF;
         }
       }
@@ -159,12 +164,11 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
         int semi = size.indexOf(';');
         size = (semi >= 0 ? size.substring(0, semi) : size).strip();
         line.setLength(0);
-        try {
-          remaining = Long.parseLong(size, 16);
-        } catch (NumberFormatException e) {
-          state = State.OFF;
+        if (size.isEmpty() || size.length() > 15 || !size.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+          state = State.OFF; // the decoder refuses it (a sign, say, which must never move the scan backwards)
           return;
         }
+        remaining = Long.parseLong(size, 16);
         state = remaining == 0 ? State.TRAILER_START : State.CHUNK_DATA;
       }
       case CHUNK_DATA_CR -> state = b == '\r' ? State.CHUNK_DATA_LF : State.OFF;

@@ -29,7 +29,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    if (ctx.channel().isActive()) {
+    if (!other.isActive()) {
+      ctx.close();
+    } else if (ctx.channel().isActive()) {
       ctx.read();
     }
   }

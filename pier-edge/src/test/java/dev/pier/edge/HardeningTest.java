@@ -258,4 +258,15 @@ class HardeningTest {
       assertThat(client.read().status()).as("at the limit is fine").isEqualTo(200);
     }
   }
+
+  @Test
+  void aNegativeChunkSizeIsRefusedAndTheEdgeKeepsServing() throws Exception {
+    for (int i = 0; i < 4; i++) { // on every event loop
+      assertThat(refused("POST / HTTP/1.1\r\nHost: blog.localhost\r\nTransfer-Encoding: chunked\r\n\r\n-6\r\nX\r\n")).isEqualTo("400");
+    }
+    try (RawHttp client = RawHttp.loopback(edge.httpPort())) {
+      client.write("GET /after HTTP/1.1\r\nHost: blog.localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(client.read().text()).isEqualTo("ok");
+    }
+  }
 }

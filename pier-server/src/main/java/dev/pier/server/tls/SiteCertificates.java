@@ -213,6 +213,10 @@ public class SiteCertificates implements CertificateSource {
         return u.context();
       }
     }
+    Entry cached = cache.get(asked); // a known name costs no database query at each handshake
+    if (cached != null && Instant.now().plus(RENEW_BEFORE).isBefore(cached.notAfter())) {
+      return cached.context();
+    }
     String host = asked;
     if (!host.equals(props.domain()) && !isSite(host)) {
       host = props.domain();
