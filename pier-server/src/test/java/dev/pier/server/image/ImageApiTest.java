@@ -53,12 +53,6 @@ class ImageApiTest {
     }
   }
 
-  private String visits(String site) throws Exception {
-    String body = server.visit(site).body();
-    int at = body.indexOf("<strong id=\"visits\">");
-    assertThat(at).as(body).isNotNegative();
-    return body.substring(at + "<strong id=\"visits\">".length(), body.indexOf("</strong>", at));
-  }
 
   @Test
   void aPhpSiteCountsItsVisitsInSqliteThroughTheEdge() throws Exception {
@@ -78,11 +72,11 @@ class ImageApiTest {
     assertThat(started.path("state").asString()).as(started.toString()).isEqualTo("RUNNING");
     assertThat(started.path("imageVersion").asString()).isEqualTo(php.path("current").asString());
 
-    assertThat(visits(name)).isEqualTo("1");
-    assertThat(visits(name)).isEqualTo("2");
+    assertThat(server.visits(name)).isEqualTo("1");
+    assertThat(server.visits(name)).isEqualTo("2");
     server.api("alice", "POST", "/api/v1/sites/" + name + "/stop", null);
     server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
-    assertThat(visits(name)).as("the count is kept on the site's own disk").isEqualTo("3");
+    assertThat(server.visits(name)).as("the count is kept on the site's own disk").isEqualTo("3");
     assertThat(json(server.api("alice", "GET", "/api/v1/images/debian-php", null)).path("sites").asInt()).isEqualTo(1);
 
     HttpResponse<String> unknown = server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + server.host.siteName("x") + "\",\"image\":\"nope\"}");

@@ -37,12 +37,6 @@ class RebootTest {
     return JSON.readTree(server.api("alice", "GET", "/api/v1/sites/" + name, null).body());
   }
 
-  private String visits(String site) throws Exception {
-    String body = server.visit(site).body();
-    int at = body.indexOf("<strong id=\"visits\">");
-    assertThat(at).as(body).isNotNegative();
-    return body.substring(at + "<strong id=\"visits\">".length(), body.indexOf("</strong>", at));
-  }
 
   @Test
   void afterARebootRunningSitesComeBackWithTheirDataAndStoppedOnesStayStopped() throws Exception {
@@ -63,8 +57,8 @@ class RebootTest {
     server.api("alice", "POST", "/api/v1/sites/" + web + "/start", null);
     HttpResponse<String> shopStarted = server.api("alice", "POST", "/api/v1/sites/" + shop + "/start", null);
     assertThat(shopStarted.statusCode()).as(shopStarted.body()).isEqualTo(200);
-    assertThat(visits(shop)).isEqualTo("1");
-    assertThat(visits(shop)).isEqualTo("2");
+    assertThat(server.visits(shop)).isEqualTo("1");
+    assertThat(server.visits(shop)).isEqualTo("2");
 
     server.stopServer();
     server.host.wipeRuntime();
@@ -74,7 +68,7 @@ class RebootTest {
     assertThat(site(web).path("state").asString()).isEqualTo("RUNNING");
     assertThat(server.visit(web).body()).contains("<h1>" + web + "</h1>");
     assertThat(site(shop).path("state").asString()).isEqualTo("RUNNING");
-    assertThat(visits(shop)).as("its SQLite file survived").isEqualTo("3");
+    assertThat(server.visits(shop)).as("its SQLite file survived").isEqualTo("3");
     assertThat(site(idle).path("state").asString()).isEqualTo("STOPPED");
     assertThat(server.visit(idle).statusCode()).isEqualTo(503);
     assertThat(TestHost.hostObjectsNamed(idle)).isEmpty();

@@ -121,6 +121,16 @@ public final class PierTestServer implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The visit count a PHP site's starter page shows (and increments) on a GET through the edge. */
+  public String visits(String site) throws Exception {
+    String body = visit(site).body();
+    int at = body.indexOf("<strong id=\"visits\">");
+    if (at < 0) {
+      throw new AssertionError("no visit counter on the page of " + site + ": " + body);
+    }
+    return body.substring(at + "<strong id=\"visits\">".length(), body.indexOf("</strong>", at));
+  }
+
   /** A GET of {@code http://SITE.DOMAIN/} through the edge, from loopback, with the site's Host header. */
   public HttpResponse<String> visit(String site) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort() + "/"))

@@ -52,17 +52,9 @@ class HttpsTest {
   }
 
   /** Trusts exactly Pier's CA, as a user who installed {@code ca.pem}. */
-  private SSLContext trustingPier(String... protocols) throws Exception {
-    X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(data().resolve("ca.pem"))));
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry("pier", ca);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
+  private SSLContext trustingPier() throws Exception {
+    return trusting((X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(data().resolve("ca.pem")))));
   }
 
   record Answer(String protocol, X509Certificate certificate, String text) {}
