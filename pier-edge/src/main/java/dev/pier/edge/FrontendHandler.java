@@ -49,8 +49,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
-  /** IDLE: waiting for a request head. LOCAL: answering with a generated page. PROXY: forwarding. */
-  private enum Mode { IDLE, LOCAL, PROXY }
+  /**
+   * IDLE: waiting for a request head. WAKING: holding a request while its sleeping site starts. LOCAL: answering
+   * with a generated page. PROXY: forwarding.
+   */
+  private enum Mode { IDLE, WAKING, LOCAL, PROXY }
 
   private final Supplier<RouteTable> routes;
   private final UpstreamConnector connector;
@@ -213,7 +216,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     } else if (evt instanceof IdleStateEvent) {
       // While the upstream is working on the response, its own idle timeout applies.
-      if (!(mode == Mode.PROXY && requestDone && !responseReceived)) {
+      if (!(mode == Mode.PROXY && requestDone && !responseReceived) && mode != Mode.WAKING) {
         ctx.close();
       }
     } else {
@@ -311,8 +314,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
           }
           // Hold the request (nothing more is read from the client meanwhile) until the site runs.
+          mode = Mode.WAKING;
           waker.wake(sleeping.site()).whenComplete((ok, failure) -> ctx.executor().execute(() -> {
-            if (!ctx.channel().isActive()) {
+            if (!ctx.channel().isActive() || mode != Mode.WAKING) {
               return;
             }
             if (failure != null) {
