@@ -336,21 +336,7 @@ public final class SiteEngine {
 
   /** Up to the last {@code maxBytes} of what the site's container printed (stdout and stderr), oldest first. */
   public String readLog(SiteName name, int maxBytes) {
-    Path f = consoleLog(name);
-    if (!Files.exists(f)) {
-      return "";
-    }
-    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "r")) {
-      long from = Math.max(0, raf.length() - maxBytes);
-      byte[] tail = new byte[(int) (raf.length() - from)];
-      raf.seek(from);
-      raf.readFully(tail);
-      String text = new String(tail, java.nio.charset.StandardCharsets.UTF_8);
-      // Start at a whole line when the tail cut one.
-      return from > 0 && text.indexOf('\n') >= 0 ? text.substring(text.indexOf('\n') + 1) : text;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the log of site \"" + name + "\"", e);
-    }
+    return MoreFiles.tail(consoleLog(name), maxBytes);
   }
 
   /** What the container printed since its last start, at most the last 4 KiB, for error messages. */

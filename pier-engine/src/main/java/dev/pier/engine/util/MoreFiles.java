@@ -59,6 +59,26 @@ public final class MoreFiles {
     deleteRecursively(trash);
   }
 
+  /**
+   * Up to the last {@code maxBytes} of a text file, starting at a whole line when the cut fell inside one; empty
+   * when the file does not exist. For logs that grow while they are read.
+   */
+  public static String tail(Path file, int maxBytes) {
+    if (!Files.exists(file)) {
+      return "";
+    }
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "r")) {
+      long from = Math.max(0, raf.length() - maxBytes);
+      byte[] b = new byte[(int) (raf.length() - from)];
+      raf.seek(from);
+      raf.readFully(b);
+      String text = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+      return from > 0 && text.indexOf('\n') >= 0 ? text.substring(text.indexOf('\n') + 1) : text;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
   /** Writes a file through a temporary sibling and an atomic rename. */
   public static void writeAtomically(Path file, String content) {
     try {

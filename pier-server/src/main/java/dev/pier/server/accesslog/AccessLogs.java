@@ -4,7 +4,6 @@ import dev.pier.edge.AccessLog;
 import dev.pier.engine.site.SiteName;
 import dev.pier.server.config.PierProperties;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,20 +111,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   /** Up to the last {@code maxBytes} of the site's access log, from a whole line on. */
   public String read(SiteName site, int maxBytes) {
     flush();
-    Path f = file(site);
-    if (!Files.exists(f)) {
-      return "";
-    }
-    try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
-      long from = Math.max(0, raf.length() - maxBytes);
-      byte[] b = new byte[(int) (raf.length() - from)];
-      raf.seek(from);
-      raf.readFully(b);
-      String text = new String(b, StandardCharsets.UTF_8);
-      return from > 0 && text.indexOf('\n') >= 0 ? text.substring(text.indexOf('\n') + 1) : text;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the access log of " + site, e);
-    }
+    return dev.pier.engine.util.MoreFiles.tail(file(site), maxBytes);
   }
 
   /** Removes a deleted site's access logs. */

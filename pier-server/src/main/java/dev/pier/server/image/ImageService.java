@@ -8,7 +8,6 @@ import dev.pier.server.site.Caller;
 import dev.pier.server.site.SiteException;
 import dev.pier.server.site.SiteRepository;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -371,14 +370,11 @@ public class ImageService {
     return lines.isEmpty() ? "starting debootstrap" : lines.getLast().substring(3).replaceFirst("\\.\\.\\.$", "").strip();
   }
 
+  /** The end of a build log; empty if it cannot be read (a log is only ever shown, never relied on). */
   private static String tail(Path file, int maxBytes) {
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-      long from = Math.max(0, raf.length() - maxBytes);
-      byte[] b = new byte[(int) (raf.length() - from)];
-      raf.seek(from);
-      raf.readFully(b);
-      return new String(b, StandardCharsets.UTF_8);
-    } catch (IOException e) {
+    try {
+      return dev.pier.engine.util.MoreFiles.tail(file, maxBytes);
+    } catch (UncheckedIOException e) {
       return "";
     }
   }

@@ -6,7 +6,6 @@ import dev.pier.server.image.ImageView;
 import dev.pier.server.security.SecurityConfig;
 import dev.pier.server.site.SiteException;
 import java.util.List;
-import java.util.function.Supplier;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -43,7 +42,7 @@ class ImagePanelController {
 
   @PostMapping("/images")
   String create(@RequestParam String name, @RequestParam(defaultValue = "") String packages, Authentication auth, RedirectAttributes flash) {
-    attempt(flash, () -> {
+    PanelController.attempt(flash, () -> {
       ImageView v = images.create(SecurityConfig.caller(auth), name.strip(), ImageRecipe.parsePackages(packages));
       return "Image " + v.name() + " added; its build is under way.";
     });
@@ -52,7 +51,7 @@ class ImagePanelController {
 
   @PostMapping("/images/{name}/packages")
   String change(@PathVariable String name, @RequestParam(defaultValue = "") String packages, Authentication auth, RedirectAttributes flash) {
-    attempt(flash, () -> {
+    PanelController.attempt(flash, () -> {
       images.changePackages(SecurityConfig.caller(auth), name, ImageRecipe.parsePackages(packages));
       return "Image " + name + " changed; its new version is being built. Running sites keep theirs until they restart.";
     });
@@ -61,7 +60,7 @@ class ImagePanelController {
 
   @PostMapping("/images/{name}/build")
   String rebuild(@PathVariable String name, Authentication auth, RedirectAttributes flash) {
-    attempt(flash, () -> {
+    PanelController.attempt(flash, () -> {
       images.rebuild(SecurityConfig.caller(auth), name);
       return "Image " + name + " is being rebuilt. Running sites keep their version until they restart.";
     });
@@ -70,7 +69,7 @@ class ImagePanelController {
 
   @PostMapping("/images/{name}/delete")
   String delete(@PathVariable String name, Authentication auth, RedirectAttributes flash) {
-    attempt(flash, () -> {
+    PanelController.attempt(flash, () -> {
       images.delete(SecurityConfig.caller(auth), name);
       return "Image " + name + " deleted.";
     });
@@ -90,11 +89,4 @@ class ImagePanelController {
         .body(PanelController.sentence(e.getMessage()) + "\n");
   }
 
-  private static void attempt(RedirectAttributes flash, Supplier<String> operation) {
-    try {
-      flash.addFlashAttribute("success", operation.get());
-    } catch (SiteException | IllegalArgumentException e) {
-      flash.addFlashAttribute("error", PanelController.sentence(e.getMessage()));
-    }
-  }
 }

@@ -204,7 +204,7 @@ class PanelController {
   }
 
   /** Runs a site operation; flashes its success message, or the reason it failed. Returns whether it succeeded. */
-  private static boolean attempt(RedirectAttributes flash, Supplier<String> operation) {
+  static boolean attempt(RedirectAttributes flash, Supplier<String> operation) {
     try {
       flash.addFlashAttribute("success", operation.get());
       return true;
