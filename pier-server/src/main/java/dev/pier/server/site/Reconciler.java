@@ -31,7 +31,10 @@ public class Reconciler {
   private final SiteEngine engine;
   private final SiteService sites;
 
-  Reconciler(SiteRepository repo, SiteEngine engine, SiteService sites) {
+  private final RouteRefresher routes;
+
+  Reconciler(SiteRepository repo, SiteEngine engine, SiteService sites, RouteRefresher routes) {
+    this.routes = routes;
     this.repo = repo;
     this.engine = engine;
     this.sites = sites;
@@ -51,6 +54,7 @@ public class Reconciler {
           converge(repo.find(s.name()).orElse(null), containers, mounts);
           return null;
         });
+        routes.refresh(); // the edge serves each site as soon as it is settled, not after the whole pass
       } catch (RuntimeException e) {
         log.error("site {}: could not bring it to {}: {}", s.name(), s.state(), e.getMessage());
       }
