@@ -44,6 +44,7 @@ public final class EdgeServer implements AutoCloseable {
   private final CertificateSource certificates;
   private final AccessLog accessLog;
   private final Waker waker;
+  private final AcmeChallenges challenges;
   /** When each site last had traffic through the edge (System.nanoTime), for putting idle sites to sleep. */
   private final java.util.concurrent.ConcurrentHashMap<String, Long> activity = new java.util.concurrent.ConcurrentHashMap<>();
   /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
@@ -69,6 +70,13 @@ public final class EdgeServer implements AutoCloseable {
 
   /** @param waker starts sleeping sites when a request comes for them */
   public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates, AccessLog accessLog, Waker waker) {
+    this(config, initial, certificates, accessLog, waker, AcmeChallenges.NONE);
+  }
+
+  /** @param challenges the ACME HTTP-01 challenges to answer on the HTTP listeners */
+  public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates, AccessLog accessLog, Waker waker,
+      AcmeChallenges challenges) {
+    this.challenges = Objects.requireNonNull(challenges, "challenges");
     this.waker = Objects.requireNonNull(waker, "waker");
     this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
     this.config = Objects.requireNonNull(config, "config");
@@ -95,20 +103,20 @@ public final class EdgeServer implements AutoCloseable {
         new DefaultThreadFactory("pier-edge"), Transport.ioHandlerFactory());
     UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout(),
         config.maxConnectionsPerSite());
+    Shared shared = new Shared(routes::get, connector, config, () -> boundHttpsPort, accessLog, waker, challenges, activity);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(Transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new FrontendInitializer(routes::get, connector, config, null, () -> boundHttpsPort, accessLog, waker, activity));
+        .childHandler(new FrontendInitializer(shared, null));
     try {
       for (InetSocketAddress address : config.httpListen()) {
         listeners.add(bind(bootstrap, address, "HTTP"));
       }
       if (!config.httpsListen().isEmpty()) {
-        ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(routes::get, connector, config, certificates,
-            () -> boundHttpsPort, accessLog, waker, activity));
+        ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(shared, certificates));
         for (InetSocketAddress address : config.httpsListen()) {
           httpsListeners.add(bind(tls, address, "HTTPS"));
         }

@@ -105,21 +105,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private String wsSite;
   private HttpContent held;
 
-  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector) {
-    this(routes, connector, null, EdgeConfig.DEFAULT_BODY_TIMEOUT, false);
-  }
-
   /** Whether the client connection is TLS (sent upstream as X-Forwarded-Proto and Forwarded's proto). */
   private final boolean tls;
-
-  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout) {
-    this(routes, connector, scanner, bodyTimeout, false);
-  }
-
-  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
-      boolean tls) {
-    this(routes, connector, scanner, bodyTimeout, tls, () -> -1, AccessLog.NONE, Waker.NONE, new java.util.concurrent.ConcurrentHashMap<>());
-  }
 
   private final Waker waker;
   /** Site name to the time of its last traffic (System.nanoTime), shared by every connection of the edge. */
@@ -142,17 +129,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private Route.Policy policy = Route.Policy.DEFAULT;
   private long maxBody = Long.MAX_VALUE;
 
-  FrontendHandler(Supplier<RouteTable> routes, UpstreamConnector connector, HeadScanner scanner, java.time.Duration bodyTimeout,
-      boolean tls, java.util.function.IntSupplier httpsPort, AccessLog accessLog, Waker waker, java.util.Map<String, Long> activity) {
-    this.activity = activity;
-    this.waker = waker;
-    this.accessLog = accessLog;
-    this.httpsPort = httpsPort;
+  private final AcmeChallenges challenges;
+
+  /**
+   * @param scanner what the raw bytes of each head showed (null: not looked at, as for HTTP/2 streams)
+   * @param tls whether the client connection is TLS
+   */
+  FrontendHandler(Shared shared, HeadScanner scanner, boolean tls) {
+    this.activity = shared.activity();
+    this.waker = shared.waker();
+    this.accessLog = shared.accessLog();
+    this.httpsPort = shared.httpsPort();
+    this.challenges = shared.challenges();
     this.tls = tls;
-    this.routes = routes;
-    this.connector = connector;
+    this.routes = shared.routes();
+    this.connector = shared.connector();
     this.scanner = scanner;
-    this.bodyTimeoutNanos = bodyTimeout.toNanos();
+    this.bodyTimeoutNanos = shared.config().bodyTimeout().toNanos();
   }
 
   @Override
@@ -274,7 +267,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     } else if (HttpMethod.CONNECT.equals(request.method())) {
       respond(Pages.page(HttpResponseStatus.METHOD_NOT_ALLOWED, "This server is not a forward proxy."));
     } else {
-      route(request, host, true);
+      String answer = tls ? null : challengeAnswer(request);
+      if (answer != null) {
+        respond(Pages.text(answer));
+      } else {
+        route(request, host, true);
+      }
     }
   }
 
@@ -330,6 +328,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         case Route.NotFound none -> respond(Pages.notFound(none.host()));
       }
     }
+  }
+
+  /** The key authorization for an ACME HTTP-01 challenge request the edge has an answer for, or null. */
+  private String challengeAnswer(HttpRequest request) {
+    String uri = request.uri();
+    if (!uri.startsWith(AcmeChallenges.PATH)
+        || !(HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()))) {
+      return null;
+    }
+    String token = uri.substring(AcmeChallenges.PATH.length());
+    return token.isEmpty() || !token.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')
+        ? null : challenges.keyAuthorization(token);
   }
 
   /** Why a parsed request head is refused, or null. Pure apart from reading the request. */

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Builds the pipeline of an accepted client connection: idle timeout, HTTP/1.1 server codec (request line
@@ -21,38 +20,15 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   static final int MAX_INITIAL_LINE = 8 * 1024;
   static final int MAX_HEADER_SIZE = 16 * 1024;
 
-  private final Supplier<RouteTable> routes;
-  private final UpstreamConnector connector;
-
+  private final Shared shared;
   private final EdgeConfig config;
 
   /** For an HTTPS listener: where the certificates come from; null for plain HTTP. */
   private final CertificateSource certificates;
 
-  private final java.util.function.IntSupplier httpsPort;
-
-  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates) {
-    this(routes, connector, config, certificates, () -> -1, AccessLog.NONE, Waker.NONE, new java.util.concurrent.ConcurrentHashMap<>());
-  }
-
-  private final AccessLog accessLog;
-  private final Waker waker;
-  private final java.util.Map<String, Long> activity;
-
-  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates,
-      java.util.function.IntSupplier httpsPort, AccessLog accessLog, Waker waker) {
-    this(routes, connector, config, certificates, httpsPort, accessLog, waker, new java.util.concurrent.ConcurrentHashMap<>());
-  }
-
-  FrontendInitializer(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, CertificateSource certificates,
-      java.util.function.IntSupplier httpsPort, AccessLog accessLog, Waker waker, java.util.Map<String, Long> activity) {
-    this.activity = activity;
-    this.waker = waker;
-    this.accessLog = accessLog;
-    this.httpsPort = httpsPort;
-    this.routes = routes;
-    this.connector = connector;
-    this.config = config;
+  FrontendInitializer(Shared shared, CertificateSource certificates) {
+    this.shared = shared;
+    this.config = shared.config();
     this.certificates = certificates;
   }
 
@@ -112,7 +88,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
             new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
             new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
             new OneMessagePerRead(),
-            new FrontendHandler(routes, connector, null, config.bodyTimeout(), true, httpsPort, accessLog, waker, activity));
+            new FrontendHandler(shared, null, true));
       }
     }));
     p.addLast(new io.netty.channel.ChannelInboundHandlerAdapter() { // a silent HTTP/2 connection is closed (GOAWAY)
@@ -134,6 +110,6 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         scanner,
         new HttpServerCodec(decoder),
         new OneMessagePerRead(),
-        new FrontendHandler(routes, connector, scanner, config.bodyTimeout(), certificates != null, httpsPort, accessLog, waker, activity));
+        new FrontendHandler(shared, scanner, certificates != null));
   }
 }

@@ -54,6 +54,17 @@ final class Pages {
     return response;
   }
 
+  /** A 200 with a plain-text body (an ACME challenge's answer). */
+  static FullHttpResponse text(String text) {
+    byte[] body = text.getBytes(StandardCharsets.US_ASCII);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return response;
+  }
+
   /** Escapes {@code & < > " '} for use in HTML text and attribute values. */
   static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length() + 16);

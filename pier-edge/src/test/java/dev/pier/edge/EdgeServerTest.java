@@ -464,4 +464,26 @@ class EdgeServerTest {
       }
     }
   }
+
+  @Test
+  void acmeChallengesAreAnsweredForAnyNameBeforeRouting() throws Exception {
+    java.util.Map<String, String> pending = new java.util.concurrent.ConcurrentHashMap<>();
+    pending.put("tok-EN_1", "tok-EN_1.thumbprint");
+    try (EdgeServer acme = new EdgeServer(EdgeConfig.onPort(0), RouteTable.empty("localhost")
+        .withSite("shop", new Route.Stopped("shop"))
+        .withSite("nap", new Route.Sleeping("nap")), null, AccessLog.NONE, Waker.NONE, pending::get)) {
+      acme.start();
+      try (RawHttp c = RawHttp.loopback(acme.httpPort())) {
+        for (String host : java.util.List.of("shop.localhost", "nap.localhost", "localhost", "unknown.localhost")) {
+          RawHttp.Response r = c.get(host, "/.well-known/acme-challenge/tok-EN_1");
+          assertThat(r.status()).as(host).isEqualTo(200);
+          assertThat(r.text()).isEqualTo("tok-EN_1.thumbprint");
+          assertThat(r.header("content-type")).isEqualTo("text/plain");
+        }
+        // An unknown token, or one that is not a token, is routed like any request: the stopped site's page.
+        assertThat(c.get("shop.localhost", "/.well-known/acme-challenge/other").status()).isEqualTo(503);
+        assertThat(c.get("shop.localhost", "/.well-known/acme-challenge/tok-EN_1/../x").status()).isEqualTo(503);
+      }
+    }
+  }
 }

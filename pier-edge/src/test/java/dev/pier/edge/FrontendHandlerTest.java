@@ -29,7 +29,7 @@ class FrontendHandlerTest {
 
   private EmbeddedChannel channel() throws Exception {
     UpstreamConnector connector = new UpstreamConnector(Duration.ofSeconds(1), Duration.ofSeconds(1));
-    channel = new EmbeddedChannel(false, false, new FrontendInitializer(() -> routes, connector, EdgeConfig.onPort(0), null));
+    channel = new EmbeddedChannel(false, false, new FrontendInitializer(Shared.of(() -> routes, connector, EdgeConfig.onPort(0)), null));
     channel.config().setAutoRead(false);
     channel.register();
     return channel;

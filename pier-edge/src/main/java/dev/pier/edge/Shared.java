@@ -1,0 +1,22 @@
+package dev.pier.edge;
+
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What every client connection of one edge shares: the route table in force, the upstream connector, the
+ * configuration, and the hooks to the rest of Pier.
+ *
+ * @param httpsPort the edge's bound HTTPS port, for redirects to it (-1: no HTTPS)
+ * @param activity site name to the time of its last traffic (System.nanoTime), for putting idle sites to sleep
+ */
+record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, IntSupplier httpsPort,
+    AccessLog accessLog, Waker waker, AcmeChallenges challenges, Map<String, Long> activity) {
+
+  /** For tests: no HTTPS, no log, no waking, no challenges. */
+  static Shared of(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config) {
+    return new Shared(routes, connector, config, () -> -1, AccessLog.NONE, Waker.NONE, AcmeChallenges.NONE,
+        new java.util.concurrent.ConcurrentHashMap<>());
+  }
+}
