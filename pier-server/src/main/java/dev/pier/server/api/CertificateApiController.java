@@ -27,9 +27,25 @@ class CertificateApiController {
   record Upload(String certificate, String key) {}
 
   private final SiteCertificates certificates;
+  private final dev.pier.server.tls.AcmeCertificates acme;
 
-  CertificateApiController(SiteCertificates certificates) {
+  CertificateApiController(SiteCertificates certificates, dev.pier.server.tls.AcmeCertificates acme) {
     this.certificates = certificates;
+    this.acme = acme;
+  }
+
+  /**
+   * Where the ACME CA's certificates stand.
+   *
+   * @param directory the CA's directory URL (null: ACME is off and the internal CA issues every certificate)
+   * @param names the panel's name and every site's
+   */
+  record AcmeView(String directory, List<dev.pier.server.tls.AcmeCertificates.NameStatus> names) {}
+
+  @GetMapping("/acme")
+  AcmeView acme(Authentication auth) {
+    requireAdmin(auth);
+    return new AcmeView(acme.directory(), acme.enabled() ? acme.statuses() : List.of());
   }
 
   private static void requireAdmin(Authentication auth) {

@@ -20,6 +20,8 @@ public record CommandLineOptions(boolean help, List<String> springArgs) {
     OPTIONS.put("domain", new String[] {"pier.domain", "DOMAIN", "the panel is at DOMAIN, each site at NAME.DOMAIN (localhost)"});
     OPTIONS.put("http-port", new String[] {"pier.edge.http-port", "PORT", "the edge's HTTP port, IPv4 and IPv6 (8080)"});
     OPTIONS.put("https-port", new String[] {"pier.edge.https-port", "PORT", "the edge's HTTPS port, IPv4 and IPv6 (8443; -1: none)"});
+    OPTIONS.put("acme-directory", new String[] {"pier.acme.directory", "URL", "certificates from this ACME CA instead of the internal one (none)"});
+    OPTIONS.put("acme-email", new String[] {"pier.acme.email", "EMAIL", "contact address given to the ACME CA (none)"});
     OPTIONS.put("bridge", new String[] {"pier.network.bridge", "NAME", "host bridge for the containers (pier0)"});
     OPTIONS.put("subnet", new String[] {"pier.network.subnet", "CIDR", "container network (10.1.1.0/24)"});
     OPTIONS.put("uplink", new String[] {"pier.network.uplink", "IFACE", "host interface to the internet, for plans with outbound access (none)"});

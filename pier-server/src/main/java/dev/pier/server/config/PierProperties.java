@@ -6,7 +6,26 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Every {@code pier.*} property. Defaults live in application.properties. */
 @ConfigurationProperties("pier")
-public record PierProperties(Path dataDir, String domain, Edge edge, Network network, Engine engine, Ldap ldap, Images images) {
+public record PierProperties(Path dataDir, String domain, Edge edge, Network network, Engine engine, Ldap ldap, Images images, Acme acme) {
+
+  /**
+   * Certificates from an ACME certificate authority instead of the internal CA.
+   *
+   * @param directory the CA's ACME directory URL ({@code https://...}, or an acme4j {@code acme://} name); empty: the internal CA
+   * @param email a contact address given to the CA (optional)
+   * @param trust a PEM file of the certificates that the ACME server's own HTTPS certificate chains to, for a private
+   *     CA (empty: the JDK's trusted roots)
+   * @param retryMin the wait before the first retry of a name that failed; it doubles at each failure ...
+   * @param retryMax ... up to this
+   * @param checkInterval how often every name's certificate is checked for renewal
+   */
+  public record Acme(String directory, String email, Path trust, Duration retryMin, Duration retryMax, Duration checkInterval) {
+
+    public boolean enabled() {
+      return directory != null && !directory.isBlank();
+    }
+  }
+
 
   /**
    * @param dir          where built images are kept (empty: DATA-DIR/images); one Pier instance's own (tests share one among
@@ -39,6 +58,32 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
     domain = domain.toLowerCase(java.util.Locale.ROOT);
     if (edge.httpPort() < 0 || edge.httpPort() > 65535) {
       throw new IllegalArgumentException("pier.edge.http-port " + edge.httpPort() + " is not a port: use 1-65535");
+    }
+    if (acme == null) {
+      acme = new Acme("", "", null, Duration.ofMinutes(1), Duration.ofHours(6), Duration.ofHours(1));
+    }
+    if (acme.enabled()) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(acme.directory().strip());
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("pier.acme.directory \"" + acme.directory() + "\" is not a URL: " + e.getReason());
+      }
+      if (!("https".equals(uri.getScheme()) || "acme".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new IllegalArgumentException("pier.acme.directory \"" + acme.directory()
+            + "\" is not an ACME directory URL: use https://HOST/PATH (or empty for the internal CA)");
+      }
+      if (edge.httpsPort() < 0) {
+        throw new IllegalArgumentException("pier.acme.directory is set but HTTPS is off (pier.edge.https-port=-1)");
+      }
+      if (acme.trust() != null && !acme.trust().toString().isEmpty() && !java.nio.file.Files.isReadable(acme.trust())) {
+        throw new IllegalArgumentException("pier.acme.trust " + acme.trust() + " is not a readable PEM file");
+      }
+    }
+    if (acme.retryMin() == null || acme.retryMax() == null || acme.checkInterval() == null || acme.retryMin().isNegative()
+        || acme.retryMin().isZero() || acme.retryMax().compareTo(acme.retryMin()) < 0 || acme.checkInterval().isNegative()
+        || acme.checkInterval().isZero()) {
+      throw new IllegalArgumentException("pier.acme.retry-min, retry-max and check-interval must be positive, retry-max at least retry-min");
     }
     if (edge.httpsPort() > 65535) {
       throw new IllegalArgumentException("pier.edge.https-port " + edge.httpsPort() + " is not a port: use 1-65535, or -1 for no HTTPS");

@@ -33,11 +33,14 @@ public class EdgeLifecycle implements SmartLifecycle {
   private final dev.pier.server.tls.SiteCertificates certificates;
   private final dev.pier.server.accesslog.AccessLogs accessLogs;
   private final dev.pier.server.site.SiteService sites;
+  private final dev.pier.server.tls.AcmeCertificates acme;
   private volatile EdgeServer edge;
 
   EdgeLifecycle(PierProperties props, SiteEngine engine, Reconciler reconciler, RouteRefresher routes,
       dev.pier.server.image.ImageService images, dev.pier.server.tls.SiteCertificates certificates,
-      dev.pier.server.accesslog.AccessLogs accessLogs, dev.pier.server.site.SiteService sites) {
+      dev.pier.server.accesslog.AccessLogs accessLogs, dev.pier.server.site.SiteService sites,
+      dev.pier.server.tls.AcmeCertificates acme) {
+    this.acme = acme;
     this.sites = sites;
     this.accessLogs = accessLogs;
     this.images = images;
@@ -56,7 +59,7 @@ public class EdgeLifecycle implements SmartLifecycle {
       certificates.init();
       config = config.withHttpsPort(props.edge().httpsPort());
     }
-    EdgeServer server = new EdgeServer(config, routes.current(), https ? certificates : null, accessLogs, sites::wake);
+    EdgeServer server = new EdgeServer(config, routes.current(), https ? certificates : null, accessLogs, sites::wake, acme);
     try {
       server.start();
     } catch (IllegalStateException e) {
@@ -82,6 +85,7 @@ public class EdgeLifecycle implements SmartLifecycle {
       throw e;
     }
     routes.refresh();
+    acme.start(); // the edge answers the CA's HTTP-01 checks from here on
   }
 
   @EventListener
@@ -106,6 +110,7 @@ public class EdgeLifecycle implements SmartLifecycle {
 
   @Override
   public void stop() {
+    acme.stop();
     EdgeServer e = edge;
     edge = null;
     if (e != null) {

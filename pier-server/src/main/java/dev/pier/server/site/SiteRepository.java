@@ -39,7 +39,7 @@ public class SiteRepository {
     return jdbc.sql("SELECT * FROM sites WHERE name = ?").param(name.value()).query((rs, i) -> map(rs)).optional();
   }
 
-  List<Site> all() {
+  public List<Site> all() {
     return jdbc.sql("SELECT * FROM sites ORDER BY name").query((rs, i) -> map(rs)).list();
   }
 

@@ -36,11 +36,13 @@ public class SiteService {
   private final dev.pier.server.plan.PlanRepository plans;
   private final dev.pier.server.image.ImageService images;
   private final dev.pier.server.accesslog.AccessLogs accessLogs;
+  private final dev.pier.server.tls.AcmeCertificates acme;
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   SiteService(SiteRepository repo, SiteEngine engine, AddressPool pool, PierProperties props, RouteRefresher routes,
       dev.pier.server.plan.PlanRepository plans, dev.pier.server.image.ImageService images,
-      dev.pier.server.accesslog.AccessLogs accessLogs) {
+      dev.pier.server.accesslog.AccessLogs accessLogs, dev.pier.server.tls.AcmeCertificates acme) {
+    this.acme = acme;
     this.accessLogs = accessLogs;
     this.plans = plans;
     this.images = images;
@@ -124,6 +126,7 @@ public class SiteService {
       }
       repo.setState(name, SiteState.STOPPED, null);
       routes.refresh();
+      acme.want(props.hostname(name.value())); // with an ACME CA: its certificate is ordered now, not at the first visit
       log.info("site {} created for {} at {}", name, caller.user(), site.ipv4());
       return repo.find(name).orElseThrow();
     });

@@ -112,11 +112,16 @@ public final class InternalCa {
 
   /** A new key and a server certificate for {@code hostname}, signed by this CA. */
   public Issued issue(String hostname) {
+    Instant now = Instant.now();
+    return issue(hostname, now.minus(Duration.ofHours(1)), now.plus(LEAF_VALIDITY));
+  }
+
+  /** The same, valid from {@code notBefore} to {@code notAfter}. */
+  public Issued issue(String hostname, Instant notBefore, Instant notAfter) {
     try {
       KeyPair pair = ecKeyPair();
-      Instant now = Instant.now();
       JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(root, serial(random),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(LEAF_VALIDITY)), new X500Name("CN=" + hostname), pair.getPublic());
+          Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + hostname), pair.getPublic());
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -192,6 +197,31 @@ public final class InternalCa {
         throw new IOException("no certificate in the PEM text");
       }
       return out;
+    }
+
+    /** Both halves of a key pair: the private key (PKCS#8), then the public key. */
+    static String encode(java.security.KeyPair pair) throws IOException {
+      return encode(pair.getPrivate()) + encode((Object) pair.getPublic());
+    }
+
+    /** A key pair written by {@link #encode(java.security.KeyPair)}. */
+    static java.security.KeyPair keyPair(String pem) throws IOException {
+      PrivateKey priv = null;
+      java.security.PublicKey pub = null;
+      JcaPEMKeyConverter c = new JcaPEMKeyConverter();
+      try (PEMParser p = new PEMParser(new StringReader(pem))) {
+        for (Object o; (o = p.readObject()) != null; ) {
+          if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
+            priv = c.getPrivateKey(info);
+          } else if (o instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info) {
+            pub = c.getPublicKey(info);
+          }
+        }
+      }
+      if (priv == null || pub == null) {
+        throw new IOException("no key pair (a private and a public key) in the PEM text");
+      }
+      return new java.security.KeyPair(pub, priv);
     }
 
     static PrivateKey privateKey(String pem) throws IOException {

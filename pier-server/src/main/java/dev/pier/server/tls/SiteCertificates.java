@@ -44,11 +44,13 @@ public class SiteCertificates implements CertificateSource {
 
   private final PierProperties props;
   private final SiteRepository sites;
+  private final AcmeCertificates acme;
   private final Path dir;
   private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
   private volatile InternalCa ca;
 
-  SiteCertificates(PierProperties props, SiteRepository sites) {
+  SiteCertificates(PierProperties props, SiteRepository sites, AcmeCertificates acme) {
+    this.acme = acme;
     this.props = props;
     this.sites = sites;
     this.dir = props.dataDir().resolve("certs");
@@ -213,6 +215,10 @@ public class SiteCertificates implements CertificateSource {
         return u.context();
       }
     }
+    SslContext fromAcme = acme.context(asked); // only names Pier serves ever get one
+    if (fromAcme != null) {
+      return fromAcme;
+    }
     Entry cached = cache.get(asked); // a known name costs no database query at each handshake
     if (cached != null && Instant.now().plus(RENEW_BEFORE).isBefore(cached.notAfter())) {
       return cached.context();
@@ -221,6 +227,7 @@ public class SiteCertificates implements CertificateSource {
     if (!host.equals(props.domain()) && !isSite(host)) {
       host = props.domain();
     }
+    acme.want(host); // with ACME, the internal CA's certificate stands in until the CA's arrives
     Entry e = cache.get(host);
     if (e == null || Instant.now().plus(RENEW_BEFORE).isAfter(e.notAfter())) {
       e = cache.compute(host, (h, old) -> old != null && Instant.now().plus(RENEW_BEFORE).isBefore(old.notAfter()) ? old : load(h));
@@ -277,7 +284,12 @@ public class SiteCertificates implements CertificateSource {
   }
 
   private static Entry entry(PrivateKey key, List<X509Certificate> chain) throws SSLException {
-    SslContext ctx = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+    return new Entry(context(key, chain), chain.getFirst().getNotAfter().toInstant());
+  }
+
+  /** The edge's TLS for one certificate: TLS 1.3 and 1.2, ALPN h2 then http/1.1. */
+  static SslContext context(PrivateKey key, List<X509Certificate> chain) throws SSLException {
+    return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
         .sslProvider(PROVIDER)
         .protocols("TLSv1.3", "TLSv1.2")
         .applicationProtocolConfig(new io.netty.handler.ssl.ApplicationProtocolConfig(
@@ -286,6 +298,5 @@ public class SiteCertificates implements CertificateSource {
             io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
             io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2, io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1))
         .build();
-    return new Entry(ctx, chain.getFirst().getNotAfter().toInstant());
   }
 }

@@ -1,0 +1,167 @@
+package dev.pier.server.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.engine.testing.TestHost;
+import dev.pier.server.edge.EdgeLifecycle;
+import dev.pier.server.testing.PierTestServer;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Certificates from a real ACME CA (Pebble, on loopback), which checks each name over HTTP-01 against Pier's edge:
+ * what a visitor's browser that trusts that CA sees, what the admin sees in the API, back-off while the CA is down,
+ * persistence across a restart, and the renewal of a certificate near its end.
+ */
+@Tag("root")
+class AcmeTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private Pebble pebble;
+  private PierTestServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    pebble = new Pebble();
+    // Pebble is not running yet: Pier starts with its CA unreachable.
+    server = new PierTestServer(new TestHost(), "--pier.acme.directory=" + pebble.directory(),
+        "--pier.acme.trust=" + pebble.trust(), "--pier.acme.email=admin@" + PierTestServer.DOMAIN,
+        "--pier.acme.retry-min=1s", "--pier.acme.retry-max=2s");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      server.close();
+    } finally {
+      pebble.close();
+    }
+  }
+
+  @Test
+  void sitesAndThePanelGetTheCasCertificatesAfterItComesBackAndKeepThemAcrossRestarts() throws Exception {
+    String name = server.host.siteName("acme");
+    String host = name + "." + PierTestServer.DOMAIN;
+    assertThat(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}").statusCode()).isEqualTo(201);
+    assertThat(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null).statusCode()).isEqualTo(200);
+    assertThat(server.api("alice", "GET", "/api/v1/certificates/acme", null).statusCode()).isEqualTo(403);
+
+    // The CA is down: the admin sees why and that Pier keeps trying; the site is served meanwhile with the internal CA's
+    // certificate.
+    JsonNode failed = waitForName(host, n -> n.path("state").asString().equals("failed") && n.path("failures").asInt() >= 2);
+    assertThat(failed.path("lastError").asString()).isNotBlank();
+    assertThat(failed.path("nextAttempt").asString()).isNotBlank();
+    assertThat(get(trusting(pier()), host).text()).startsWith("HTTP/1.1 200");
+
+    // The CA comes up: the next retry proves the names over HTTP-01 through the edge and installs the certificates.
+    pebble.start(server.edgePort());
+    JsonNode issued = waitForName(host, n -> n.path("state").asString().equals("issued"));
+    assertThat(issued.path("failures").asInt()).isZero();
+    waitForName(PierTestServer.DOMAIN, n -> n.path("state").asString().equals("issued"));
+    SSLContext trustingPebble = trusting(pebble.root());
+    Answer site = get(trustingPebble, host);
+    assertThat(site.text()).startsWith("HTTP/1.1 200");
+    assertThat(site.certificate().getIssuerX500Principal().getName()).contains("Pebble");
+    Answer panel = get(trustingPebble, PierTestServer.DOMAIN);
+    assertThat(panel.certificate().getSubjectAlternativeNames()).anySatisfy(san -> assertThat(san.get(1)).isEqualTo(PierTestServer.DOMAIN));
+
+    Path data = server.host.dataDir;
+    assertThat(Files.getPosixFilePermissions(data.resolve("certs/acme/" + host + "/key.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(data.resolve("acme/account-key.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+    // Restarted, Pier serves the same certificates at once. The site's is swapped, first, for a 90-day one with two days
+    // left: Pier renews it from the CA.
+    server.stopServer();
+    InternalCa old = InternalCa.loadOrCreate(data.resolve("old-ca"), data.resolve("old-ca.pem"), "old");
+    InternalCa.Issued expiring = old.issue(host, Instant.now().minus(Duration.ofDays(88)), Instant.now().plus(Duration.ofDays(2)));
+    Files.writeString(data.resolve("certs/acme/" + host + "/key.pem"), InternalCa.Pem.encode(expiring.key()));
+    Files.writeString(data.resolve("certs/acme/" + host + "/chain.pem"), InternalCa.Pem.encode(expiring.leaf()));
+    server.start();
+    assertThat(get(trustingPebble, PierTestServer.DOMAIN).certificate().getSerialNumber()).isEqualTo(panel.certificate().getSerialNumber());
+    JsonNode renewed = waitForName(host, n -> n.path("state").asString().equals("issued")
+        && Instant.parse(n.path("notAfter").asString()).isAfter(Instant.now().plus(Duration.ofDays(30))));
+    assertThat(renewed.path("issuer").asString()).contains("Pebble");
+    Answer after = get(trustingPebble, host);
+    assertThat(after.text()).startsWith("HTTP/1.1 200");
+    assertThat(after.certificate().getSerialNumber()).isNotEqualTo(site.certificate().getSerialNumber());
+  }
+
+  /** Polls the admin's view of the ACME certificates until {@code host}'s entry matches. */
+  private JsonNode waitForName(String host, Predicate<JsonNode> wanted) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(60);
+    JsonNode last = null;
+    while (Instant.now().isBefore(deadline)) {
+      var r = server.api("admin", "GET", "/api/v1/certificates/acme", null);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode view = JSON.readTree(r.body());
+      assertThat(view.path("directory").asString()).isEqualTo(pebble.directory());
+      for (JsonNode n : view.path("names")) {
+        if (n.path("host").asString().equals(host)) {
+          last = n;
+          if (wanted.test(n)) {
+            return n;
+          }
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the ACME state of " + host + " never became what was expected; last: " + last + "\nPebble: " + pebble.log());
+  }
+
+  private X509Certificate pier() throws Exception {
+    return InternalCa.Pem.certificates(Files.readString(server.host.dataDir.resolve("ca.pem"))).getFirst();
+  }
+
+  record Answer(X509Certificate certificate, String text) {}
+
+  /** A GET over TLS to the edge on loopback for {@code host}, checked as a browser does (SNI and the certificate's name). */
+  private Answer get(SSLContext ctx, String host) throws Exception {
+    int port = server.context().getBean(EdgeLifecycle.class).httpsPort();
+    try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, true)) {
+      SSLParameters p = tls.getSSLParameters();
+      p.setServerNames(List.of(new SNIHostName(host)));
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      tls.setSSLParameters(p);
+      tls.setSoTimeout(20_000);
+      tls.startHandshake();
+      tls.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      tls.getOutputStream().flush();
+      InputStream in = tls.getInputStream();
+      return new Answer((X509Certificate) tls.getSession().getPeerCertificates()[0], new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static SSLContext trusting(X509Certificate root) throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("root", root);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+}
