@@ -18,14 +18,54 @@ public interface AccessLog {
    */
   static String combined(String client, java.time.ZonedDateTime at, String requestLine, int status, long bytes, String referer,
       String agent) {
-    return (client == null ? "-" : client) + " - - [" + at.format(TIME) + "] \"" + clean(requestLine) + "\" " + status + " "
+    return combined(client, at.format(TIME), requestLine, status, bytes, referer, agent);
+  }
+
+  /** The same, at {@code epochMillis}, in UTC. */
+  static String combined(String client, long epochMillis, String requestLine, int status, long bytes, String referer, String agent) {
+    return combined(client, Clock.format(epochMillis / 1000), requestLine, status, bytes, referer, agent);
+  }
+
+  private static String combined(String client, String time, String requestLine, int status, long bytes, String referer,
+      String agent) {
+    return (client == null ? "-" : client) + " - - [" + time + "] \"" + clean(requestLine) + "\" " + status + " "
         + (bytes > 0 ? Long.toString(bytes) : "-") + " \"" + (referer == null ? "-" : clean(referer)) + "\" \""
         + (agent == null ? "-" : clean(agent)) + "\"";
   }
 
   java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ROOT);
 
+  /** The log's time of the current second, formatted once per second rather than at every request. */
+  final class Clock {
+    private record Second(long epochSecond, String text) {}
+
+    private static volatile Second last = new Second(Long.MIN_VALUE, "");
+
+    private Clock() {}
+
+    static String format(long epochSecond) {
+      Second s = last;
+      if (s.epochSecond() != epochSecond) {
+        s = new Second(epochSecond, java.time.Instant.ofEpochSecond(epochSecond).atZone(java.time.ZoneOffset.UTC).format(TIME));
+        last = s;
+      }
+      return s.text();
+    }
+  }
+
   private static String clean(String s) {
+    for (int i = 0; ; i++) { // most lines need no escaping: no copy then
+      if (i == s.length()) {
+        return s.length() <= 4096 ? s : escape(s);
+      }
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+        return escape(s);
+      }
+    }
+  }
+
+  private static String escape(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length() && b.length() < 4096; i++) {
       char c = s.charAt(i);

@@ -119,7 +119,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private String logRequest;
   private String logReferer;
   private String logAgent;
-  private java.time.ZonedDateTime logAt;
+  private long logAt;
   private int logStatus;
   private long logBytes;
 
@@ -240,7 +240,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     headRequest = HttpMethod.HEAD.equals(request.method());
     requestDone = responseStarted = responseReceived = responseDone = upstreamTimedOut = false;
     logSite = null;
-    logAt = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+    logAt = System.currentTimeMillis();
     logRequest = request.method() + " " + request.uri() + " " + request.protocolVersion().text();
     logReferer = request.headers().get(HttpHeaderNames.REFERER);
     upgrading = ProxyHeaders.isWebSocketUpgrade(request);

@@ -22,29 +22,59 @@ import org.springframework.stereotype.Component;
 /**
  * One access log per site, {@code DATA-DIR/access-logs/NAME.log}, in the combined format, written by a thread of
  * its own from a bounded queue (the edge's event loops never wait on a disk; when the queue is full, lines are
- * dropped and counted). A log past {@link #ROTATE_BYTES} becomes {@code NAME.log.1}, replacing the older one.
+ * dropped and counted). The writer keeps the busiest sites' files open and writes what came in the last few
+ * milliseconds at once, so a busy site costs one write per batch, not a file opening per request. A log past
+ * {@link #ROTATE_BYTES} (8 MiB) becomes {@code NAME.log.1}, replacing the older one.
  */
 @Component
 public class AccessLogs implements AccessLog, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AccessLogs.class);
   static final long ROTATE_BYTES = 8L << 20;
+  /** Files kept open at most; the least recently written is closed first. */
+  private static final int OPEN_FILES = 64;
+  /** How long the writer lets lines gather after the first of a batch. */
+  private static final long GATHER_MILLIS = 20;
 
   private record Line(String site, String text) {}
+
+  /** An open log file and its size. */
+  private static final class Open {
+    final java.nio.channels.FileChannel channel;
+    long size;
+
+    Open(java.nio.channels.FileChannel channel, long size) {
+      this.channel = channel;
+      this.size = size;
+    }
+  }
 
   private final Path dir;
   private final BlockingQueue<Line> queue = new ArrayBlockingQueue<>(65_536);
   private final AtomicLong dropped = new AtomicLong();
+  /** Lines recorded and not yet written (or dropped). */
+  private final AtomicLong pending = new AtomicLong();
+  private final java.util.LinkedHashMap<String, Open> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
   private final Thread writer;
 
+  private final long rotateBytes;
+
+  @org.springframework.beans.factory.annotation.Autowired
   AccessLogs(PierProperties props) {
-    this.dir = props.dataDir().resolve("access-logs");
+    this(props.dataDir().resolve("access-logs"), ROTATE_BYTES);
+  }
+
+  AccessLogs(Path dir, long rotateBytes) {
+    this.dir = dir;
+    this.rotateBytes = rotateBytes;
     this.writer = Thread.ofPlatform().daemon().name("access-log-writer").start(this::writeLoop);
   }
 
   @Override
   public void record(String site, String line) {
+    pending.incrementAndGet();
     if (!queue.offer(new Line(site, line))) {
+      pending.decrementAndGet();
       dropped.incrementAndGet();
     }
   }
@@ -58,13 +88,20 @@ public class AccessLogs implements AccessLog, AutoCloseable {
     while (!Thread.currentThread().isInterrupted()) {
       try {
         batch.add(queue.take());
+        Thread.sleep(GATHER_MILLIS); // a busy edge fills the batch meanwhile: one write for many lines
       } catch (InterruptedException e) {
+        closeAll();
         return;
       }
-      queue.drainTo(batch, 4096);
-      write(batch);
-      batch.clear();
+      queue.drainTo(batch);
+      try {
+        write(batch);
+      } finally {
+        pending.addAndGet(-batch.size());
+        batch.clear();
+      }
     }
+    closeAll();
   }
 
   private synchronized void write(List<Line> batch) {
@@ -76,14 +113,20 @@ public class AccessLogs implements AccessLog, AutoCloseable {
       if (SiteName.problem(e.getKey()) != null) {
         continue;
       }
-      Path f = file(SiteName.of(e.getKey()));
       try {
-        Files.createDirectories(dir);
-        if (Files.exists(f) && Files.size(f) > ROTATE_BYTES) {
-          Files.move(f, f.resolveSibling(f.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        Open f = open(e.getKey());
+        if (f.size > rotateBytes) { // the file is full: it becomes NAME.log.1 and this batch starts a new one
+          close(e.getKey());
+          Path p = file(SiteName.of(e.getKey()));
+          Files.move(p, p.resolveSibling(p.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+          f = open(e.getKey());
         }
-        Files.writeString(f, e.getValue(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(e.getValue()));
+        while (bytes.hasRemaining()) {
+          f.size += f.channel.write(bytes);
+        }
       } catch (IOException ex) {
+        close(e.getKey());
         log.warn("cannot write the access log of {}: {}", e.getKey(), ex.getMessage());
       }
     }
@@ -93,18 +136,49 @@ public class AccessLogs implements AccessLog, AutoCloseable {
     }
   }
 
+  /** The site's log, open for appending (opened, and the directory made, when it is not). */
+  private Open open(String site) throws IOException {
+    Open f = open.get(site);
+    if (f != null) {
+      return f;
+    }
+    Files.createDirectories(dir);
+    var channel = java.nio.channels.FileChannel.open(file(SiteName.of(site)), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND);
+    f = new Open(channel, channel.size());
+    open.put(site, f);
+    if (open.size() > OPEN_FILES) {
+      close(open.keySet().iterator().next());
+    }
+    return f;
+  }
+
+  private synchronized void close(String site) {
+    Open f = open.remove(site);
+    if (f != null) {
+      try {
+        f.channel.close();
+      } catch (IOException e) {
+        log.debug("closing the access log of {}: {}", site, e.getMessage());
+      }
+    }
+  }
+
+  private synchronized void closeAll() {
+    for (String site : List.copyOf(open.keySet())) {
+      close(site);
+    }
+  }
+
   /** Waits until every line recorded so far is on disk (for reads that must see the latest requests). */
   public void flush() {
-    for (int i = 0; i < 200 && !queue.isEmpty(); i++) {
+    for (int i = 0; i < 400 && pending.get() > 0; i++) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-    }
-    synchronized (this) {
-      // the writer holds this lock while it writes: once we have it, the last batch is written
     }
   }
 
@@ -117,6 +191,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   /** Removes a deleted site's access logs. */
   public void remove(SiteName site) {
     flush();
+    close(site.value());
     try {
       Files.deleteIfExists(file(site));
       Files.deleteIfExists(file(site).resolveSibling(file(site).getFileName() + ".1"));
