@@ -101,6 +101,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private HttpContent pendingBody;
   /** The request in progress asks for WebSocket. */
   private boolean upgrading;
+  /**
+   * The request in progress has no body (HTTP/1.1, neither a length above 0 nor chunked): its end goes upstream with
+   * its head, in one write, and the end the client's decoder produces is only taken, never sent nor waited for.
+   */
+  private boolean bodiless;
+  /** The client's address as text, worked out once per connection. */
+  private String clientText;
   /** The site a WebSocket relay belongs to (its traffic keeps the site awake). */
   private String wsSite;
   private HttpContent held;
@@ -248,6 +255,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     logStatus = 0;
     logBytes = 0;
     bodyWaitedNanos = bodyBytes = 0;
+    bodiless = scanner != null && !request.decoderResult().isFailure() && !HttpUtil.isTransferEncodingChunked(request)
+        && !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
 
     DecoderResult decoded = request.decoderResult();
     String refusal = decoded.isFailure() ? "The request could not be read." : refusal(request, hosts);
@@ -359,6 +368,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void requestContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
+    if (bodiless && mode == Mode.PROXY && last && !content.content().isReadable() && !content.decoderResult().isFailure()) {
+      content.release(); // its end went upstream with the head
+      requestDone = true;
+      readNextRequest();
+      return;
+    }
     bodyBytes += content.content().readableBytes();
     if (mode == Mode.PROXY && bodyBytes > maxBody) { // a chunked body that grew past the site's limit
       content.release();
@@ -457,7 +472,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void proxy(HttpRequest request, InetSocketAddress address, String target) {
     mode = Mode.PROXY;
     this.target = target;
-    ProxyHeaders.forUpstream(request, clientAddress(), localPort(), tls);
+    ProxyHeaders.forUpstream(request, clientAddress(), clientText(), localPort(), tls);
     proxied = request;
     proxiedTo = address;
     retried = false;
@@ -514,8 +529,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
               readNextRequest();
             }
           });
-        } else if (retried && requestDone) {
-          up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT); // the whole (empty) body was sent the first time
         }
       } else {
         upstream = null;
@@ -526,7 +539,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void sendHead(Channel up, HttpRequest request) {
-    up.writeAndFlush(request).addListener((ChannelFuture f) -> {
+    ChannelFuture sent;
+    if (bodiless) {
+      up.write(request);
+      sent = up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    } else {
+      sent = up.writeAndFlush(request);
+    }
+    sent.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         up.close();
       } else if (up == upstream && mode == Mode.PROXY) {
@@ -735,7 +755,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (!readPending) {
       readPending = true;
-      if (mode != Mode.IDLE && !requestDone) {
+      if (mode != Mode.IDLE && !requestDone && !bodiless) {
         startBodyWait();
       }
       ctx.read();
@@ -797,6 +817,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
   }
 
+  /** The client's address as text (IPv6 compressed), or null if unknown. */
+  private String clientText() {
+    if (clientText == null && clientAddress() != null) {
+      clientText = NetUtil.toAddressString(clientAddress());
+    }
+    return clientText;
+  }
+
   private int localPort() {
     return ctx.channel().localAddress() instanceof InetSocketAddress address ? address.getPort() : 0;
   }
@@ -805,7 +833,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void logExchange() {
     if (logSite != null && logStatus != 0) {
       activity.put(logSite, System.nanoTime()); // a long download counts as activity until it ends
-      accessLog.record(logSite, AccessLog.combined(clientAddress() == null ? null : NetUtil.toAddressString(clientAddress()), logAt,
+      accessLog.record(logSite, AccessLog.combined(clientText(), logAt,
           logRequest, logStatus, logBytes, logReferer, logAgent));
       logSite = null;
     }

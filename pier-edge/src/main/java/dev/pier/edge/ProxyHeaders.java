@@ -26,17 +26,31 @@ final class ProxyHeaders {
 
   /** The {@code Forwarded} value: {@code for=192.0.2.7;proto=https;host=blog.example.org}, IPv6 as {@code for="[2001:db8::1]"}. */
   static String forwarded(InetAddress client, boolean tls, String host) {
-    StringBuilder v = new StringBuilder();
+    return forwarded(client, client == null ? null : NetUtil.toAddressString(client), tls, host);
+  }
+
+  private static String forwarded(InetAddress client, String a, boolean tls, String host) {
+    StringBuilder v = new StringBuilder(64);
     if (client != null) {
-      String a = NetUtil.toAddressString(client);
       v.append("for=").append(client instanceof java.net.Inet6Address ? "\"[" + a + "]\"" : a).append(';');
     }
     v.append("proto=").append(tls ? "https" : "http");
-    if (host != null && host.chars().allMatch(c -> c > ' ' && c < 127 && c != '"' && c != '\\' && c != ';' && c != ',')) {
+    if (host != null && plainToken(host)) {
       v.append(";host=").append(host.contains(":") ? "\"" + host + "\"" : host);
     }
     return v.toString();
   }
+  /** Whether {@code s} can go in a Forwarded parameter as it is (no space, quote, backslash, separator or control). */
+  private static boolean plainToken(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c >= 127 || c == '"' || c == '\\' || c == ';' || c == ',') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
   static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
 
@@ -73,6 +87,11 @@ final class ProxyHeaders {
    * the client's address (IPv6 in brackets, quoted), the scheme and the host.
    */
   static void forUpstream(HttpRequest request, InetAddress client, int localPort, boolean tls) {
+    forUpstream(request, client, client == null ? null : NetUtil.toAddressString(client), localPort, tls);
+  }
+
+  /** The same, with the client's address already as text ({@code clientText}). */
+  static void forUpstream(HttpRequest request, InetAddress client, String clientText, int localPort, boolean tls) {
     HttpHeaders headers = request.headers();
     boolean websocket = isWebSocketUpgrade(request);
     removeHopByHop(headers);
@@ -83,13 +102,13 @@ final class ProxyHeaders {
     headers.remove(HttpHeaderNames.EXPECT);
     CLIENT_FORWARDING.forEach(headers::remove);
     if (client != null) {
-      headers.set(X_FORWARDED_FOR, NetUtil.toAddressString(client));
+      headers.set(X_FORWARDED_FOR, clientText);
     } else {
       headers.remove(X_FORWARDED_FOR);
     }
     headers.set(X_FORWARDED_PROTO, tls ? "https" : "http");
     String host = headers.get(HttpHeaderNames.HOST);
-    headers.set(FORWARDED, forwarded(client, tls, host));
+    headers.set(FORWARDED, forwarded(client, clientText, tls, host));
     if (host != null) {
       headers.set(X_FORWARDED_HOST, host);
     } else {
