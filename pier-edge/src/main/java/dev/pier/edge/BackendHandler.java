@@ -23,8 +23,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
 
-  private final FrontendHandler frontend;
+  /** Where this connection's events go: the client connection (or stream) it serves, or served last while pooled. */
+  private FrontendHandler frontend;
   private boolean skippingInterim;
+
+  /** Hands the connection to another client connection (taken from the pool). */
+  void attach(FrontendHandler frontend) {
+    this.frontend = frontend;
+  }
 
   BackendHandler(FrontendHandler frontend) {
     this.frontend = frontend;

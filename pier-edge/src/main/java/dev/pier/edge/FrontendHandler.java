@@ -201,7 +201,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       pendingBody.release();
       pendingBody = null;
     }
-    closeUpstream();
+    releaseUpstream(mode != Mode.PROXY || (requestDone && responseDone));
     ctx.fireChannelInactive();
   }
 
@@ -482,7 +482,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     onReusedConnection = false;
-    connectAndSend(request, address, target);
+    connectAndSend(request, address, target, true);
   }
 
   /**
@@ -498,12 +498,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     retried = true;
     onReusedConnection = false;
     log.debug("{}: {} closed a kept-alive connection before answering; sending the request again", requestLine, target);
-    connectAndSend(proxied, proxiedTo, target);
+    connectAndSend(proxied, proxiedTo, target, false);
     return true;
   }
 
-  private void connectAndSend(HttpRequest request, InetSocketAddress address, String target) {
-    closeUpstream();
+  /** @param mayReuse whether an idle pooled connection may serve (not for a request sent again after a stale one) */
+  private void connectAndSend(HttpRequest request, InetSocketAddress address, String target, boolean mayReuse) {
+    if (mayReuse) {
+      releaseUpstream(true); // a new exchange: the connection of the last one sits idle
+    } else {
+      closeUpstream(); // the connection that went stale
+    }
+    Channel pooled = mayReuse ? connector.pooled(ctx.channel().eventLoop(), address, this) : null;
+    if (pooled != null) {
+      upstream = pooled;
+      upstreamAddress = address;
+      onReusedConnection = true; // it may be closed by the site just now: then the request is sent again
+      sendHead(pooled, request);
+      return;
+    }
     ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), address, this);
     if (connecting == null) {
       log.warn("{}: {} has too many connections open; answering 503", requestLine, target);
@@ -796,6 +809,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       respond(Pages.page(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive."));
     } else {
       ctx.close();
+    }
+  }
+
+  /**
+   * Gives the upstream connection back to the pool when it sits idle between exchanges ({@code idle}: the last
+   * exchange on it ended, and {@link #finishResponse} kept it, so the site keeps it alive); closes it otherwise.
+   */
+  private void releaseUpstream(boolean idle) {
+    Channel up = upstream;
+    if (idle && up != null && up.isActive() && held == null && upstreamAddress != null) {
+      InetSocketAddress address = upstreamAddress;
+      upstream = null;
+      upstreamAddress = null;
+      lastRelayed = null;
+      connector.release(up, address);
+    } else {
+      closeUpstream();
     }
   }
 

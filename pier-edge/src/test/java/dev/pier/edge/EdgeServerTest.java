@@ -107,8 +107,24 @@ class EdgeServerTest {
       assertThat(second).containsEntry("uri", "/echo/2").containsEntry("remote-port", first.get("remote-port"));
       assertThat(third).containsEntry("uri", "/echo/3").containsEntry("site", "panel");
       assertThat(fourth.status()).isEqualTo(503);
-      assertThat(fifth).containsEntry("uri", "/echo/5").containsEntry("site", "blog");
+      assertThat(fifth).containsEntry("uri", "/echo/5").containsEntry("site", "blog")
+          .containsEntry("remote-port", first.get("remote-port")); // kept in the pool while the panel was asked
     }
+  }
+
+  @Test
+  void clientConnectionsOneAfterAnotherShareKeptAliveUpstreamConnections() throws Exception {
+    int loops = Runtime.getRuntime().availableProcessors(); // one pool per event loop
+    java.util.Set<String> upstreamPorts = new java.util.HashSet<>();
+    for (int i = 0; i < 2 * loops + 1; i++) {
+      try (RawHttp client = client()) {
+        RawHttp.Response r = client.send("GET /echo/" + i + " HTTP/1.1\nHost: blog.localhost\nConnection: close").read();
+        assertThat(r.status()).isEqualTo(200);
+        upstreamPorts.add(TestUpstream.parseEcho(r.text()).get("remote-port"));
+      }
+    }
+    // Without the pool each client connection would have had an upstream connection of its own.
+    assertThat(upstreamPorts).hasSizeLessThanOrEqualTo(loops);
   }
 
   @Test
