@@ -45,6 +45,8 @@ public final class EdgeServer implements AutoCloseable {
   private final AccessLog accessLog;
   private final Waker waker;
   private final AcmeChallenges challenges;
+  /** Runs what may block (certificates not yet in memory) off the event loops. */
+  private java.util.concurrent.ExecutorService blocking;
   /** When each site last had traffic through the edge (System.nanoTime), for putting idle sites to sleep. */
   private final java.util.concurrent.ConcurrentHashMap<String, Long> activity = new java.util.concurrent.ConcurrentHashMap<>();
   /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
@@ -103,7 +105,8 @@ public final class EdgeServer implements AutoCloseable {
         new DefaultThreadFactory("pier-edge"), Transport.ioHandlerFactory());
     UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout(),
         config.maxConnectionsPerSite());
-    Shared shared = new Shared(routes::get, connector, config, () -> boundHttpsPort, accessLog, waker, challenges, activity);
+    blocking = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pier-tls-", 0).factory());
+    Shared shared = new Shared(routes::get, connector, config, () -> boundHttpsPort, accessLog, waker, challenges, activity, blocking);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(Transport.serverChannel())
@@ -192,6 +195,10 @@ public final class EdgeServer implements AutoCloseable {
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       group = null;
+    }
+    if (blocking != null) {
+      blocking.shutdownNow();
+      blocking = null;
     }
   }
 }

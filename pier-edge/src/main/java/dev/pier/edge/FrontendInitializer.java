@@ -46,7 +46,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
     if (certificates != null) {
       // TLS first, with the certificate for the name the client asked for (SNI); then HTTP/2 or HTTP/1.1, as the
       // client and the edge agreed during the handshake (ALPN).
-      ch.pipeline().addLast(new io.netty.handler.ssl.SniHandler(name -> certificates.forHost(name), MAX_HEADER_SIZE, config.headerTimeout().toMillis()));
+      ch.pipeline().addLast(new io.netty.handler.ssl.SniHandler(this::certificateFor, MAX_HEADER_SIZE, config.headerTimeout().toMillis()));
       ch.pipeline().addLast(new io.netty.handler.ssl.ApplicationProtocolNegotiationHandler(io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1) {
         @Override
         public void channelActive(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
@@ -69,6 +69,27 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
       return;
     }
     http1(ch.pipeline(), decoder);
+  }
+
+  /** The certificate for a client's SNI name: from memory on the event loop, else worked out off it. */
+  private io.netty.util.concurrent.Future<io.netty.handler.ssl.SslContext> certificateFor(String name,
+      io.netty.util.concurrent.Promise<io.netty.handler.ssl.SslContext> promise) {
+    io.netty.handler.ssl.SslContext now = certificates.ready(name);
+    if (now != null) {
+      return promise.setSuccess(now);
+    }
+    try {
+      shared.blocking().execute(() -> {
+        try {
+          promise.trySuccess(certificates.forHost(name));
+        } catch (Throwable t) {
+          promise.tryFailure(t);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      promise.tryFailure(closing);
+    }
+    return promise;
   }
 
   /**

@@ -207,10 +207,11 @@ public class SiteCertificates implements CertificateSource {
     return props.dataDir().resolve("ca.pem");
   }
 
+  /** An admin's certificate (a wildcard, say) first where it applies, then the ACME CA's, then one issued before. */
   @Override
-  public SslContext forHost(String serverName) {
+  public SslContext ready(String serverName) {
     String asked = serverName == null ? props.domain() : serverName.toLowerCase(Locale.ROOT);
-    for (Uploaded u : uploaded.values()) { // an admin's certificate (a wildcard, say) comes first where it applies
+    for (Uploaded u : uploaded.values()) {
       if (u.covers(asked) && Instant.now().isBefore(u.notAfter())) {
         return u.context();
       }
@@ -220,9 +221,16 @@ public class SiteCertificates implements CertificateSource {
       return fromAcme;
     }
     Entry cached = cache.get(asked); // a known name costs no database query at each handshake
-    if (cached != null && Instant.now().plus(RENEW_BEFORE).isBefore(cached.notAfter())) {
-      return cached.context();
+    return cached != null && Instant.now().plus(RENEW_BEFORE).isBefore(cached.notAfter()) ? cached.context() : null;
+  }
+
+  @Override
+  public SslContext forHost(String serverName) {
+    SslContext now = ready(serverName);
+    if (now != null) {
+      return now;
     }
+    String asked = serverName == null ? props.domain() : serverName.toLowerCase(Locale.ROOT);
     String host = asked;
     if (!host.equals(props.domain()) && !isSite(host)) {
       host = props.domain();
