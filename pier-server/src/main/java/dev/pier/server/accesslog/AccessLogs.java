@@ -12,8 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +48,10 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   }
 
   private final Path dir;
-  private final BlockingQueue<Line> queue = new ArrayBlockingQueue<>(65_536);
+  /** Lock-free for the edge's event loops (many producers), drained by the writer alone. */
+  private final java.util.Queue<Line> queue = io.netty.util.internal.PlatformDependent.newFixedMpscQueue(65_536);
+  /** Set while the writer is parked on an empty queue: the next line wakes it. */
+  private final java.util.concurrent.atomic.AtomicBoolean parked = new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
   /** Lines recorded and not yet written (or dropped). */
   private final AtomicLong pending = new AtomicLong();
@@ -76,6 +77,8 @@ public class AccessLogs implements AccessLog, AutoCloseable {
     if (!queue.offer(new Line(site, line))) {
       pending.decrementAndGet();
       dropped.incrementAndGet();
+    } else if (parked.get() && parked.compareAndSet(true, false)) {
+      java.util.concurrent.locks.LockSupport.unpark(writer);
     }
   }
 
@@ -86,14 +89,22 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   private void writeLoop() {
     List<Line> batch = new ArrayList<>();
     while (!Thread.currentThread().isInterrupted()) {
+      if (queue.isEmpty()) {
+        parked.set(true);
+        if (queue.isEmpty()) { // a line that came just before the flag was set would wait for the next one
+          java.util.concurrent.locks.LockSupport.park(this);
+        }
+        parked.set(false);
+        continue;
+      }
       try {
-        batch.add(queue.take());
         Thread.sleep(GATHER_MILLIS); // a busy edge fills the batch meanwhile: one write for many lines
       } catch (InterruptedException e) {
-        closeAll();
-        return;
+        break;
       }
-      queue.drainTo(batch);
+      for (Line l; (l = queue.poll()) != null; ) {
+        batch.add(l);
+      }
       try {
         write(batch);
       } finally {
