@@ -680,15 +680,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       server.remove(io.netty.handler.codec.http.HttpClientCodec.class);
       List<io.netty.buffer.ByteBuf> early = server.get(BackendHandler.class).takeEarly();
       server.replace(BackendHandler.class, "relay", new Relay(ctx.channel(), wsSite == null ? () -> { } : () -> activity.put(wsSite, System.nanoTime())));
-      server.replace(io.netty.handler.timeout.IdleStateHandler.class, "idle",
-          new io.netty.handler.timeout.IdleStateHandler(0, 0, WEBSOCKET_IDLE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+      server.replace(IdleTimer.class, "idle", new IdleTimer(WEBSOCKET_IDLE));
       for (Class<? extends io.netty.channel.ChannelHandler> http : List.of(HeadScanner.class, OneMessagePerRead.class)) {
         if (client.get(http) != null) {
           client.remove(http);
         }
       }
-      client.replace(io.netty.handler.timeout.IdleStateHandler.class, "idle",
-          new io.netty.handler.timeout.IdleStateHandler(0, 0, WEBSOCKET_IDLE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+      client.replace(IdleTimer.class, "idle", new IdleTimer(WEBSOCKET_IDLE));
       String site = wsSite;
       Runnable touch = site == null ? () -> { } : () -> activity.put(site, System.nanoTime());
       client.replace(this, "relay", new Relay(up, touch));

@@ -4,9 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the pipeline of an accepted client connection: idle timeout, HTTP/1.1 server codec (request line
@@ -97,7 +95,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
    * {@link FrontendHandler} of its own, so every stream is proxied like one HTTP/1.1 exchange.
    */
   private void http2(io.netty.channel.ChannelPipeline p) {
-    p.addLast(new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast(new IdleTimer(CLIENT_IDLE_TIMEOUT));
     p.addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer()
         .initialSettings(io.netty.handler.codec.http2.Http2Settings.defaultSettings().maxHeaderListSize(MAX_HEADER_SIZE).maxConcurrentStreams(128))
         .build());
@@ -106,7 +104,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
       protected void initChannel(Channel stream) {
         stream.config().setAutoRead(false);
         stream.pipeline().addLast(
-            new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+            new IdleTimer(CLIENT_IDLE_TIMEOUT),
             new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
             new OneMessagePerRead(),
             new FrontendHandler(shared, null, true));
@@ -127,7 +125,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   private void http1(io.netty.channel.ChannelPipeline p, HttpDecoderConfig decoder) {
     HeadScanner scanner = new HeadScanner(config.headerTimeout());
     p.addLast(
-        new IdleStateHandler(0, 0, CLIENT_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+        new IdleTimer(CLIENT_IDLE_TIMEOUT),
         scanner,
         new HttpServerCodec(decoder),
         new OneMessagePerRead(),

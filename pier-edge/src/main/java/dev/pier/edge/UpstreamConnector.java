@@ -8,10 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Opens upstream connections: NIO, auto-read off, HTTP/1.1 client codec, closed after the configured idle
@@ -68,7 +66,7 @@ final class UpstreamConnector {
             .setMaxInitialLineLength(8192)
             .setMaxHeaderSize(64 * 1024);
         ch.pipeline().addLast(
-            new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
+            new IdleTimer(Duration.ofMillis(idleMillis)),
             new HttpClientCodec(decoder, false, false),
             new BackendHandler(frontend));
       }
