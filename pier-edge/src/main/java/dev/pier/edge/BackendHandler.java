@@ -23,11 +23,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
 
-  /** Where this connection's events go: the client connection (or stream) it serves, or served last while pooled. */
+  /** Where this connection's events go: the client connection (or stream) it serves; null while it waits in the pool. */
   private FrontendHandler frontend;
   private boolean skippingInterim;
 
-  /** Hands the connection to another client connection (taken from the pool). */
+  /** Hands the connection to a client connection (taken from the pool), or to none (put in the pool). */
   void attach(FrontendHandler frontend) {
     this.frontend = frontend;
   }
@@ -44,6 +44,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (frontend == null) { // an idle connection must not speak
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
     if (dropping) {
       ReferenceCountUtil.release(msg);
       return;
@@ -90,6 +95,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (frontend == null) {
+      ctx.read(); // idle in the pool: keep watching for its close
+      return;
+    }
     if (!switched) {
       frontend.upstreamReadComplete(ctx.channel());
     }
@@ -110,7 +119,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (!switched) {
+    if (!switched && frontend != null) {
       frontend.upstreamClosed(ctx.channel());
     }
     ctx.fireChannelInactive();
@@ -120,7 +129,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
       log.debug("Upstream {} idle for too long, closing", ctx.channel().remoteAddress());
-      frontend.upstreamTimedOut(ctx.channel());
+      if (frontend != null) {
+        frontend.upstreamTimedOut(ctx.channel());
+      }
       ctx.close();
     } else {
       ctx.fireUserEventTriggered(evt);

@@ -106,7 +106,8 @@ public final class EdgeServer implements AutoCloseable {
     UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout(),
         config.maxConnectionsPerSite());
     blocking = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pier-tls-", 0).factory());
-    Shared shared = new Shared(routes::get, connector, config, () -> boundHttpsPort, accessLog, waker, challenges, activity, blocking);
+    Shared shared = new Shared(routes::get, connector, config, () -> boundHttpsPort, accessLog, waker, challenges, activity, blocking,
+        new java.util.concurrent.Semaphore(Shared.MAX_CERTIFICATE_WORK));
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(Transport.serverChannel())

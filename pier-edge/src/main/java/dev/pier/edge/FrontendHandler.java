@@ -106,6 +106,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * its head, in one write, and the end the client's decoder produces is only taken, never sent nor waited for.
    */
   private boolean bodiless;
+  /** The whole request (its last part too) was written to the upstream connection. */
+  private boolean requestSent;
+  /** When the kept-alive upstream connection last finished an exchange (System.nanoTime). */
+  private long upstreamIdleSince;
   /** The client's address as text, worked out once per connection. */
   private String clientText;
   /** The site a WebSocket relay belongs to (its traffic keeps the site awake). */
@@ -201,7 +205,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       pendingBody.release();
       pendingBody = null;
     }
-    releaseUpstream(mode != Mode.PROXY || (requestDone && responseDone));
+    releaseUpstream(mode != Mode.PROXY || (requestDone && responseDone && requestSent));
     ctx.fireChannelInactive();
   }
 
@@ -255,8 +259,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     logStatus = 0;
     logBytes = 0;
     bodyWaitedNanos = bodyBytes = 0;
+    String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
     bodiless = scanner != null && !request.decoderResult().isFailure() && !HttpUtil.isTransferEncodingChunked(request)
-        && !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        && (length == null || "0".equals(length.strip()));
+    requestSent = false;
 
     DecoderResult decoded = request.decoderResult();
     String refusal = decoded.isFailure() ? "The request could not be read." : refusal(request, hosts);
@@ -423,6 +429,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           up.close();
         } else if (up == upstream && mode == Mode.PROXY) {
           if (last) {
+            requestSent = true;
             readNextRequest();
           } else {
             read();
@@ -476,7 +483,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     proxied = request;
     proxiedTo = address;
     retried = false;
-    if (upstream != null && upstream.isActive() && address.equals(upstreamAddress)) {
+    if (upstream != null && upstream.isActive() && address.equals(upstreamAddress)
+        && System.nanoTime() - upstreamIdleSince < UpstreamConnector.MAX_IDLE.toNanos()) {
       onReusedConnection = true;
       sendHead(upstream, request);
       return;
@@ -539,6 +547,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           held = null;
           up.writeAndFlush(end).addListener((ChannelFuture w) -> {
             if (w.isSuccess() && up == upstream) {
+              requestSent = true;
               readNextRequest();
             }
           });
@@ -552,17 +561,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void sendHead(Channel up, HttpRequest request) {
-    ChannelFuture sent;
-    if (bodiless) {
-      up.write(request);
-      sent = up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-    } else {
-      sent = up.writeAndFlush(request);
-    }
+    ChannelFuture sent = up.writeAndFlush(bodiless
+        ? new io.netty.handler.codec.http.DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+            io.netty.buffer.Unpooled.EMPTY_BUFFER, request.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE)
+        : request);
+    boolean whole = bodiless;
     sent.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         up.close();
       } else if (up == upstream && mode == Mode.PROXY) {
+        if (whole) {
+          requestSent = true;
+        }
         if (expectsContinue) {
           expectsContinue = false;
           ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
@@ -732,8 +742,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (!requestDone) {
       keepAlive = false; // the upstream answered before the whole body was sent: both connections are spoiled
     }
-    if ((!upstreamKeepAlive || !requestDone) && up == upstream) {
-      closeUpstream();
+    if ((!upstreamKeepAlive || !requestDone || !requestSent) && up == upstream) {
+      closeUpstream(); // (a request part still being written would reach whoever uses the connection next)
+    } else if (up == upstream) {
+      upstreamIdleSince = System.nanoTime();
     }
     if (keepAlive) {
       readNextRequest();
@@ -821,7 +833,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       upstream = null;
       upstreamAddress = null;
       lastRelayed = null;
-      connector.release(up, address);
+      connector.release(up, address, upstreamIdleSince);
     } else {
       closeUpstream();
     }

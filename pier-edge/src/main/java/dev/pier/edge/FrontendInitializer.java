@@ -25,6 +25,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   private final CertificateSource certificates;
 
   FrontendInitializer(Shared shared, CertificateSource certificates) {
+    this.certificateWork = shared.certificateWork();
     this.shared = shared;
     this.config = shared.config();
     this.certificates = certificates;
@@ -69,6 +70,8 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
     http1(ch.pipeline(), decoder);
   }
 
+  private final java.util.concurrent.Semaphore certificateWork;
+
   /** The certificate for a client's SNI name: from memory on the event loop, else worked out off it. */
   private io.netty.util.concurrent.Future<io.netty.handler.ssl.SslContext> certificateFor(String name,
       io.netty.util.concurrent.Promise<io.netty.handler.ssl.SslContext> promise) {
@@ -76,15 +79,21 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
     if (now != null) {
       return promise.setSuccess(now);
     }
+    if (!certificateWork.tryAcquire()) { // a flood of names nobody knows: refuse the handshake rather than queue
+      return promise.setFailure(new javax.net.ssl.SSLException("too many certificates being worked out at once"));
+    }
     try {
       shared.blocking().execute(() -> {
         try {
           promise.trySuccess(certificates.forHost(name));
         } catch (Throwable t) {
           promise.tryFailure(t);
+        } finally {
+          certificateWork.release();
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException closing) {
+      certificateWork.release();
       promise.tryFailure(closing);
     }
     return promise;

@@ -11,14 +11,18 @@ import java.util.function.Supplier;
  * @param httpsPort the edge's bound HTTPS port, for redirects to it (-1: no HTTPS)
  * @param activity site name to the time of its last traffic (System.nanoTime), for putting idle sites to sleep
  * @param blocking where work that may block runs, off the event loops (certificates not yet in memory)
+ * @param certificateWork permits for that work ({@link #MAX_CERTIFICATE_WORK})
  */
 record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, IntSupplier httpsPort,
     AccessLog accessLog, Waker waker, AcmeChallenges challenges, Map<String, Long> activity,
-    java.util.concurrent.Executor blocking) {
+    java.util.concurrent.Executor blocking, java.util.concurrent.Semaphore certificateWork) {
+
+  /** Certificates worked out off the event loops at once, at most. */
+  static final int MAX_CERTIFICATE_WORK = 64;
 
   /** For tests: no HTTPS, no log, no waking, no challenges. */
   static Shared of(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config) {
     return new Shared(routes, connector, config, () -> -1, AccessLog.NONE, Waker.NONE, AcmeChallenges.NONE,
-        new java.util.concurrent.ConcurrentHashMap<>(), Runnable::run);
+        new java.util.concurrent.ConcurrentHashMap<>(), Runnable::run, new java.util.concurrent.Semaphore(MAX_CERTIFICATE_WORK));
   }
 }

@@ -29,9 +29,16 @@ final class UpstreamConnector {
   private final java.util.concurrent.ConcurrentHashMap<InetSocketAddress, java.util.concurrent.atomic.AtomicInteger> open =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Idle connections kept per event loop and address, at most; more are closed. */
+  /** Idle connections kept per event loop and address, at most (fewer when the per-site cap is low); more are closed. */
   static final int MAX_IDLE_PER_ADDRESS = 32;
+  /**
+   * How long a connection may have been idle and still be used again: less than the 5 s after which Apache, by
+   * default, closes an idle kept-alive connection, so that requests seldom meet one the site is closing.
+   */
+  static final Duration MAX_IDLE = Duration.ofSeconds(4);
   private static final io.netty.util.AttributeKey<Boolean> WATCHED = io.netty.util.AttributeKey.valueOf("pier.pool.watched");
+  private static final io.netty.util.AttributeKey<Long> IDLE_SINCE = io.netty.util.AttributeKey.valueOf("pier.pool.idleSince");
+  private final int maxIdlePerLoop;
   private final java.util.concurrent.ConcurrentHashMap<EventLoop, java.util.Map<InetSocketAddress, java.util.ArrayDeque<Channel>>> idle =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -40,7 +47,13 @@ final class UpstreamConnector {
   }
 
   UpstreamConnector(Duration connectTimeout, Duration idleTimeout, int maxPerAddress) {
+    this(connectTimeout, idleTimeout, maxPerAddress, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** @param loops the event loops that share the per-site cap: each keeps at most its share of it idle */
+  UpstreamConnector(Duration connectTimeout, Duration idleTimeout, int maxPerAddress, int loops) {
     this.maxPerAddress = maxPerAddress;
+    this.maxIdlePerLoop = (int) Math.max(1, Math.min(MAX_IDLE_PER_ADDRESS, (long) maxPerAddress / Math.max(1, loops)));
     this.idleMillis = idleTimeout.toMillis();
     this.template = new Bootstrap()
         .channel(Transport.clientChannel())
@@ -56,8 +69,12 @@ final class UpstreamConnector {
   ChannelFuture connect(EventLoop loop, InetSocketAddress address, FrontendHandler frontend) {
     java.util.concurrent.atomic.AtomicInteger count = open.computeIfAbsent(address, a -> new java.util.concurrent.atomic.AtomicInteger());
     if (count.incrementAndGet() > maxPerAddress) {
-      count.decrementAndGet();
-      return null;
+      Channel spare = takeIdle(loop, address); // an idle one of this loop's gives its place to this one
+      if (spare == null) {
+        count.decrementAndGet();
+        return null;
+      }
+      spare.close();
     }
     ChannelFuture f = template.clone(loop).handler(new ChannelInitializer<Channel>() {
       @Override
@@ -80,15 +97,27 @@ final class UpstreamConnector {
    * has none. Call on {@code loop}.
    */
   Channel pooled(EventLoop loop, InetSocketAddress address, FrontendHandler frontend) {
+    for (Channel ch; (ch = takeIdle(loop, address)) != null; ) {
+      Long since = ch.attr(IDLE_SINCE).get();
+      BackendHandler backend = ch.pipeline().get(BackendHandler.class);
+      if (backend != null && since != null && System.nanoTime() - since < MAX_IDLE.toNanos()) {
+        backend.attach(frontend);
+        return ch;
+      }
+      ch.close(); // idle for too long: the site may be closing it
+    }
+    return null;
+  }
+
+  /** The most recently used idle connection to {@code address} on {@code loop} still open, taken out of the pool. */
+  private Channel takeIdle(EventLoop loop, InetSocketAddress address) {
     java.util.Map<InetSocketAddress, java.util.ArrayDeque<Channel>> byAddress = idle.get(loop);
     java.util.ArrayDeque<Channel> q = byAddress == null ? null : byAddress.get(address);
     if (q == null) {
       return null;
     }
-    for (Channel ch; (ch = q.pollLast()) != null; ) { // the most recently used first: the least likely to have timed out
-      BackendHandler backend = ch.pipeline().get(BackendHandler.class);
-      if (ch.isActive() && backend != null) {
-        backend.attach(frontend);
+    for (Channel ch; (ch = q.pollLast()) != null; ) {
+      if (ch.isActive()) {
         return ch;
       }
     }
@@ -98,17 +127,23 @@ final class UpstreamConnector {
   /**
    * Takes back a connection whose last exchange ended cleanly and that the upstream keeps alive; it waits, reading
    * (so that a close by the upstream is noticed), until {@link #pooled} hands it out or it closes. Call on its loop.
+   *
+   * @param idleSince when its last exchange ended (System.nanoTime)
    */
-  void release(Channel ch, InetSocketAddress address) {
-    if (!ch.isActive()) {
+  void release(Channel ch, InetSocketAddress address, long idleSince) {
+    BackendHandler backend = ch.pipeline().get(BackendHandler.class);
+    if (!ch.isActive() || backend == null || System.nanoTime() - idleSince >= MAX_IDLE.toNanos()) {
+      ch.close();
       return;
     }
     java.util.ArrayDeque<Channel> q = idle.computeIfAbsent(ch.eventLoop(), l -> new java.util.HashMap<>())
         .computeIfAbsent(address, a -> new java.util.ArrayDeque<>());
-    if (q.size() >= MAX_IDLE_PER_ADDRESS) {
+    if (q.size() >= maxIdlePerLoop) {
       ch.close();
       return;
     }
+    backend.attach(null); // no client's any more: anything it says now closes it
+    ch.attr(IDLE_SINCE).set(idleSince);
     q.addLast(ch);
     if (ch.attr(WATCHED).setIfAbsent(Boolean.TRUE) == null) {
       ch.closeFuture().addListener(closed -> q.remove(ch)); // on the loop, like every other use of q

@@ -369,6 +369,28 @@ class EdgeServerTest {
   }
 
   @Test
+  void anEmptyPostSentAgainLeavesItsNewConnectionGoodForTheNextRequest() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    try (RawUpstream forgetful = new RawUpstream(socket -> {
+          connections.incrementAndGet();
+          var in = socket.getInputStream();
+          RawUpstream.readHead(in);
+          socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          RawUpstream.readHead(in); // the next request is never answered: the connection closes
+        })) {
+      edge.routes(edge.routes().withSite("blog", new Route.Upstream("blog", forgetful.address())));
+      try (RawHttp client = client()) {
+        assertThat(client.get("blog.localhost", "/1").text()).isEqualTo("ok");
+        RawHttp.Response empty = client.send("POST /2 HTTP/1.1\nHost: blog.localhost\nContent-Length: 0").read();
+        assertThat(empty.text()).as("an empty POST is sent again, whole, on a new connection").isEqualTo("ok");
+        assertThat(client.get("blog.localhost", "/3").text()).as("and that connection takes the next request").isEqualTo("ok");
+        assertThat(connections.get()).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
   void aWebSocketUpgradeIsPassedThroughAndBytesFlowBothWays() throws Exception {
     java.util.concurrent.CompletableFuture<String> upstreamHead = new java.util.concurrent.CompletableFuture<>();
     try (RawUpstream ws = new RawUpstream(socket -> {
