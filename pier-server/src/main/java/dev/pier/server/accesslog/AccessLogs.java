@@ -53,8 +53,12 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   /** Set while the writer is parked on an empty queue: the next line wakes it. */
   private final java.util.concurrent.atomic.AtomicBoolean parked = new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
-  /** Lines recorded and not yet written (or dropped). */
-  private final AtomicLong pending = new AtomicLong();
+  /** Lines queued so far, and lines the writer has taken care of (written, or lost to a disk error). */
+  private final AtomicLong recorded = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  /** Set by {@link #flush()}: the writer writes at once, without waiting for more lines. */
+  private volatile boolean urgent;
+  private volatile boolean closing;
   private final java.util.LinkedHashMap<String, Open> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
   private final Thread writer;
 
@@ -73,11 +77,12 @@ public class AccessLogs implements AccessLog, AutoCloseable {
 
   @Override
   public void record(String site, String line) {
-    pending.incrementAndGet();
-    if (!queue.offer(new Line(site, line))) {
-      pending.decrementAndGet();
+    if (closing || !queue.offer(new Line(site, line))) {
       dropped.incrementAndGet();
-    } else if (parked.get() && parked.compareAndSet(true, false)) {
+    } else {
+      recorded.incrementAndGet();
+    }
+    if (parked.get() && parked.compareAndSet(true, false)) {
       java.util.concurrent.locks.LockSupport.unpark(writer);
     }
   }
@@ -88,27 +93,27 @@ public class AccessLogs implements AccessLog, AutoCloseable {
 
   private void writeLoop() {
     List<Line> batch = new ArrayList<>();
-    while (!Thread.currentThread().isInterrupted()) {
+    while (!closing || !queue.isEmpty()) {
       if (queue.isEmpty()) {
         parked.set(true);
-        if (queue.isEmpty()) { // a line that came just before the flag was set would wait for the next one
+        if (queue.isEmpty() && !closing) { // a line that came just before the flag was set would wait for the next one
           java.util.concurrent.locks.LockSupport.park(this);
         }
         parked.set(false);
         continue;
       }
-      try {
-        Thread.sleep(GATHER_MILLIS); // a busy edge fills the batch meanwhile: one write for many lines
-      } catch (InterruptedException e) {
-        break;
+      if (!urgent && !closing) {
+        // A busy edge fills the batch meanwhile: one write for many lines. (flush() and close() cut it short.)
+        java.util.concurrent.locks.LockSupport.parkNanos(this, GATHER_MILLIS * 1_000_000L);
       }
+      urgent = false;
       for (Line l; (l = queue.poll()) != null; ) {
         batch.add(l);
       }
       try {
         write(batch);
       } finally {
-        pending.addAndGet(-batch.size());
+        written.addAndGet(batch.size());
         batch.clear();
       }
     }
@@ -181,9 +186,12 @@ public class AccessLogs implements AccessLog, AutoCloseable {
     }
   }
 
-  /** Waits until every line recorded so far is on disk (for reads that must see the latest requests). */
+  /** Waits (2 s at most) until every line recorded before this call is on disk, for reads that must see them. */
   public void flush() {
-    for (int i = 0; i < 400 && pending.get() > 0; i++) {
+    long target = recorded.get();
+    urgent = true;
+    java.util.concurrent.locks.LockSupport.unpark(writer);
+    for (int i = 0; i < 400 && written.get() < target; i++) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
@@ -211,8 +219,15 @@ public class AccessLogs implements AccessLog, AutoCloseable {
     }
   }
 
+  /** Writes what is queued, closes the files and ends the writer (waiting 5 s at most); later lines are dropped. */
   @Override
   public void close() {
-    writer.interrupt();
+    closing = true;
+    java.util.concurrent.locks.LockSupport.unpark(writer);
+    try {
+      writer.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -76,7 +76,11 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
       if (edge.httpsPort() < 0) {
         throw new IllegalArgumentException("pier.acme.directory is set but HTTPS is off (pier.edge.https-port=-1)");
       }
-      if (acme.trust() != null && !acme.trust().toString().isEmpty() && !java.nio.file.Files.isReadable(acme.trust())) {
+      boolean trust = acme.trust() != null && !acme.trust().toString().isEmpty();
+      if (trust && !"https".equals(uri.getScheme())) {
+        throw new IllegalArgumentException("pier.acme.trust applies to an https:// ACME directory only, not to " + acme.directory());
+      }
+      if (trust && !java.nio.file.Files.isReadable(acme.trust())) {
         throw new IllegalArgumentException("pier.acme.trust " + acme.trust() + " is not a readable PEM file");
       }
     }

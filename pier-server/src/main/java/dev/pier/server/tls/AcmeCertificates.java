@@ -130,6 +130,7 @@ public class AcmeCertificates implements AcmeChallenges {
       worker = null;
     }
     tokens.clear();
+    queued.clear();
   }
 
   @Override
@@ -158,7 +159,11 @@ public class AcmeCertificates implements AcmeChallenges {
       return;
     }
     if (queued.add(host)) {
-      w.execute(() -> attempt(host));
+      try {
+        w.execute(() -> attempt(host));
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        queued.remove(host);
+      }
     }
   }
 
@@ -271,15 +276,27 @@ public class AcmeCertificates implements AcmeChallenges {
           + order.getError().map(Object::toString).orElse("status " + s));
     }
     List<X509Certificate> chain = order.getCertificate().getCertificateChain();
+    keep(host, domainKey.getPrivate(), chain);
+    return held(domainKey.getPrivate(), chain);
+  }
+
+  /**
+   * Writes the key and chain of {@code host} as a pair: both into a new directory, which then replaces the old one, so
+   * a failure half-way never leaves a key beside another key's certificate.
+   */
+  private void keep(String host, PrivateKey key, List<X509Certificate> chain) throws IOException {
     Path hostDir = dir.resolve(host);
-    Files.createDirectories(hostDir);
-    InternalCa.writePrivate(hostDir.resolve("key.pem"), InternalCa.Pem.encode(domainKey.getPrivate()));
+    Path fresh = dir.resolve("." + host + ".new");
+    dev.pier.engine.util.MoreFiles.deleteRecursively(fresh);
+    Files.createDirectories(fresh);
+    InternalCa.writePrivate(fresh.resolve("key.pem"), InternalCa.Pem.encode(key));
     StringBuilder pem = new StringBuilder();
     for (X509Certificate c : chain) {
       pem.append(InternalCa.Pem.encode(c));
     }
-    InternalCa.writeAtomically(hostDir.resolve("chain.pem"), pem.toString());
-    return held(domainKey.getPrivate(), chain);
+    InternalCa.writeAtomically(fresh.resolve("chain.pem"), pem.toString());
+    dev.pier.engine.util.MoreFiles.deleteRecursively(hostDir);
+    Files.move(fresh, hostDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static Held held(PrivateKey key, List<X509Certificate> chain) throws javax.net.ssl.SSLException {
@@ -288,15 +305,36 @@ public class AcmeCertificates implements AcmeChallenges {
         leaf.getIssuerX500Principal().getName());
   }
 
+  /**
+   * Loads the certificates kept from the CA configured now. Those of another CA (a test CA before the real one, say)
+   * are dropped: they would be served, untrusted, until their renewal.
+   */
   private void loadKept() {
-    if (!Files.isDirectory(dir)) {
-      return;
+    Path from = dir.resolve("directory");
+    try {
+      Files.createDirectories(dir);
+      if (Files.exists(from) && !Files.readString(from).strip().equals(directory())) {
+        log.info("the ACME directory changed from {}: its certificates are dropped and ordered again from {}",
+            Files.readString(from).strip(), directory());
+        try (var dirs = Files.list(dir)) {
+          for (Path d : dirs.filter(Files::isDirectory).toList()) {
+            dev.pier.engine.util.MoreFiles.deleteRecursively(d);
+          }
+        }
+      }
+      InternalCa.writeAtomically(from, directory() + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep ACME certificates in " + dir, e);
     }
     try (var dirs = Files.list(dir)) {
-      for (Path d : dirs.sorted(Comparator.naturalOrder()).toList()) {
+      for (Path d : dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("."))
+          .sorted(Comparator.naturalOrder()).toList()) {
         try {
           List<X509Certificate> chain = InternalCa.Pem.certificates(Files.readString(d.resolve("chain.pem")));
           PrivateKey key = InternalCa.Pem.privateKey(Files.readString(d.resolve("key.pem")));
+          if (!SiteCertificates.matches(key, chain.getFirst())) {
+            throw new IOException("the key does not belong to the certificate");
+          }
           held.put(d.getFileName().toString(), held(key, chain));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
           log.warn("cannot load the ACME certificate in {} (it will be ordered again): {}", d, e.getMessage());

@@ -147,7 +147,7 @@ public class SiteCertificates implements CertificateSource {
     return u != null;
   }
 
-  private static boolean matches(PrivateKey key, X509Certificate cert) {
+  static boolean matches(PrivateKey key, X509Certificate cert) {
     try {
       String alg = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : null;
       if (alg == null) {
@@ -221,7 +221,22 @@ public class SiteCertificates implements CertificateSource {
       return fromAcme;
     }
     Entry cached = cache.get(asked); // a known name costs no database query at each handshake
+    if (cached == null && (stranger(asked))) {
+      cached = cache.get(props.domain()); // a name Pier does not serve gets the panel's certificate
+    }
     return cached != null && Instant.now().plus(RENEW_BEFORE).isBefore(cached.notAfter()) ? cached.context() : null;
+  }
+
+  /** Names asked for lately that are no site's, until when that answer holds: no database query for each. */
+  private final ConcurrentHashMap<String, Instant> strangers = new ConcurrentHashMap<>();
+
+  /** Whether {@code host} is certainly not a name Pier serves: outside the domain, or found to be no site's lately. */
+  private boolean stranger(String host) {
+    if (!host.equals(props.domain()) && !host.endsWith("." + props.domain())) {
+      return true;
+    }
+    Instant until = strangers.get(host);
+    return until != null && Instant.now().isBefore(until);
   }
 
   @Override
@@ -233,6 +248,10 @@ public class SiteCertificates implements CertificateSource {
     String asked = serverName == null ? props.domain() : serverName.toLowerCase(Locale.ROOT);
     String host = asked;
     if (!host.equals(props.domain()) && !isSite(host)) {
+      if (strangers.size() > 10_000) {
+        strangers.clear();
+      }
+      strangers.put(host, Instant.now().plusSeconds(60)); // a site made meanwhile gets its own within a minute
       host = props.domain();
     }
     acme.want(host); // with ACME, the internal CA's certificate stands in until the CA's arrives

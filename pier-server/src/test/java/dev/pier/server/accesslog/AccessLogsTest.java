@@ -40,6 +40,8 @@ class AccessLogsTest {
       logs.record("blog", "a new blog");
       logs.flush();
       assertThat(logs.read(SiteName.of("blog"), 1 << 20)).isEqualTo("a new blog\n");
+      logs.record("shop", "the last line before Pier stops");
     }
+    assertThat(Files.readString(dir.resolve("shop.log"))).as("written at close").endsWith("the last line before Pier stops\n");
   }
 }

@@ -23,7 +23,9 @@ class BadConfigurationTest {
       "--pier.network.gateway=10.9.9.9   | not a host address of 10.1.1.0/24",
       "--pier.network.bridge=pv7         | has the form of a site's veth name",
       "--pier.domain=bad_domain!         | is not a domain name",
-      "--pier.edge.http-port=99999       | is not a port"})
+      "--pier.edge.http-port=99999       | is not a port",
+      "--pier.acme.directory=ftp://ca.example/dir | is not an ACME directory URL",
+      "--pier.acme.retry-min=0s          | must be positive"})
   void refusesToStartSayingWhy(String option, String message) {
     Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(PierApplication.class)
         .run("--pier.data-dir=" + data, "--logging.file.name=" + data.resolve("pier.log"), option).close());
