@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One external program to run: an argument list (never a shell string), a time limit, and where its
- * output goes. By default stdout and stderr are captured; {@link #appendingOutputTo(Path)} sends both to a
- * file instead, for programs that leave children holding their output (runc's detached containers).
+ * One external program to run: an argument list (never a shell string), a time limit, where its output goes,
+ * and what it reads. By default stdout and stderr are captured; {@link #appendingOutputTo(Path)} sends both to a
+ * file instead, for programs that leave children holding their output (runc's detached containers). Its stdin is
+ * empty unless {@link #withInput(String)} gives it text.
  */
-public record Command(List<String> argv, Duration timeout, Path outputFile) {
+public record Command(List<String> argv, Duration timeout, Path outputFile, String input) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -23,19 +24,24 @@ public record Command(List<String> argv, Duration timeout, Path outputFile) {
   }
 
   public static Command of(String... argv) {
-    return new Command(List.of(argv), DEFAULT_TIMEOUT, null);
+    return new Command(List.of(argv), DEFAULT_TIMEOUT, null, null);
   }
 
   public static Command of(List<String> argv) {
-    return new Command(argv, DEFAULT_TIMEOUT, null);
+    return new Command(argv, DEFAULT_TIMEOUT, null, null);
   }
 
   public Command withTimeout(Duration limit) {
-    return new Command(argv, limit, outputFile);
+    return new Command(argv, limit, outputFile, input);
   }
 
   public Command appendingOutputTo(Path file) {
-    return new Command(argv, timeout, file);
+    return new Command(argv, timeout, file, input);
+  }
+
+  /** The same command, reading {@code text} (UTF-8) on its stdin. */
+  public Command withInput(String text) {
+    return new Command(argv, timeout, outputFile, text);
   }
 
   /** The command as an operator would type it, for logs and error messages. */

@@ -10,14 +10,18 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The real runner: {@link ProcessBuilder} with stdin from /dev/null, output captured or appended to a file. */
+/**
+ * The real runner: {@link ProcessBuilder} with stdin from /dev/null (or the command's input), output captured or
+ * appended to a file.
+ */
 public final class ProcessRunner implements CommandRunner {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessRunner.class);
 
   @Override
   public CommandResult run(Command command) {
-    ProcessBuilder pb = new ProcessBuilder(command.argv()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder pb = new ProcessBuilder(command.argv()).redirectInput(command.input() != null
+        ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     if (command.outputFile() != null) {
       ProcessBuilder.Redirect file = ProcessBuilder.Redirect.appendTo(command.outputFile().toFile());
       pb.redirectOutput(file).redirectError(file);
@@ -27,6 +31,16 @@ public final class ProcessRunner implements CommandRunner {
       p = pb.start();
     } catch (IOException e) {
       throw new CommandFailedException(command, "could not be started: " + e.getMessage(), e);
+    }
+    if (command.input() != null) {
+      java.io.OutputStream stdin = p.getOutputStream();
+      Thread.ofVirtual().start(() -> { // beside the reads of its output: a program may write before it reads all
+        try (stdin) {
+          stdin.write(command.input().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          log.debug("command \"{}\" did not read all its input: {}", command, e.getMessage());
+        }
+      });
     }
     CompletableFuture<String> out = command.outputFile() == null ? drain(p.getInputStream()) : CompletableFuture.completedFuture("");
     CompletableFuture<String> err = command.outputFile() == null ? drain(p.getErrorStream()) : CompletableFuture.completedFuture("");

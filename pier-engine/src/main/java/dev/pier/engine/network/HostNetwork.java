@@ -113,24 +113,9 @@ public final class HostNetwork {
     }
   }
 
-  /** Runs ip commands from one batch file: one process instead of one per command. */
+  /** Runs ip commands as one batch on its stdin: one process instead of one per command, and no file to leave behind. */
   private void batch(String netns, List<String> lines) {
-    java.nio.file.Path file = null;
-    try {
-      file = java.nio.file.Files.createTempFile("pier-ip-", ".batch");
-      java.nio.file.Files.write(file, lines);
-      runner.check(Command.of(IpCommands.batch(netns, file)));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot write an ip batch file", e);
-    } finally {
-      if (file != null) {
-        try {
-          java.nio.file.Files.deleteIfExists(file);
-        } catch (java.io.IOException ignored) {
-          // a temporary file left behind is harmless
-        }
-      }
-    }
+    runner.check(Command.of(IpCommands.batch(netns)).withInput(String.join("\n", lines) + "\n"));
   }
 
   /** Removes the site's veth pair and namespace, whichever exist. */

@@ -59,8 +59,8 @@ public final class IpCommands {
         "route add default via " + a.gateway() + " dev " + eth);
   }
 
-  /** Runs a batch file of ip commands, optionally inside a namespace. */
-  public static List<String> batch(String netns, java.nio.file.Path file) {
-    return netns == null ? List.of("ip", "-batch", file.toString()) : List.of("ip", "-n", netns, "-batch", file.toString());
+  /** {@code ip} reading its commands from stdin, one per line (in {@code netns} unless null). */
+  public static List<String> batch(String netns) {
+    return netns == null ? List.of("ip", "-batch", "-") : List.of("ip", "-n", netns, "-batch", "-");
   }
 }
