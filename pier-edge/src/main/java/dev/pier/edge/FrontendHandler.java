@@ -495,16 +495,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /**
    * A kept-alive upstream connection may be closed by the site just as a request goes out on it (its keep-alive
-   * timeout or request limit). A request without a body that got no answer on such a connection is sent once
-   * more, on a new connection, as nginx does; anything else gets 502.
+   * timeout or request limit). An idempotent request without a body that got no answer on such a connection is
+   * sent once more, on a new connection, as nginx does; anything else (a POST, say, which the site may have acted
+   * on) gets 502.
    */
   private boolean retryOnNewConnection() {
     if (!onReusedConnection || retried || responseStarted || bodyBytes > 0 || proxied == null
-        || HttpUtil.isTransferEncodingChunked(proxied) || HttpUtil.getContentLength(proxied, 0L) > 0) {
+        || HttpUtil.isTransferEncodingChunked(proxied) || HttpUtil.getContentLength(proxied, 0L) > 0
+        || HttpMethod.POST.equals(proxied.method()) || HttpMethod.PATCH.equals(proxied.method())
+        || "LOCK".equals(proxied.method().name())) {
       return false;
     }
     retried = true;
     onReusedConnection = false;
+    requestSent = false;
+    if (requestDone) {
+      bodiless = true; // all of it came, with no body: it goes whole, as one message, on the new connection
+    }
     log.debug("{}: {} closed a kept-alive connection before answering; sending the request again", requestLine, target);
     connectAndSend(proxied, proxiedTo, target, false);
     return true;
@@ -608,6 +615,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ChannelFuture written = ctx.write(part);
     if (part instanceof LastHttpContent) {
       responseReceived = true;
+      upstreamIdleSince = System.nanoTime(); // the site's keep-alive timer runs from about now
       logExchange();
       written.addListener((ChannelFuture f) -> {
         if (f.isSuccess()) {
@@ -744,8 +752,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if ((!upstreamKeepAlive || !requestDone || !requestSent) && up == upstream) {
       closeUpstream(); // (a request part still being written would reach whoever uses the connection next)
-    } else if (up == upstream) {
-      upstreamIdleSince = System.nanoTime();
     }
     if (keepAlive) {
       readNextRequest();

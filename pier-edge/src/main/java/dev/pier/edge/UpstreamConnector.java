@@ -139,8 +139,10 @@ final class UpstreamConnector {
     java.util.ArrayDeque<Channel> q = idle.computeIfAbsent(ch.eventLoop(), l -> new java.util.HashMap<>())
         .computeIfAbsent(address, a -> new java.util.ArrayDeque<>());
     if (q.size() >= maxIdlePerLoop) {
-      ch.close();
-      return;
+      Channel oldest = q.pollFirst();
+      if (oldest != null) {
+        oldest.close();
+      }
     }
     backend.attach(null); // no client's any more: anything it says now closes it
     ch.attr(IDLE_SINCE).set(idleSince);
@@ -148,6 +150,12 @@ final class UpstreamConnector {
     if (ch.attr(WATCHED).setIfAbsent(Boolean.TRUE) == null) {
       ch.closeFuture().addListener(closed -> q.remove(ch)); // on the loop, like every other use of q
     }
+    // Closed once too old to be used again, unless taken (or taken and given back, with a later time) meanwhile.
+    ch.eventLoop().schedule(() -> {
+      if (Long.valueOf(idleSince).equals(ch.attr(IDLE_SINCE).get()) && q.remove(ch)) {
+        ch.close();
+      }
+    }, MAX_IDLE.toNanos() - (System.nanoTime() - idleSince), java.util.concurrent.TimeUnit.NANOSECONDS);
     ch.read();
   }
 

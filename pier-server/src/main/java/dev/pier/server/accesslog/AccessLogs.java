@@ -77,10 +77,10 @@ public class AccessLogs implements AccessLog, AutoCloseable {
 
   @Override
   public void record(String site, String line) {
+    recorded.incrementAndGet(); // before the line is queued: flush() never waits for less than was recorded
     if (closing || !queue.offer(new Line(site, line))) {
+      recorded.decrementAndGet();
       dropped.incrementAndGet();
-    } else {
-      recorded.incrementAndGet();
     }
     if (parked.get() && parked.compareAndSet(true, false)) {
       java.util.concurrent.locks.LockSupport.unpark(writer);
@@ -191,7 +191,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
     long target = recorded.get();
     urgent = true;
     java.util.concurrent.locks.LockSupport.unpark(writer);
-    for (int i = 0; i < 400 && written.get() < target; i++) {
+    for (int i = 0; i < 400 && written.get() < target && writer.isAlive(); i++) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {

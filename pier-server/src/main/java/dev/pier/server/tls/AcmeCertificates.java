@@ -276,8 +276,13 @@ public class AcmeCertificates implements AcmeChallenges {
           + order.getError().map(Object::toString).orElse("status " + s));
     }
     List<X509Certificate> chain = order.getCertificate().getCertificateChain();
-    keep(host, domainKey.getPrivate(), chain);
-    return held(domainKey.getPrivate(), chain);
+    Held issued = held(domainKey.getPrivate(), chain);
+    try {
+      keep(host, domainKey.getPrivate(), chain);
+    } catch (IOException | RuntimeException e) { // served anyway: the CA counts every certificate it issues
+      log.error("ACME certificate for {} issued but not kept on disk (it is ordered again after a restart): {}", host, e.getMessage());
+    }
+    return issued;
   }
 
   /**
@@ -295,7 +300,7 @@ public class AcmeCertificates implements AcmeChallenges {
       pem.append(InternalCa.Pem.encode(c));
     }
     InternalCa.writeAtomically(fresh.resolve("chain.pem"), pem.toString());
-    dev.pier.engine.util.MoreFiles.deleteRecursively(hostDir);
+    dev.pier.engine.util.MoreFiles.renameThenDelete(hostDir);
     Files.move(fresh, hostDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -323,6 +328,17 @@ public class AcmeCertificates implements AcmeChallenges {
         }
       }
       InternalCa.writeAtomically(from, directory() + "\n");
+      try (var dirs = Files.list(dir)) { // what a crash left: a new pair not yet in place becomes the current one
+        for (Path d : dirs.filter(Files::isDirectory).filter(d -> d.getFileName().toString().startsWith(".")).toList()) {
+          String name = d.getFileName().toString();
+          Path target = dir.resolve(name.substring(1, Math.max(1, name.length() - ".new".length())));
+          if (name.endsWith(".new") && !Files.exists(target) && Files.exists(d.resolve("chain.pem")) && Files.exists(d.resolve("key.pem"))) {
+            Files.move(d, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          } else {
+            dev.pier.engine.util.MoreFiles.deleteRecursively(d);
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep ACME certificates in " + dir, e);
     }

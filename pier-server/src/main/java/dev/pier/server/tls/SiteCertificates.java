@@ -230,6 +230,11 @@ public class SiteCertificates implements CertificateSource {
   /** Names asked for lately that are no site's, until when that answer holds: no database query for each. */
   private final ConcurrentHashMap<String, Instant> strangers = new ConcurrentHashMap<>();
 
+  /** A site was created: its name gets its own certificate from the next handshake on. */
+  public void siteCreated(String host) {
+    strangers.remove(host);
+  }
+
   /** Whether {@code host} is certainly not a name Pier serves: outside the domain, or found to be no site's lately. */
   private boolean stranger(String host) {
     if (!host.equals(props.domain()) && !host.endsWith("." + props.domain())) {
