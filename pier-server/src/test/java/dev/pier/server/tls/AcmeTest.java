@@ -1,28 +1,19 @@
 package dev.pier.server.tls;
 
+import static dev.pier.server.tls.TlsClient.trusting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.engine.testing.TestHost;
 import dev.pier.server.edge.EdgeLifecycle;
 import dev.pier.server.testing.PierTestServer;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.function.Predicate;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -81,10 +72,10 @@ class AcmeTest {
     assertThat(issued.path("failures").asInt()).isZero();
     waitForName(PierTestServer.DOMAIN, n -> n.path("state").asString().equals("issued"));
     SSLContext trustingPebble = trusting(pebble.root());
-    Answer site = get(trustingPebble, host);
+    TlsClient.Answer site = get(trustingPebble, host);
     assertThat(site.text()).startsWith("HTTP/1.1 200");
     assertThat(site.certificate().getIssuerX500Principal().getName()).contains("Pebble");
-    Answer panel = get(trustingPebble, PierTestServer.DOMAIN);
+    TlsClient.Answer panel = get(trustingPebble, PierTestServer.DOMAIN);
     assertThat(panel.certificate().getSubjectAlternativeNames()).anySatisfy(san -> assertThat(san.get(1)).isEqualTo(PierTestServer.DOMAIN));
 
     Path data = server.host.dataDir;
@@ -103,7 +94,7 @@ class AcmeTest {
     JsonNode renewed = waitForName(host, n -> n.path("state").asString().equals("issued")
         && Instant.parse(n.path("notAfter").asString()).isAfter(Instant.now().plus(Duration.ofDays(30))));
     assertThat(renewed.path("issuer").asString()).contains("Pebble");
-    Answer after = get(trustingPebble, host);
+    TlsClient.Answer after = get(trustingPebble, host);
     assertThat(after.text()).startsWith("HTTP/1.1 200");
     assertThat(after.certificate().getSerialNumber()).isNotEqualTo(site.certificate().getSerialNumber());
   }
@@ -134,34 +125,10 @@ class AcmeTest {
     return InternalCa.Pem.certificates(Files.readString(server.host.dataDir.resolve("ca.pem"))).getFirst();
   }
 
-  record Answer(X509Certificate certificate, String text) {}
 
-  /** A GET over TLS to the edge on loopback for {@code host}, checked as a browser does (SNI and the certificate's name). */
-  private Answer get(SSLContext ctx, String host) throws Exception {
-    int port = server.context().getBean(EdgeLifecycle.class).httpsPort();
-    try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, true)) {
-      SSLParameters p = tls.getSSLParameters();
-      p.setServerNames(List.of(new SNIHostName(host)));
-      p.setEndpointIdentificationAlgorithm("HTTPS");
-      tls.setSSLParameters(p);
-      tls.setSoTimeout(20_000);
-      tls.startHandshake();
-      tls.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      tls.getOutputStream().flush();
-      InputStream in = tls.getInputStream();
-      return new Answer((X509Certificate) tls.getSession().getPeerCertificates()[0], new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
+  /** A GET over TLS to the edge on loopback for {@code host}, checked as a browser does. */
+  private TlsClient.Answer get(SSLContext ctx, String host) throws Exception {
+    return TlsClient.get(ctx, server.context().getBean(EdgeLifecycle.class).httpsPort(), host);
   }
 
-  private static SSLContext trusting(X509Certificate root) throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry("root", root);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
-  }
 }

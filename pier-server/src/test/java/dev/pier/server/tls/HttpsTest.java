@@ -1,28 +1,20 @@
 package dev.pier.server.tls;
 
+import static dev.pier.server.tls.TlsClient.trusting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.server.edge.EdgeLifecycle;
 import dev.pier.server.testing.PierTestServer;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.List;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -57,28 +49,10 @@ class HttpsTest {
         .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(data().resolve("ca.pem")))));
   }
 
-  record Answer(String protocol, X509Certificate certificate, String text) {}
 
-  /** A GET over TLS to the edge on loopback, for {@code host} (SNI, name check and Host header). */
-  private Answer get(SSLContext ctx, String host, String... protocols) throws Exception {
-    int port = server.context().getBean(EdgeLifecycle.class).httpsPort();
-    try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, true)) {
-      SSLParameters p = tls.getSSLParameters();
-      p.setServerNames(List.of(new SNIHostName(host)));
-      p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host, as in a browser
-      if (protocols.length > 0) {
-        p.setProtocols(protocols);
-      }
-      tls.setSSLParameters(p);
-      tls.setSoTimeout(20_000);
-      tls.startHandshake();
-      tls.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      tls.getOutputStream().flush();
-      InputStream in = tls.getInputStream();
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return new Answer(tls.getSession().getProtocol(), (X509Certificate) tls.getSession().getPeerCertificates()[0], text);
-    }
+  /** A GET over TLS to the edge on loopback for {@code host}, checked as a browser does. */
+  private TlsClient.Answer get(SSLContext ctx, String host, String... protocols) throws Exception {
+    return TlsClient.get(ctx, server.context().getBean(EdgeLifecycle.class).httpsPort(), host, protocols);
   }
 
   @Test
@@ -92,7 +66,7 @@ class HttpsTest {
     assertThat(Files.getPosixFilePermissions(data().resolve("ca/ca-key.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(Files.readString(data().resolve("ca.pem"))).startsWith("-----BEGIN CERTIFICATE-----");
 
-    Answer site = get(trustingPier(), host);
+    TlsClient.Answer site = get(trustingPier(), host);
     assertThat(site.text()).startsWith("HTTP/1.1 200").contains("<h1>" + name + "</h1>");
     assertThat(site.protocol()).isEqualTo("TLSv1.3");
     assertThat(site.certificate().getSubjectAlternativeNames()).anyMatch(san -> san.get(1).equals(host));
@@ -101,7 +75,7 @@ class HttpsTest {
     assertThat(Files.getPosixFilePermissions(data().resolve("certs").resolve(host).resolve("key.pem")))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
-    Answer panel = get(trustingPier(), PierTestServer.DOMAIN);
+    TlsClient.Answer panel = get(trustingPier(), PierTestServer.DOMAIN);
     assertThat(panel.text()).startsWith("HTTP/1.1 302").containsIgnoringCase("location: https://" + PierTestServer.DOMAIN);
 
     // A name that is no site gets the panel's certificate, which does not name it: a browser refuses it, and no
@@ -136,7 +110,7 @@ class HttpsTest {
     int tlsPort = server.context().getBean(EdgeLifecycle.class).httpsPort();
     assertThat(plain.statusCode()).isEqualTo(308);
     assertThat(plain.headers().firstValue("location")).hasValue("https://" + host + ":" + tlsPort + "/");
-    Answer secure = get(trustingPier(), host);
+    TlsClient.Answer secure = get(trustingPier(), host);
     assertThat(secure.text()).startsWith("HTTP/1.1 200").containsIgnoringCase("strict-transport-security: max-age=31536000");
 
     assertThat(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"maxBodyBytes\":-5}").statusCode()).isEqualTo(400);
@@ -149,17 +123,6 @@ class HttpsTest {
     assertThat(big.body()).contains("larger than the site accepts (10 bytes)");
   }
 
-  /** Trusts exactly {@code root}. */
-  private static SSLContext trusting(X509Certificate root) throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry("other", root);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
-  }
 
   @Test
   void anAdminsWildcardCertificateIsServedForEverySiteItNames() throws Exception {
@@ -190,7 +153,7 @@ class HttpsTest {
       var uploaded = server.api("admin", "POST", "/api/v1/certificates", json);
       assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
       assertThat(uploaded.body()).contains("*." + PierTestServer.DOMAIN);
-      Answer site = get(trusting(other.root()), host);
+      TlsClient.Answer site = get(trusting(other.root()), host);
       assertThat(site.text()).startsWith("HTTP/1.1 200");
       assertThat(site.certificate().getSerialNumber()).isEqualTo(wildcard.leaf().getSerialNumber());
       assertThat(Files.getPosixFilePermissions(data().resolve("certs/uploaded/_wildcard_." + PierTestServer.DOMAIN + "/key.pem")))
