@@ -69,12 +69,8 @@ final class UpstreamConnector {
   ChannelFuture connect(EventLoop loop, InetSocketAddress address, FrontendHandler frontend) {
     java.util.concurrent.atomic.AtomicInteger count = open.computeIfAbsent(address, a -> new java.util.concurrent.atomic.AtomicInteger());
     if (count.incrementAndGet() > maxPerAddress) {
-      Channel spare = takeIdle(loop, address); // an idle one of this loop's gives its place to this one
-      if (spare == null) {
-        count.decrementAndGet();
-        return null;
-      }
-      spare.close();
+      count.decrementAndGet();
+      return null;
     }
     ChannelFuture f = template.clone(loop).handler(new ChannelInitializer<Channel>() {
       @Override

@@ -36,16 +36,13 @@ public class SiteService {
   private final dev.pier.server.plan.PlanRepository plans;
   private final dev.pier.server.image.ImageService images;
   private final dev.pier.server.accesslog.AccessLogs accessLogs;
-  private final dev.pier.server.tls.AcmeCertificates acme;
   private final dev.pier.server.tls.SiteCertificates certificates;
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   SiteService(SiteRepository repo, SiteEngine engine, AddressPool pool, PierProperties props, RouteRefresher routes,
       dev.pier.server.plan.PlanRepository plans, dev.pier.server.image.ImageService images,
-      dev.pier.server.accesslog.AccessLogs accessLogs, dev.pier.server.tls.AcmeCertificates acme,
-      dev.pier.server.tls.SiteCertificates certificates) {
+      dev.pier.server.accesslog.AccessLogs accessLogs, dev.pier.server.tls.SiteCertificates certificates) {
     this.certificates = certificates;
-    this.acme = acme;
     this.accessLogs = accessLogs;
     this.plans = plans;
     this.images = images;
@@ -130,7 +127,6 @@ public class SiteService {
       repo.setState(name, SiteState.STOPPED, null);
       routes.refresh();
       certificates.siteCreated(props.hostname(name.value()));
-      acme.want(props.hostname(name.value())); // with an ACME CA: its certificate is ordered now, not at the first visit
       log.info("site {} created for {} at {}", name, caller.user(), site.ipv4());
       return repo.find(name).orElseThrow();
     });

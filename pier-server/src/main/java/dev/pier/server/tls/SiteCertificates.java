@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -26,17 +25,21 @@ import org.springframework.stereotype.Component;
 /**
  * The edge's HTTPS certificates: one per name, for the panel ({@code DOMAIN}) and each existing site
  * ({@code NAME.DOMAIN}), issued by the {@link InternalCa} when first asked for and kept in
- * {@code DATA-DIR/certs/HOST/} (the key mode 0600) across restarts; issued again when fewer than
- * {@link #RENEW_BEFORE} are left. An unknown name, or none, gets the panel's certificate, so no stranger can
+ * {@code DATA-DIR/certs/HOST/} (the key mode 0600) across restarts; issued again when {@link Renewal#due} says so
+ * (30 days before the end). An unknown name, or none, gets the panel's certificate, so no stranger can
  * make Pier mint certificates for names of their choosing. TLS 1.3 and 1.2 only, ECDSA keys.
  */
 @Component
 public class SiteCertificates implements CertificateSource {
 
   private static final Logger log = LoggerFactory.getLogger(SiteCertificates.class);
-  static final Duration RENEW_BEFORE = Duration.ofDays(30);
+  private record Entry(SslContext context, Instant notBefore, Instant notAfter) {
 
-  private record Entry(SslContext context, Instant notAfter) {}
+    /** Good to serve for a while yet: not due for renewal. */
+    boolean fresh() {
+      return !Renewal.due(notBefore, notAfter, Instant.now());
+    }
+  }
 
   /** BoringSSL through netty-tcnative where it loads (much faster handshakes), else the JDK's TLS. */
   static final io.netty.handler.ssl.SslProvider PROVIDER = io.netty.handler.ssl.OpenSsl.isAvailable()
@@ -224,15 +227,19 @@ public class SiteCertificates implements CertificateSource {
     if (cached == null && (stranger(asked))) {
       cached = cache.get(props.domain()); // a name Pier does not serve gets the panel's certificate
     }
-    return cached != null && Instant.now().plus(RENEW_BEFORE).isBefore(cached.notAfter()) ? cached.context() : null;
+    return cached != null && cached.fresh() ? cached.context() : null;
   }
 
   /** Names asked for lately that are no site's, until when that answer holds: no database query for each. */
   private final ConcurrentHashMap<String, Instant> strangers = new ConcurrentHashMap<>();
 
-  /** A site was created: its name gets its own certificate from the next handshake on. */
+  /**
+   * A site was created: its name gets its own certificate from the next handshake on, and with an ACME CA that
+   * certificate is ordered now rather than at the first visit.
+   */
   public void siteCreated(String host) {
     strangers.remove(host);
+    acme.want(host);
   }
 
   /** Whether {@code host} is certainly not a name Pier serves: outside the domain, or found to be no site's lately. */
@@ -261,8 +268,8 @@ public class SiteCertificates implements CertificateSource {
     }
     acme.want(host); // with ACME, the internal CA's certificate stands in until the CA's arrives
     Entry e = cache.get(host);
-    if (e == null || Instant.now().plus(RENEW_BEFORE).isAfter(e.notAfter())) {
-      e = cache.compute(host, (h, old) -> old != null && Instant.now().plus(RENEW_BEFORE).isBefore(old.notAfter()) ? old : load(h));
+    if (e == null || !e.fresh()) {
+      e = cache.compute(host, (h, old) -> old != null && old.fresh() ? old : load(h));
     }
     return e.context();
   }
@@ -291,10 +298,10 @@ public class SiteCertificates implements CertificateSource {
     Path chainFile = hostDir.resolve("chain.pem");
     try {
       if (Files.exists(keyFile) && Files.exists(chainFile)) {
-        List<X509Certificate> chain = InternalCa.Pem.certificates(Files.readString(chainFile));
-        Instant notAfter = chain.getFirst().getNotAfter().toInstant();
-        if (Instant.now().plus(RENEW_BEFORE).isBefore(notAfter)) {
-          return entry(InternalCa.Pem.privateKey(Files.readString(keyFile)), chain);
+        Entry kept = entry(InternalCa.Pem.privateKey(Files.readString(keyFile)),
+            InternalCa.Pem.certificates(Files.readString(chainFile)));
+        if (kept.fresh()) {
+          return kept;
         }
       }
       InternalCa.Issued issued = ca.issue(host);
@@ -316,7 +323,8 @@ public class SiteCertificates implements CertificateSource {
   }
 
   private static Entry entry(PrivateKey key, List<X509Certificate> chain) throws SSLException {
-    return new Entry(context(key, chain), chain.getFirst().getNotAfter().toInstant());
+    X509Certificate leaf = chain.getFirst();
+    return new Entry(context(key, chain), leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
   }
 
   /** The edge's TLS for one certificate: TLS 1.3 and 1.2, ALPN h2 then http/1.1. */
