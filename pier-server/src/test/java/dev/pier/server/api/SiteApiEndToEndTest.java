@@ -1,5 +1,6 @@
 package dev.pier.server.api;
 
+import static dev.pier.server.testing.PierTestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.engine.testing.TestHost;
@@ -10,13 +11,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The API end to end, as a user drives it: real LDAP, real runc containers, real edge. */
 @Tag("root")
 class SiteApiEndToEndTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private PierTestServer server;
 
   @BeforeEach
@@ -29,9 +28,6 @@ class SiteApiEndToEndTest {
     server.close();
   }
 
-  private static JsonNode json(HttpResponse<String> r) {
-    return JSON.readTree(r.body());
-  }
 
   @Test
   void createStartServeStopStartDeleteLeavesNothingBehind() throws Exception {

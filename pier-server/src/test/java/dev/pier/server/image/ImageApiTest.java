@@ -1,5 +1,6 @@
 package dev.pier.server.image;
 
+import static dev.pier.server.testing.PierTestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.engine.testing.TestImages;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Debian images through the API, with real debootstrap builds, runc containers and the edge: the brief's PHP
@@ -23,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag("root")
 class ImageApiTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private PierTestServer server;
 
   @BeforeEach
@@ -36,9 +35,6 @@ class ImageApiTest {
     server.close();
   }
 
-  private JsonNode json(HttpResponse<String> r) {
-    return JSON.readTree(r.body());
-  }
 
   /** Polls the image until {@code done} holds (a build takes about a minute; the bound only stops a hung test). */
   private JsonNode awaitImage(String name, Predicate<JsonNode> done) throws Exception {

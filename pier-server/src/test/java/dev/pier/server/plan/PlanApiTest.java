@@ -1,5 +1,6 @@
 package dev.pier.server.plan;
 
+import static dev.pier.server.testing.PierTestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.server.testing.PierTestServer;
@@ -11,13 +12,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Resource plans through the API, down to the cgroup files of real containers. */
 @Tag("root")
 class PlanApiTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private PierTestServer server;
 
   @BeforeEach
@@ -30,9 +29,6 @@ class PlanApiTest {
     server.close();
   }
 
-  private static JsonNode json(HttpResponse<String> r) {
-    return JSON.readTree(r.body());
-  }
 
   private long memoryLimit(String site) throws Exception {
     Path v1 = Path.of("/sys/fs/cgroup/memory", server.host.config.cgroupParent(), "pier-" + site, "memory.limit_in_bytes");

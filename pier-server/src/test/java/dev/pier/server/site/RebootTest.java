@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * After a host reboot (containers, mounts, loop devices, network namespaces, links, bridge, firewall and cgroups
@@ -20,7 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag("root")
 class RebootTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private PierTestServer server;
 
   @BeforeEach
@@ -34,18 +32,18 @@ class RebootTest {
   }
 
   private JsonNode site(String name) throws Exception {
-    return JSON.readTree(server.api("alice", "GET", "/api/v1/sites/" + name, null).body());
+    return server.apiJson("alice", "GET", "/api/v1/sites/" + name, null);
   }
 
 
   @Test
   void afterARebootRunningSitesComeBackWithTheirDataAndStoppedOnesStayStopped() throws Exception {
-    JsonNode php = JSON.readTree(server.api("admin", "GET", "/api/v1/images/debian-php", null).body());
+    JsonNode php = server.apiJson("admin", "GET", "/api/v1/images/debian-php", null);
     if (!php.path("status").asString().equals("ready")) {
       server.api("admin", "POST", "/api/v1/images/debian-php/builds", null);
       for (int i = 0; i < 900 && !php.path("status").asString().equals("ready"); i++) {
         Thread.sleep(1000);
-        php = JSON.readTree(server.api("admin", "GET", "/api/v1/images/debian-php", null).body());
+        php = server.apiJson("admin", "GET", "/api/v1/images/debian-php", null);
       }
     }
     String web = server.host.siteName("web");

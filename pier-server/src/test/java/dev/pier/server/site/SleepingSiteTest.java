@@ -15,13 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Scale to zero: an idle site is stopped (no container, no memory) and the next request starts it again. */
 @Tag("root")
 class SleepingSiteTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private PierTestServer server;
 
   @BeforeEach
@@ -35,7 +33,7 @@ class SleepingSiteTest {
   }
 
   private JsonNode site(String name) throws Exception {
-    return JSON.readTree(server.api("alice", "GET", "/api/v1/sites/" + name, null).body());
+    return server.apiJson("alice", "GET", "/api/v1/sites/" + name, null);
   }
 
   private void awaitState(String name, String state) throws Exception {
@@ -50,7 +48,7 @@ class SleepingSiteTest {
     String name = server.host.siteName("nap");
     server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
     assertThat(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"sleepAfterSeconds\":0}").statusCode()).isEqualTo(400);
-    JsonNode on = JSON.readTree(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"sleepAfterSeconds\":2}").body());
+    JsonNode on = server.apiJson("alice", "PATCH", "/api/v1/sites/" + name, "{\"sleepAfterSeconds\":2}");
     assertThat(on.path("sleepAfterSeconds").asInt()).isEqualTo(2);
     server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
     assertThat(server.visit(name).statusCode()).isEqualTo(200);
@@ -74,10 +72,10 @@ class SleepingSiteTest {
 
     // Stopping a sleeping site makes it stopped for good; sleeping can be turned off.
     awaitState(name, "SLEEPING");
-    assertThat(JSON.readTree(server.api("alice", "POST", "/api/v1/sites/" + name + "/stop", null).body()).path("state").asString())
+    assertThat(server.apiJson("alice", "POST", "/api/v1/sites/" + name + "/stop", null).path("state").asString())
         .isEqualTo("STOPPED");
     assertThat(server.visit(name).statusCode()).isEqualTo(503);
-    JsonNode off = JSON.readTree(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"sleepAfterSeconds\":null}").body());
+    JsonNode off = server.apiJson("alice", "PATCH", "/api/v1/sites/" + name, "{\"sleepAfterSeconds\":null}");
     assertThat(off.path("sleepAfterSeconds").isNull()).isTrue();
   }
 }

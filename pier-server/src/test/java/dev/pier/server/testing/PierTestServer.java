@@ -121,6 +121,18 @@ public final class PierTestServer implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+  /** An answer's body as JSON. */
+  public static tools.jackson.databind.JsonNode json(HttpResponse<String> r) {
+    return JSON.readTree(r.body());
+  }
+
+  /** {@link #api}, its answer's body read as JSON. */
+  public tools.jackson.databind.JsonNode apiJson(String user, String method, String path, String json) throws Exception {
+    return json(api(user, method, path, json));
+  }
+
   /** The visit count a PHP site's starter page shows (and increments) on a GET through the edge. */
   public String visits(String site) throws Exception {
     String body = visit(site).body();

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Certificates from a real ACME CA (Pebble, on loopback), which checks each name over HTTP-01 against Pier's edge:
@@ -29,7 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag("root")
 class AcmeTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private Pebble pebble;
   private PierTestServer server;
 
@@ -106,7 +104,7 @@ class AcmeTest {
     while (Instant.now().isBefore(deadline)) {
       var r = server.api("admin", "GET", "/api/v1/certificates/acme", null);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      JsonNode view = JSON.readTree(r.body());
+      JsonNode view = PierTestServer.json(r);
       assertThat(view.path("directory").asString()).isEqualTo(pebble.directory());
       for (JsonNode n : view.path("names")) {
         if (n.path("host").asString().equals(host)) {
