@@ -79,18 +79,14 @@ final class ProxyHeaders {
    * @param localPort the edge port the client connected to
    */
   static void forUpstream(HttpRequest request, InetAddress client, int localPort) {
-    forUpstream(request, client, localPort, false);
+    forUpstream(request, client, client == null ? null : NetUtil.toAddressString(client), localPort, false);
   }
 
   /**
-   * The same; {@code tls} says whether the client came over HTTPS. Also sets {@code Forwarded} (RFC 7239) with
-   * the client's address (IPv6 in brackets, quoted), the scheme and the host.
+   * The same, with the client's address also as text ({@code clientText}, worked out once per connection);
+   * {@code tls} says whether the client came over HTTPS. Also sets {@code Forwarded} (RFC 7239) with the client's
+   * address (IPv6 in brackets, quoted), the scheme and the host.
    */
-  static void forUpstream(HttpRequest request, InetAddress client, int localPort, boolean tls) {
-    forUpstream(request, client, client == null ? null : NetUtil.toAddressString(client), localPort, tls);
-  }
-
-  /** The same, with the client's address already as text ({@code clientText}). */
   static void forUpstream(HttpRequest request, InetAddress client, String clientText, int localPort, boolean tls) {
     HttpHeaders headers = request.headers();
     boolean websocket = isWebSocketUpgrade(request);
