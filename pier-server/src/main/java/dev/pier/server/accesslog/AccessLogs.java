@@ -2,19 +2,32 @@ package dev.pier.server.accesslog;
 
 import dev.pier.edge.AccessLog;
 import dev.pier.engine.site.SiteName;
+import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.config.PierProperties;
+import dev.pier.server.site.SiteDeleted;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,10 +51,10 @@ public class AccessLogs implements AccessLog, AutoCloseable {
 
   /** An open log file and its size. */
   private static final class Open {
-    final java.nio.channels.FileChannel channel;
+    final FileChannel channel;
     long size;
 
-    Open(java.nio.channels.FileChannel channel, long size) {
+    Open(FileChannel channel, long size) {
       this.channel = channel;
       this.size = size;
     }
@@ -49,9 +62,9 @@ public class AccessLogs implements AccessLog, AutoCloseable {
 
   private final Path dir;
   /** Lock-free for the edge's event loops (many producers), drained by the writer alone. */
-  private final java.util.Queue<Line> queue = io.netty.util.internal.PlatformDependent.newFixedMpscQueue(65_536);
+  private final Queue<Line> queue = PlatformDependent.newFixedMpscQueue(65_536);
   /** Set while the writer is parked on an empty queue: the next line wakes it. */
-  private final java.util.concurrent.atomic.AtomicBoolean parked = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean parked = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
   /** Lines queued so far, and lines the writer has taken care of (written, or lost to a disk error). */
   private final AtomicLong recorded = new AtomicLong();
@@ -59,12 +72,12 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   /** Set by {@link #flush()}: the writer writes at once, without waiting for more lines. */
   private volatile boolean urgent;
   private volatile boolean closing;
-  private final java.util.LinkedHashMap<String, Open> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<String, Open> open = new LinkedHashMap<>(16, 0.75f, true);
   private final Thread writer;
 
   private final long rotateBytes;
 
-  @org.springframework.beans.factory.annotation.Autowired
+  @Autowired
   AccessLogs(PierProperties props) {
     this(props.dataDir().resolve("access-logs"), ROTATE_BYTES);
   }
@@ -83,7 +96,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
       dropped.incrementAndGet();
     }
     if (parked.get() && parked.compareAndSet(true, false)) {
-      java.util.concurrent.locks.LockSupport.unpark(writer);
+      LockSupport.unpark(writer);
     }
   }
 
@@ -97,14 +110,14 @@ public class AccessLogs implements AccessLog, AutoCloseable {
       if (queue.isEmpty()) {
         parked.set(true);
         if (queue.isEmpty() && !closing) { // a line that came just before the flag was set would wait for the next one
-          java.util.concurrent.locks.LockSupport.park(this);
+          LockSupport.park(this);
         }
         parked.set(false);
         continue;
       }
       if (!urgent && !closing) {
         // A busy edge fills the batch meanwhile: one write for many lines. (flush() and close() cut it short.)
-        java.util.concurrent.locks.LockSupport.parkNanos(this, GATHER_MILLIS * 1_000_000L);
+        LockSupport.parkNanos(this, GATHER_MILLIS * 1_000_000L);
       }
       urgent = false;
       for (Line l; (l = queue.poll()) != null; ) {
@@ -121,7 +134,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   }
 
   private synchronized void write(List<Line> batch) {
-    java.util.Map<String, StringBuilder> bySite = new java.util.LinkedHashMap<>();
+    Map<String, StringBuilder> bySite = new LinkedHashMap<>();
     for (Line l : batch) {
       bySite.computeIfAbsent(l.site(), k -> new StringBuilder()).append(l.text()).append('\n');
     }
@@ -137,7 +150,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
           Files.move(p, p.resolveSibling(p.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
           f = open(e.getKey());
         }
-        java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(e.getValue()));
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(e.getValue()));
         while (bytes.hasRemaining()) {
           f.size += f.channel.write(bytes);
         }
@@ -152,6 +165,12 @@ public class AccessLogs implements AccessLog, AutoCloseable {
     }
   }
 
+  /** A deleted site's logs go with it. */
+  @EventListener
+  void siteDeleted(SiteDeleted deleted) {
+    remove(deleted.name());
+  }
+
   /** The site's log, open for appending (opened, and the directory made, when it is not). */
   private Open open(String site) throws IOException {
     Open f = open.get(site);
@@ -159,7 +178,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
       return f;
     }
     Files.createDirectories(dir);
-    var channel = java.nio.channels.FileChannel.open(file(SiteName.of(site)), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+    var channel = FileChannel.open(file(SiteName.of(site)), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
     f = new Open(channel, channel.size());
     open.put(site, f);
@@ -190,7 +209,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   public void flush() {
     long target = recorded.get();
     urgent = true;
-    java.util.concurrent.locks.LockSupport.unpark(writer);
+    LockSupport.unpark(writer);
     for (int i = 0; i < 400 && written.get() < target && writer.isAlive(); i++) {
       try {
         Thread.sleep(5);
@@ -204,7 +223,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   /** Up to the last {@code maxBytes} of the site's access log, from a whole line on. */
   public String read(SiteName site, int maxBytes) {
     flush();
-    return dev.pier.engine.util.MoreFiles.tail(file(site), maxBytes);
+    return MoreFiles.tail(file(site), maxBytes);
   }
 
   /** Removes a deleted site's access logs. */
@@ -223,7 +242,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    java.util.concurrent.locks.LockSupport.unpark(writer);
+    LockSupport.unpark(writer);
     try {
       writer.join(5_000);
     } catch (InterruptedException e) {

@@ -4,8 +4,14 @@ import dev.pier.engine.container.EngineConfig;
 import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.exec.CommandRunner;
 import dev.pier.engine.exec.ProcessRunner;
+import dev.pier.engine.image.DebianImages;
+import dev.pier.engine.image.StaticImage;
 import dev.pier.engine.network.AddressPool;
 import dev.pier.engine.network.Ipv4Subnet;
+import dev.pier.engine.runc.Runc;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -35,11 +41,11 @@ class EngineBeans {
   @Bean
   SiteEngine siteEngine(PierProperties p, Ipv4Subnet subnet, CommandRunner runner) {
     EngineConfig config;
-    java.nio.file.Path dataDir;
+    Path dataDir;
     try {
       // Resolved through symbolic links, so paths compare with the kernel's table of mounts.
-      dataDir = java.nio.file.Files.createDirectories(p.dataDir()).toRealPath();
-    } catch (java.io.IOException e) {
+      dataDir = Files.createDirectories(p.dataDir()).toRealPath();
+    } catch (IOException e) {
       throw new ConfigurationProblem("pier.data-dir " + p.dataDir() + " cannot be used: " + e.getMessage(), e);
     }
     try {
@@ -48,9 +54,9 @@ class EngineBeans {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(e.getMessage(), e);
     }
-    java.nio.file.Path images = p.images() == null || p.images().dir() == null || p.images().dir().toString().isEmpty()
+    Path images = p.images() == null || p.images().dir() == null || p.images().dir().toString().isEmpty()
         ? config.imagesDir() : p.images().dir().toAbsolutePath().normalize();
-    return new SiteEngine(config, runner, new dev.pier.engine.runc.Runc(runner), new dev.pier.engine.image.StaticImage(),
-        new dev.pier.engine.image.DebianImages(runner, images));
+    return new SiteEngine(config, runner, new Runc(runner), new StaticImage(),
+        new DebianImages(runner, images));
   }
 }

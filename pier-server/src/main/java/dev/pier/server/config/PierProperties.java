@@ -1,7 +1,11 @@
 package dev.pier.server.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Every {@code pier.*} property. Defaults live in application.properties. */
@@ -55,7 +59,7 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
     if (domain == null || !domain.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
       throw new IllegalArgumentException("pier.domain \"" + domain + "\" is not a domain name: use something like example.org or localhost");
     }
-    domain = domain.toLowerCase(java.util.Locale.ROOT);
+    domain = domain.toLowerCase(Locale.ROOT);
     if (edge.httpPort() < 0 || edge.httpPort() > 65535) {
       throw new IllegalArgumentException("pier.edge.http-port " + edge.httpPort() + " is not a port: use 1-65535");
     }
@@ -63,10 +67,10 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
       acme = new Acme("", "", null, Duration.ofMinutes(1), Duration.ofHours(6), Duration.ofHours(1));
     }
     if (acme.enabled()) {
-      java.net.URI uri;
+      URI uri;
       try {
-        uri = new java.net.URI(acme.directory().strip());
-      } catch (java.net.URISyntaxException e) {
+        uri = new URI(acme.directory().strip());
+      } catch (URISyntaxException e) {
         throw new IllegalArgumentException("pier.acme.directory \"" + acme.directory() + "\" is not a URL: " + e.getReason());
       }
       if (!("https".equals(uri.getScheme()) || "acme".equals(uri.getScheme())) || uri.getHost() == null) {
@@ -80,7 +84,7 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
       if (trust && !"https".equals(uri.getScheme())) {
         throw new IllegalArgumentException("pier.acme.trust applies to an https:// ACME directory only, not to " + acme.directory());
       }
-      if (trust && !java.nio.file.Files.isReadable(acme.trust())) {
+      if (trust && !Files.isReadable(acme.trust())) {
         throw new IllegalArgumentException("pier.acme.trust " + acme.trust() + " is not a readable PEM file");
       }
     }

@@ -3,10 +3,19 @@ package dev.pier.server.edge;
 import dev.pier.edge.EdgeConfig;
 import dev.pier.edge.EdgeServer;
 import dev.pier.engine.container.SiteEngine;
+import dev.pier.server.accesslog.AccessLogs;
+import dev.pier.server.config.ConfigurationProblem;
+import dev.pier.server.common.EdgeStatus;
 import dev.pier.server.config.PierProperties;
+import dev.pier.server.image.ImageService;
 import dev.pier.server.site.Reconciler;
 import dev.pier.server.site.RouteRefresher;
+import dev.pier.server.site.SiteService;
+import dev.pier.server.tls.AcmeCertificates;
+import dev.pier.server.tls.SiteCertificates;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -21,7 +30,7 @@ import org.springframework.stereotype.Component;
  * start adopts them.
  */
 @Component
-public class EdgeLifecycle implements SmartLifecycle {
+public class EdgeLifecycle implements SmartLifecycle, EdgeStatus {
 
   private static final Logger log = LoggerFactory.getLogger(EdgeLifecycle.class);
 
@@ -29,17 +38,17 @@ public class EdgeLifecycle implements SmartLifecycle {
   private final SiteEngine engine;
   private final Reconciler reconciler;
   private final RouteRefresher routes;
-  private final dev.pier.server.image.ImageService images;
-  private final dev.pier.server.tls.SiteCertificates certificates;
-  private final dev.pier.server.accesslog.AccessLogs accessLogs;
-  private final dev.pier.server.site.SiteService sites;
-  private final dev.pier.server.tls.AcmeCertificates acme;
+  private final ImageService images;
+  private final SiteCertificates certificates;
+  private final AccessLogs accessLogs;
+  private final SiteService sites;
+  private final AcmeCertificates acme;
   private volatile EdgeServer edge;
 
   EdgeLifecycle(PierProperties props, SiteEngine engine, Reconciler reconciler, RouteRefresher routes,
-      dev.pier.server.image.ImageService images, dev.pier.server.tls.SiteCertificates certificates,
-      dev.pier.server.accesslog.AccessLogs accessLogs, dev.pier.server.site.SiteService sites,
-      dev.pier.server.tls.AcmeCertificates acme) {
+      ImageService images, SiteCertificates certificates,
+      AccessLogs accessLogs, SiteService sites,
+      AcmeCertificates acme) {
     this.acme = acme;
     this.sites = sites;
     this.accessLogs = accessLogs;
@@ -63,7 +72,7 @@ public class EdgeLifecycle implements SmartLifecycle {
     try {
       server.start();
     } catch (IllegalStateException e) {
-      throw new dev.pier.server.config.ConfigurationProblem(e.getMessage()
+      throw new ConfigurationProblem(e.getMessage()
           + ": stop what uses that port, or choose another with --http-port or --https-port", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -93,17 +102,17 @@ public class EdgeLifecycle implements SmartLifecycle {
     routes.panel(new InetSocketAddress("127.0.0.1", event.getWebServer().getPort()));
   }
 
-  /** How long ago the site last had traffic through the edge; empty if none since Pier started. */
-  public java.util.Optional<java.time.Duration> idleFor(String site) {
-    return edge == null ? java.util.Optional.empty() : edge.idleFor(site);
+  @Override
+  public Optional<Duration> idleFor(String site) {
+    return edge == null ? Optional.empty() : edge.idleFor(site);
   }
 
-  /** The edge's actual HTTPS port, or -1 without HTTPS. */
+  @Override
   public int httpsPort() {
     return edge.httpsPort();
   }
 
-  /** The edge's actual HTTP port (differs from the configured one when that is 0). */
+  @Override
   public int httpPort() {
     return edge.httpPort();
   }

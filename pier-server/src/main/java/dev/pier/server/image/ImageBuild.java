@@ -1,6 +1,7 @@
 package dev.pier.server.image;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One build of an image, as the panel and API show it.
@@ -15,7 +16,7 @@ public record ImageBuild(String version, State state, Instant startedAt, Instant
     QUEUED, BUILDING, READY, FAILED;
 
     public String word() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

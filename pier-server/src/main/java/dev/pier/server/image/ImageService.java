@@ -4,15 +4,19 @@ import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.image.DebianImages;
 import dev.pier.engine.image.ImageRecipe;
 import dev.pier.engine.image.ImageRef;
-import dev.pier.server.site.Caller;
-import dev.pier.server.site.SiteException;
-import dev.pier.server.site.SiteRepository;
+import dev.pier.engine.image.StaticImage;
+import dev.pier.engine.util.MoreFiles;
+import dev.pier.server.common.Caller;
+import dev.pier.server.common.PierException;
+import dev.pier.server.common.PierException.Kind;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +28,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -39,7 +44,7 @@ public class ImageService {
   private static final Logger log = LoggerFactory.getLogger(ImageService.class);
 
   private final ImageRepository repo;
-  private final SiteRepository sites;
+  private final ImageUsers sites;
   private final SiteEngine engine;
   private final DebianImages debian;
   private final Path logsDir;
@@ -53,7 +58,7 @@ public class ImageService {
   /** Starts hold it shared from choosing a version until their overlay is mounted; removing versions holds it alone. */
   private final ReentrantReadWriteLock versions = new ReentrantReadWriteLock();
 
-  ImageService(ImageRepository repo, SiteRepository sites, SiteEngine engine) {
+  ImageService(ImageRepository repo, ImageUsers sites, SiteEngine engine) {
     this.repo = repo;
     this.sites = sites;
     this.engine = engine;
@@ -70,7 +75,7 @@ public class ImageService {
   }
 
   private ImageRow row(String name) {
-    return repo.find(name).orElseThrow(() -> new SiteException(HttpStatus.NOT_FOUND, "Image not found",
+    return repo.find(name).orElseThrow(() -> new PierException(Kind.NOT_FOUND, "Image not found",
         "image \"" + name + "\" does not exist", null));
   }
 
@@ -91,7 +96,7 @@ public class ImageService {
     try {
       repo.insert(recipe.name(), recipe.packages(), caller.user());
     } catch (DuplicateKeyException e) {
-      throw new SiteException(HttpStatus.CONFLICT, "Name taken", "image \"" + name + "\" already exists: rebuild or change it instead", e);
+      throw new PierException(Kind.CONFLICT, "Name taken", "image \"" + name + "\" already exists: rebuild or change it instead", e);
     }
     log.info("image {} added by {} with packages {}", recipe.name(), caller.user(), recipe.packages());
     if (!debian.versions(recipe.name()).isEmpty()) { // files an earlier image of that name left: not this one's
@@ -116,7 +121,7 @@ public class ImageService {
     synchronized (builds) {
       ImageBuild b = builds.get(name);
       if (b != null && b.active()) {
-        throw new SiteException(HttpStatus.CONFLICT, "Build in progress",
+        throw new PierException(Kind.CONFLICT, "Build in progress",
             "image \"" + name + "\" is being built: change its packages when that build is done", null);
       }
       repo.updatePackages(row.name(), recipe.packages());
@@ -137,35 +142,35 @@ public class ImageService {
     requireAdmin(caller);
     ImageRow row = row(name);
     if (row.builtin()) {
-      throw new SiteException(HttpStatus.CONFLICT, "Built-in image", "image \"" + name + "\" is built in and cannot be deleted", null);
+      throw new PierException(Kind.CONFLICT, "Built-in image", "image \"" + name + "\" is built in and cannot be deleted", null);
     }
     int users = sites.countUsingImage(name);
     if (users > 0) {
-      throw new SiteException(HttpStatus.CONFLICT, "Image in use",
+      throw new PierException(Kind.CONFLICT, "Image in use",
           "image \"" + name + "\" is used by " + users + " site(s): delete them first", null);
     }
     synchronized (builds) {
       ImageBuild b = builds.get(name);
       if (b != null && b.active()) {
-        throw new SiteException(HttpStatus.CONFLICT, "Build in progress", "image \"" + name + "\" is being built: delete it when that is done", null);
+        throw new PierException(Kind.CONFLICT, "Build in progress", "image \"" + name + "\" is being built: delete it when that is done", null);
       }
       versions.writeLock().lock();
       try {
         // Files first: a failure leaves the image listed, to be deleted again, never files of a deleted image.
         debian.removeAll(name);
       } catch (RuntimeException e) {
-        throw new SiteException(HttpStatus.CONFLICT, "Image in use", "cannot delete image \"" + name + "\": " + e.getMessage(), e);
+        throw new PierException(Kind.CONFLICT, "Image in use", "cannot delete image \"" + name + "\": " + e.getMessage(), e);
       } finally {
         versions.writeLock().unlock();
       }
       try {
         repo.delete(name);
-      } catch (org.springframework.dao.DataIntegrityViolationException e) {
-        throw new SiteException(HttpStatus.CONFLICT, "Image in use", "image \"" + name + "\" is in use by a site created just now", e);
+      } catch (DataIntegrityViolationException e) {
+        throw new PierException(Kind.CONFLICT, "Image in use", "image \"" + name + "\" is in use by a site created just now", e);
       }
       builds.remove(name);
     }
-    dev.pier.engine.util.MoreFiles.deleteRecursively(logsDir.resolve(name));
+    MoreFiles.deleteRecursively(logsDir.resolve(name));
     log.info("image {} deleted by {}", name, caller.user());
   }
 
@@ -181,7 +186,7 @@ public class ImageService {
    * The image for a new site: it must exist. Its version is chosen at each start.
    */
   public ImageRef forCreate(String name) {
-    ImageRow row = repo.find(name).orElseThrow(() -> new SiteException(HttpStatus.BAD_REQUEST, "Unknown image",
+    ImageRow row = repo.find(name).orElseThrow(() -> new PierException(Kind.INVALID, "Unknown image",
         "image \"" + name + "\" does not exist: choose one of " + repo.all().stream().map(ImageRow::name).toList(), null));
     return row.isStatic() ? ImageRef.STATIC : new ImageRef(row.name(), "", row.php());
   }
@@ -207,14 +212,14 @@ public class ImageService {
     ImageBuild last = lastBuild(name, v);
     if (last != null && last.state() == ImageBuild.State.FAILED) {
       // Not built again at every start (a crash-looping site would rebuild it forever): an admin decides.
-      throw new SiteException(HttpStatus.CONFLICT, "Image not built", "image \"" + name + "\" could not be built ("
+      throw new PierException(Kind.CONFLICT, "Image not built", "image \"" + name + "\" could not be built ("
           + last.error() + "): an admin can read its build log and rebuild it", null);
     }
     ImageBuild b = last != null && last.active() ? last : queue(name);
     if (b.state() == ImageBuild.State.FAILED) {
-      throw new SiteException(HttpStatus.CONFLICT, "Image not built", "image \"" + name + "\" cannot be built: " + b.error(), null);
+      throw new PierException(Kind.CONFLICT, "Image not built", "image \"" + name + "\" cannot be built: " + b.error(), null);
     }
-    throw new SiteException(HttpStatus.CONFLICT, "Image not built yet", "image \"" + name + "\" is being built ("
+    throw new PierException(Kind.CONFLICT, "Image not built yet", "image \"" + name + "\" is being built ("
         + (b.step() == null ? b.state().word() : b.step()) + "): start the site again when it is ready, in a minute or two", null);
   }
 
@@ -230,7 +235,7 @@ public class ImageService {
 
   /** Removes versions of the image that are neither current nor run by a site. */
   public void collect(String name) {
-    if (name.equals(dev.pier.engine.image.StaticImage.NAME) || repo.find(name).isEmpty()) {
+    if (name.equals(StaticImage.NAME) || repo.find(name).isEmpty()) {
       return;
     }
     List<Path> retired;
@@ -355,7 +360,7 @@ public class ImageService {
       return Optional.empty();
     }
     try (var files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".log")).max(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+      return files.filter(p -> p.getFileName().toString().endsWith(".log")).max(Comparator.comparing(p -> p.getFileName().toString()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -373,7 +378,7 @@ public class ImageService {
   /** The end of a build log; empty if it cannot be read (a log is only ever shown, never relied on). */
   private static String tail(Path file, int maxBytes) {
     try {
-      return dev.pier.engine.util.MoreFiles.tail(file, maxBytes);
+      return MoreFiles.tail(file, maxBytes);
     } catch (UncheckedIOException e) {
       return "";
     }
@@ -382,7 +387,7 @@ public class ImageService {
   private ImageRow debianRow(String name) {
     ImageRow row = row(name);
     if (row.isStatic()) {
-      throw new SiteException(HttpStatus.BAD_REQUEST, "Not a Debian image",
+      throw new PierException(Kind.INVALID, "Not a Debian image",
           "image \"static\" is made from the host's busybox and tini: it has no package list and needs no build", null);
     }
     return row;
@@ -392,17 +397,17 @@ public class ImageService {
     try {
       return new ImageRecipe(name, packages == null ? List.of() : packages);
     } catch (IllegalArgumentException e) {
-      throw new SiteException(HttpStatus.BAD_REQUEST, "Invalid image", e.getMessage(), e);
+      throw new PierException(Kind.INVALID, "Invalid image", e.getMessage(), e);
     }
   }
 
   private static void requireAdmin(Caller caller) {
     if (!caller.admin()) {
-      throw new SiteException(HttpStatus.FORBIDDEN, "Admins only", "only admins manage images", null);
+      throw new PierException(Kind.FORBIDDEN, "Admins only", "only admins manage images", null);
     }
   }
 
-  @jakarta.annotation.PreDestroy
+  @PreDestroy
   void shutdown() {
     builder.shutdownNow();
   }

@@ -1,5 +1,6 @@
 package dev.pier.server.image;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ public record ImageView(String name, List<String> packages, boolean builtin, boo
     List<String> versions, ImageBuild lastBuild, int sites) {
 
   /** "ready", "building", "queued", "failed" (and not built) or "not built". */
-  @com.fasterxml.jackson.annotation.JsonProperty("status")
+  @JsonProperty("status")
   public String status() {
     if (lastBuild != null && lastBuild.active()) {
       return lastBuild.state().word();

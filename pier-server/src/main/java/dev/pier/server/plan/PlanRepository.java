@@ -1,5 +1,7 @@
 package dev.pier.server.plan;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -15,7 +17,7 @@ public class PlanRepository {
     this.jdbc = jdbc;
   }
 
-  private static Plan map(java.sql.ResultSet rs) throws java.sql.SQLException {
+  private static Plan map(ResultSet rs) throws SQLException {
     return new Plan(rs.getString("name"), rs.getDouble("cpus"), rs.getLong("memory_bytes"), rs.getInt("pids"),
         rs.getLong("disk_bytes"), rs.getBoolean("outbound"));
   }

@@ -1,11 +1,12 @@
 package dev.pier.server.plan;
 
-import dev.pier.server.site.Caller;
-import dev.pier.server.site.SiteException;
-import dev.pier.server.site.SiteService;
+import dev.pier.server.common.Caller;
+import dev.pier.server.common.PierException;
+import dev.pier.server.common.PierException.Kind;
 import java.util.List;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /** Resource plans: everyone may read them; admins create, change and delete them. */
@@ -13,11 +14,11 @@ import org.springframework.stereotype.Service;
 public class PlanService {
 
   private final PlanRepository repo;
-  private final SiteService sites;
+  private final ApplicationEventPublisher events;
 
-  PlanService(PlanRepository repo, SiteService sites) {
+  PlanService(PlanRepository repo, ApplicationEventPublisher events) {
     this.repo = repo;
-    this.sites = sites;
+    this.events = events;
   }
 
   public List<Plan> list() {
@@ -25,7 +26,7 @@ public class PlanService {
   }
 
   public Plan get(String name) {
-    return repo.find(name).orElseThrow(() -> new SiteException(HttpStatus.NOT_FOUND, "Plan not found",
+    return repo.find(name).orElseThrow(() -> new PierException(Kind.NOT_FOUND, "Plan not found",
         "plan \"" + name + "\" does not exist", null));
   }
 
@@ -34,7 +35,7 @@ public class PlanService {
     try {
       repo.insert(plan);
     } catch (DuplicateKeyException e) {
-      throw new SiteException(HttpStatus.CONFLICT, "Name taken", "plan \"" + plan.name() + "\" already exists: change it instead", e);
+      throw new PierException(Kind.CONFLICT, "Name taken", "plan \"" + plan.name() + "\" already exists: change it instead", e);
     }
     return plan;
   }
@@ -44,7 +45,7 @@ public class PlanService {
     requireAdmin(caller);
     get(plan.name());
     repo.update(plan);
-    sites.planChanged(plan.name());
+    events.publishEvent(new PlanChanged(plan.name()));
     return plan;
   }
 
@@ -53,19 +54,19 @@ public class PlanService {
     get(name);
     int users = repo.sitesOn(name);
     if (users > 0) {
-      throw new SiteException(HttpStatus.CONFLICT, "Plan in use",
+      throw new PierException(Kind.CONFLICT, "Plan in use",
           "plan \"" + name + "\" is used by " + users + " site(s): move them to another plan first", null);
     }
     try {
       repo.delete(name);
-    } catch (org.springframework.dao.DataIntegrityViolationException e) {
-      throw new SiteException(HttpStatus.CONFLICT, "Plan in use", "plan \"" + name + "\" is in use by a site created just now", e);
+    } catch (DataIntegrityViolationException e) {
+      throw new PierException(Kind.CONFLICT, "Plan in use", "plan \"" + name + "\" is in use by a site created just now", e);
     }
   }
 
   private static void requireAdmin(Caller caller) {
     if (!caller.admin()) {
-      throw new SiteException(HttpStatus.FORBIDDEN, "Admins only", "only admins manage plans", null);
+      throw new PierException(Kind.FORBIDDEN, "Admins only", "only admins manage plans", null);
     }
   }
 }

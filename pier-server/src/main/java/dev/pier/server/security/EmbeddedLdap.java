@@ -1,13 +1,18 @@
 package dev.pier.server.security;
 
+import com.unboundid.ldap.listener.Base64PasswordEncoderOutputFormatter;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.listener.SaltedMessageDigestInMemoryPasswordEncoder;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchEntry;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
+import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
-import com.unboundid.ldap.listener.Base64PasswordEncoderOutputFormatter;
+import com.unboundid.ldap.sdk.OperationType;
+import com.unboundid.ldif.LDIFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,6 +24,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,16 +56,16 @@ public final class EmbeddedLdap implements AutoCloseable {
       config.setSchema(null);
       // Over the network: bind, and for authenticated clients search and compare. No writes, no anonymous reads:
       // a local user who finds the port can neither make themselves admin nor read anything without a password.
-      config.setAllowedOperationTypes(java.util.EnumSet.of(com.unboundid.ldap.sdk.OperationType.BIND,
-          com.unboundid.ldap.sdk.OperationType.SEARCH, com.unboundid.ldap.sdk.OperationType.COMPARE));
-      config.setAuthenticationRequiredOperationTypes(java.util.EnumSet.of(com.unboundid.ldap.sdk.OperationType.SEARCH,
-          com.unboundid.ldap.sdk.OperationType.COMPARE));
+      config.setAllowedOperationTypes(EnumSet.of(OperationType.BIND,
+          OperationType.SEARCH, OperationType.COMPARE));
+      config.setAuthenticationRequiredOperationTypes(EnumSet.of(OperationType.SEARCH,
+          OperationType.COMPARE));
       config.addAdditionalBindCredentials(MANAGER_DN, managerPassword);
       // Password hashes never leave the directory: logging in needs a bind, never a read of userPassword.
-      config.addInMemoryOperationInterceptor(new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
+      config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
         @Override
-        public void processSearchEntry(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchEntry result) {
-          com.unboundid.ldap.sdk.Entry entry = result.getSearchEntry().duplicate();
+        public void processSearchEntry(InMemoryInterceptedSearchEntry result) {
+          Entry entry = result.getSearchEntry().duplicate();
           entry.removeAttribute("userPassword");
           result.setSearchEntry(entry);
         }
@@ -73,12 +79,12 @@ public final class EmbeddedLdap implements AutoCloseable {
         seed(dataDir);
       }
       server.startListening();
-    } catch (LDAPException | com.unboundid.ldif.LDIFException | NoSuchAlgorithmException e) {
+    } catch (LDAPException | LDIFException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("cannot start the embedded LDAP directory from " + ldif + ": " + e.getMessage(), e);
     }
   }
 
-  private void seed(Path dataDir) throws LDAPException, com.unboundid.ldif.LDIFException {
+  private void seed(Path dataDir) throws LDAPException, LDIFException {
     server.add("dn: " + baseDn, "objectClass: top", "objectClass: domain", "dc: " + baseDn.split(",")[0].split("=")[1]);
     server.add("dn: ou=people," + baseDn, "objectClass: top", "objectClass: organizationalUnit", "ou: people");
     server.add("dn: ou=groups," + baseDn, "objectClass: top", "objectClass: organizationalUnit", "ou: groups");
@@ -93,7 +99,7 @@ public final class EmbeddedLdap implements AutoCloseable {
     log.info("created the embedded LDAP directory; the password of user admin is in {}", file);
   }
 
-  private void addUserEntry(String uid, String password, String displayName) throws LDAPException, com.unboundid.ldif.LDIFException {
+  private void addUserEntry(String uid, String password, String displayName) throws LDAPException, LDIFException {
     server.add("dn: " + userDn(uid), "objectClass: top", "objectClass: person", "objectClass: organizationalPerson",
         "objectClass: inetOrgPerson", "uid: " + uid, "cn: " + displayName, "sn: " + displayName, "userPassword: " + password);
   }
@@ -108,7 +114,7 @@ public final class EmbeddedLdap implements AutoCloseable {
       if (admin) {
         server.modify("cn=admins,ou=groups," + baseDn, new Modification(ModificationType.ADD, "member", userDn(uid)));
       }
-    } catch (LDAPException | com.unboundid.ldif.LDIFException e) {
+    } catch (LDAPException | LDIFException e) {
       throw new IllegalArgumentException("cannot add user \"" + uid + "\": " + e.getMessage(), e);
     }
     save();

@@ -1,8 +1,12 @@
 package dev.pier.server.security;
 
+import dev.pier.server.common.Caller;
 import dev.pier.server.config.PierProperties;
-import dev.pier.server.site.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Locale;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -11,9 +15,10 @@ import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.ldap.DefaultSpringSecurityContextSource;
 import org.springframework.security.config.ldap.LdapBindAuthenticationManagerFactory;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.ldap.DefaultSpringSecurityContextSource;
 import org.springframework.security.ldap.userdetails.DefaultLdapAuthoritiesPopulator;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -34,7 +39,7 @@ public class SecurityConfig {
   }
 
   @Bean
-  DefaultSpringSecurityContextSource ldapContextSource(PierProperties props, org.springframework.beans.factory.ObjectProvider<EmbeddedLdap> embedded) {
+  DefaultSpringSecurityContextSource ldapContextSource(PierProperties props, ObjectProvider<EmbeddedLdap> embedded) {
     EmbeddedLdap e = embedded.getIfAvailable();
     String url = e != null ? e.url() : props.ldap().url();
     DefaultSpringSecurityContextSource source = new DefaultSpringSecurityContextSource(url);
@@ -60,7 +65,7 @@ public class SecurityConfig {
     groups.setAuthorityMapper(record -> {
       var cn = record.get("cn");
       boolean admin = cn != null && cn.contains(adminGroup);
-      return new org.springframework.security.core.authority.SimpleGrantedAuthority(admin ? ADMIN : "ROLE_GROUP_" + (cn == null ? "" : cn.getFirst()));
+      return new SimpleGrantedAuthority(admin ? ADMIN : "ROLE_GROUP_" + (cn == null ? "" : cn.getFirst()));
     });
     LdapBindAuthenticationManagerFactory factory = new LdapBindAuthenticationManagerFactory(source);
     factory.setUserDnPatterns(props.ldap().userDnPattern());
@@ -95,7 +100,7 @@ public class SecurityConfig {
     return http.build();
   }
 
-  static void writeProblem(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+  static void writeProblem(HttpServletRequest request, HttpServletResponse response,
       HttpStatus status, String title, String detail) throws IOException {
     response.setStatus(status.value());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
@@ -112,6 +117,6 @@ public class SecurityConfig {
   public static Caller caller(Authentication auth) {
     boolean admin = auth.getAuthorities().stream().anyMatch(a -> ADMIN.equals(a.getAuthority()));
     // LDAP matches uid without regard to case: "Alice" and "alice" are one user and own the same sites.
-    return new Caller(auth.getName().toLowerCase(java.util.Locale.ROOT), admin);
+    return new Caller(auth.getName().toLowerCase(Locale.ROOT), admin);
   }
 }

@@ -4,22 +4,27 @@ import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.runc.ContainerState;
 import dev.pier.engine.site.SiteName;
 import dev.pier.engine.util.MoreFiles;
+import dev.pier.server.image.ImageService;
+import dev.pier.server.site.SiteWorkers.Cause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes the host match the database, at start and then periodically ({@link #recheck()}). At start: every site is brought to the state its row records, and an
- * operation that a crash interrupted is finished (create, start, stop and delete all roll forward). Running
- * sites whose container still runs are adopted untouched; sites meant to run whose container is gone are
- * started again; containers, mounts and directories that no site owns are removed. Idempotent: running it
+ * Makes the host match the database, at start and then periodically ({@link #recheck()}), by waking every site's
+ * worker ({@link SiteSync} does the rest): at start, every site is brought to its wish, an operation that a crash
+ * interrupted is finished, sites that kept running are adopted untouched and sites meant to run whose container is
+ * gone are started again. Containers, mounts and directories that no site owns are removed. Idempotent: running it
  * twice changes nothing the second time.
  */
 @Component
@@ -29,135 +34,53 @@ public class Reconciler {
 
   private final SiteRepository repo;
   private final SiteEngine engine;
-  private final SiteService sites;
+  private final SiteWorkers workers;
+  private final SiteLocks locks;
+  private final ImageService images;
 
-  private final RouteRefresher routes;
-
-  Reconciler(SiteRepository repo, SiteEngine engine, SiteService sites, RouteRefresher routes) {
-    this.routes = routes;
+  Reconciler(SiteRepository repo, SiteEngine engine, SiteWorkers workers, SiteLocks locks, ImageService images) {
     this.repo = repo;
     this.engine = engine;
-    this.sites = sites;
+    this.workers = workers;
+    this.locks = locks;
+    this.images = images;
   }
 
+  /** At start: every site to its wish (in parallel, each on its worker), then what no site owns is removed. */
   public void reconcile() {
-    List<Site> all = repo.all();
-    // Read once for all sites, so that settled stopped sites cost nothing to check.
-    Set<String> containers = new HashSet<>();
-    for (ContainerState c : engine.ownContainers()) {
-      containers.add(c.id());
+    List<CompletableFuture<Void>> passes = new ArrayList<>();
+    for (Site s : repo.all()) {
+      passes.add(workers.wake(s.name(), Cause.STARTUP).exceptionally(e -> {
+        log.error("site {}: could not bring it to {}: {}", s.name(), s.wish().name().toLowerCase(), e.getMessage());
+        return null;
+      }));
     }
-    List<Path> mounts = dev.pier.engine.rootfs.Mounts.current();
-    for (Site s : all) {
-      try {
-        sites.locked(s.name(), () -> {
-          converge(repo.find(s.name()).orElse(null), containers, mounts);
-          return null;
-        });
-        routes.refresh(); // the edge serves each site as soon as it is settled, not after the whole pass
-      } catch (RuntimeException e) {
-        log.error("site {}: could not bring it to {}: {}", s.name(), s.state(), e.getMessage());
-      }
-    }
+    CompletableFuture.allOf(passes.toArray(CompletableFuture[]::new)).join();
     removeOrphans(true);
   }
 
   /**
-   * The periodic pass, while Pier runs: stopped sites that have something on the host again lose it, things no
-   * site owns are removed, image versions no site runs are dropped, and an interrupted operation that the pass at
-   * start could not finish is tried again. Sites meant to run whose container is down are the supervisor's ({@link SiteWatcher}, with its back-off and restart policy), and operations under way
-   * hold their site's lock, so this pass only ever sees settled states.
+   * The periodic pass, while Pier runs: every site's worker compares it with the host again (a stopped site that
+   * has something on the host again loses it; an operation the pass at start could not finish is tried again),
+   * things no site owns are removed, and image versions no site runs are dropped.
    */
-  @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "${pier.engine.reconcile-interval}",
-      initialDelayString = "${pier.engine.reconcile-interval}")
+  @Scheduled(fixedDelayString = "${pier.engine.reconcile-interval}", initialDelayString = "${pier.engine.reconcile-interval}")
   public void recheck() {
-    Set<String> containers = new HashSet<>();
-    for (ContainerState c : engine.ownContainers()) {
-      containers.add(c.id());
-    }
-    List<Path> mounts = dev.pier.engine.rootfs.Mounts.current();
     for (Site s : repo.all()) {
-      if (s.state() == SiteState.RUNNING) {
-        continue;
-      }
-      try {
-        sites.locked(s.name(), () -> {
-          Site now = repo.find(s.name()).orElse(null);
-          if (now != null && now.state().busy()) {
-            // Operations hold the site's lock until they record a settled state: an intent seen under the lock is
-            // one that the reconciliation at start could not finish. Try again.
-            log.info("site {} is still {}: finishing it", now.name(), now.state());
-            converge(now, containers, mounts);
-          } else if (now != null && idle(now.state()) && engine.hasLeftovers(now.name(), containers, mounts)
-              && !engine.isRunning(now.name())) {
-            log.warn("site {} is stopped but had things on the host: removing them", now.name());
-            engine.stop(sites.spec(now), java.time.Duration.ofSeconds(1));
-          } else if (now != null && idle(now.state()) && engine.isRunning(now.name())) {
-            log.warn("site {} is stopped but its container runs: stopping it", now.name());
-            engine.stop(sites.spec(now), java.time.Duration.ofSeconds(5));
-          }
-          return null;
-        });
-      } catch (RuntimeException e) {
-        log.error("site {}: could not clear what it had on the host: {}", s.name(), e.getMessage());
-      }
+      workers.wake(s.name(), Cause.RECONCILE);
     }
     removeOrphans(false);
-    sites.collectImages();
-  }
-
-  /** States in which a site has nothing on the host. */
-  private static boolean idle(SiteState state) {
-    return state == SiteState.STOPPED || state == SiteState.SLEEPING;
-  }
-
-  private void converge(Site s, Set<String> containers, List<Path> mounts) {
-    if (s == null) {
-      return;
-    }
-    var spec = sites.spec(s);
-    switch (s.state()) {
-      case CREATING -> {
-        engine.prepare(spec);
-        repo.setState(s.name(), SiteState.STOPPED, null);
-        log.info("site {}: finished its interrupted creation", s.name());
-      }
-      case RUNNING, STARTING -> {
-        if (s.state() == SiteState.RUNNING && engine.isRunning(s.name())) {
-          log.info("site {}: running, adopted", s.name());
-          sites.applyPlan(s); // a plan change that a crash interrupted reaches the container now
-          return;
-        }
-        try {
-          sites.startForRecovery(s);
-          repo.setState(s.name(), SiteState.RUNNING, null);
-          log.info("site {}: started again ({})", s.name(), s.state() == SiteState.STARTING ? "its start was interrupted" : "its container was gone");
-        } catch (RuntimeException e) {
-          repo.setState(s.name(), SiteState.STOPPED, SiteService.truncate("could not start it again when Pier started: " + e.getMessage()));
-          throw e;
-        }
-      }
-      case STOPPING, STOPPED, SLEEPING -> { // a sleeping site has nothing on the host until a request wakes it
-        if (s.state() == SiteState.STOPPING || engine.hasLeftovers(s.name(), containers, mounts)) {
-          engine.stop(spec, java.time.Duration.ofSeconds(1));
-        }
-        if (s.state() == SiteState.STOPPING) {
-          repo.setState(s.name(), SiteState.STOPPED, null);
-          log.info("site {}: finished its interrupted stop", s.name());
-        }
-      }
-      case DELETING -> {
-        engine.remove(spec);
-        repo.delete(s.name());
-        log.info("site {}: finished its interrupted deletion", s.name());
-      }
+    try {
+      images.collectAll();
+    } catch (RuntimeException e) {
+      log.warn("could not remove unused image versions: {}", e.getMessage());
     }
   }
 
   /** Removes what a site without a row left, unless the site was created meanwhile; logs and goes on if it cannot. */
   private void removeLeftovers(SiteName name, String what) {
     try {
-      sites.locked(name, () -> {
+      locks.locked(name, () -> {
         if (repo.find(name).isEmpty()) {
           log.warn("{} belongs to no site: removing it", what);
           engine.removeLeftovers(name);

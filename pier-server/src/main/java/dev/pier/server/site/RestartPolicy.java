@@ -1,5 +1,6 @@
 package dev.pier.server.site;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -18,7 +19,7 @@ public enum RestartPolicy {
   }
 
   /** The API's word: {@code never}, {@code on-failure} or {@code always}. */
-  @com.fasterxml.jackson.annotation.JsonValue
+  @JsonValue
   public String word() {
     return word;
   }

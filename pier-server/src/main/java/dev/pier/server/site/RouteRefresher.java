@@ -2,9 +2,17 @@ package dev.pier.server.site;
 
 import dev.pier.edge.EdgeServer;
 import dev.pier.edge.RouteTable;
+import dev.pier.engine.container.SiteEngine;
 import dev.pier.server.config.PierProperties;
+import dev.pier.server.plan.Plan;
+import dev.pier.server.plan.PlanRepository;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,13 +28,13 @@ public class RouteRefresher {
   private final AtomicReference<EdgeServer> edge = new AtomicReference<>();
   private final AtomicReference<InetSocketAddress> panel = new AtomicReference<>();
 
-  private final dev.pier.engine.container.SiteEngine engine;
-  private final dev.pier.server.plan.PlanRepository plans;
+  private final SiteEngine engine;
+  private final PlanRepository plans;
   private volatile boolean engineReady;
-  private java.util.Set<String> outbound;
+  private Set<String> outbound;
 
-  RouteRefresher(SiteRepository repo, PierProperties props, dev.pier.engine.container.SiteEngine engine,
-      dev.pier.server.plan.PlanRepository plans) {
+  RouteRefresher(SiteRepository repo, PierProperties props, SiteEngine engine,
+      PlanRepository plans) {
     this.repo = repo;
     this.props = props;
     this.engine = engine;
@@ -35,8 +43,8 @@ public class RouteRefresher {
 
   /** The engine's bridge and firewall exist: outbound access is kept in line from now on. */
   public void engineReady() {
-    if (engine.config().uplink() == null && plans.all().stream().anyMatch(dev.pier.server.plan.Plan::outbound)) {
-      org.slf4j.LoggerFactory.getLogger(RouteRefresher.class)
+    if (engine.config().uplink() == null && plans.all().stream().anyMatch(Plan::outbound)) {
+      LoggerFactory.getLogger(RouteRefresher.class)
           .warn("a plan allows outbound connections, but no uplink is set (--uplink IFACE): no site can open connections out");
     }
     engineReady = true;
@@ -61,14 +69,14 @@ public class RouteRefresher {
 
   /** Pushes the current table to the edge (nothing before the edge runs). */
   public synchronized void refresh() {
-    java.util.List<Site> all = repo.all();
+    List<Site> all = repo.all();
     EdgeServer e = edge.get();
     if (e != null) {
       e.routes(SiteRoutes.table(props.domain(), panel.get(), all));
     }
     if (engineReady) {
-      java.util.Set<String> open = new java.util.TreeSet<>();
-      java.util.Set<String> openPlans = new java.util.HashSet<>();
+      Set<String> open = new TreeSet<>();
+      Set<String> openPlans = new HashSet<>();
       plans.all().forEach(p -> {
         if (p.outbound()) {
           openPlans.add(p.name());

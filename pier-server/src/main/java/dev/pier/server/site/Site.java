@@ -3,9 +3,9 @@ package dev.pier.server.site;
 import dev.pier.engine.site.SiteName;
 import java.time.Instant;
 
-/** One site as stored. */
+/** One site as stored: what the host has ({@code state}) and what was asked for ({@code wish}). */
 public record Site(SiteName name, String owner, SiteState state, String ipv4, String image, String imageVersion, String plan, Instant createdAt,
-    Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit, Web web) {
+    Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit, Web web, SiteWish wish) {
 
   /**
    * How the edge serves the site.
@@ -27,6 +27,13 @@ public record Site(SiteName name, String owner, SiteState state, String ipv4, St
   public Site(SiteName name, String owner, SiteState state, String ipv4, String image, String imageVersion, String plan, Instant createdAt,
       Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit) {
     this(name, owner, state, ipv4, image, imageVersion, plan, createdAt, updatedAt, lastError, restartPolicy, restarts, lastExit, Web.DEFAULT);
+  }
+
+  /** A site whose wish is the one its state implies. */
+  public Site(SiteName name, String owner, SiteState state, String ipv4, String image, String imageVersion, String plan, Instant createdAt,
+      Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit, Web web) {
+    this(name, owner, state, ipv4, image, imageVersion, plan, createdAt, updatedAt, lastError, restartPolicy, restarts, lastExit, web,
+        SiteWish.implied(state));
   }
 
   /** A new site as create records it. */

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sites to the edge's route table. Pure: a running site goes to its container's port 80; a site that exists but
@@ -26,14 +27,14 @@ public final class SiteRoutes {
     return new RouteTable(domain, panel, routes);
   }
 
-  static java.util.Optional<Route> route(Site s) {
+  static Optional<Route> route(Site s) {
     return switch (s.state()) {
-      case RUNNING -> java.util.Optional.of(new Route.Upstream(s.name().value(), new InetSocketAddress(s.ipv4(), SITE_PORT),
+      case RUNNING -> Optional.of(new Route.Upstream(s.name().value(), new InetSocketAddress(s.ipv4(), SITE_PORT),
           new Route.Policy(s.web().httpsOnly(), s.web().hsts(),
               s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes())));
-      case DELETING -> java.util.Optional.empty();
-      case CREATING, STOPPED, STARTING, STOPPING -> java.util.Optional.of(new Route.Stopped(s.name().value()));
-      case SLEEPING -> java.util.Optional.of(new Route.Sleeping(s.name().value()));
+      case DELETING -> Optional.empty();
+      case CREATING, STOPPED, STARTING, STOPPING -> Optional.of(new Route.Stopped(s.name().value()));
+      case SLEEPING -> Optional.of(new Route.Sleeping(s.name().value()));
     };
   }
 }

@@ -3,6 +3,7 @@ package dev.pier.server.tls;
 import dev.pier.edge.CertificateSource;
 import dev.pier.engine.site.SiteName;
 import dev.pier.server.config.PierProperties;
+import dev.pier.server.site.SiteCreated;
 import dev.pier.server.site.SiteRepository;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -237,9 +239,10 @@ public class SiteCertificates implements CertificateSource {
    * A site was created: its name gets its own certificate from the next handshake on, and with an ACME CA that
    * certificate is ordered now rather than at the first visit.
    */
-  public void siteCreated(String host) {
-    strangers.remove(host);
-    acme.want(host);
+  @EventListener
+  public void siteCreated(SiteCreated created) {
+    strangers.remove(created.hostname());
+    acme.want(created.hostname());
   }
 
   /** Whether {@code host} is certainly not a name Pier serves: outside the domain, or found to be no site's lately. */

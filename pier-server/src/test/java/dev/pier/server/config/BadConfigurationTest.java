@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.pier.server.PierApplication;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,16 +36,16 @@ class BadConfigurationTest {
     assertThat(NestedExceptionUtils.getMostSpecificCause(failure)).hasMessageContaining(message);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aPortInUseStopsPierBeforeItTouchesTheHost() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+    try (ServerSocket taken = new ServerSocket(0)) {
       String bridge = "pbad" + Integer.toHexString(taken.getLocalPort());
       Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(PierApplication.class)
           .run("--pier.data-dir=" + data, "--logging.file.name=" + data.resolve("pier.log"),
               "--pier.edge.http-port=" + taken.getLocalPort(), "--pier.network.bridge=" + bridge).close());
       assertThat(NestedExceptionUtils.getMostSpecificCause(failure)).hasMessageContaining("Address already in use");
       assertThat(failure).rootCause().isNotNull();
-      assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net", bridge))).as("no bridge made").isFalse();
+      assertThat(Files.exists(Path.of("/sys/class/net", bridge))).as("no bridge made").isFalse();
     }
   }
 }

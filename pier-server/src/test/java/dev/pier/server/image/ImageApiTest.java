@@ -3,6 +3,7 @@ package dev.pier.server.image;
 import static dev.pier.server.testing.PierTestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.testing.TestImages;
 import dev.pier.server.testing.PierTestServer;
 import java.net.http.HttpResponse;
@@ -131,7 +132,7 @@ class ImageApiTest {
       assertThat(server.api("admin", "DELETE", "/api/v1/images/" + image, null).statusCode()).isEqualTo(204);
       assertThat(TestImages.DIR.resolve(image)).doesNotExist();
     } finally {
-      server.context().getBean(dev.pier.engine.container.SiteEngine.class).debianImages().removeAll(image);
+      server.context().getBean(SiteEngine.class).debianImages().removeAll(image);
     }
   }
 
@@ -150,7 +151,7 @@ class ImageApiTest {
       }
       assertThat(server.api("admin", "DELETE", "/api/v1/images/" + image, null).statusCode()).isEqualTo(204);
     } finally {
-      server.context().getBean(dev.pier.engine.container.SiteEngine.class).debianImages().removeAll(image);
+      server.context().getBean(SiteEngine.class).debianImages().removeAll(image);
     }
   }
 }

@@ -3,10 +3,15 @@ package dev.pier.server.plan;
 import static dev.pier.server.testing.PierTestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.ProcessRunner;
+import dev.pier.engine.testing.TestHost;
+import dev.pier.engine.testing.TestOutside;
 import dev.pier.server.testing.PierTestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -47,13 +52,13 @@ class PlanApiTest {
     assertThat(created.path("plan").asString()).isEqualTo("small");
     server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
     assertThat(memoryLimit(name)).isEqualTo(64L << 20);
-    long pid = dev.pier.engine.testing.TestHost.containerPid("pier-" + name);
+    long pid = TestHost.containerPid("pier-" + name);
 
     JsonNode moved = json(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"plan\":\"large\"}"));
     assertThat(moved.path("plan").asString()).isEqualTo("large");
     assertThat(moved.path("planApplied").asString()).as(moved.toString()).isEqualTo("now");
     assertThat(memoryLimit(name)).isEqualTo(512L << 20);
-    assertThat(dev.pier.engine.testing.TestHost.containerPid("pier-" + name)).as("not restarted").isEqualTo(pid);
+    assertThat(TestHost.containerPid("pier-" + name)).as("not restarted").isEqualTo(pid);
     assertThat(json(server.api("alice", "GET", "/api/v1/sites/" + name + "/usage", null)).path("limits").path("memoryBytes").asLong())
         .isEqualTo(512L << 20);
 
@@ -105,8 +110,8 @@ class PlanApiTest {
   @Test
   void aPlanWithOutboundAccessLetsItsSitesConnectOutAndMovingOffItTakesThatAway() throws Exception {
     server.close();
-    dev.pier.engine.testing.TestHost host = new dev.pier.engine.testing.TestHost();
-    try (dev.pier.engine.testing.TestOutside outside = new dev.pier.engine.testing.TestOutside(host.tag)) {
+    TestHost host = new TestHost();
+    try (TestOutside outside = new TestOutside(host.tag)) {
       server = new PierTestServer(host, "--pier.network.uplink=" + outside.uplink);
       HttpResponse<String> created = server.api("admin", "POST", "/api/v1/plans",
           "{\"name\":\"open\",\"cpus\":0.5,\"memoryBytes\":134217728,\"pids\":64,\"diskBytes\":268435456,\"outbound\":true}");
@@ -114,16 +119,16 @@ class PlanApiTest {
       String name = host.siteName("crawler");
       server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\",\"plan\":\"open\"}");
       server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
-      java.util.List<String> fetch = java.util.List.of("runc", "exec", "pier-" + name, "/bin/busybox", "timeout", "5",
+      List<String> fetch = List.of("runc", "exec", "pier-" + name, "/bin/busybox", "timeout", "5",
           "/bin/busybox", "wget", "-q", "-O", "-", outside.url());
-      var runner = new dev.pier.engine.exec.ProcessRunner();
-      assertThat(runner.run(dev.pier.engine.exec.Command.of(fetch)).stdout()).contains(dev.pier.engine.testing.TestOutside.GREETING);
+      var runner = new ProcessRunner();
+      assertThat(runner.run(Command.of(fetch)).stdout()).contains(TestOutside.GREETING);
 
       server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"plan\":\"small\"}");
-      assertThat(runner.run(dev.pier.engine.exec.Command.of(fetch)).stdout()).as("small has no outbound access")
-          .doesNotContain(dev.pier.engine.testing.TestOutside.GREETING);
+      assertThat(runner.run(Command.of(fetch)).stdout()).as("small has no outbound access")
+          .doesNotContain(TestOutside.GREETING);
       server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"plan\":\"open\"}");
-      assertThat(runner.run(dev.pier.engine.exec.Command.of(fetch)).stdout()).contains(dev.pier.engine.testing.TestOutside.GREETING);
+      assertThat(runner.run(Command.of(fetch)).stdout()).contains(TestOutside.GREETING);
       server.api("alice", "DELETE", "/api/v1/sites/" + name, null);
     }
   }

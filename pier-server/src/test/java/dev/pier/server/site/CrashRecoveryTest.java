@@ -3,6 +3,7 @@ package dev.pier.server.site;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.engine.testing.TestHost;
+import dev.pier.engine.testing.TestImages;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,10 +13,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +60,7 @@ class CrashRecoveryTest {
     Files.createDirectories(keep);
     try (var files = Files.walk(host.dataDir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".out") || p.toString().endsWith("pier.log")).toList()) {
-        Files.copy(f, keep.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(f, keep.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
     host.close();
@@ -72,7 +76,7 @@ class CrashRecoveryTest {
         "--bridge", host.config.bridge(), "--subnet", host.config.subnet().toString(),
         "--gateway", host.config.subnet().gatewayAddress(), "--pier.network.veth-prefix=" + host.config.vethPrefix(),
         "--pier.engine.cgroup-parent=" + host.config.cgroupParent(), "--stop-grace", "3s",
-        "--pier.images.dir=" + dev.pier.engine.testing.TestImages.DIR, "--pier.images.build-at-start=false")
+        "--pier.images.dir=" + TestImages.DIR, "--pier.images.build-at-start=false")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
@@ -162,7 +166,7 @@ class CrashRecoveryTest {
     for (int round = 0; round < 3; round++) {
       List<String> roundNames = List.of(host.siteName("r" + round + "a"), host.siteName("r" + round + "b"));
       names.addAll(roundNames);
-      List<String> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<String> acknowledged = new CopyOnWriteArrayList<>();
       Thread worker = Thread.ofVirtual().start(() -> {
         try {
           for (String n : roundNames) {
@@ -225,10 +229,10 @@ class CrashRecoveryTest {
     request("POST", "/api/v1/sites", "{\"name\":\"" + site + "\"}", true);
     assertThat(request("POST", "/api/v1/sites/" + site + "/start", null, true).statusCode()).isEqualTo(200);
     long pid = TestHost.containerPid("pier-" + site);
-    java.util.Map<String, Long> memory = java.util.Map.of("small", 64L << 20, "large", 512L << 20);
+    Map<String, Long> memory = Map.of("small", 64L << 20, "large", 512L << 20);
     String planBefore = "medium";
     for (int round = 0; round < 3; round++) {
-      List<String> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("changed " + planBefore));
+      List<String> acknowledged = new CopyOnWriteArrayList<>(List.of("changed " + planBefore));
       Thread worker = Thread.ofVirtual().start(() -> {
         try {
           for (int i = 0; ; i++) {

@@ -2,8 +2,12 @@ package dev.pier.server.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.ProcessRunner;
 import dev.pier.engine.testing.TestHost;
+import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.testing.PierTestServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +44,10 @@ class ReconcilerTest {
     return name;
   }
 
+  /** As a crash in the middle of an operation leaves the row: its state, and the wish of whoever asked. */
   private void setState(String name, String state) {
-    server.context().getBean(JdbcClient.class).sql("UPDATE sites SET state = ? WHERE name = ?").params(state, name).update();
+    server.context().getBean(JdbcClient.class).sql("UPDATE sites SET state = ?, wish = ? WHERE name = ?")
+        .params(state, SiteWish.implied(SiteState.valueOf(state)).name(), name).update();
   }
 
   private String state(String name) throws Exception {
@@ -61,8 +67,8 @@ class ReconcilerTest {
     setState(deleting, "DELETING");
     setState(creating, "CREATING");
     server.stopServer();
-    dev.pier.engine.util.MoreFiles.deleteRecursively(server.host.dataDir.resolve("sites").resolve(creating));
-    new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("runc", "delete", "--force", "pier-" + running));
+    MoreFiles.deleteRecursively(server.host.dataDir.resolve("sites").resolve(creating));
+    new ProcessRunner().check(Command.of("runc", "delete", "--force", "pier-" + running));
 
     server.start();
 
@@ -100,12 +106,12 @@ class ReconcilerTest {
     String stopped = create("stray", true);
     server.api("alice", "POST", "/api/v1/sites/" + stopped + "/stop", null);
     // Something outside Pier leaves a network namespace named after the stopped site, and a directory of no site.
-    new dev.pier.engine.exec.ProcessRunner().check(dev.pier.engine.exec.Command.of("ip", "netns", "add", "pier-" + stopped));
+    new ProcessRunner().check(Command.of("ip", "netns", "add", "pier-" + stopped));
     String ghost = server.host.siteName("ghost");
-    Path ghostDir = java.nio.file.Files.createDirectories(server.host.dataDir.resolve("sites").resolve(ghost));
+    Path ghostDir = Files.createDirectories(server.host.dataDir.resolve("sites").resolve(ghost));
     assertThat(TestHost.hostObjectsNamed(stopped)).isNotEmpty();
 
-    for (int i = 0; i < 100 && (!TestHost.hostObjectsNamed(stopped).isEmpty() || java.nio.file.Files.exists(ghostDir)); i++) {
+    for (int i = 0; i < 100 && (!TestHost.hostObjectsNamed(stopped).isEmpty() || Files.exists(ghostDir)); i++) {
       Thread.sleep(100); // the periodic pass runs every 2 s here
     }
     assertThat(TestHost.hostObjectsNamed(stopped)).isEmpty();

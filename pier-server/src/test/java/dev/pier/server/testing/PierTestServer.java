@@ -1,10 +1,12 @@
 package dev.pier.server.testing;
 
 import dev.pier.engine.testing.TestHost;
+import dev.pier.engine.testing.TestImages;
 import dev.pier.server.PierApplication;
 import dev.pier.server.edge.EdgeLifecycle;
 import dev.pier.server.security.EmbeddedLdap;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,9 +14,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A whole Pier server for one test, on a {@link TestHost} of its own (data directory, bridge, subnet, veth prefix,
@@ -33,17 +39,17 @@ public final class PierTestServer implements AutoCloseable {
     this(new TestHost());
   }
 
-  private final java.util.List<String> extraArgs;
+  private final List<String> extraArgs;
 
   public PierTestServer(TestHost host, String... extraArgs) {
     this.host = host;
-    this.extraArgs = java.util.List.of(extraArgs);
+    this.extraArgs = List.of(extraArgs);
     start();
   }
 
   /** Starts (or starts again, after {@link #stopServer()}) the server on the same host and data. */
   public void start() {
-    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+    List<String> args = new ArrayList<>(List.of(
         "--pier.data-dir=" + host.dataDir,
         "--pier.domain=" + DOMAIN,
         "--pier.edge.http-port=0",
@@ -54,7 +60,7 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.network.veth-prefix=" + host.config.vethPrefix(),
         "--pier.engine.cgroup-parent=" + host.config.cgroupParent(),
         "--pier.engine.stop-grace=5s",
-        "--pier.images.dir=" + dev.pier.engine.testing.TestImages.DIR,
+        "--pier.images.dir=" + TestImages.DIR,
         "--pier.images.build-at-start=false",
         "--pier.engine.watch-interval=1s",
         "--pier.engine.usage-interval=1s",
@@ -99,7 +105,7 @@ public final class PierTestServer implements AutoCloseable {
       try {
         return Files.readString(host.dataDir.resolve("initial-admin-password")).strip();
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }
     return user + "-secret-" + host.tag;
@@ -121,15 +127,15 @@ public final class PierTestServer implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** An answer's body as JSON. */
-  public static tools.jackson.databind.JsonNode json(HttpResponse<String> r) {
+  public static JsonNode json(HttpResponse<String> r) {
     return JSON.readTree(r.body());
   }
 
   /** {@link #api}, its answer's body read as JSON. */
-  public tools.jackson.databind.JsonNode apiJson(String user, String method, String path, String json) throws Exception {
+  public JsonNode apiJson(String user, String method, String path, String json) throws Exception {
     return json(api(user, method, path, json));
   }
 

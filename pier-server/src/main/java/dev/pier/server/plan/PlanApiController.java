@@ -1,0 +1,64 @@
+package dev.pier.server.plan;
+
+import dev.pier.server.common.PierException;
+import dev.pier.server.security.SecurityConfig;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/plans}: everyone reads the plans; admins create ({@code POST}), change ({@code PUT}) and delete them. */
+@RestController
+@RequestMapping("/api/v1/plans")
+class PlanApiController {
+
+  /** A plan's values without its name, which the path gives. */
+  record PlanValues(double cpus, long memoryBytes, int pids, long diskBytes, boolean outbound) {}
+
+  private final PlanService plans;
+
+  PlanApiController(PlanService plans) {
+    this.plans = plans;
+  }
+
+  @GetMapping
+  List<Plan> list() {
+    return plans.list();
+  }
+
+  @GetMapping("/{name}")
+  Plan get(@PathVariable String name) {
+    return plans.get(name);
+  }
+
+  @PostMapping
+  ResponseEntity<Plan> create(@RequestBody Plan plan, Authentication auth) {
+    Plan p = plans.create(SecurityConfig.caller(auth), plan);
+    return ResponseEntity.created(URI.create("/api/v1/plans/" + p.name())).body(p);
+  }
+
+  @PutMapping("/{name}")
+  Plan update(@PathVariable String name, @RequestBody PlanValues plan, Authentication auth) {
+    Plan values;
+    try {
+      values = new Plan(name, plan.cpus(), plan.memoryBytes(), plan.pids(), plan.diskBytes(), plan.outbound());
+    } catch (IllegalArgumentException e) {
+      throw PierException.invalid("Invalid plan", e);
+    }
+    return plans.update(SecurityConfig.caller(auth), values);
+  }
+
+  @DeleteMapping("/{name}")
+  ResponseEntity<Void> delete(@PathVariable String name, Authentication auth) {
+    plans.delete(SecurityConfig.caller(auth), name);
+    return ResponseEntity.noContent().build();
+  }
+}

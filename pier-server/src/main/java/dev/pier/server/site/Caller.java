@@ -1,4 +1,0 @@
-package dev.pier.server.site;
-
-/** Who asks: a user name from LDAP and whether they are in the admins group. */
-public record Caller(String user, boolean admin) {}

@@ -1,0 +1,32 @@
+package dev.pier.server.site;
+
+import dev.pier.engine.site.SiteName;
+import dev.pier.server.common.PierException;
+import dev.pier.server.common.PierException.Kind;
+
+/** The refusals of the site lifecycle, each naming the site. */
+final class SiteErrors {
+
+  private SiteErrors() {}
+
+  static PierException notFound(String name) {
+    return PierException.notFound("Site not found", "site \"" + name + "\" does not exist");
+  }
+
+  static PierException taken(String name) {
+    return PierException.alreadyExists("Name taken", "site name \"" + name + "\" is already taken: choose another");
+  }
+
+  static PierException deleting(SiteName name) {
+    return PierException.conflict("Site busy", "site \"" + name + "\" is being deleted");
+  }
+
+  static PierException networkFull(int capacity) {
+    return new PierException(Kind.EXHAUSTED, "No address left",
+        "all " + capacity + " container addresses are in use: delete a site or configure a larger pier.network.subnet", null);
+  }
+
+  static PierException failed(String what, Site s, RuntimeException cause) {
+    return new PierException(Kind.FAILED, "Operation failed", "could not " + what + " site \"" + s.name() + "\": " + cause.getMessage(), cause);
+  }
+}

@@ -1,0 +1,6 @@
+-- What was asked for each site (RUNNING, STOPPED, SLEEPING, DELETED), apart from what the host has (state): the
+-- site's worker brings the host to it. Existing rows get the wish their state implies.
+ALTER TABLE sites ADD COLUMN wish VARCHAR(16) DEFAULT 'STOPPED' NOT NULL;
+UPDATE sites SET wish = 'RUNNING' WHERE state IN ('RUNNING', 'STARTING');
+UPDATE sites SET wish = 'SLEEPING' WHERE state = 'SLEEPING';
+UPDATE sites SET wish = 'DELETED' WHERE state = 'DELETING';
