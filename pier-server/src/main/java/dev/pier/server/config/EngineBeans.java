@@ -4,12 +4,16 @@ import dev.pier.engine.container.EngineConfig;
 import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.exec.CommandRunner;
 import dev.pier.engine.exec.ProcessRunner;
+import dev.pier.engine.host.RealHost;
 import dev.pier.engine.network.AddressPool;
 import dev.pier.engine.network.Ipv4Subnet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the engine from the {@code pier.*} properties. */
+/** Wires the engine from the {@code pier.*} properties: its real drivers come from {@link RealHost}. */
 @Configuration(proxyBeanMethods = false)
 class EngineBeans {
 
@@ -35,22 +39,21 @@ class EngineBeans {
   @Bean
   SiteEngine siteEngine(PierProperties p, Ipv4Subnet subnet, CommandRunner runner) {
     EngineConfig config;
-    java.nio.file.Path dataDir;
+    Path dataDir;
     try {
       // Resolved through symbolic links, so paths compare with the kernel's table of mounts.
-      dataDir = java.nio.file.Files.createDirectories(p.dataDir()).toRealPath();
-    } catch (java.io.IOException e) {
+      dataDir = Files.createDirectories(p.dataDir()).toRealPath();
+    } catch (IOException e) {
       throw new ConfigurationProblem("pier.data-dir " + p.dataDir() + " cannot be used: " + e.getMessage(), e);
     }
     try {
       config = new EngineConfig(dataDir, p.network().bridge(), subnet, p.network().vethPrefix(),
-          p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout(), p.network().uplink());
+          p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout(), p.network().uplink(), p.instance());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(e.getMessage(), e);
     }
-    java.nio.file.Path images = p.images() == null || p.images().dir() == null || p.images().dir().toString().isEmpty()
+    Path images = p.images() == null || p.images().dir() == null || p.images().dir().toString().isEmpty()
         ? config.imagesDir() : p.images().dir().toAbsolutePath().normalize();
-    return new SiteEngine(config, runner, new dev.pier.engine.runc.Runc(runner), new dev.pier.engine.image.StaticImage(),
-        new dev.pier.engine.image.DebianImages(runner, images));
+    return RealHost.siteEngine(config, runner, images);
   }
 }

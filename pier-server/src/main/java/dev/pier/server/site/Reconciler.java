@@ -47,7 +47,7 @@ public class Reconciler {
     for (ContainerState c : engine.ownContainers()) {
       containers.add(c.id());
     }
-    List<Path> mounts = dev.pier.engine.rootfs.Mounts.current();
+    List<Path> mounts = engine.mountPoints();
     for (Site s : all) {
       try {
         sites.locked(s.name(), () -> {
@@ -75,7 +75,7 @@ public class Reconciler {
     for (ContainerState c : engine.ownContainers()) {
       containers.add(c.id());
     }
-    List<Path> mounts = dev.pier.engine.rootfs.Mounts.current();
+    List<Path> mounts = engine.mountPoints();
     for (Site s : repo.all()) {
       if (s.state() == SiteState.RUNNING) {
         continue;

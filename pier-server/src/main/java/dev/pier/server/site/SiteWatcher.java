@@ -90,7 +90,7 @@ class SiteWatcher {
           if (!now.isBefore(p.due())) {
             restart(s, p.inARow());
           }
-        } else if (!running.contains(SiteEngine.containerId(s.name()))) {
+        } else if (!running.contains(engine.containerId(s.name()))) {
           exited(s, now);
         }
       } catch (RuntimeException e) {
