@@ -41,6 +41,26 @@ public record BuildRecord(String version, State state, String step, String error
     }
   }
 
+  /**
+   * What is known of the build whose log is {@code log}: its record, or for a log without one (written before
+   * builds were recorded) a build of the log's version that never finished. The end time is the log's last change
+   * when the record has none.
+   */
+  public static BuildRecord forLog(Path log) {
+    String version = log.getFileName().toString().replaceFirst("\\.log$", "");
+    BuildRecord r = read(beside(log)).orElse(new BuildRecord(version, State.BUILDING, null, null, null, null));
+    if (r.finishedAt() != null) {
+      return r;
+    }
+    Instant changed;
+    try {
+      changed = Files.getLastModifiedTime(log).toInstant();
+    } catch (IOException e) {
+      changed = null;
+    }
+    return new BuildRecord(r.version(), r.state(), r.step(), r.error(), r.startedAt(), changed);
+  }
+
   /** Writes the record to {@code file} atomically. */
   public void write(Path file) {
     MoreFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this));

@@ -1,5 +1,9 @@
 package dev.pier.engine.network;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
 /** Whether something accepts TCP connections at an address: how the engine knows a site is ready to serve. */
 @FunctionalInterface
 public interface PortProbe {
@@ -9,10 +13,10 @@ public interface PortProbe {
 
   /** The real probe: a TCP connect, closed at once. */
   PortProbe TCP = (address, port, timeoutMillis) -> {
-    try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new java.net.InetSocketAddress(address, port), timeoutMillis);
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(address, port), timeoutMillis);
       return true;
-    } catch (java.io.IOException notYet) {
+    } catch (IOException notYet) {
       return false;
     }
   };

@@ -35,6 +35,9 @@ abstract class EngineContract {
   /** An engine on the same host and configuration whose container for {@code site} ends at once with status 3. */
   abstract SiteEngine exitingAtStart(SiteEngine engine, SiteSpec site);
 
+  /** Puts an interface on the host as someone else's (another Pier's veth, say): {@code name}, with {@code alias}. */
+  abstract void addForeignLink(String name, String alias) throws Exception;
+
   SiteSpec site(SiteEngine engine, String name, int hostIndex) {
     String gw = engine.config().subnet().gatewayAddress();
     return new SiteSpec(SiteName.of(name), name + ".example.test", gw.substring(0, gw.lastIndexOf('.') + 1) + hostIndex, Limits.DEFAULT);
@@ -158,5 +161,20 @@ abstract class EngineContract {
 
     b.remove(onB);
     assertThat(hostObjectsNamed(name)).isEmpty();
+  }
+
+  @Test
+  void anInterfaceOfTheSameNameThatIsNotTheSitesIsLeftAlone() throws Exception {
+    SiteEngine engine = engine();
+    SiteSpec s = site(engine, siteName("clash"), 10);
+    String foreign = "other-" + s.name();
+    addForeignLink(engine.config().vethPrefix() + 10, foreign);
+    engine.prepare(s);
+    engine.teardown(s);
+    assertThatThrownBy(() -> engine.start(s)).as("its veth's name is taken").isInstanceOf(RuntimeException.class);
+    engine.stop(s, Duration.ofSeconds(1));
+    engine.removeLeftovers(s.name());
+    assertThat(hostObjectsNamed(foreign)).as("the other's interface").hasSize(1);
+    assertThat(hostObjectsNamed(engine.containerId(s.name()))).isEmpty();
   }
 }

@@ -57,6 +57,11 @@ class FakeHostEngineTest extends EngineContract {
   }
 
   @Override
+  void addForeignLink(String name, String alias) {
+    host.addLink(name, alias);
+  }
+
+  @Override
   boolean accepts(SiteSpec site) {
     return host.accepts(site.address(), 80, 100);
   }

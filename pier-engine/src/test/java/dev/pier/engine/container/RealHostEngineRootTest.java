@@ -73,6 +73,12 @@ class RealHostEngineRootTest extends EngineContract {
   }
 
   @Override
+  void addForeignLink(String name, String alias) {
+    runner.check(Command.of("ip", "link", "add", "name", name, "type", "bridge"));
+    runner.check(Command.of("ip", "link", "set", "dev", name, "alias", alias));
+  }
+
+  @Override
   boolean accepts(SiteSpec site) {
     return PortProbe.TCP.accepts(site.address(), 80, 1000);
   }

@@ -293,6 +293,14 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
     ignoringTerm.add(containerId);
   }
 
+  /** Puts an interface on the host that is not the engine's (another instance's veth, say). */
+  public synchronized void addLink(String name, String alias) {
+    if (veths.containsKey(name)) {
+      throw new IllegalStateException("ip: interface " + name + " already exists");
+    }
+    veths.put(name, alias);
+  }
+
   /** Sets what the container's cgroup reports. */
   public synchronized void setUsage(String containerId, Usage usage) {
     running(containerId).usage = usage;

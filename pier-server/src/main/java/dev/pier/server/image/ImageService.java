@@ -333,22 +333,13 @@ public class ImageService {
     if (latest.isEmpty()) {
       return null;
     }
-    String version = latest.get().getFileName().toString().replaceFirst("\\.log$", "");
-    Optional<BuildRecord> record = BuildRecord.read(BuildRecord.beside(latest.get()));
-    Instant finished = record.map(BuildRecord::finishedAt).orElse(null);
-    if (finished == null) {
-      try {
-        finished = Files.getLastModifiedTime(latest.get()).toInstant();
-      } catch (IOException e) {
-        finished = null;
-      }
+    BuildRecord record = BuildRecord.forLog(latest.get());
+    if (versions.contains(record.version())) {
+      return new ImageBuild(record.version(), ImageBuild.State.READY, null, record.finishedAt(), null, null);
     }
-    if (versions.contains(version)) {
-      return new ImageBuild(version, ImageBuild.State.READY, null, finished, null, null);
-    }
-    String why = record.filter(r -> r.state() == BuildRecord.State.FAILED && r.error() != null).map(BuildRecord::error)
-        .orElse("the build did not finish: Pier stopped during it");
-    return new ImageBuild(version, ImageBuild.State.FAILED, null, finished, null, why);
+    String why = record.state() == BuildRecord.State.FAILED && record.error() != null ? record.error()
+        : "the build did not finish: Pier stopped during it";
+    return new ImageBuild(record.version(), ImageBuild.State.FAILED, null, record.finishedAt(), null, why);
   }
 
   private Optional<Path> latestLog(String name) {
