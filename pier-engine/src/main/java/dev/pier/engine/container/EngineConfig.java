@@ -3,6 +3,7 @@ package dev.pier.engine.container;
 import dev.pier.engine.network.Ipv4Subnet;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * Where and how the engine puts sites on this host.
@@ -10,21 +11,33 @@ import java.time.Duration;
  * @param dataDir      holds {@code images/} and {@code sites/}
  * @param bridge       the host bridge every site's veth joins, {@code pier0}
  * @param subnet       the container network and its gateway, {@code 10.1.1.0/24} via {@code 10.1.1.254}
- * @param vethPrefix   host veth names are this prefix and the address's index in the subnet
- * @param cgroupParent containers' cgroups are {@code /PARENT/pier-NAME}
+ * @param vethPrefix   host veth names are this prefix and the address's index in the subnet; null or empty: derived
+ *                     from the instance ({@link HostNames#vethPrefixOf(String)}: {@code pv} for {@code pier})
+ * @param cgroupParent containers' cgroups are {@code /PARENT/INSTANCE-NAME}
  * @param stopGrace    how long stop waits after SIGTERM before SIGKILL
  * @param readyTimeout how long start waits for the site to accept connections on port 80
  * @param uplink       the host interface that sites whose plan allows it reach the outside through; null: none do
+ * @param instance     this Pier's name on the host, {@code pier}: every container, namespace and cgroup it makes
+ *                     is named {@code INSTANCE-SITE}, so two instances on one host never touch each other's
  */
 public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, String vethPrefix, String cgroupParent,
-    Duration stopGrace, Duration readyTimeout, String uplink) {
+    Duration stopGrace, Duration readyTimeout, String uplink, String instance) {
 
   public EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, String vethPrefix, String cgroupParent,
       Duration stopGrace, Duration readyTimeout) {
     this(dataDir, bridge, subnet, vethPrefix, cgroupParent, stopGrace, readyTimeout, null);
   }
 
+  public EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, String vethPrefix, String cgroupParent,
+      Duration stopGrace, Duration readyTimeout, String uplink) {
+    this(dataDir, bridge, subnet, vethPrefix, cgroupParent, stopGrace, readyTimeout, uplink, HostNames.DEFAULT_INSTANCE);
+  }
+
   public EngineConfig {
+    HostNames.checkInstance(instance);
+    if (vethPrefix == null || vethPrefix.isEmpty()) {
+      vethPrefix = HostNames.vethPrefixOf(instance);
+    }
     if (uplink != null && uplink.isBlank()) {
       uplink = null;
     }
@@ -41,7 +54,7 @@ public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, Strin
     if (!cgroupParent.matches("[a-zA-Z0-9_.-]{1,64}") || cgroupParent.matches("\\.+")) {
       throw new IllegalArgumentException("cgroup parent \"" + cgroupParent + "\" is not valid: use letters, digits, '-', '_' or '.'");
     }
-    if (bridge.matches(java.util.regex.Pattern.quote(vethPrefix) + "[0-9]+")) {
+    if (bridge.matches(Pattern.quote(vethPrefix) + "[0-9]+")) {
       throw new IllegalArgumentException("bridge name \"" + bridge + "\" has the form of a site's veth name (prefix \""
           + vethPrefix + "\" and a number): choose another bridge name or veth prefix");
     }
@@ -50,7 +63,12 @@ public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, Strin
 
   /** The same, with sites' outbound access going through {@code uplink} (null: none). */
   public EngineConfig withUplink(String uplink) {
-    return new EngineConfig(dataDir, bridge, subnet, vethPrefix, cgroupParent, stopGrace, readyTimeout, uplink);
+    return new EngineConfig(dataDir, bridge, subnet, vethPrefix, cgroupParent, stopGrace, readyTimeout, uplink, instance);
+  }
+
+  /** How this instance names its objects on the host. */
+  public HostNames names() {
+    return new HostNames(instance, cgroupParent);
   }
 
   public Path imagesDir() {

@@ -1,6 +1,8 @@
 package dev.pier.engine.container;
 
+import dev.pier.engine.network.ResolvConf;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,11 +16,11 @@ public final class EtcFiles {
 
   /** Path inside the container (without leading slash) to content. */
   public static Map<String, String> render(String hostname, String address) {
-    return render(hostname, address, java.util.List.of());
+    return render(hostname, address, List.of());
   }
 
   /** @param nameservers the resolvers a site with outbound access asks (empty: none, names fail fast) */
-  public static Map<String, String> render(String hostname, String address, java.util.List<String> nameservers) {
+  public static Map<String, String> render(String hostname, String address, List<String> nameservers) {
     String shortName = hostname.contains(".") ? hostname.substring(0, hostname.indexOf('.')) : hostname;
     Map<String, String> files = new LinkedHashMap<>();
     files.put("etc/hostname", hostname + "\n");
@@ -47,15 +49,7 @@ public final class EtcFiles {
    * The resolvers in a host's resolv.conf that a container can reach through the uplink: loopback ones (a local
    * stub such as systemd-resolved's 127.0.0.53) are left out, since a site cannot reach the host's loopback.
    */
-  public static java.util.List<String> upstreamResolvers(String resolvConf) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    for (String line : resolvConf.split("\n")) {
-      String[] w = line.strip().split("\\s+");
-      if (w.length >= 2 && w[0].equals("nameserver") && w[1].matches("[0-9.]+|[0-9a-fA-F:]+")
-          && !w[1].startsWith("127.") && !w[1].equals("::1")) {
-        out.add(w[1]);
-      }
-    }
-    return out;
+  public static List<String> upstreamResolvers(String resolvConf) {
+    return ResolvConf.parse(resolvConf);
   }
 }

@@ -30,9 +30,9 @@ public record SiteSpec(SiteName name, String hostname, String address, Limits li
     this(name, hostname, address, limits, diskBytes, ImageRef.STATIC);
   }
 
-  /** The runc container id, {@code pier-NAME}. */
+  /** The container id on the default instance, {@code pier-NAME}; an engine names it {@link SiteEngine#containerId}. */
   public String containerId() {
-    return SiteEngine.containerId(name);
+    return new HostNames(HostNames.DEFAULT_INSTANCE, "pier").containerId(name);
   }
 
   public SiteSpec withImage(ImageRef other) {

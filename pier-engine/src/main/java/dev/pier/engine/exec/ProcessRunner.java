@@ -1,7 +1,9 @@
 package dev.pier.engine.exec;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +23,7 @@ public final class ProcessRunner implements CommandRunner {
   @Override
   public CommandResult run(Command command) {
     ProcessBuilder pb = new ProcessBuilder(command.argv()).redirectInput(command.input() != null
-        ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new File("/dev/null")));
     if (command.outputFile() != null) {
       ProcessBuilder.Redirect file = ProcessBuilder.Redirect.appendTo(command.outputFile().toFile());
       pb.redirectOutput(file).redirectError(file);
@@ -33,7 +35,7 @@ public final class ProcessRunner implements CommandRunner {
       throw new CommandFailedException(command, "could not be started: " + e.getMessage(), e);
     }
     if (command.input() != null) {
-      java.io.OutputStream stdin = p.getOutputStream();
+      OutputStream stdin = p.getOutputStream();
       Thread.ofVirtual().start(() -> { // beside the reads of its output: a program may write before it reads all
         try (stdin) {
           stdin.write(command.input().getBytes(StandardCharsets.UTF_8));

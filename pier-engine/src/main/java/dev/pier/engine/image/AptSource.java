@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -93,7 +95,7 @@ public record AptSource(String uri, String suite) {
   }
 
   /** The same, reading {@code mirror+file:} lists through {@code readList} (a path to the list's text). */
-  static Optional<AptSource> primary(Map<String, String> files, java.util.function.Function<String, String> readList) {
+  static Optional<AptSource> primary(Map<String, String> files, Function<String, String> readList) {
     for (Map.Entry<String, String> f : files.entrySet()) {
       List<Entry> entries;
       if (f.getKey().endsWith(".list")) {
@@ -106,7 +108,7 @@ public record AptSource(String uri, String suite) {
       for (Entry e : entries) {
         if (e.types.contains("deb") && e.components.contains("main")) {
           for (String listed : e.uris) {
-            java.util.regex.Matcher mirror = MIRROR_LIST.matcher(listed);
+            Matcher mirror = MIRROR_LIST.matcher(listed);
             String uri = mirror.matches() ? firstMirror(readList.apply(mirror.group(1))) : listed;
             for (String suite : e.suites) {
               if (SIDE_SUITES.stream().noneMatch(suite::endsWith) && URI.matcher(uri).matches() && SUITE.matcher(suite).matches()) {

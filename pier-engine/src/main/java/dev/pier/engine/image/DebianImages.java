@@ -3,7 +3,7 @@ package dev.pier.engine.image;
 import dev.pier.engine.exec.Command;
 import dev.pier.engine.exec.CommandFailedException;
 import dev.pier.engine.exec.CommandRunner;
-import dev.pier.engine.rootfs.Mounts;
+import dev.pier.engine.rootfs.MountTable;
 import dev.pier.engine.util.MoreFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,11 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -24,8 +23,11 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Debian images, built with debootstrap (minbase) from the host's own apt source plus a package list, and kept
@@ -39,27 +41,35 @@ public final class DebianImages {
 
   /** Changes when what a build does changes, so images of an older recipe are told apart. */
   static final String BUILDER_REVISION = "debian-apache-2";
-  static final String LAUNCHER = "/usr/local/sbin/pier-apache";
-  public static final List<String> COMMAND = List.of(LAUNCHER);
+  public static final List<String> COMMAND = List.of(PierSetup.LAUNCHER);
   public static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
 
+  private static final Logger log = LoggerFactory.getLogger(DebianImages.class);
   private static final Pattern VERSION = Pattern.compile("[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{8}");
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
 
   private final CommandRunner runner;
+  private final MountTable mounts;
   private final Path imagesDir;
   private final Path tini;
   private final Supplier<AptSource> source;
 
-  public DebianImages(CommandRunner runner, Path imagesDir, Path tini, Supplier<AptSource> source) {
+  /**
+   * @param runner runs debootstrap
+   * @param mounts what is mounted (a version under a running site's overlay is not removed; what a build left
+   *               mounted is unmounted before its directory goes)
+   * @param source the apt source images are built from, read at each build
+   */
+  public DebianImages(CommandRunner runner, MountTable mounts, Path imagesDir, Path tini, Supplier<AptSource> source) {
     this.runner = runner;
+    this.mounts = mounts;
     this.imagesDir = imagesDir;
     this.tini = tini;
     this.source = source;
   }
 
-  public DebianImages(CommandRunner runner, Path imagesDir) {
-    this(runner, imagesDir, StaticImage.DEFAULT_TINI, AptSource::fromHost);
+  public DebianImages(CommandRunner runner, MountTable mounts, Path imagesDir) {
+    this(runner, mounts, imagesDir, StaticImage.DEFAULT_TINI, AptSource::fromHost);
   }
 
   public Path imagesDir() {
@@ -136,53 +146,64 @@ public final class DebianImages {
   }
 
   /**
-   * Builds {@code version} of the image, appending debootstrap's output and Pier's own steps to {@code log}.
-   * Throws, leaving no directory of this version behind, when any step fails; the log tells why.
+   * Builds {@code version} of the image, appending debootstrap's output and Pier's own steps to {@code log}, and
+   * recording the build's state and step as data beside it ({@link BuildRecord#beside}). Throws, leaving no
+   * directory of this version behind, when any step fails; the log tells why, the record says so.
    */
   public Image build(ImageRecipe recipe, String version, Path log) {
     if (!isVersion(version)) {
       throw new IllegalArgumentException("\"" + version + "\" is not an image version");
     }
-    if (!Files.isRegularFile(tini)) {
-      throw new IllegalStateException(tini + " is missing: install the Debian package tini (./pier up does)");
+    BuildProgress progress = new BuildProgress(log, version);
+    try {
+      if (!Files.isRegularFile(tini)) {
+        throw new IllegalStateException(tini + " is missing: install the Debian package tini (./pier up does)");
+      }
+      Image built = buildSteps(recipe, version, progress);
+      progress.ready("Image " + recipe.name() + " version " + version + " is ready");
+      return built;
+    } catch (RuntimeException e) {
+      String why = e instanceof CommandFailedException ? "debootstrap failed (exit status and output above)"
+          : String.valueOf(e instanceof UncheckedIOException && e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      progress.failed(why);
+      if (e.getCause() instanceof IOException io) {
+        throw new UncheckedIOException("cannot build image \"" + recipe.name() + "\": " + io.getMessage(), io);
+      }
+      throw new IllegalStateException("cannot build image \"" + recipe.name() + "\": " + why + "; see its build log", e);
     }
+  }
+
+  private Image buildSteps(ImageRecipe recipe, String version, BuildProgress progress) {
     AptSource src = source.get();
     Path dir = imagesDir.resolve(recipe.name());
     Path target = dir.resolve(version);
     Path tmp = dir.resolve(".build-" + version);
     try {
       Files.createDirectories(dir);
-      Files.createDirectories(log.toAbsolutePath().getParent());
       removeAbandonedBuilds(dir);
       Files.createDirectories(tmp);
       Files.writeString(tmp.resolve("builder.pid"), builderId(ProcessHandle.current()));
       Path cache = imagesDir.resolve(".debs");
       Files.createDirectories(cache);
       Path root = tmp.resolve("rootfs");
-      note(log, "Building image " + recipe.name() + " version " + version + " from " + src.suite() + " at " + src.uri()
+      progress.note("Building image " + recipe.name() + " version " + version + " from " + src.suite() + " at " + src.uri()
           + " with " + String.join(", ", recipe.allPackages()));
       // In a mount and pid namespace of its own, tied to Pier's life: what debootstrap mounts in the target (proc,
       // sys, device nodes) is never seen by the host, and when Pier dies or gives up, every process of the build
       // dies with it (the namespace's first process gets SIGKILL when its parent goes).
-      runner.check(Command.of(buildCommand(recipe, src, cache.toAbsolutePath(), root)).withTimeout(BUILD_TIMEOUT).appendingOutputTo(log));
-      note(log, "Setting the image up for Pier: Apache in the foreground under tini, logs to the site's output");
-      finish(root, recipe, version);
+      progress.whileRunning(() -> runner.check(Command.of(buildCommand(recipe, src, cache.toAbsolutePath(), root))
+          .withTimeout(BUILD_TIMEOUT).appendingOutputTo(progress.log())));
+      progress.note("Setting the image up for Pier: Apache in the foreground under tini, logs to the site's output");
+      PierSetup.apply(root, tini, recipe, version);
       Files.delete(tmp.resolve("builder.pid"));
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      note(log, "Image " + recipe.name() + " version " + version + " is ready");
       return version(recipe, version).orElseThrow();
-    } catch (IOException | RuntimeException e) {
-      String why = e instanceof CommandFailedException ? "debootstrap failed (exit status and output above)" : String.valueOf(e.getMessage());
-      try {
-        note(log, "Build failed: " + why);
-      } catch (IOException ignored) {
-        // the log itself is what failed; the exception says so
-      }
+    } catch (IOException e) {
       discard(tmp);
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot build image \"" + recipe.name() + "\": " + io.getMessage(), io);
-      }
-      throw new IllegalStateException("cannot build image \"" + recipe.name() + "\": " + why + "; see its build log", e);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      discard(tmp);
+      throw e;
     }
   }
 
@@ -200,7 +221,7 @@ public final class DebianImages {
       throw new IllegalArgumentException("\"" + version + "\" is not an image version");
     }
     Path dir = imagesDir.resolve(checkName(name)).resolve(version);
-    if (Mounts.usedAsLowerLayer(dir)) {
+    if (mounts.usedAsLowerLayer(dir)) {
       throw new IllegalStateException("image \"" + name + "\" version " + version + " is in use by a running site: not removing it");
     }
     MoreFiles.renameThenDelete(dir);
@@ -210,7 +231,7 @@ public final class DebianImages {
    * Removes the image's versions that are neither in {@code keep} nor under a running site's overlay; returns
    * those removed. Failures are logged and skipped: the next call tries again.
    */
-  public List<String> removeUnused(String name, java.util.Set<String> keep) {
+  public List<String> removeUnused(String name, Set<String> keep) {
     List<Path> trash = retireUnused(name, keep);
     trash.forEach(this::discard);
     return trash.stream().map(t -> t.getFileName().toString().replaceFirst("^\\.deleting-", "").replaceFirst("-[0-9]+$", "")).toList();
@@ -220,11 +241,11 @@ public final class DebianImages {
    * The quick half of {@link #removeUnused}: renames the unused versions out of the way (so no start can choose
    * them) and returns where they went, for {@link #discard(Path)} later, outside any lock.
    */
-  public List<Path> retireUnused(String name, java.util.Set<String> keep) {
+  public List<Path> retireUnused(String name, Set<String> keep) {
     List<Path> trash = new ArrayList<>();
     for (String v : versions(name)) {
       Path dir = imagesDir.resolve(checkName(name)).resolve(v);
-      if (keep.contains(v) || Mounts.usedAsLowerLayer(dir)) {
+      if (keep.contains(v) || mounts.usedAsLowerLayer(dir)) {
         continue;
       }
       Path to = dir.resolveSibling(".deleting-" + v + "-" + System.nanoTime());
@@ -232,7 +253,7 @@ public final class DebianImages {
         Files.move(dir, to, StandardCopyOption.ATOMIC_MOVE);
         trash.add(to);
       } catch (IOException e) {
-        org.slf4j.LoggerFactory.getLogger(DebianImages.class).warn("cannot remove image {} version {}: {}", name, v, e.getMessage());
+        log.warn("cannot remove image {} version {}: {}", name, v, e.getMessage());
       }
     }
     return trash;
@@ -241,7 +262,7 @@ public final class DebianImages {
   /** Removes every version of the image and its directory. */
   public void removeAll(String name) {
     Path dir = imagesDir.resolve(checkName(name));
-    if (Mounts.usedAsLowerLayer(dir)) {
+    if (mounts.usedAsLowerLayer(dir)) {
       throw new IllegalStateException("image \"" + name + "\" is in use by a running site: not removing it");
     }
     if (!Files.isDirectory(dir)) {
@@ -253,8 +274,8 @@ public final class DebianImages {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move image " + name + " aside to delete it", e);
     }
-    Mounts.unmountAll(runner, trash);
-    if (!Mounts.under(trash).isEmpty()) {
+    mounts.unmountAll(trash);
+    if (!mounts.under(trash).isEmpty()) {
       throw new IllegalStateException("still mounted under " + trash + ": not deleting it");
     }
     MoreFiles.deleteRecursively(trash);
@@ -262,10 +283,6 @@ public final class DebianImages {
 
   private static String checkName(String name) {
     return new ImageRecipe(name, List.of()).name();
-  }
-
-  private static void note(Path log, String line) throws IOException {
-    Files.writeString(log, "P: " + line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   /** Hidden build directories whose builder process is gone (a crash or kill). Builds still running are left alone. */
@@ -294,7 +311,7 @@ public final class DebianImages {
 
   /** A process as the builder of a directory: its pid and when it started. */
   private static String builderId(ProcessHandle p) {
-    return p.pid() + " " + p.info().startInstant().map(java.time.Instant::toString).orElse("?");
+    return p.pid() + " " + p.info().startInstant().map(Instant::toString).orElse("?");
   }
 
   /** At Pier's start: finishes removals and builds that a crash interrupted, for every image. */
@@ -330,91 +347,13 @@ public final class DebianImages {
    */
   public void discard(Path dir) {
     try {
-      Mounts.unmountAll(runner, dir);
-      if (!Mounts.under(dir).isEmpty()) {
-        throw new IllegalStateException("still mounted under " + dir + ": " + Mounts.under(dir));
+      mounts.unmountAll(dir);
+      if (!mounts.under(dir).isEmpty()) {
+        throw new IllegalStateException("still mounted under " + dir + ": " + mounts.under(dir));
       }
       MoreFiles.deleteRecursively(dir);
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(DebianImages.class).warn("cannot remove the unfinished image build {}: {}", dir, e.getMessage());
-    }
-  }
-
-  /** Pier's part of the image: tini, the launcher, Apache's settings; caches and Debian's placeholder page removed. */
-  private void finish(Path root, ImageRecipe recipe, String version) throws IOException {
-    if (!Files.isRegularFile(root.resolve("usr/sbin/apache2"))) {
-      throw new IllegalStateException("debootstrap finished but the image has no /usr/sbin/apache2");
-    }
-    Path sbin = Files.createDirectories(root.resolve("usr/sbin"));
-    Files.copy(tini, sbin.resolve("tini"), StandardCopyOption.REPLACE_EXISTING);
-    Files.setPosixFilePermissions(sbin.resolve("tini"), PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path launcher = root.resolve(LAUNCHER.substring(1));
-    Files.createDirectories(launcher.getParent());
-    Files.writeString(launcher, """
-        #!/bin/sh
-        # Written by Pier: Apache httpd in the foreground, as the container's main process under tini.
-        # SIGTERM (a stop) makes it finish its requests in flight and exit.
-        set -e
-        . /etc/apache2/envvars
-        # /run is a fresh tmpfs: /var/lock points into it.
-        mkdir -p /run/lock "$APACHE_RUN_DIR" "$APACHE_LOCK_DIR" "$APACHE_LOG_DIR"
-        rm -f "$APACHE_PID_FILE"
-        exec /usr/sbin/apache2 -DFOREGROUND
-        """);
-    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.writeString(root.resolve("etc/apache2/conf-available/pier.conf"), """
-        # Written by Pier.
-        # No name lookup at start (the container has no resolver).
-        ServerName localhost
-        # Requests arrive through Pier's edge: log and see the client's address, not the edge's.
-        RemoteIPHeader X-Forwarded-For
-        RemoteIPInternalProxy 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16
-        LogFormat "%a %l %u %t \\"%r\\" %>s %O \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined
-        # Few processes while idle: many sites share the host.
-        <IfModule mpm_prefork_module>
-          StartServers 2
-          MinSpareServers 1
-          MaxSpareServers 4
-          MaxRequestWorkers 24
-        </IfModule>
-        <IfModule mpm_event_module>
-          StartServers 1
-          ServerLimit 4
-          ThreadsPerChild 8
-          MinSpareThreads 4
-          MaxSpareThreads 16
-          MaxRequestWorkers 32
-        </IfModule>
-        """);
-    link(root.resolve("etc/apache2/conf-enabled/pier.conf"), "../conf-available/pier.conf");
-    link(root.resolve("etc/apache2/mods-enabled/remoteip.load"), "../mods-available/remoteip.load");
-    // Apache's log files are the container's output, which Pier keeps per site.
-    Path logs = Files.createDirectories(root.resolve("var/log/apache2"));
-    for (String[] l : new String[][] {{"access.log", "/dev/stdout"}, {"other_vhosts_access.log", "/dev/stdout"}, {"error.log", "/dev/stderr"}}) {
-      Files.deleteIfExists(logs.resolve(l[0]));
-      Files.createSymbolicLink(logs.resolve(l[0]), Path.of(l[1]));
-    }
-    Files.deleteIfExists(root.resolve("var/www/html/index.html"));
-    emptyDir(root.resolve("var/cache/apt/archives"), ".deb");
-    emptyDir(root.resolve("var/lib/apt/lists"), "");
-    Files.writeString(root.resolve("etc/pier-image"), "name=" + recipe.name() + "\nversion=" + version
-        + "\npackages=" + String.join(" ", recipe.allPackages()) + "\n");
-  }
-
-  private static void link(Path link, String target) throws IOException {
-    Files.deleteIfExists(link);
-    Files.createSymbolicLink(link, Path.of(target));
-  }
-
-  private static void emptyDir(Path dir, String suffix) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (var entries = Files.list(dir)) {
-      for (Path p : entries.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-          && p.getFileName().toString().endsWith(suffix)).toList()) {
-        Files.delete(p);
-      }
+      log.warn("cannot remove the unfinished image build {}: {}", dir, e.getMessage());
     }
   }
 }

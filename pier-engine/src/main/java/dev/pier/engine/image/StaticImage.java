@@ -1,5 +1,6 @@
 package dev.pier.engine.image;
 
+import dev.pier.engine.util.MoreFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -102,7 +103,7 @@ public final class StaticImage {
     }
     try (var entries = Files.list(parent)) {
       for (Path p : entries.filter(e -> e.getFileName().toString().startsWith(".build-")).toList()) {
-        dev.pier.engine.util.MoreFiles.deleteRecursively(p);
+        MoreFiles.deleteRecursively(p);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

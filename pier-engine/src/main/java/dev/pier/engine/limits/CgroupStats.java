@@ -1,6 +1,7 @@
 package dev.pier.engine.limits;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.Optional;
  * Reads a container's {@link Usage} from the cgroup file system, v1 (one hierarchy per controller, as on this
  * machine) or v2 (one unified hierarchy). Reads files only, so it is tested against recorded file trees.
  */
-public final class CgroupStats {
+public final class CgroupStats implements Cgroups {
 
   private final Path root;
 
@@ -27,6 +28,7 @@ public final class CgroupStats {
    * The usage of the cgroup at {@code cgroupPath} (such as {@code /pier/pier-blog}), or empty when it does not
    * exist (the container is not running).
    */
+  @Override
   public Optional<Usage> read(String cgroupPath) {
     String rel = cgroupPath.startsWith("/") ? cgroupPath.substring(1) : cgroupPath;
     try {
@@ -47,7 +49,7 @@ public final class CgroupStats {
     } catch (NoSuchFileException gone) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read cgroup " + cgroupPath, e);
+      throw new UncheckedIOException("cannot read cgroup " + cgroupPath, e);
     }
   }
 
@@ -55,6 +57,7 @@ public final class CgroupStats {
    * How many times the kernel's OOM killer killed a process of the cgroup (v1 {@code memory.oom_control}, v2
    * {@code memory.events}); 0 when the cgroup is gone or the kernel does not count.
    */
+  @Override
   public long oomKills(String cgroupPath) {
     String rel = cgroupPath.startsWith("/") ? cgroupPath.substring(1) : cgroupPath;
     try {
@@ -67,7 +70,7 @@ public final class CgroupStats {
     } catch (NoSuchFileException gone) {
       return 0;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read cgroup " + cgroupPath, e);
+      throw new UncheckedIOException("cannot read cgroup " + cgroupPath, e);
     }
   }
 

@@ -7,27 +7,35 @@ import java.nio.file.Path;
  * bridge and whose other end is {@code eth0} inside, and the site's address. A pure value; {@link HostNetwork}
  * makes it real.
  *
- * @param netns     network namespace name, {@code pier-NAME} ({@code /run/netns/pier-NAME})
+ * @param netns     network namespace name, {@code INSTANCE-NAME} ({@code /run/netns/pier-NAME})
  * @param hostVeth  host end of the veth pair; interface names hold 15 characters, so it is the veth prefix and
- *                  the address's index in the subnet ({@code pv12}), and carries {@code pier-NAME} as its alias
- * @param alias     {@code pier-NAME}, shown by {@code ip link}
+ *                  the address's index in the subnet ({@code pv12}), and carries the namespace's name as its alias
+ * @param alias     the namespace's name, {@code pier-NAME}, shown by {@code ip link}
  */
 public record Attachment(String netns, String hostVeth, String alias, String bridge, String address, int prefix, String gateway) {
 
   public static final String CONTAINER_INTERFACE = "eth0";
   static final Path NETNS_DIR = Path.of("/run/netns");
 
-  /** The attachment of site {@code siteName} at {@code address} in {@code subnet} on {@code bridge}. */
+  /** The attachment of site {@code siteName} of the default instance: namespace and alias {@code pier-NAME}. */
   public static Attachment plan(String siteName, String address, Ipv4Subnet subnet, String bridge, String vethPrefix) {
+    return of("pier-" + siteName, address, subnet, bridge, vethPrefix);
+  }
+
+  /**
+   * The attachment at {@code address} in {@code subnet} on {@code bridge} whose namespace and veth alias are named
+   * {@code hostName} (the site's name on the host, such as {@code pier-blog}).
+   */
+  public static Attachment of(String hostName, String address, Ipv4Subnet subnet, String bridge, String vethPrefix) {
     int a = Ipv4Subnet.parseAddress(address);
     if (!subnet.contains(a)) {
-      throw new IllegalArgumentException("address " + address + " of site \"" + siteName + "\" is outside the container network " + subnet);
+      throw new IllegalArgumentException("address " + address + " of \"" + hostName + "\" is outside the container network " + subnet);
     }
     String veth = vethPrefix + (a - subnet.network());
     if (veth.length() > 15) {
       throw new IllegalArgumentException("interface name \"" + veth + "\" is longer than 15 characters: use a shorter veth prefix");
     }
-    return new Attachment("pier-" + siteName, veth, "pier-" + siteName, bridge, address, subnet.prefix(), subnet.gatewayAddress());
+    return new Attachment(hostName, veth, hostName, bridge, address, subnet.prefix(), subnet.gatewayAddress());
   }
 
   /**

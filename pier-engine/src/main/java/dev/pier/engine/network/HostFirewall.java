@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The host's firewall for one container bridge: an nftables table of Pier's own, {@code inet pier_BRIDGE}, so
@@ -54,7 +57,7 @@ public final class HostFirewall {
   public static String script(String bridge, Ipv4Subnet subnet, String uplink, boolean guardUplink) {
     String t = table(bridge);
     String br = '"' + bridge + '"';
-    List<String> lines = new java.util.ArrayList<>(List.of(
+    List<String> lines = new ArrayList<>(List.of(
         "table inet " + t,
         "delete table inet " + t,
         "table inet " + t + " {",
@@ -93,22 +96,22 @@ public final class HostFirewall {
   }
 
   /** The nft command that makes the outbound set exactly {@code addresses}, in one transaction. Pure. */
-  public static List<String> outboundCommand(String bridge, java.util.Collection<String> addresses) {
+  public static List<String> outboundCommand(String bridge, Collection<String> addresses) {
     String t = table(bridge);
-    List<String> argv = new java.util.ArrayList<>(List.of("nft", "flush", "set", "inet", t, "outbound"));
+    List<String> argv = new ArrayList<>(List.of("nft", "flush", "set", "inet", t, "outbound"));
     if (!addresses.isEmpty()) {
       for (String a : addresses) {
         if (!a.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")) {
           throw new IllegalArgumentException("\"" + a + "\" is not an IPv4 address");
         }
       }
-      argv.addAll(List.of(";", "add", "element", "inet", t, "outbound", "{", String.join(", ", new java.util.TreeSet<>(addresses)), "}"));
+      argv.addAll(List.of(";", "add", "element", "inet", t, "outbound", "{", String.join(", ", new TreeSet<>(addresses)), "}"));
     }
     return argv;
   }
 
   /** Makes the outbound set exactly these site addresses. */
-  public void setOutbound(String bridge, java.util.Collection<String> addresses) {
+  public void setOutbound(String bridge, Collection<String> addresses) {
     runner.check(Command.of(outboundCommand(bridge, addresses)));
   }
 

@@ -1,12 +1,19 @@
 package dev.pier.engine.network;
 
 import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.CommandResult;
 import dev.pier.engine.exec.CommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 
-/** Makes bridges, network namespaces and veth pairs real, through iproute2. Every method is idempotent. */
-public final class HostNetwork {
+/** The real {@link SiteNetwork}: bridges, network namespaces and veth pairs through iproute2, the firewall through nft. */
+public final class HostNetwork implements SiteNetwork {
+
+  private static final Path FORWARDING = Path.of("/proc/sys/net/ipv4/conf");
 
   private final CommandRunner runner;
   private final HostFirewall firewall;
@@ -16,24 +23,17 @@ public final class HostNetwork {
     this.firewall = new HostFirewall(runner);
   }
 
-  /**
-   * Creates the bridge if missing, gives it the gateway address and brings it up, with its {@link HostFirewall}
-   * in place before anything can use it.
-   */
+  /** Creates the bridge if missing, gives it the gateway address and brings it up; no uplink. */
   public void ensureBridge(String bridge, Ipv4Subnet subnet) {
-    ensureBridge(bridge, subnet, null);
+    ensureBridge(bridge, subnet, null, false);
   }
 
   /**
-   * The same, and with an uplink: sites in the firewall's outbound set may connect out through it. IPv4
-   * forwarding is turned on for the bridge and the uplink only (per interface: the host's other interfaces
-   * keep theirs), and the firewall passes nothing but those sites' connections and their answers.
+   * {@inheritDoc} With an uplink, IPv4 forwarding is turned on for the bridge and the uplink only (per interface:
+   * the host's other interfaces keep theirs), and the firewall passes nothing but outbound sites' connections and
+   * their answers.
    */
-  public void ensureBridge(String bridge, Ipv4Subnet subnet, String uplink) {
-    ensureBridge(bridge, subnet, uplink, false);
-  }
-
-  /** The same; {@code guardUplink}: see {@link HostFirewall#script(String, Ipv4Subnet, String, boolean)}. */
+  @Override
   public void ensureBridge(String bridge, Ipv4Subnet subnet, String uplink, boolean guardUplink) {
     firewall.ensure(bridge, subnet, uplink, guardUplink);
     if (!linkExists(bridge)) {
@@ -45,32 +45,31 @@ public final class HostNetwork {
       if (!linkExists(uplink)) {
         throw new IllegalStateException("uplink interface \"" + uplink + "\" does not exist on this host");
       }
-      for (String dev : java.util.List.of(bridge, uplink)) {
-        java.nio.file.Path knob = java.nio.file.Path.of("/proc/sys/net/ipv4/conf", dev, "forwarding");
+      for (String dev : List.of(bridge, uplink)) {
         try {
-          java.nio.file.Files.writeString(knob, "1");
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("cannot turn on IPv4 forwarding on " + dev, e);
+          Files.writeString(FORWARDING.resolve(dev).resolve("forwarding"), "1");
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot turn on IPv4 forwarding on " + dev, e);
         }
       }
     }
   }
 
-  /** Whether the host forwards IPv4 packets that arrive on {@code dev} (false when it cannot tell). */
-  public static boolean forwards(String dev) {
+  @Override
+  public boolean forwards(String dev) {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/conf", dev, "forwarding")).strip().equals("1");
-    } catch (java.io.IOException e) {
+      return Files.readString(FORWARDING.resolve(dev).resolve("forwarding")).strip().equals("1");
+    } catch (IOException e) {
       return false;
     }
   }
 
-  /** Makes the bridge's outbound set exactly these site addresses. */
-  public void setOutbound(String bridge, java.util.Collection<String> addresses) {
+  @Override
+  public void setOutbound(String bridge, Collection<String> addresses) {
     firewall.setOutbound(bridge, addresses);
   }
 
-  /** Removes a bridge; for tests and uninstall only, since every site hangs on it. */
+  /** Removes a bridge and its firewall table; for tests and uninstall only, since every site hangs on it. */
   public void deleteBridge(String bridge) {
     if (linkExists(bridge)) {
       runner.check(Command.of(IpCommands.deleteLink(bridge)));
@@ -82,14 +81,12 @@ public final class HostNetwork {
     return runner.run(Command.of(IpCommands.linkExists(name))).succeeded();
   }
 
+  @Override
   public boolean netnsExists(String netns) {
     return Files.exists(Attachment.NETNS_DIR.resolve(netns));
   }
 
-  /**
-   * Creates the site's namespace and joins it to the bridge. Anything left from an earlier attempt is removed
-   * first; on failure, what this call made is removed again.
-   */
+  @Override
   public void attach(Attachment a) {
     detach(a);
     runner.check(Command.of(IpCommands.addNetns(a.netns())));
@@ -106,7 +103,7 @@ public final class HostNetwork {
     }
   }
 
-  /** Removes a network namespace, and so the interfaces in it, if it exists. */
+  @Override
   public void deleteNetns(String netns) {
     if (netnsExists(netns)) {
       runner.check(Command.of(IpCommands.deleteNetns(netns)));
@@ -118,13 +115,17 @@ public final class HostNetwork {
     runner.check(Command.of(IpCommands.batch(netns)).withInput(String.join("\n", lines) + "\n"));
   }
 
-  /** Removes the site's veth pair and namespace, whichever exist. */
+  /**
+   * {@inheritDoc} A link of that name that carries another alias belongs to someone else (another Pier instance,
+   * say) and is left alone; one without alias is this site's if a crash came between its creation and its alias,
+   * and then goes with the namespace its peer is in.
+   */
+  @Override
   public void detach(Attachment a) {
-    if (linkExists(a.hostVeth())) {
+    CommandResult link = runner.run(Command.of(IpCommands.linkExists(a.hostVeth())));
+    if (link.succeeded() && IpCommands.hasAlias(link.stdout(), a.alias())) {
       runner.check(Command.of(IpCommands.deleteLink(a.hostVeth())));
     }
-    if (netnsExists(a.netns())) {
-      runner.check(Command.of(IpCommands.deleteNetns(a.netns())));
-    }
+    deleteNetns(a.netns());
   }
 }

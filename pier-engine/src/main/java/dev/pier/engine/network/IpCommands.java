@@ -11,6 +11,11 @@ public final class IpCommands {
     return List.of("ip", "link", "show", "dev", name);
   }
 
+  /** Whether {@code ip link show} output names {@code alias} as the link's alias. Pure. */
+  public static boolean hasAlias(String linkShow, String alias) {
+    return linkShow.lines().map(String::strip).anyMatch(l -> l.equals("alias " + alias));
+  }
+
   public static List<String> addBridge(String bridge) {
     return List.of("ip", "link", "add", "name", bridge, "type", "bridge");
   }

@@ -2,7 +2,10 @@ package dev.pier.engine.oci;
 
 import dev.pier.engine.limits.Limits;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What Pier wants of one container, before it becomes an OCI runtime spec.
@@ -16,10 +19,10 @@ import java.util.List;
  * @param readOnlyFiles host files bind-mounted read-only at paths in the container ({@code /etc/hosts} and the like)
  */
 public record ContainerSpec(String id, String hostname, Path rootfs, List<String> args, Path netnsPath, String cgroupsPath, Limits limits,
-    java.util.Map<String, Path> readOnlyFiles) {
+    Map<String, Path> readOnlyFiles) {
 
   public ContainerSpec {
     args = List.copyOf(args);
-    readOnlyFiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(readOnlyFiles));
+    readOnlyFiles = Collections.unmodifiableMap(new LinkedHashMap<>(readOnlyFiles));
   }
 }

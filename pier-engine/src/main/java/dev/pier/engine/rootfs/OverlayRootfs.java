@@ -1,11 +1,10 @@
 package dev.pier.engine.rootfs;
 
-import dev.pier.engine.exec.Command;
-import dev.pier.engine.exec.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A site's root filesystem: an overlay of a read-only shared image ({@code lower}) and the site's own writable
@@ -22,15 +21,19 @@ public record OverlayRootfs(Path lower, Path upper, Path work, Path merged) {
     }
   }
 
-  /** The mount(8) argument list. Pure. */
-  public java.util.List<String> mountCommand() {
-    return java.util.List.of("mount", "-t", "overlay", "overlay",
-        "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, merged.toString());
+  /** The mount. Pure. */
+  public Mount mount() {
+    return new Mount("overlay", "overlay", List.of("lowerdir=" + lower, "upperdir=" + upper, "workdir=" + work), merged);
   }
 
-  /** Mounts the overlay unless it already is mounted. */
-  public void mount(CommandRunner runner) {
-    if (Mounts.isMountPoint(merged)) {
+  /** The mount(8) argument list. Pure. */
+  public List<String> mountCommand() {
+    return mount().argv();
+  }
+
+  /** Mounts the overlay unless it already is mounted, creating its directories first. */
+  public void mount(MountTable mounts) {
+    if (mounts.isMountPoint(merged)) {
       return;
     }
     try {
@@ -40,11 +43,11 @@ public record OverlayRootfs(Path lower, Path upper, Path work, Path merged) {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the directories of " + merged, e);
     }
-    runner.check(Command.of(mountCommand()));
+    mounts.mount(mount());
   }
 
   /** Unmounts whatever is mounted at or below {@code merged}; nothing if nothing is. */
-  public void unmount(CommandRunner runner) {
-    Mounts.unmountAll(runner, merged);
+  public void unmount(MountTable mounts) {
+    mounts.unmountAll(merged);
   }
 }

@@ -1,5 +1,6 @@
 package dev.pier.engine.site;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -36,7 +37,7 @@ public record SiteName(String value) implements Comparable<SiteName> {
     if (value.length() > 63) {
       return "it has " + value.length() + " characters; use at most 63";
     }
-    if (!value.equals(value.toLowerCase(java.util.Locale.ROOT)) && LABEL.matcher(value.toLowerCase(java.util.Locale.ROOT)).matches()) {
+    if (!value.equals(value.toLowerCase(Locale.ROOT)) && LABEL.matcher(value.toLowerCase(Locale.ROOT)).matches()) {
       return "use lowercase letters only";
     }
     if (value.startsWith("-") || value.endsWith("-")) {

@@ -1,7 +1,9 @@
 package dev.pier.engine.util;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -67,12 +69,12 @@ public final class MoreFiles {
     if (!Files.exists(file)) {
       return "";
     }
-    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "r")) {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
       long from = Math.max(0, raf.length() - maxBytes);
       byte[] b = new byte[(int) (raf.length() - from)];
       raf.seek(from);
       raf.readFully(b);
-      String text = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+      String text = new String(b, StandardCharsets.UTF_8);
       return from > 0 && text.indexOf('\n') >= 0 ? text.substring(text.indexOf('\n') + 1) : text;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.engine.exec.Command;
 import dev.pier.engine.exec.ProcessRunner;
+import dev.pier.engine.host.RealHost;
 import dev.pier.engine.limits.Limits;
 import dev.pier.engine.site.SiteName;
 import dev.pier.engine.testing.TestHost;
@@ -32,7 +33,7 @@ class SiteEngineRootTest {
   @BeforeEach
   void setUp() throws IOException {
     host = new TestHost();
-    engine = new SiteEngine(host.config, runner);
+    engine = RealHost.siteEngine(host.config, runner);
     engine.init();
   }
 
@@ -99,7 +100,7 @@ class SiteEngineRootTest {
     engine.stop(s, Duration.ofSeconds(5));
     assertThat(engine.isRunning(s.name())).isFalse();
     assertThat(TestHost.hostObjectsNamed(s.name().value())).isEmpty();
-    engine.disk(s.name()).ensure(runner, s.diskBytes()); // the site's files stay on its own file system
+    engine.mountDisk(s); // the site's files stay on its own file system
     assertThat(Files.readString(engine.siteLayer(s.name()).resolve("var/www/html/index.html"))).contains(s.name().value());
 
     engine.start(s);
@@ -134,7 +135,7 @@ class SiteEngineRootTest {
     Path dir = engine.siteDir(s.name());
     Path layer = engine.disk(s.name()).mountPoint();
     new dev.pier.engine.rootfs.OverlayRootfs(host.dataDir.resolve("images/static").toFile().listFiles()[0].toPath().resolve("rootfs"),
-        layer.resolve("upper"), layer.resolve("work"), dir.resolve("rootfs")).mount(runner);
+        layer.resolve("upper"), layer.resolve("work"), dir.resolve("rootfs")).mount(new dev.pier.engine.rootfs.ProcMountTable(runner));
     engine.start(s);
     assertThat(get(s.address()).statusCode()).isEqualTo(200);
     // And a crash after runc: the container killed behind Pier's back.
@@ -149,7 +150,7 @@ class SiteEngineRootTest {
     engine.prepare(s);
     Path bait = Files.createTempDirectory(host.dataDir, "bait-");
     // What a site's root could do inside its container: make /etc point elsewhere.
-    engine.disk(s.name()).ensure(runner, s.diskBytes());
+    engine.mountDisk(s);
     Files.createSymbolicLink(engine.siteLayer(s.name()).resolve("etc"), bait);
     engine.start(s);
     assertThat(bait).isEmptyDirectory();
@@ -160,7 +161,7 @@ class SiteEngineRootTest {
   @org.junit.jupiter.api.Timeout(60)
   void stopKillsASiteThatIgnoresSigtermOnceTheGracePeriodIsOver() throws Exception {
     // httpd started with SIGTERM ignored (an ignored signal stays ignored across exec).
-    SiteEngine stubborn = new SiteEngine(host.config, runner, new dev.pier.engine.runc.Runc(runner),
+    SiteEngine stubborn = RealHost.siteEngine(host.config, runner,
         new dev.pier.engine.image.StaticImage(dev.pier.engine.image.StaticImage.DEFAULT_BUSYBOX, dev.pier.engine.image.StaticImage.DEFAULT_TINI,
             java.util.List.of("/bin/busybox", "sh", "-c", "trap '' TERM; exec /bin/busybox httpd -f -p 80 -h /var/www/html")));
     SiteSpec s = site("stubborn", address(11));
@@ -293,7 +294,7 @@ class SiteEngineRootTest {
     var fill = inside(full, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/html/big", "bs=1M", "count=64");
     assertThat(fill.succeeded()).as("writing 64 MiB on a 32 MiB disk: " + fill).isFalse();
     assertThat(fill.stderr()).contains("No space left on device");
-    long[] usedAndTotal = engine.disk(full.name()).usedAndTotal();
+    long[] usedAndTotal = engine.diskSpace(full.name());
     assertThat(usedAndTotal[1]).as("the site's file system").isLessThanOrEqualTo(32L << 20);
     assertThat(Files.size(engine.disk(full.name()).image())).as("the file on the host").isEqualTo(32L << 20);
 
@@ -320,7 +321,7 @@ class SiteEngineRootTest {
   @org.junit.jupiter.api.Timeout(60)
   void anOomKilledSiteIsToldApartFromOneThatExited() throws Exception {
     // A site whose server grabs 200 MiB at once under a 128 MiB limit: the kernel kills it, the container ends.
-    SiteEngine hungry = new SiteEngine(host.config, runner, new dev.pier.engine.runc.Runc(runner),
+    SiteEngine hungry = RealHost.siteEngine(host.config, runner,
         new dev.pier.engine.image.StaticImage(dev.pier.engine.image.StaticImage.DEFAULT_BUSYBOX, dev.pier.engine.image.StaticImage.DEFAULT_TINI,
             java.util.List.of("/bin/busybox", "sh", "-c",
                 "/bin/busybox httpd -p 80 -h /var/www/html; /bin/busybox sleep 1; exec /bin/busybox dd if=/dev/zero of=/dev/null bs=200M count=1")));
@@ -347,7 +348,7 @@ class SiteEngineRootTest {
   @Test
   void onlySitesInTheOutboundSetReachTheOutsideAndOnlyThroughTheUplink() throws Exception {
     try (dev.pier.engine.testing.TestOutside outside = new dev.pier.engine.testing.TestOutside(host.tag)) {
-      SiteEngine withUplink = new SiteEngine(host.config.withUplink(outside.uplink), runner);
+      SiteEngine withUplink = RealHost.siteEngine(host.config.withUplink(outside.uplink), runner);
       withUplink.init();
       SiteSpec open = site("open", address(31));
       SiteSpec closed = site("closed", address(32));

@@ -7,7 +7,7 @@ import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.container.SiteSpec;
 import dev.pier.engine.exec.ProcessRunner;
 import dev.pier.engine.limits.Limits;
-import dev.pier.engine.runc.Runc;
+import dev.pier.engine.host.RealHost;
 import dev.pier.engine.site.SiteName;
 import dev.pier.engine.testing.TestHost;
 import dev.pier.engine.testing.TestImages;
@@ -41,8 +41,8 @@ class DebianImagesRootTest {
   @BeforeEach
   void setUp() throws Exception {
     host = new TestHost();
-    images = new DebianImages(runner, TestImages.DIR);
-    engine = new SiteEngine(host.config, runner, new Runc(runner), new StaticImage(), images);
+    images = RealHost.debianImages(runner, TestImages.DIR);
+    engine = new SiteEngine(host.config, RealHost.drivers(runner), new StaticImage(), images);
     engine.init();
   }
 

@@ -7,7 +7,7 @@ import dev.pier.engine.network.HostNetwork;
 import dev.pier.engine.network.Ipv4Subnet;
 import dev.pier.engine.runc.ContainerState;
 import dev.pier.engine.runc.Runc;
-import dev.pier.engine.rootfs.Mounts;
+import dev.pier.engine.rootfs.ProcMountTable;
 import dev.pier.engine.util.MoreFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,13 +30,29 @@ public final class TestHost implements AutoCloseable {
   public final EngineConfig config;
   private final ProcessRunner runner = new ProcessRunner();
 
+  /** A slice of the default instance {@code pier}, with a veth prefix of its own. */
   public TestHost() throws IOException {
+    this(false);
+  }
+
+  /**
+   * @param ownInstance whether the engine runs as an instance of its own, {@code tTAG}, its veth prefix derived from
+   *                    that name (as a second Pier on a host would), instead of the default instance {@code pier}
+   */
+  private TestHost(boolean ownInstance) throws IOException {
     RootRequired.check();
     ThreadLocalRandom r = ThreadLocalRandom.current();
     tag = HexFormat.of().toHexDigits((short) r.nextInt()).toLowerCase();
     dataDir = Files.createTempDirectory("pier-test-" + tag + "-").toRealPath();
     Ipv4Subnet subnet = freeSubnet();
-    config = new EngineConfig(dataDir, "ptb" + tag, subnet, "pt" + tag, "pier-test-" + tag, Duration.ofSeconds(5), Duration.ofSeconds(10));
+    config = ownInstance
+        ? new EngineConfig(dataDir, "ptb" + tag, subnet, null, "pier-test-" + tag, Duration.ofSeconds(5), Duration.ofSeconds(10), null, "t" + tag)
+        : new EngineConfig(dataDir, "ptb" + tag, subnet, "pt" + tag, "pier-test-" + tag, Duration.ofSeconds(5), Duration.ofSeconds(10));
+  }
+
+  /** A slice of this host for an instance of its own, {@code tTAG}: as a second Pier on the host would run. */
+  public static TestHost ownInstance() throws IOException {
+    return new TestHost(true);
   }
 
   private Ipv4Subnet freeSubnet() {
@@ -90,7 +106,7 @@ public final class TestHost implements AutoCloseable {
         found.add("netns: " + l);
       }
     }
-    for (Path p : Mounts.current()) {
+    for (Path p : new ProcMountTable(run).current()) {
       if (p.toString().contains(text)) {
         found.add("mount: " + p);
       }
@@ -145,11 +161,11 @@ public final class TestHost implements AutoCloseable {
   public void wipeRuntime() throws IOException {
     Runc runc = new Runc(runner);
     for (ContainerState c : runc.list()) {
-      if (c.bundle() != null && c.bundle().startsWith(dataDir)) {
+      if (c.bundle() != null && c.bundle().startsWith(dataDir)) { // this test's containers only, whatever their instance
         runc.deleteForce(c.id());
       }
     }
-    Mounts.unmountAll(runner, dataDir);
+    new ProcMountTable(runner).unmountAll(dataDir);
     for (String l : runner.check(Command.of("ip", "netns", "list")).stdout().lines().toList()) {
       String ns = l.split(" ")[0];
       if (ns.contains(tag)) {
@@ -158,7 +174,7 @@ public final class TestHost implements AutoCloseable {
     }
     for (String l : runner.check(Command.of("ip", "-o", "link", "show")).stdout().lines().toList()) {
       String name = l.split(": ")[1].split("@")[0];
-      if (name.startsWith("pt" + tag)) {
+      if (name.startsWith("pt" + tag) || name.matches(config.vethPrefix() + "[0-9]+") && l.contains("master " + config.bridge())) {
         runner.run(Command.of("ip", "link", "delete", "dev", name));
       }
     }

@@ -22,6 +22,7 @@ public record CommandLineOptions(boolean help, List<String> springArgs) {
     OPTIONS.put("https-port", new String[] {"pier.edge.https-port", "PORT", "the edge's HTTPS port, IPv4 and IPv6 (8443; -1: none)"});
     OPTIONS.put("acme-directory", new String[] {"pier.acme.directory", "URL", "certificates from this ACME CA instead of the internal one (none)"});
     OPTIONS.put("acme-email", new String[] {"pier.acme.email", "EMAIL", "contact address given to the ACME CA (none)"});
+    OPTIONS.put("instance", new String[] {"pier.instance", "NAME", "this Pier's name on the host, for a second Pier beside it (pier)"});
     OPTIONS.put("bridge", new String[] {"pier.network.bridge", "NAME", "host bridge for the containers (pier0)"});
     OPTIONS.put("subnet", new String[] {"pier.network.subnet", "CIDR", "container network (10.1.1.0/24)"});
     OPTIONS.put("uplink", new String[] {"pier.network.uplink", "IFACE", "host interface to the internet, for plans with outbound access (none)"});

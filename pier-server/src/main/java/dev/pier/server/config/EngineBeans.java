@@ -4,18 +4,16 @@ import dev.pier.engine.container.EngineConfig;
 import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.exec.CommandRunner;
 import dev.pier.engine.exec.ProcessRunner;
-import dev.pier.engine.image.DebianImages;
-import dev.pier.engine.image.StaticImage;
+import dev.pier.engine.host.RealHost;
 import dev.pier.engine.network.AddressPool;
 import dev.pier.engine.network.Ipv4Subnet;
-import dev.pier.engine.runc.Runc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the engine from the {@code pier.*} properties. */
+/** Wires the engine from the {@code pier.*} properties: its real drivers come from {@link RealHost}. */
 @Configuration(proxyBeanMethods = false)
 class EngineBeans {
 
@@ -50,13 +48,12 @@ class EngineBeans {
     }
     try {
       config = new EngineConfig(dataDir, p.network().bridge(), subnet, p.network().vethPrefix(),
-          p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout(), p.network().uplink());
+          p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout(), p.network().uplink(), p.instance());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(e.getMessage(), e);
     }
     Path images = p.images() == null || p.images().dir() == null || p.images().dir().toString().isEmpty()
         ? config.imagesDir() : p.images().dir().toAbsolutePath().normalize();
-    return new SiteEngine(config, runner, new Runc(runner), new StaticImage(),
-        new DebianImages(runner, images));
+    return RealHost.siteEngine(config, runner, images);
   }
 }

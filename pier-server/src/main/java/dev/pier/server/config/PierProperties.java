@@ -8,9 +8,16 @@ import java.time.Duration;
 import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Every {@code pier.*} property. Defaults live in application.properties. */
+/**
+ * Every {@code pier.*} property. Defaults live in application.properties.
+ *
+ * @param instance this Pier's name on the host ({@code pier}): its containers, network namespaces and cgroups are
+ *     named {@code INSTANCE-SITE}, so that two instances (each with its own bridge and data directory) never touch
+ *     each other's
+ */
 @ConfigurationProperties("pier")
-public record PierProperties(Path dataDir, String domain, Edge edge, Network network, Engine engine, Ldap ldap, Images images, Acme acme) {
+public record PierProperties(Path dataDir, String domain, Edge edge, Network network, Engine engine, Ldap ldap, Images images, Acme acme,
+    String instance) {
 
   /**
    * Certificates from an ACME certificate authority instead of the internal CA.
@@ -41,7 +48,11 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
   /** @param httpsPort the edge's HTTPS port; negative: no HTTPS */
   public record Edge(int httpPort, int httpsPort) {}
 
-  /** @param uplink the host's interface to the internet, for sites whose plan allows outbound connections (empty: none) */
+  /**
+   * @param vethPrefix host veth names are this and the site address's index (empty: {@code pv} for the instance
+   *     {@code pier}, else derived from the instance's name)
+   * @param uplink the host's interface to the internet, for sites whose plan allows outbound connections (empty: none)
+   */
   public record Network(String bridge, String subnet, String gateway, String vethPrefix, String uplink) {}
 
   public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval,
@@ -56,6 +67,9 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
   }
 
   public PierProperties {
+    if (instance == null || instance.isBlank()) {
+      instance = "pier";
+    }
     if (domain == null || !domain.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
       throw new IllegalArgumentException("pier.domain \"" + domain + "\" is not a domain name: use something like example.org or localhost");
     }

@@ -1,6 +1,7 @@
 package dev.pier.server.image;
 
 import dev.pier.engine.container.SiteEngine;
+import dev.pier.engine.image.BuildRecord;
 import dev.pier.engine.image.DebianImages;
 import dev.pier.engine.image.ImageRecipe;
 import dev.pier.engine.image.ImageRef;
@@ -332,26 +333,18 @@ public class ImageService {
       return b.state() == ImageBuild.State.BUILDING ? new ImageBuild(b.version(), b.state(), b.startedAt(), null,
           step(logsDir.resolve(name).resolve(b.version() + ".log")), null) : b;
     }
-    // Built by an earlier run of Pier: its log tells.
+    // Built by an earlier run of Pier: its record tells.
     Optional<Path> latest = latestLog(name);
     if (latest.isEmpty()) {
       return null;
     }
-    String version = latest.get().getFileName().toString().replaceFirst("\\.log$", "");
-    Instant finished;
-    try {
-      finished = Files.getLastModifiedTime(latest.get()).toInstant();
-    } catch (IOException e) {
-      finished = null;
+    BuildRecord record = BuildRecord.forLog(latest.get());
+    if (versions.contains(record.version())) {
+      return new ImageBuild(record.version(), ImageBuild.State.READY, null, record.finishedAt(), null, null);
     }
-    if (versions.contains(version)) {
-      return new ImageBuild(version, ImageBuild.State.READY, null, finished, null, null);
-    }
-    String text = tail(latest.get(), 8192);
-    int at = text.lastIndexOf("P: Build failed: ");
-    String why = at >= 0 ? text.substring(at + "P: Build failed: ".length()).lines().findFirst().orElse("")
+    String why = record.state() == BuildRecord.State.FAILED && record.error() != null ? record.error()
         : "the build did not finish: Pier stopped during it";
-    return new ImageBuild(version, ImageBuild.State.FAILED, null, finished, null, why);
+    return new ImageBuild(record.version(), ImageBuild.State.FAILED, null, record.finishedAt(), null, why);
   }
 
   private Optional<Path> latestLog(String name) {
@@ -366,13 +359,9 @@ public class ImageService {
     }
   }
 
-  /** The build's latest step, from the last "I: " (debootstrap) or "P: " (Pier) line of its log. */
+  /** The build's latest step, as its record says. */
   static String step(Path logFile) {
-    if (!Files.exists(logFile)) {
-      return "starting debootstrap";
-    }
-    List<String> lines = tail(logFile, 4096).lines().filter(l -> l.startsWith("I: ") || l.startsWith("P: ")).toList();
-    return lines.isEmpty() ? "starting debootstrap" : lines.getLast().substring(3).replaceFirst("\\.\\.\\.$", "").strip();
+    return BuildRecord.read(BuildRecord.beside(logFile)).map(BuildRecord::step).orElse("starting debootstrap");
   }
 
   /** The end of a build log; empty if it cannot be read (a log is only ever shown, never relied on). */

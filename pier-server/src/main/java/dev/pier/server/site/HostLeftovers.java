@@ -1,7 +1,6 @@
 package dev.pier.server.site;
 
 import dev.pier.engine.container.SiteEngine;
-import dev.pier.engine.rootfs.Mounts;
 import dev.pier.engine.runc.ContainerState;
 import dev.pier.engine.site.SiteName;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ class HostLeftovers {
       for (ContainerState c : engine.ownContainers()) {
         ids.add(c.id());
       }
-      s = new Snapshot(now, ids, Mounts.current());
+      s = new Snapshot(now, ids, engine.mountPoints());
       snapshot = s;
     }
     return engine.hasLeftovers(name, s.containers(), s.mounts());

@@ -45,7 +45,7 @@ class SiteWatcher {
       return;
     }
     for (Site s : repo.all()) {
-      if (s.state() == SiteState.RUNNING && s.wish() == SiteWish.RUNNING && !running.contains(SiteEngine.containerId(s.name()))) {
+      if (s.state() == SiteState.RUNNING && s.wish() == SiteWish.RUNNING && !running.contains(engine.containerId(s.name()))) {
         workers.wake(s.name(), Cause.SUPERVISOR);
       }
     }

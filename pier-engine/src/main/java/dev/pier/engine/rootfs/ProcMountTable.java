@@ -1,0 +1,49 @@
+package dev.pier.engine.rootfs;
+
+import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.CommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The real {@link MountTable}: the kernel's {@code /proc/self/mountinfo}; mount(8) and umount(8) through the runner. */
+public final class ProcMountTable implements MountTable {
+
+  private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+  private final CommandRunner runner;
+
+  public ProcMountTable(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  private static String mountinfo() {
+    try {
+      return Files.readString(MOUNTINFO);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + MOUNTINFO, e);
+    }
+  }
+
+  @Override
+  public List<Path> current() {
+    return Mounts.mountPoints(mountinfo());
+  }
+
+  @Override
+  public boolean usedAsLowerLayer(Path dir) {
+    return Mounts.usedAsLowerLayer(mountinfo(), dir);
+  }
+
+  @Override
+  public void mount(Mount m) {
+    runner.check(Command.of(m.argv()));
+  }
+
+  @Override
+  public void unmount(Path point) {
+    runner.check(Command.of("umount", point.toString()));
+  }
+}
