@@ -14,7 +14,7 @@ public class ImageRepository {
 
   private final JdbcClient jdbc;
 
-  ImageRepository(JdbcClient jdbc) {
+  public ImageRepository(JdbcClient jdbc) {
     this.jdbc = jdbc;
   }
 

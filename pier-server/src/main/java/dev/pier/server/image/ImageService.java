@@ -59,7 +59,7 @@ public class ImageService {
   /** Starts hold it shared from choosing a version until their overlay is mounted; removing versions holds it alone. */
   private final ReentrantReadWriteLock versions = new ReentrantReadWriteLock();
 
-  ImageService(ImageRepository repo, ImageUsers sites, SiteEngine engine) {
+  public ImageService(ImageRepository repo, ImageUsers sites, SiteEngine engine) {
     this.repo = repo;
     this.sites = sites;
     this.engine = engine;

@@ -13,7 +13,7 @@ public class PlanRepository {
 
   private final JdbcClient jdbc;
 
-  PlanRepository(JdbcClient jdbc) {
+  public PlanRepository(JdbcClient jdbc) {
     this.jdbc = jdbc;
   }
 

@@ -1,0 +1,209 @@
+package dev.pier.server.site;
+
+import static dev.pier.server.site.Lifecycle.ALICE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pier.engine.testing.FakeHost;
+import dev.pier.server.common.PierException;
+import java.util.UUID;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The site lifecycle on the in-memory host: each transition, a failure at each of its host steps (undone, the site
+ * shown as it is), and a crash of Pier at each step (the next Pier brings the site to what was asked).
+ */
+class SiteLifecycleTest {
+
+  private FakeHost host;
+  private Lifecycle pier;
+
+  @BeforeEach
+  void setUp() {
+    host = new FakeHost();
+    pier = new Lifecycle(host, Lifecycle.database(UUID.randomUUID().toString(), host));
+  }
+
+  @AfterEach
+  void tearDown() {
+    pier.close();
+    host.close();
+  }
+
+  @Test
+  void createStartStopDelete() {
+    Site created = pier.sites.create(ALICE, "blog");
+    assertThat(created.state()).isEqualTo(SiteState.STOPPED);
+    assertThat(pier.events).contains(new SiteCreated(created.name(), "blog.pier.test"));
+    assertThat(host.hostObjectsNamed("blog")).isEmpty();
+
+    assertThat(pier.sites.start(ALICE, "blog").state()).isEqualTo(SiteState.RUNNING);
+    assertThat(pier.running("blog")).isTrue();
+    assertThat(pier.sites.start(ALICE, "blog").state()).as("starting a running site does nothing").isEqualTo(SiteState.RUNNING);
+
+    Site stopped = pier.sites.stop(ALICE, "blog");
+    assertThat(stopped.state()).isEqualTo(SiteState.STOPPED);
+    assertThat(stopped.wish()).isEqualTo(SiteWish.STOPPED);
+    assertThat(host.hostObjectsNamed("blog")).isEmpty();
+
+    pier.sites.start(ALICE, "blog");
+    pier.sites.delete(ALICE, "blog");
+    assertThat(pier.site("blog")).isNull();
+    assertThat(pier.events).contains(new SiteDeleted(created.name()));
+    assertThat(host.hostObjectsNamed("blog")).isEmpty();
+  }
+
+  @Test
+  void aStartThatFailsAtAnyStepIsUndoneAndShownStopped() {
+    pier.sites.create(ALICE, "blog");
+    for (String op : new String[] {FakeHost.OP_DISK, FakeHost.OP_MOUNT, FakeHost.OP_ATTACH, FakeHost.OP_RUN, FakeHost.OP_PROBE}) {
+      host.failOn(op);
+      assertThatThrownBy(() -> pier.sites.start(ALICE, "blog")).as(op).isInstanceOf(PierException.class)
+          .hasMessageContaining("could not start site \"blog\"");
+      Site s = pier.site("blog");
+      assertThat(s.state()).as(op).isEqualTo(SiteState.STOPPED);
+      assertThat(s.wish()).as(op).isEqualTo(SiteWish.STOPPED);
+      assertThat(s.lastError()).as(op).contains("injected");
+      assertThat(host.hostObjectsNamed("blog")).as("undone after " + op).isEmpty();
+    }
+    assertThat(pier.sites.start(ALICE, "blog").state()).isEqualTo(SiteState.RUNNING);
+  }
+
+  @Test
+  void aStopThatFailsLeavesTheSiteShownAsItIs() {
+    pier.sites.create(ALICE, "blog");
+    pier.sites.start(ALICE, "blog");
+    host.failOn(FakeHost.OP_KILL);
+    assertThatThrownBy(() -> pier.sites.stop(ALICE, "blog")).hasMessageContaining("could not stop site \"blog\"");
+    assertThat(pier.site("blog").state()).isEqualTo(pier.running("blog") ? SiteState.RUNNING : SiteState.STOPPED);
+    assertThat(pier.sites.stop(ALICE, "blog").state()).as("asked again, it stops").isEqualTo(SiteState.STOPPED);
+    assertThat(host.hostObjectsNamed("blog")).isEmpty();
+  }
+
+  @Test
+  void aContainerThatExitsIsStartedAgainOrShownStoppedByItsPolicy() throws Exception {
+    pier.sites.create(ALICE, "blog");
+    pier.sites.start(ALICE, "blog");
+    host.exit(pier.containerId("blog"), 3);
+    pier.supervise("blog");
+    Site waiting = pier.site("blog");
+    assertThat(waiting.state()).as("waiting out its back-off").isEqualTo(SiteState.STARTING);
+    assertThat(waiting.wish()).isEqualTo(SiteWish.RUNNING);
+    assertThat(waiting.lastError()).contains("its container exited with status 3");
+    assertThat(waiting.lastExit()).startsWith("exited with status 3 at ");
+    for (int i = 0; i < 100 && pier.site("blog").state() != SiteState.RUNNING; i++) {
+      Thread.sleep(50); // the first restart comes after 1 s
+    }
+    assertThat(pier.site("blog").state()).isEqualTo(SiteState.RUNNING);
+    assertThat(pier.site("blog").restarts()).isEqualTo(1);
+    assertThat(pier.running("blog")).isTrue();
+
+    pier.sites.change(ALICE, "blog", new SitePatch(null, RestartPolicy.NEVER, null, null, null, false, null));
+    host.exit(pier.containerId("blog"), 0);
+    pier.supervise("blog");
+    Site stopped = pier.site("blog");
+    assertThat(stopped.state()).isEqualTo(SiteState.STOPPED);
+    assertThat(stopped.wish()).as("nobody wants it running any more").isEqualTo(SiteWish.STOPPED);
+    assertThat(host.hostObjectsNamed("blog")).isEmpty();
+  }
+
+  @Test
+  void aSiteWaitingToRestartCanBeStopped() throws Exception {
+    pier.sites.create(ALICE, "blog");
+    pier.sites.start(ALICE, "blog");
+    host.oomKill(pier.containerId("blog"));
+    pier.supervise("blog");
+    assertThat(pier.site("blog").lastError()).contains("killed for lack of memory (its plan allows 128 MiB)");
+    assertThat(pier.sites.stop(ALICE, "blog").state()).isEqualTo(SiteState.STOPPED);
+    Thread.sleep(1500); // past the back-off: no restart comes
+    assertThat(pier.site("blog").state()).isEqualTo(SiteState.STOPPED);
+    assertThat(pier.running("blog")).isFalse();
+  }
+
+  @Test
+  void anIdleSiteSleepsAndWakesForTheEdge() {
+    pier.sites.create(ALICE, "blog");
+    pier.sites.start(ALICE, "blog");
+    pier.sleep("blog");
+    assertThat(pier.site("blog").state()).isEqualTo(SiteState.SLEEPING);
+    assertThat(host.hostObjectsNamed("blog")).as("a sleeping site has nothing running").isEmpty();
+    pier.sites.wake("blog").join();
+    assertThat(pier.site("blog").state()).isEqualTo(SiteState.RUNNING);
+    assertThat(pier.running("blog")).isTrue();
+    pier.sites.stop(ALICE, "blog");
+    assertThat(pier.sites.wake("blog")).as("a stopped site is not woken").isCompletedExceptionally();
+  }
+
+  /** Pier dies at each driver call of {@code operation} in turn; the next Pier must bring the site to what was asked. */
+  private void crashAtEachStep(Consumer<Lifecycle> before, Consumer<Lifecycle> operation, Consumer<Lifecycle> expected) {
+    for (int n = 1; ; n++) {
+      try (FakeHost h = new FakeHost()) {
+        DataSource db = Lifecycle.database(UUID.randomUUID().toString(), h);
+        Lifecycle first = new Lifecycle(h, db);
+        before.accept(first);
+        h.crashAtCall(n);
+        try {
+          operation.accept(first);
+        } catch (RuntimeException died) {
+          // the crash, or what it left the caller with
+        }
+        first.close();
+        if (!h.crashed()) {
+          return; // the operation needed fewer than n calls: every step has been crashed at
+        }
+        h.recover();
+        try (Lifecycle next = new Lifecycle(h, db)) {
+          next.reconciler.reconcile();
+          expected.accept(next);
+        } catch (AssertionError e) {
+          throw new AssertionError("after a crash at driver call " + n + " (" + h.callLog() + "): " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aCrashAtAnyStepOfAStartEndsRunning() {
+    crashAtEachStep(p -> p.sites.create(ALICE, "blog"), p -> p.sites.start(ALICE, "blog"), p -> {
+      assertThat(p.site("blog").state()).isEqualTo(SiteState.RUNNING);
+      assertThat(p.running("blog")).isTrue();
+    });
+  }
+
+  @Test
+  void aCrashAtAnyStepOfAStopEndsStoppedWithNothingLeft() {
+    crashAtEachStep(p -> {
+      p.sites.create(ALICE, "blog");
+      p.sites.start(ALICE, "blog");
+    }, p -> p.sites.stop(ALICE, "blog"), p -> {
+      assertThat(p.site("blog").state()).isEqualTo(SiteState.STOPPED);
+      assertThat(p.host.hostObjectsNamed("blog")).isEmpty();
+    });
+  }
+
+  @Test
+  void aCrashAtAnyStepOfADeleteEndsWithTheSiteGone() {
+    crashAtEachStep(p -> {
+      p.sites.create(ALICE, "blog");
+      p.sites.start(ALICE, "blog");
+    }, p -> p.sites.delete(ALICE, "blog"), p -> {
+      assertThat(p.site("blog")).isNull();
+      assertThat(p.host.hostObjectsNamed("blog")).isEmpty();
+      assertThat(p.engine.siteDir(dev.pier.engine.site.SiteName.of("blog"))).doesNotExist();
+    });
+  }
+
+  @Test
+  void aCrashAtAnyStepOfACreateEndsWithAStoppedSite() {
+    crashAtEachStep(p -> { }, p -> p.sites.create(ALICE, "blog"), p -> {
+      Site s = p.site("blog");
+      assertThat(s).isNotNull();
+      assertThat(s.state()).isEqualTo(SiteState.STOPPED);
+      assertThat(p.sites.start(ALICE, "blog").state()).as("and it starts").isEqualTo(SiteState.RUNNING);
+    });
+  }
+}
