@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.server.edge.EdgeLifecycle;
 import dev.pier.server.testing.PierTestServer;
+import dev.pier.server.tls.pki.CertifiedKey;
+import dev.pier.server.tls.pki.Pem;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,18 +136,18 @@ class HttpsTest {
     Path elsewhere = Files.createTempDirectory("pier-other-ca");
     try {
       InternalCa other = InternalCa.loadOrCreate(elsewhere.resolve("ca"), elsewhere.resolve("ca.pem"), "elsewhere");
-      InternalCa.Issued wildcard = other.issue("*." + PierTestServer.DOMAIN);
+      CertifiedKey wildcard = other.issue("*." + PierTestServer.DOMAIN);
       StringBuilder chain = new StringBuilder();
       for (X509Certificate c : wildcard.chain()) {
-        chain.append(InternalCa.Pem.encode(c));
+        chain.append(Pem.encode(c));
       }
-      String key = InternalCa.Pem.encode(wildcard.key());
+      String key = Pem.encode(wildcard.key());
       String json = tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(
           java.util.Map.of("certificate", chain.toString(), "key", key));
 
       assertThat(server.api("alice", "POST", "/api/v1/certificates", json).statusCode()).isEqualTo(403);
       String wrongKey = tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(
-          java.util.Map.of("certificate", chain.toString(), "key", InternalCa.Pem.encode(other.issue("x").key())));
+          java.util.Map.of("certificate", chain.toString(), "key", Pem.encode(other.issue("x").key())));
       var refused = server.api("admin", "POST", "/api/v1/certificates", wrongKey);
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body()).contains("does not belong to the certificate");

@@ -1,5 +1,8 @@
 package dev.pier.server.tls;
 
+import dev.pier.server.tls.acme.AcmeClient;
+import dev.pier.server.tls.pki.CertifiedKey;
+import dev.pier.server.tls.pki.Pem;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -33,13 +36,13 @@ final class Pebble implements AutoCloseable {
   public Pebble() throws IOException {
     dir = Files.createTempDirectory("pier-pebble");
     InternalCa ca = InternalCa.loadOrCreate(dir.resolve("ca"), dir.resolve("ca.pem"), "pebble-listener-test");
-    InternalCa.Issued listener = ca.issue("localhost");
+    CertifiedKey listener = ca.issue("localhost");
     StringBuilder chain = new StringBuilder();
     for (X509Certificate c : listener.chain()) {
-      chain.append(InternalCa.Pem.encode(c));
+      chain.append(Pem.encode(c));
     }
     Files.writeString(dir.resolve("cert.pem"), chain);
-    Files.writeString(dir.resolve("key.pem"), InternalCa.Pem.encode(listener.key()));
+    Files.writeString(dir.resolve("key.pem"), Pem.encode(listener.key()));
     trust = dir.resolve("ca.pem");
     port = freePort();
     managementPort = freePort();
@@ -108,7 +111,7 @@ final class Pebble implements AutoCloseable {
 
   private String get(String url) throws IOException, InterruptedException {
     try {
-      SSLContext ssl = AcmeCertificates.trusting(trust);
+      SSLContext ssl = AcmeClient.trusting(trust);
       try (HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build()) {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofString());
