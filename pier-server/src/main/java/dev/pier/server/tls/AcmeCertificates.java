@@ -72,7 +72,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   AcmeCertificates(PierProperties props, ServedNames names) {
     this.props = props;
     this.names = names;
-    this.store = new CertificateStore(props.dataDir().resolve("certs").resolve("acme"));
+    this.store = new CertificateStore(props.dataDir().resolve("certs").resolve(SiteCertificates.ACME_DIR));
   }
 
   /** Whether an ACME directory is configured. */

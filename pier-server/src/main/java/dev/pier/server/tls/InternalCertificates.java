@@ -62,6 +62,12 @@ final class InternalCertificates implements CertificateProvider {
   /** From disk if still good for a while, else newly issued and kept. */
   private EdgeCertificate load(String host) {
     try {
+      if (!store.keeps(host)) { // a domain named like the other sources' directories, certs/acme or certs/uploaded
+        CertifiedKey issued = ca.issue(host);
+        log.warn("issued a certificate for {} (valid until {}), kept in memory only: {} holds other certificates", host,
+            issued.notAfter(), store.dir().resolve(host));
+        return EdgeCertificate.of(issued);
+      }
       Optional<EdgeCertificate> kept = kept(host);
       if (kept.isPresent() && kept.get().freshAt(Instant.now())) {
         return kept.get();
@@ -71,7 +77,7 @@ final class InternalCertificates implements CertificateProvider {
       log.info("issued a certificate for {} (valid until {})", host, issued.notAfter());
       return EdgeCertificate.of(issued);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep the certificate for " + host + " in " + store.path(host), e);
+      throw new UncheckedIOException("cannot keep the certificate for " + host + " in " + store.dir().resolve(host), e);
     }
   }
 

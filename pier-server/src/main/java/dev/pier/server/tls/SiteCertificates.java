@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -48,6 +49,10 @@ public class SiteCertificates implements CertificateSource {
     }
   }
 
+  /** The directories in {@code DATA-DIR/certs/} of the uploaded and the ACME CA's certificates, beside the internal CA's. */
+  static final String UPLOADED_DIR = "uploaded";
+  static final String ACME_DIR = "acme";
+
   private final PierProperties props;
   private final ServedNames names;
   private final UploadedCertificates uploaded;
@@ -58,8 +63,8 @@ public class SiteCertificates implements CertificateSource {
     this.props = props;
     this.names = names;
     Path certs = props.dataDir().resolve("certs");
-    this.uploaded = new UploadedCertificates(new CertificateStore(certs.resolve("uploaded")));
-    this.internal = new InternalCertificates(new CertificateStore(certs));
+    this.uploaded = new UploadedCertificates(new CertificateStore(certs.resolve(UPLOADED_DIR)));
+    this.internal = new InternalCertificates(new CertificateStore(certs, Set.of(ACME_DIR, UPLOADED_DIR)));
     this.providers = new CertificateProviders(List.of(uploaded, acme, internal));
   }
 

@@ -57,7 +57,7 @@ final class UploadedCertificates implements CertificateProvider {
         }
       }
     } catch (IOException e) {
-      log.warn("cannot list uploaded certificates: {}", e.getMessage());
+      log.warn("cannot list the uploaded certificates in {}: {}", store.dir(), e.getMessage());
     }
   }
 

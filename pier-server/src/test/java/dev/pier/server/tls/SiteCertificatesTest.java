@@ -166,6 +166,20 @@ class SiteCertificatesTest {
     assertThat(data.resolve("certs/uploaded")).doesNotExist();
   }
 
+  @Test
+  void aDomainNamedLikeTheAcmeCertificatesDirectoryLeavesThemAlone() throws Exception {
+    props = new PierProperties(data, "acme", new PierProperties.Edge(0, 0), null, null, null, null, null);
+    ServedNames names = new ServedNames("acme", sites::contains, () -> List.copyOf(sites));
+    SiteCertificates c = new SiteCertificates(props, names, new AcmeCertificates(props, names));
+    c.init();
+    CertificateStore acmeStore = new CertificateStore(data.resolve("certs/acme"));
+    acmeStore.write("blog.acme", elsewhere().issue("blog.acme"));
+
+    assertThat(c.forHost(null)).isSameAs(c.forHost("acme"));
+    assertThat(acmeStore.names()).containsExactly("blog.acme");
+    assertThat(data.resolve("certs/acme/key.pem")).doesNotExist();
+  }
+
   /** Another authority, as one that sold a certificate would be. */
   private InternalCa elsewhere() {
     return InternalCa.loadOrCreate(data.resolve("elsewhere/ca"), data.resolve("elsewhere/ca.pem"), "elsewhere");

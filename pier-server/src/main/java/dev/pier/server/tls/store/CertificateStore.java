@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -30,9 +31,21 @@ public final class CertificateStore {
   private static final String NEW = ".new";
 
   private final Path dir;
+  private final Set<String> reserved;
 
   public CertificateStore(Path dir) {
+    this(dir, Set.of());
+  }
+
+  /** A store whose directory holds other things under the names {@code reserved}, which it never keeps a pair under. */
+  public CertificateStore(Path dir, Set<String> reserved) {
     this.dir = dir;
+    this.reserved = Set.copyOf(reserved);
+  }
+
+  /** Whether a pair can be kept under {@code name}. */
+  public boolean keeps(String name) {
+    return name != null && valid(name) && !reserved.contains(name);
   }
 
   /** The directory the pairs are kept in. */
@@ -128,7 +141,7 @@ public final class CertificateStore {
         continue;
       }
       String name = n.endsWith(NEW) ? n.substring(1, n.length() - NEW.length()) : "";
-      Path target = valid(name) ? dir.resolve(name) : null;
+      Path target = keeps(name) ? dir.resolve(name) : null;
       try {
         if (target != null && !Files.exists(target) && Files.exists(d.resolve(CHAIN)) && Files.exists(d.resolve(KEY))) {
           Files.move(d, target, StandardCopyOption.ATOMIC_MOVE);
@@ -154,10 +167,14 @@ public final class CertificateStore {
     return !name.isEmpty() && !name.startsWith(".") && !name.contains("/") && !name.contains("\0");
   }
 
-  private static String checked(String name) {
+  private String checked(String name) {
     if (name == null || !valid(name)) {
       throw new IllegalArgumentException("certificate name \"" + name + "\" is not valid: use a host name or an id that does not "
           + "start with a dot and has no slash");
+    }
+    if (reserved.contains(name)) {
+      throw new IllegalArgumentException("certificate name \"" + name + "\" is not kept in " + dir + ": " + dir.resolve(name)
+          + " holds other certificates");
     }
     return name;
   }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,7 +148,19 @@ class CertificateStoreTest {
     }
   }
 
-  private java.util.List<String> hidden() throws IOException {
+  @Test
+  void aReservedNameIsNeverKeptNorTouched() throws Exception {
+    CertificateStore beside = new CertificateStore(tmp, Set.of("certs"));
+    store.write("a.example.org", ca.issue("a.example.org"));
+
+    assertThat(beside.keeps("certs")).isFalse();
+    assertThat(beside.keeps("a.example.org")).isTrue();
+    assertThatThrownBy(() -> beside.write("certs", ca.issue("certs"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"certs\"");
+    assertThat(store.read("a.example.org")).isPresent();
+  }
+
+  private List<String> hidden() throws IOException {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
     }
