@@ -1,21 +1,20 @@
 package dev.pier.server.tls;
 
+import dev.pier.server.tls.pki.CertifiedKey;
+import dev.pier.server.tls.pki.Keys;
+import dev.pier.server.tls.pki.Pem;
+import dev.pier.server.tls.store.AtomicFiles;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -32,10 +31,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -50,14 +45,6 @@ public final class InternalCa {
 
   public static final Duration LEAF_VALIDITY = Duration.ofDays(90);
   static final Duration ROOT_VALIDITY = Duration.ofDays(3650);
-
-  /** A private key and its certificate chain, leaf first. */
-  public record Issued(PrivateKey key, List<X509Certificate> chain) {
-
-    public X509Certificate leaf() {
-      return chain.getFirst();
-    }
-  }
 
   private final X509Certificate root;
   private final PrivateKey rootKey;
@@ -86,7 +73,7 @@ public final class InternalCa {
       if (Files.exists(keyFile) && Files.exists(certFile)) {
         ca = new InternalCa(Pem.certificates(Files.readString(certFile)).getFirst(), Pem.privateKey(Files.readString(keyFile)));
       } else {
-        KeyPair pair = ecKeyPair();
+        KeyPair pair = Keys.newEcKeyPair();
         Instant now = Instant.now();
         X500Name subject = new X500Name("CN=Pier CA for " + name.replaceAll("[,=+<>#;\"\\\\]", "_") + ",O=Pier");
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(new SecureRandom()),
@@ -97,11 +84,11 @@ public final class InternalCa {
         b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
         X509Certificate cert = sign(b, pair.getPrivate());
         // Key first, then certificate: a crash in between leaves no certificate without its key.
-        writePrivate(keyFile, Pem.encode(pair.getPrivate()));
-        writeAtomically(certFile, Pem.encode(cert));
+        AtomicFiles.writePrivate(keyFile, Pem.encode(pair.getPrivate()));
+        AtomicFiles.writePublic(certFile, Pem.encode(cert));
         ca = new InternalCa(cert, pair.getPrivate());
       }
-      writeAtomically(published, Pem.encode(ca.root));
+      AtomicFiles.writePublic(published, Pem.encode(ca.root));
       return ca;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot set up the internal certificate authority in " + dir, e);
@@ -111,15 +98,15 @@ public final class InternalCa {
   }
 
   /** A new key and a server certificate for {@code hostname}, signed by this CA. */
-  public Issued issue(String hostname) {
+  public CertifiedKey issue(String hostname) {
     Instant now = Instant.now();
     return issue(hostname, now.minus(Duration.ofHours(1)), now.plus(LEAF_VALIDITY));
   }
 
   /** The same, valid from {@code notBefore} to {@code notAfter}. */
-  public Issued issue(String hostname, Instant notBefore, Instant notAfter) {
+  public CertifiedKey issue(String hostname, Instant notBefore, Instant notAfter) {
     try {
-      KeyPair pair = ecKeyPair();
+      KeyPair pair = Keys.newEcKeyPair();
       JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(root, serial(random),
           Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + hostname), pair.getPublic());
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -129,16 +116,10 @@ public final class InternalCa {
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, hostname)));
       b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
       b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
-      return new Issued(pair.getPrivate(), List.of(sign(b, rootKey), root));
+      return new CertifiedKey(pair.getPrivate(), List.of(sign(b, rootKey), root));
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot issue a certificate for " + hostname + ": " + e.getMessage(), e);
     }
-  }
-
-  static KeyPair ecKeyPair() throws GeneralSecurityException {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
   }
 
   private static BigInteger serial(SecureRandom random) {
@@ -149,93 +130,5 @@ public final class InternalCa {
     ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
     X509CertificateHolder holder = b.build(signer);
     return new JcaX509CertificateConverter().getCertificate(holder);
-  }
-
-  /** Writes a file only root can read, through a temporary file made with those permissions from the start. */
-  static void writePrivate(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, text, StandardOpenOption.TRUNCATE_EXISTING);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /** PEM encoding and decoding of keys and certificates. */
-  static final class Pem {
-
-    private Pem() {}
-
-    static String encode(Object o) throws IOException {
-      if (o instanceof PrivateKey key) { // PKCS#8, which keeps an EC key's curve
-        String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
-        return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
-      }
-      StringWriter out = new StringWriter();
-      try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-        w.writeObject(o);
-      }
-      return out.toString();
-    }
-
-    static List<X509Certificate> certificates(String pem) throws IOException, GeneralSecurityException {
-      List<X509Certificate> out = new java.util.ArrayList<>();
-      try (PEMParser p = new PEMParser(new StringReader(pem))) {
-        for (Object o; (o = p.readObject()) != null; ) {
-          if (o instanceof X509CertificateHolder h) {
-            out.add(new JcaX509CertificateConverter().getCertificate(h));
-          }
-        }
-      }
-      if (out.isEmpty()) {
-        throw new IOException("no certificate in the PEM text");
-      }
-      return out;
-    }
-
-    /** Both halves of a key pair: the private key (PKCS#8), then the public key. */
-    static String encode(java.security.KeyPair pair) throws IOException {
-      return encode(pair.getPrivate()) + encode((Object) pair.getPublic());
-    }
-
-    /** A key pair written by {@link #encode(java.security.KeyPair)}. */
-    static java.security.KeyPair keyPair(String pem) throws IOException {
-      PrivateKey priv = null;
-      java.security.PublicKey pub = null;
-      JcaPEMKeyConverter c = new JcaPEMKeyConverter();
-      try (PEMParser p = new PEMParser(new StringReader(pem))) {
-        for (Object o; (o = p.readObject()) != null; ) {
-          if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
-            priv = c.getPrivateKey(info);
-          } else if (o instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info) {
-            pub = c.getPublicKey(info);
-          }
-        }
-      }
-      if (priv == null || pub == null) {
-        throw new IOException("no key pair (a private and a public key) in the PEM text");
-      }
-      return new java.security.KeyPair(pub, priv);
-    }
-
-    static PrivateKey privateKey(String pem) throws IOException {
-      try (PEMParser p = new PEMParser(new StringReader(pem))) {
-        Object o = p.readObject();
-        JcaPEMKeyConverter c = new JcaPEMKeyConverter();
-        if (o instanceof PEMKeyPair kp) {
-          return c.getPrivateKey(kp.getPrivateKeyInfo()); // the public half may be absent from the file
-        }
-        if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
-          return c.getPrivateKey(info);
-        }
-        throw new IOException("no private key in the PEM text");
-      }
-    }
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.engine.testing.TestHost;
 import dev.pier.server.edge.EdgeLifecycle;
 import dev.pier.server.testing.PierTestServer;
+import dev.pier.server.tls.pki.CertifiedKey;
+import dev.pier.server.tls.pki.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -84,9 +86,9 @@ class AcmeTest {
     // left: Pier renews it from the CA.
     server.stopServer();
     InternalCa old = InternalCa.loadOrCreate(data.resolve("old-ca"), data.resolve("old-ca.pem"), "old");
-    InternalCa.Issued expiring = old.issue(host, Instant.now().minus(Duration.ofDays(88)), Instant.now().plus(Duration.ofDays(2)));
-    Files.writeString(data.resolve("certs/acme/" + host + "/key.pem"), InternalCa.Pem.encode(expiring.key()));
-    Files.writeString(data.resolve("certs/acme/" + host + "/chain.pem"), InternalCa.Pem.encode(expiring.leaf()));
+    CertifiedKey expiring = old.issue(host, Instant.now().minus(Duration.ofDays(88)), Instant.now().plus(Duration.ofDays(2)));
+    Files.writeString(data.resolve("certs/acme/" + host + "/key.pem"), Pem.encode(expiring.key()));
+    Files.writeString(data.resolve("certs/acme/" + host + "/chain.pem"), Pem.encode(expiring.leaf()));
     server.start();
     assertThat(get(trustingPebble, PierTestServer.DOMAIN).certificate().getSerialNumber()).isEqualTo(panel.certificate().getSerialNumber());
     JsonNode renewed = waitForName(host, n -> n.path("state").asString().equals("issued")
@@ -120,7 +122,7 @@ class AcmeTest {
   }
 
   private X509Certificate pier() throws Exception {
-    return InternalCa.Pem.certificates(Files.readString(server.host.dataDir.resolve("ca.pem"))).getFirst();
+    return Pem.certificates(Files.readString(server.host.dataDir.resolve("ca.pem"))).getFirst();
   }
 
 

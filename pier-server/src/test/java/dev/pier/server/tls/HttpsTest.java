@@ -4,21 +4,30 @@ import static dev.pier.server.tls.TlsClient.trusting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.edge.EdgeLifecycle;
 import dev.pier.server.testing.PierTestServer;
+import dev.pier.server.tls.pki.CertifiedKey;
+import dev.pier.server.tls.pki.Pem;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * HTTPS through the edge with certificates from Pier's own CA, checked the way a browser that trusts
@@ -115,10 +124,10 @@ class HttpsTest {
 
     assertThat(server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"maxBodyBytes\":-5}").statusCode()).isEqualTo(400);
     server.api("alice", "PATCH", "/api/v1/sites/" + name, "{\"httpsOnly\":false,\"maxBodyBytes\":10}");
-    var big = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + server.edgePort() + "/upload"))
-        .header("Host", host).POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(20))).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var big = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.edgePort() + "/upload"))
+        .header("Host", host).POST(HttpRequest.BodyPublishers.ofString("x".repeat(20))).build(),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(big.statusCode()).isEqualTo(413);
     assertThat(big.body()).contains("larger than the site accepts (10 bytes)");
   }
@@ -134,18 +143,18 @@ class HttpsTest {
     Path elsewhere = Files.createTempDirectory("pier-other-ca");
     try {
       InternalCa other = InternalCa.loadOrCreate(elsewhere.resolve("ca"), elsewhere.resolve("ca.pem"), "elsewhere");
-      InternalCa.Issued wildcard = other.issue("*." + PierTestServer.DOMAIN);
+      CertifiedKey wildcard = other.issue("*." + PierTestServer.DOMAIN);
       StringBuilder chain = new StringBuilder();
       for (X509Certificate c : wildcard.chain()) {
-        chain.append(InternalCa.Pem.encode(c));
+        chain.append(Pem.encode(c));
       }
-      String key = InternalCa.Pem.encode(wildcard.key());
-      String json = tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(
-          java.util.Map.of("certificate", chain.toString(), "key", key));
+      String key = Pem.encode(wildcard.key());
+      String json = JsonMapper.builder().build().writeValueAsString(
+          Map.of("certificate", chain.toString(), "key", key));
 
       assertThat(server.api("alice", "POST", "/api/v1/certificates", json).statusCode()).isEqualTo(403);
-      String wrongKey = tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(
-          java.util.Map.of("certificate", chain.toString(), "key", InternalCa.Pem.encode(other.issue("x").key())));
+      String wrongKey = JsonMapper.builder().build().writeValueAsString(
+          Map.of("certificate", chain.toString(), "key", Pem.encode(other.issue("x").key())));
       var refused = server.api("admin", "POST", "/api/v1/certificates", wrongKey);
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body()).contains("does not belong to the certificate");
@@ -166,7 +175,7 @@ class HttpsTest {
       assertThat(server.api("admin", "DELETE", "/api/v1/certificates/_wildcard_." + PierTestServer.DOMAIN, null).statusCode()).isEqualTo(204);
       assertThat(get(trustingPier(), host).text()).startsWith("HTTP/1.1 200");
     } finally {
-      dev.pier.engine.util.MoreFiles.deleteRecursively(elsewhere);
+      MoreFiles.deleteRecursively(elsewhere);
     }
   }
 
@@ -183,7 +192,7 @@ class HttpsTest {
           "--resolve", host + ":" + port + ":127.0.0.1", "-w", "\nprotocol=%{http_version} status=%{http_code}\n",
           "https://" + host + ":" + port + "/", "https://" + host + ":" + port + "/index.html")
           .redirectErrorStream(true).start();
-      String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(curl.waitFor()).as(out).isZero();
       assertThat(out).contains("<h1>" + name + "</h1>").contains("protocol=2 status=200");
       assertThat(out.split("protocol=2 status=200", -1)).as("both requests, on one connection").hasSize(3);

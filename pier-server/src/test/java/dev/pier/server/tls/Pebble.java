@@ -1,6 +1,12 @@
 package dev.pier.server.tls;
 
+import dev.pier.engine.util.MoreFiles;
+import dev.pier.server.tls.acme.AcmeClient;
+import dev.pier.server.tls.pki.CertifiedKey;
+import dev.pier.server.tls.pki.Pem;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,11 +14,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -33,13 +42,13 @@ final class Pebble implements AutoCloseable {
   public Pebble() throws IOException {
     dir = Files.createTempDirectory("pier-pebble");
     InternalCa ca = InternalCa.loadOrCreate(dir.resolve("ca"), dir.resolve("ca.pem"), "pebble-listener-test");
-    InternalCa.Issued listener = ca.issue("localhost");
+    CertifiedKey listener = ca.issue("localhost");
     StringBuilder chain = new StringBuilder();
     for (X509Certificate c : listener.chain()) {
-      chain.append(InternalCa.Pem.encode(c));
+      chain.append(Pem.encode(c));
     }
     Files.writeString(dir.resolve("cert.pem"), chain);
-    Files.writeString(dir.resolve("key.pem"), InternalCa.Pem.encode(listener.key()));
+    Files.writeString(dir.resolve("key.pem"), Pem.encode(listener.key()));
     trust = dir.resolve("ca.pem");
     port = freePort();
     managementPort = freePort();
@@ -94,8 +103,8 @@ final class Pebble implements AutoCloseable {
 
   /** The root certificate Pebble signs with this run (it makes a new one at each start). */
   public X509Certificate root() throws Exception {
-    return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
-        new java.io.ByteArrayInputStream(get("https://localhost:" + managementPort + "/roots/0").getBytes()));
+    return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+        new ByteArrayInputStream(get("https://localhost:" + managementPort + "/roots/0").getBytes()));
   }
 
   public String log() {
@@ -108,19 +117,19 @@ final class Pebble implements AutoCloseable {
 
   private String get(String url) throws IOException, InterruptedException {
     try {
-      SSLContext ssl = AcmeCertificates.trusting(trust);
+      SSLContext ssl = AcmeClient.trusting(trust);
       try (HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build()) {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofString());
         return r.body();
       }
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
@@ -133,7 +142,7 @@ final class Pebble implements AutoCloseable {
     }
     for (Process p : processes) {
       try {
-        if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
           p.destroyForcibly().waitFor();
         }
       } catch (InterruptedException e) {
@@ -141,6 +150,6 @@ final class Pebble implements AutoCloseable {
       }
     }
     processes.clear();
-    dev.pier.engine.util.MoreFiles.deleteRecursively(dir);
+    MoreFiles.deleteRecursively(dir);
   }
 }
