@@ -1,11 +1,11 @@
 package dev.pier.server.image;
 
 import dev.pier.engine.image.ImageRecipe;
+import dev.pier.server.common.PierException;
+import dev.pier.server.common.PierException.Kind;
 import dev.pier.server.security.SecurityConfig;
 import dev.pier.server.web.ErrorStatus;
 import dev.pier.server.web.Flash;
-import dev.pier.server.common.PierException;
-import dev.pier.server.common.PierException.Kind;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

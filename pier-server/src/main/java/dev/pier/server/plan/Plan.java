@@ -5,9 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * A resource plan: what each site on it may use. CPU, memory (no swap beyond it) and processes are enforced
- * through the site's cgroup, {@code diskBytes} as the size of the site's own file system; {@code outbound} is
- * recorded for the outbound firewall, which is not there yet (sites have no outbound access). Validated on
- * construction.
+ * through the site's cgroup, {@code diskBytes} as the size of the site's own file system; {@code outbound} lets its
+ * running sites open connections out through the uplink. Validated on construction.
  */
 public record Plan(String name, double cpus, long memoryBytes, int pids, long diskBytes, boolean outbound) {
 

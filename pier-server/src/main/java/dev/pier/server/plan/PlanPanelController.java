@@ -1,9 +1,9 @@
 package dev.pier.server.plan;
 
-import dev.pier.server.security.SecurityConfig;
-import dev.pier.server.web.Flash;
 import dev.pier.server.common.PierException;
 import dev.pier.server.common.PierException.Kind;
+import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.web.Flash;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;

@@ -1,8 +1,8 @@
 package dev.pier.server.tls;
 
-import dev.pier.server.security.SecurityConfig;
 import dev.pier.server.common.PierException;
 import dev.pier.server.common.PierException.Kind;
+import dev.pier.server.security.SecurityConfig;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

@@ -1,9 +1,9 @@
 package dev.pier.server.tls;
 
-import dev.pier.server.security.SecurityConfig;
-import dev.pier.server.web.Flash;
 import dev.pier.server.common.PierException;
 import dev.pier.server.common.PierException.Kind;
+import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.web.Flash;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

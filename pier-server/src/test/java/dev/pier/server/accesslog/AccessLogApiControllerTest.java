@@ -1,7 +1,7 @@
 package dev.pier.server.accesslog;
 
-import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -13,11 +13,11 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.pier.engine.site.SiteName;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.PierException;
-import dev.pier.server.testing.Callers;
 import dev.pier.server.site.RestartPolicy;
 import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteService;
 import dev.pier.server.site.SiteState;
+import dev.pier.server.testing.Callers;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

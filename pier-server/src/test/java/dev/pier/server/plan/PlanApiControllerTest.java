@@ -18,6 +18,7 @@ import dev.pier.server.common.PierException;
 import dev.pier.server.testing.Callers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
@@ -76,7 +77,7 @@ class PlanApiControllerTest {
     when(plans.get("huge")).thenThrow(PierException.notFound("Plan not found", "plan \"huge\" does not exist"));
     PierException forbidden = PierException.forbidden("Admins only", "only admins manage plans");
     when(plans.create(any(), any())).thenThrow(forbidden);
-    org.mockito.Mockito.doThrow(PierException.conflict("Plan in use", "plan \"small\" is used by 2 site(s)")).when(plans).delete(ADMIN, "small");
+    Mockito.doThrow(PierException.conflict("Plan in use", "plan \"small\" is used by 2 site(s)")).when(plans).delete(ADMIN, "small");
     mvc.perform(get("/api/v1/plans/huge").principal(Callers.user("alice"))).andExpect(status().isNotFound());
     mvc.perform(post("/api/v1/plans").principal(Callers.user("alice")).contentType(MediaType.APPLICATION_JSON)
             .content("{\"name\":\"small\",\"cpus\":0.25,\"memoryBytes\":67108864,\"pids\":32,\"diskBytes\":536870912,\"outbound\":false}"))

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.h2.Driver;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
@@ -42,7 +43,7 @@ final class Lifecycle implements AutoCloseable {
    * either, as a dead process makes none: what was written before is what the next Pier finds.
    */
   static DataSource database(String name, FakeHost host) {
-    SimpleDriverDataSource db = new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "pier", "") {
+    SimpleDriverDataSource db = new SimpleDriverDataSource(new Driver(), "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "pier", "") {
       @Override
       public Connection getConnection() throws SQLException {
         if (host.crashed()) {

@@ -24,6 +24,7 @@ import dev.pier.server.common.PierException;
 import dev.pier.server.testing.Callers;
 import java.time.Instant;
 import java.util.List;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -114,7 +115,7 @@ class SiteApiControllerTest {
         .andExpect(status().isInternalServerError())
         .andExpect(jsonPath("$.errorId").value(matchesPattern("[0-9a-f]{8}")))
         .andExpect(jsonPath("$.detail").value(containsString("error ")))
-        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.not(containsString("index out of range"))));
+        .andExpect(jsonPath("$.detail").value(Matchers.not(containsString("index out of range"))));
   }
 
   @Test

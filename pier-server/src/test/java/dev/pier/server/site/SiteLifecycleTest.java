@@ -4,6 +4,7 @@ import static dev.pier.server.site.Lifecycle.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.engine.site.SiteName;
 import dev.pier.engine.testing.FakeHost;
 import dev.pier.server.common.PierException;
 import java.util.UUID;
@@ -193,7 +194,7 @@ class SiteLifecycleTest {
     }, p -> p.sites.delete(ALICE, "blog"), p -> {
       assertThat(p.site("blog")).isNull();
       assertThat(p.host.hostObjectsNamed("blog")).isEmpty();
-      assertThat(p.engine.siteDir(dev.pier.engine.site.SiteName.of("blog"))).doesNotExist();
+      assertThat(p.engine.siteDir(SiteName.of("blog"))).doesNotExist();
     });
   }
 

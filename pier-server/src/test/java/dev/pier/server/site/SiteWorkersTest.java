@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.engine.site.SiteName;
 import dev.pier.server.site.SiteWorkers.Cause;
 import dev.pier.server.site.SiteWorkers.Pass;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -89,7 +90,7 @@ class SiteWorkersTest {
     CountDownLatch again = new CountDownLatch(2);
     SiteWorkers workers = new SiteWorkers((name, causes) -> {
       again.countDown();
-      return again.getCount() == 1 ? Pass.at(java.time.Instant.now().plusMillis(100)) : Pass.SETTLED;
+      return again.getCount() == 1 ? Pass.at(Instant.now().plusMillis(100)) : Pass.SETTLED;
     });
     workers.wake(SiteName.of("blog"), Cause.SUPERVISOR);
     assertThat(again.await(5, TimeUnit.SECONDS)).isTrue();
