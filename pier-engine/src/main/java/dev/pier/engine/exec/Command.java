@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * One external program to run: an argument list (never a shell string), a time limit, where its output goes,
@@ -11,7 +12,7 @@ import java.util.Objects;
  * file instead, for programs that leave children holding their output (runc's detached containers). Its stdin is
  * empty unless {@link #withInput(String)} gives it text.
  */
-public record Command(List<String> argv, Duration timeout, Path outputFile, String input) {
+public record Command(List<String> argv, Duration timeout, Path outputFile, String input, Consumer<String> outputLines) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -24,24 +25,34 @@ public record Command(List<String> argv, Duration timeout, Path outputFile, Stri
   }
 
   public static Command of(String... argv) {
-    return new Command(List.of(argv), DEFAULT_TIMEOUT, null, null);
+    return new Command(List.of(argv), DEFAULT_TIMEOUT, null, null, null);
   }
 
   public static Command of(List<String> argv) {
-    return new Command(argv, DEFAULT_TIMEOUT, null, null);
+    return new Command(argv, DEFAULT_TIMEOUT, null, null, null);
   }
 
   public Command withTimeout(Duration limit) {
-    return new Command(argv, limit, outputFile, input);
+    return new Command(argv, limit, outputFile, input, outputLines);
   }
 
   public Command appendingOutputTo(Path file) {
-    return new Command(argv, timeout, file, input);
+    return new Command(argv, timeout, file, input, outputLines);
   }
 
   /** The same command, reading {@code text} (UTF-8) on its stdin. */
   public Command withInput(String text) {
-    return new Command(argv, timeout, outputFile, text);
+    return new Command(argv, timeout, outputFile, text, outputLines);
+  }
+
+  /**
+   * The same command, its output (stdout and stderr, merged) also handed line by line to {@code listener} as it
+   * comes, before each line is appended to the output file: for programs that report progress, such as
+   * debootstrap. Only with {@link #appendingOutputTo(Path)}, and not for programs that leave children holding
+   * their output.
+   */
+  public Command onOutputLine(Consumer<String> listener) {
+    return new Command(argv, timeout, outputFile, input, listener);
   }
 
   /** The command as an operator would type it, for logs and error messages. */

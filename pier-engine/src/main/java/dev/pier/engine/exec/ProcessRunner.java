@@ -1,11 +1,16 @@
 package dev.pier.engine.exec;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real runner: {@link ProcessBuilder} with stdin from /dev/null (or the command's input), output captured or
- * appended to a file.
+ * appended to a file (and then, if the command asks, handed line by line to its listener on the way).
  */
 public final class ProcessRunner implements CommandRunner {
 
@@ -24,7 +29,10 @@ public final class ProcessRunner implements CommandRunner {
   public CommandResult run(Command command) {
     ProcessBuilder pb = new ProcessBuilder(command.argv()).redirectInput(command.input() != null
         ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new File("/dev/null")));
-    if (command.outputFile() != null) {
+    boolean lines = command.outputFile() != null && command.outputLines() != null;
+    if (lines) {
+      pb.redirectErrorStream(true); // read here, line by line, and appended to the file
+    } else if (command.outputFile() != null) {
       ProcessBuilder.Redirect file = ProcessBuilder.Redirect.appendTo(command.outputFile().toFile());
       pb.redirectOutput(file).redirectError(file);
     }
@@ -44,7 +52,8 @@ public final class ProcessRunner implements CommandRunner {
         }
       });
     }
-    CompletableFuture<String> out = command.outputFile() == null ? drain(p.getInputStream()) : CompletableFuture.completedFuture("");
+    CompletableFuture<String> out = lines ? follow(p.getInputStream(), command)
+        : command.outputFile() == null ? drain(p.getInputStream()) : CompletableFuture.completedFuture("");
     CompletableFuture<String> err = command.outputFile() == null ? drain(p.getErrorStream()) : CompletableFuture.completedFuture("");
     try {
       if (!p.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -64,6 +73,30 @@ public final class ProcessRunner implements CommandRunner {
     } catch (ExecutionException e) {
       throw new CommandFailedException(command, "output could not be read", e.getCause());
     }
+  }
+
+  /** Hands each line of the output to the command's listener, then appends it to its file; completes with "" at the end. */
+  private static CompletableFuture<String> follow(InputStream in, Command command) {
+    CompletableFuture<String> f = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+          Writer file = Files.newBufferedWriter(command.outputFile(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND)) {
+        for (String line; (line = r.readLine()) != null; ) {
+          try {
+            command.outputLines().accept(line);
+          } catch (RuntimeException e) {
+            log.debug("the output listener of \"{}\" failed: {}", command, e.getMessage());
+          }
+          file.write(line + "\n");
+          file.flush();
+        }
+        f.complete("");
+      } catch (IOException e) {
+        f.completeExceptionally(new UncheckedIOException(e));
+      }
+    });
+    return f;
   }
 
   private static CompletableFuture<String> drain(InputStream in) {

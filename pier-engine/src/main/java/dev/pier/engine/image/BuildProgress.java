@@ -1,6 +1,5 @@
 package dev.pier.engine.image;
 
-import dev.pier.engine.util.MoreFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,15 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One build's log and its {@link BuildRecord}: Pier's steps go to both ("P: " lines in the log, for people; the
  * step in the record, for Pier); while debootstrap runs, its own progress lines ("I: Retrieving apache2") become
- * the record's step as they appear.
+ * the record's step as they come out of it (the log is only ever written here, never read).
  */
 final class BuildProgress {
 
@@ -55,36 +52,11 @@ final class BuildProgress {
     }
   }
 
-  /** Runs a program writing to the log, turning its latest progress line into the record's step twice a second. */
-  void whileRunning(Runnable program) {
-    Thread watcher = Thread.ofVirtual().start(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
-        }
-        latestProgress().ifPresent(this::step);
-      }
-    });
-    try {
-      program.run();
-    } finally {
-      watcher.interrupt();
+  /** A line of debootstrap's output as it comes: its progress lines ("I: Retrieving apache2...") become the step. */
+  void outputLine(String line) {
+    if (line.startsWith("I: ")) {
+      step(line.substring(3).replaceFirst("\\.\\.\\.$", "").strip());
     }
-  }
-
-  /** debootstrap's latest "I: " line or Pier's latest "P: " line, without the prefix and a trailing "...". */
-  private Optional<String> latestProgress() {
-    String tail;
-    try {
-      tail = MoreFiles.tail(logFile, 4096);
-    } catch (UncheckedIOException e) {
-      return Optional.empty();
-    }
-    List<String> lines = tail.lines().filter(l -> l.startsWith("I: ") || l.startsWith("P: ")).toList();
-    return lines.isEmpty() ? Optional.empty()
-        : Optional.of(lines.getLast().substring(3).replaceFirst("\\.\\.\\.$", "").strip());
   }
 
   synchronized void ready(String line) {

@@ -191,8 +191,8 @@ public final class DebianImages {
       // In a mount and pid namespace of its own, tied to Pier's life: what debootstrap mounts in the target (proc,
       // sys, device nodes) is never seen by the host, and when Pier dies or gives up, every process of the build
       // dies with it (the namespace's first process gets SIGKILL when its parent goes).
-      progress.whileRunning(() -> runner.check(Command.of(buildCommand(recipe, src, cache.toAbsolutePath(), root))
-          .withTimeout(BUILD_TIMEOUT).appendingOutputTo(progress.log())));
+      runner.check(Command.of(buildCommand(recipe, src, cache.toAbsolutePath(), root))
+          .withTimeout(BUILD_TIMEOUT).appendingOutputTo(progress.log()).onOutputLine(progress::outputLine));
       progress.note("Setting the image up for Pier: Apache in the foreground under tini, logs to the site's output");
       PierSetup.apply(root, tini, recipe, version);
       Files.delete(tmp.resolve("builder.pid"));

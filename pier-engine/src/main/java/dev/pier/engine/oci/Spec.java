@@ -74,8 +74,12 @@ public final class Spec {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("ociVersion", "1.0.2");
     spec.put("process", process);
-    spec.put("root", Map.of("path", rootPath, "readonly", rootReadonly));
-    spec.put("hostname", hostname);
+    if (rootPath != null) {
+      spec.put("root", Map.of("path", rootPath, "readonly", rootReadonly));
+    }
+    if (hostname != null) {
+      spec.put("hostname", hostname);
+    }
     spec.put("mounts", List.copyOf(mounts));
     spec.put("linux", linux);
     return spec;

@@ -2,7 +2,12 @@ package dev.pier.engine.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcessRunnerTest {
 
@@ -15,5 +20,15 @@ class ProcessRunnerTest {
     assertThat(echoed.succeeded()).isTrue();
     assertThat(echoed.stdout()).isEqualTo(lines);
     assertThat(runner.run(Command.of("cat")).stdout()).isEmpty();
+  }
+
+  @Test
+  void aCommandsOutputLinesReachItsListenerAndItsFile(@TempDir Path dir) throws Exception {
+    Path log = Files.writeString(dir.resolve("out.log"), "before\n");
+    List<String> seen = new CopyOnWriteArrayList<>();
+    CommandResult r = runner.run(Command.of("sh", "-c", "echo one; echo two >&2; echo three").appendingOutputTo(log).onOutputLine(seen::add));
+    assertThat(r.succeeded()).isTrue();
+    assertThat(seen).containsExactly("one", "two", "three");
+    assertThat(Files.readString(log)).isEqualTo("before\none\ntwo\nthree\n");
   }
 }

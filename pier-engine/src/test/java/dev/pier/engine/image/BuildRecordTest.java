@@ -50,20 +50,18 @@ class BuildRecordTest {
     Path[] record = new Path[1];
     BuildRecord[] seenWhileRunning = new BuildRecord[1];
     DebianImages images = images(c -> {
-      // debootstrap "runs": it writes its progress to the log and the image's files
+      // debootstrap "runs": its progress comes out line by line (and so into the log), it writes the image's files
       Path root = Path.of(c.argv().get(c.argv().size() - 2));
       try {
-        Files.writeString(c.outputFile(), "I: Retrieving curl\n", java.nio.file.StandardOpenOption.APPEND);
+        c.outputLines().accept("I: Retrieving curl...");
+        Files.writeString(c.outputFile(), "I: Retrieving curl...\n", java.nio.file.StandardOpenOption.APPEND);
+        seenWhileRunning[0] = BuildRecord.read(record[0]).orElseThrow();
         Files.createDirectories(root.resolve("usr/sbin"));
         Files.writeString(root.resolve("usr/sbin/apache2"), "");
         Files.createDirectories(root.resolve("etc/apache2/conf-available"));
         Files.createDirectories(root.resolve("etc/apache2/conf-enabled"));
         Files.createDirectories(root.resolve("etc/apache2/mods-enabled"));
-        for (int i = 0; i < 40 && !"Retrieving curl".equals(BuildRecord.read(record[0]).map(BuildRecord::step).orElse("")); i++) {
-          Thread.sleep(50);
-        }
-        seenWhileRunning[0] = BuildRecord.read(record[0]).orElseThrow();
-      } catch (IOException | InterruptedException e) {
+      } catch (IOException e) {
         throw new IllegalStateException(e);
       }
       return new CommandResult(0, "", "");

@@ -381,15 +381,23 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
     if (crashed != null) {
       throw new SimulatedCrash(op + " " + subject + ": Pier crashed earlier, at " + crashed);
     }
+    Rule fired = null;
     for (Rule r : rules) {
       if ((r.op() == null || r.op().equals(op)) && --r.countdown()[0] == 0) {
-        rules.remove(r);
-        if (r.crash()) {
-          crashed = op + " " + subject;
-          throw new SimulatedCrash("simulated crash at " + crashed);
+        if (fired == null) {
+          fired = r;
+        } else {
+          r.countdown()[0] = 1; // two failures due at one call: the second at the next matching call
         }
-        throw new InjectedFailure(op + " " + subject + " failed (injected by the fake host)");
       }
+    }
+    if (fired != null) {
+      rules.remove(fired);
+      if (fired.crash()) {
+        crashed = op + " " + subject;
+        throw new SimulatedCrash("simulated crash at " + crashed);
+      }
+      throw new InjectedFailure(op + " " + subject + " failed (injected by the fake host)");
     }
   }
 

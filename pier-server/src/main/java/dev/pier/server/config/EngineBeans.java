@@ -1,10 +1,13 @@
 package dev.pier.server.config;
 
 import dev.pier.engine.container.EngineConfig;
+import dev.pier.engine.container.EngineDrivers;
 import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.exec.CommandRunner;
 import dev.pier.engine.exec.ProcessRunner;
 import dev.pier.engine.host.RealHost;
+import dev.pier.engine.image.DebianImages;
+import dev.pier.engine.image.StaticImage;
 import dev.pier.engine.network.AddressPool;
 import dev.pier.engine.network.Ipv4Subnet;
 import java.io.IOException;
@@ -36,8 +39,14 @@ class EngineBeans {
     return new AddressPool(subnet);
   }
 
+  /** The host's real drivers: runc, iproute2 and nftables, the mount table, loop disks, cgroups. */
   @Bean
-  SiteEngine siteEngine(PierProperties p, Ipv4Subnet subnet, CommandRunner runner) {
+  EngineDrivers engineDrivers(CommandRunner runner) {
+    return RealHost.drivers(runner);
+  }
+
+  @Bean
+  SiteEngine siteEngine(PierProperties p, Ipv4Subnet subnet, CommandRunner runner, EngineDrivers drivers) {
     EngineConfig config;
     Path dataDir;
     try {
@@ -54,6 +63,6 @@ class EngineBeans {
     }
     Path images = p.images() == null || p.images().dir() == null || p.images().dir().toString().isEmpty()
         ? config.imagesDir() : p.images().dir().toAbsolutePath().normalize();
-    return RealHost.siteEngine(config, runner, images);
+    return new SiteEngine(config, drivers, new StaticImage(), new DebianImages(runner, drivers.mounts(), images));
   }
 }

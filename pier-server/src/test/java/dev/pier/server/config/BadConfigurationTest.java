@@ -25,6 +25,7 @@ class BadConfigurationTest {
       "--pier.network.subnet=10.1.1.0/33 | prefix /33 is not usable",
       "--pier.network.gateway=10.9.9.9   | not a host address of 10.1.1.0/24",
       "--pier.network.bridge=pv7         | has the form of a site's veth name",
+      "--pier.instance=Pier_2            | instance name \"Pier_2\" is not valid",
       "--pier.domain=bad_domain!         | is not a domain name",
       "--pier.edge.http-port=99999       | is not a port",
       "--pier.acme.directory=ftp://ca.example/dir | is not an ACME directory URL",
