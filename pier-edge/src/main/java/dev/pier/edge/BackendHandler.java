@@ -1,5 +1,6 @@
 package dev.pier.edge;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of an upstream connection: passes decoded response parts and read/close events to the
- * {@link FrontendHandler} that owns the connection. It drops interim (1xx) responses, since the edge
+ * {@link UpstreamListener} of the client connection it serves. It drops interim (1xx) responses, since the edge
  * answers {@code 100-continue} itself, and closes the connection on malformed responses, on a protocol
  * switch (which the edge does not support) and when it has been idle too long.
  */
@@ -24,15 +25,23 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
 
   /** Where this connection's events go: the client connection (or stream) it serves; null while it waits in the pool. */
-  private FrontendHandler frontend;
+  private UpstreamListener frontend;
   private boolean skippingInterim;
 
-  /** Hands the connection to a client connection (taken from the pool), or to none (put in the pool). */
-  void attach(FrontendHandler frontend) {
+  /** Hands the connection to a client connection (taken from the pool), or to none (put in the pool, or dropped). */
+  void attach(UpstreamListener frontend) {
     this.frontend = frontend;
   }
 
-  BackendHandler(FrontendHandler frontend) {
+  /** Stops the connection {@code ch} reporting to anyone (before it is closed by the one it served). */
+  static void detach(Channel ch) {
+    BackendHandler backend = ch.pipeline().get(BackendHandler.class);
+    if (backend != null) {
+      backend.frontend = null;
+    }
+  }
+
+  BackendHandler(UpstreamListener frontend) {
     this.frontend = frontend;
   }
 
@@ -74,7 +83,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
     if (part instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
       if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
-        if (frontend.upstreamSwitched(ctx.channel(), response)) {
+        if (frontend.switched(response)) {
           switched = true;
         } else {
           ReferenceCountUtil.release(msg);
@@ -90,7 +99,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    frontend.upstreamRead(ctx.channel(), part);
+    frontend.responsePart(part);
   }
 
   @Override
@@ -100,7 +109,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!switched) {
-      frontend.upstreamReadComplete(ctx.channel());
+      frontend.readComplete();
     }
   }
 
@@ -120,7 +129,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (!switched && frontend != null) {
-      frontend.upstreamClosed(ctx.channel());
+      frontend.closed();
     }
     ctx.fireChannelInactive();
   }
@@ -130,7 +139,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     if (evt instanceof IdleStateEvent) {
       log.debug("Upstream {} idle for too long, closing", ctx.channel().remoteAddress());
       if (frontend != null) {
-        frontend.upstreamTimedOut(ctx.channel());
+        frontend.timedOut();
       }
       ctx.close();
     } else {

@@ -8,8 +8,8 @@ import java.time.Duration;
 
 /**
  * Builds the pipeline of an accepted client connection: idle timeout, HTTP/1.1 server codec (request line
- * up to 8 KiB, headers up to 16 KiB), one-message-per-read flow control, and the {@link FrontendHandler}.
- * The channel must have auto-read off.
+ * up to 8 KiB, headers up to 16 KiB), a request in one object split in two ({@link SplitWholeRequests}),
+ * one-message-per-read flow control, and the {@link FrontendHandler}. The channel must have auto-read off.
  */
 final class FrontendInitializer extends ChannelInitializer<Channel> {
 
@@ -115,6 +115,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         stream.pipeline().addLast(
             new IdleTimer(CLIENT_IDLE_TIMEOUT),
             new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
+            new SplitWholeRequests(),
             new OneMessagePerRead(),
             new FrontendHandler(shared, null, true));
       }
@@ -137,6 +138,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         new IdleTimer(CLIENT_IDLE_TIMEOUT),
         scanner,
         new HttpServerCodec(decoder),
+        new SplitWholeRequests(),
         new OneMessagePerRead(),
         new FrontendHandler(shared, scanner, certificates != null));
   }
