@@ -3,11 +3,6 @@ package dev.pier.edge;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -15,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of an upstream connection: passes decoded response parts and read/close events to the
- * {@link UpstreamListener} of the client connection it serves. It drops interim (1xx) responses, since the edge
- * answers {@code 100-continue} itself, and closes the connection on malformed responses, on a protocol
- * switch (which the edge does not support) and when it has been idle too long.
+ * The last handler of an upstream connection: passes response parts ({@link ResponseReader}) and read/close events
+ * to the {@link UpstreamListener} of the client connection it serves. It drops interim (1xx) responses, since the
+ * edge answers {@code 100-continue} itself, and closes the connection on malformed responses, on a protocol
+ * switch nobody asked for and when it has been idle too long.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
@@ -26,7 +21,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   /** Where this connection's events go: the client connection (or stream) it serves; null while it waits in the pool. */
   private UpstreamListener frontend;
-  private boolean skippingInterim;
 
   /** Hands the connection to a client connection (taken from the pool), or to none (put in the pool, or dropped). */
   void attach(UpstreamListener frontend) {
@@ -70,36 +64,21 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (!(msg instanceof HttpObject part)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (part.decoderResult().isFailure()) {
-      log.warn("Upstream {} sent a malformed response: {}", ctx.channel().remoteAddress(),
-          part.decoderResult().cause().toString());
-      ReferenceCountUtil.release(msg);
-      ctx.close();
-      return;
-    }
-    if (part instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-      if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
-        if (frontend.switched(response)) {
+    if (msg instanceof UpstreamHead head && head.status() < 200) {
+      if (head.status() == 101) {
+        if (frontend.switched(head)) {
           switched = true;
         } else {
-          ReferenceCountUtil.release(msg);
+          head.release();
           dropping = true;
           ctx.close(); // a switch nobody asked for
         }
-        return;
+      } else {
+        head.release(); // interim: the real response follows
       }
-      skippingInterim = true;
-    }
-    if (skippingInterim) {
-      skippingInterim = !(part instanceof LastHttpContent);
-      ReferenceCountUtil.release(msg);
       return;
     }
-    frontend.responsePart(part);
+    frontend.responsePart(msg);
   }
 
   @Override

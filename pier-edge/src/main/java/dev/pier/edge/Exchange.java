@@ -51,6 +51,8 @@ final class Exchange {
   boolean upstreamKeepAlive;
   /** The upstream connection was closed for being idle too long (504 rather than 502). */
   boolean upstreamTimedOut;
+  /** The response may not have a body (205), whatever the upstream sends after its head: none goes to the client. */
+  boolean discardBody;
   /** How error pages and logs name the upstream. */
   String target;
   Route.Policy policy = Route.Policy.DEFAULT;

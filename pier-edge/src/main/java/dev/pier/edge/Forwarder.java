@@ -1,21 +1,19 @@
 package dev.pier.edge;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -37,6 +35,11 @@ final class Forwarder implements UpstreamListener {
   private final UpstreamConnector connector;
   private final IdlePool pool;
   private final boolean tls;
+  /**
+   * Whether the client speaks HTTP/1.x on this connection: then responses go to it as bytes, as they came but for
+   * the head's few changes ({@link ClientHead#bytes}); else (an HTTP/2 stream) as Netty's objects.
+   */
+  private final boolean raw;
   private ChannelHandlerContext ctx;
 
   // The upstream connection, kept while requests go to the same address.
@@ -48,8 +51,9 @@ final class Forwarder implements UpstreamListener {
   /** The end of a request that came while its connection (to send it again) was being made. */
   private HttpContent held;
 
-  Forwarder(FrontendHandler frontend, Shared shared, boolean tls) {
+  Forwarder(FrontendHandler frontend, Shared shared, boolean tls, boolean raw) {
     this.frontend = frontend;
+    this.raw = raw;
     this.connector = shared.connector();
     this.pool = shared.pool();
     this.tls = tls;
@@ -128,6 +132,10 @@ final class Forwarder implements UpstreamListener {
 
   private void sendHead(Exchange ex, Channel up, HttpRequest request) {
     boolean whole = ex.bodiless;
+    ResponseReader reader = up.pipeline().get(ResponseReader.class);
+    if (reader != null) {
+      reader.expect(ex.headRequest, !raw || HttpVersion.HTTP_1_0.equals(ex.clientVersion));
+    }
     ChannelFuture sent = up.writeAndFlush(whole
         ? new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
             request.headers(), EmptyHttpHeaders.INSTANCE)
@@ -182,7 +190,7 @@ final class Forwarder implements UpstreamListener {
   }
 
   @Override
-  public void responsePart(HttpObject part) {
+  public void responsePart(Object part) {
     Exchange ex = frontend.current();
     Channel up = upstream;
     if (up == null || ex == null || ex.mode != Exchange.Mode.PROXY || ex.responseReceived) {
@@ -192,21 +200,23 @@ final class Forwarder implements UpstreamListener {
       }
       return;
     }
-    if (part instanceof HttpContent c) {
-      ex.log.sent(c.content().readableBytes());
+    boolean last = part == ResponseReader.END;
+    Object out;
+    if (part instanceof UpstreamHead head) {
+      out = raw ? ClientHead.bytes(head, ex, tls, ctx.alloc()) : ClientHead.object(head, ex, tls);
+      head.release();
+    } else if (last) {
+      ResponseReader reader = up.pipeline().get(ResponseReader.class);
+      ex.log.sent(reader == null ? 0 : reader.bodyBytes());
+      out = raw ? Unpooled.EMPTY_BUFFER : LastHttpContent.EMPTY_LAST_CONTENT;
+    } else if (part instanceof ByteBuf body && !ex.discardBody) {
+      out = raw ? body : new DefaultHttpContent(body);
+    } else {
+      ReferenceCountUtil.release(part);
+      return;
     }
-    if (part instanceof HttpResponse response) {
-      int code = response.status().code();
-      ex.log.status(code);
-      ex.upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-      ex.keepAlive = ProxyHeaders.forClient(response, ex.keepAlive, ex.clientVersion, ex.headRequest || code == 204 || code == 304);
-      if (tls && ex.policy.hsts()) {
-        response.headers().set("Strict-Transport-Security", "max-age=31536000");
-      }
-      ex.responseStarted = true;
-    }
-    ChannelFuture written = ctx.write(part);
-    if (part instanceof LastHttpContent) {
+    ChannelFuture written = ctx.write(out);
+    if (last) {
       ex.responseReceived = true;
       idleSince = System.nanoTime(); // the site's keep-alive timer runs from about now
       frontend.logExchange(ex);
@@ -244,28 +254,27 @@ final class Forwarder implements UpstreamListener {
   }
 
   @Override
-  public boolean switched(HttpResponse response) {
+  public boolean switched(UpstreamHead head) {
     Exchange ex = frontend.current();
     Channel up = upstream;
-    if (up == null || ex == null || ex.mode != Exchange.Mode.PROXY || !ex.upgrading || ex.responseStarted) {
+    if (up == null || ex == null || ex.mode != Exchange.Mode.PROXY || !ex.upgrading || ex.responseStarted || !raw) {
       return false;
     }
     ex.responseStarted = ex.responseReceived = true;
     String site = ex.log.site();
     ex.log.status(101);
     frontend.logExchange(ex);
-    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-    response.headers().set(HttpHeaderNames.UPGRADE, "websocket");
+    ByteBuf answer = ClientHead.switching(head, ctx.alloc());
+    head.release();
     upstream = null; // from now on the relay owns it
-    ctx.write(response);
-    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFuture f) -> {
+    ctx.writeAndFlush(answer).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         up.close();
         ctx.close();
         return;
       }
-      // Later on the event loop, not in this listener: the upstream's decoder may still be handing out what it
-      // read with the 101 (its end, and bytes of the new protocol), which must reach the old handler first.
+      // Later on the event loop, not in this listener: the upstream's reader may still be handing out what it
+      // read with the 101 (bytes of the new protocol), which must reach the old handler first.
       Runnable touch = site == null ? () -> { } : () -> frontend.touch(site);
       ctx.executor().execute(() -> WebSocketSwitch.relay(ctx, frontend, up, touch));
     });

@@ -1,5 +1,6 @@
 package dev.pier.edge;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler of a client connection: serves one request at a time, each as an {@link Exchange} of its own.
  *
- * <p>The pipeline has auto-read off and {@link OneMessagePerRead} after the {@code HttpServerCodec}, so every
+ * <p>The pipeline has auto-read off and {@link OneMessagePerRead} after the request decoder, so every
  * {@code read()} yields exactly one {@link HttpObject} (a request head, then its content parts). When a head
  * arrives, {@link RouteDecision} decides with the route table in force at that moment what becomes of it. Pages
  * the edge answers itself ({@link Pages}) are sent while the request body is read and discarded; forwarded
@@ -67,7 +68,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     this.tls = tls;
     this.scanner = scanner;
     this.bodyTimeoutNanos = shared.config().bodyTimeout().toNanos();
-    this.forwarder = new Forwarder(this, shared, tls);
+    this.forwarder = new Forwarder(this, shared, tls, scanner != null);
   }
 
   @Override
@@ -281,7 +282,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Answers with a generated page and discards the rest of the request body. */
-  void respond(Exchange ex, FullHttpResponse page) {
+  void respond(Exchange ex, FullHttpResponse answer) {
+    FullHttpResponse page = answer;
     ex.mode = Exchange.Mode.LOCAL;
     ex.responseStarted = ex.responseReceived = true;
     if (ex.expectsContinue && !ex.requestDone) {
@@ -292,6 +294,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.log.status(page.status().code());
     ex.log.sent(page.content().readableBytes());
     logExchange(ex);
+    if (ex.headRequest && page.content().isReadable()) { // the headers of the page, its Content-Length too, but no body
+      FullHttpResponse bare = page.replace(Unpooled.EMPTY_BUFFER);
+      page.release();
+      page = bare;
+    }
     ctx.writeAndFlush(page).addListener((ChannelFuture f) -> {
       if (!f.isSuccess() || close) {
         ctx.close();

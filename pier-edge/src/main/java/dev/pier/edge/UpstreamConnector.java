@@ -6,15 +6,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Opens upstream connections: auto-read off, HTTP/1.1 client codec, closed after the configured idle time, at most
+ * Opens upstream connections: auto-read off, responses read as bytes ({@link ResponseReader}), requests encoded by
+ * Netty, closed after the configured idle time, at most
  * so many per address. Each connection is opened on the client connection's event loop, so the two never need
  * locks. Idle connections are kept apart, in the {@link IdlePool}.
  */
@@ -53,12 +53,10 @@ final class UpstreamConnector {
     ChannelFuture f = template.clone(loop).handler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-            .setMaxInitialLineLength(8192)
-            .setMaxHeaderSize(64 * 1024);
         ch.pipeline().addLast(
             new IdleTimer(Duration.ofMillis(idleMillis)),
-            new HttpClientCodec(decoder, false, false),
+            new ResponseReader(),
+            new HttpRequestEncoder(),
             new BackendHandler(listener));
       }
     }).connect(address);

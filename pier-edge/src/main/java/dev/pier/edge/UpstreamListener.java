@@ -1,8 +1,5 @@
 package dev.pier.edge;
 
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-
 /**
  * What an upstream connection reports to the client connection it serves. The {@link BackendHandler} reports to
  * one listener at a time and to none while the connection waits in the {@link IdlePool}; a client connection that
@@ -11,8 +8,11 @@ import io.netty.handler.codec.http.HttpResponse;
  */
 interface UpstreamListener {
 
-  /** A part of the response (not an interim 1xx one). */
-  void responsePart(HttpObject part);
+  /**
+   * A part of the response, as {@link ResponseReader} gives it: its {@link UpstreamHead} (not an interim 1xx one),
+   * a buffer of its body, or {@link ResponseReader#END}. The listener releases it.
+   */
+  void responsePart(Object part);
 
   /** The end of one read from the upstream. */
   void readComplete();
@@ -21,7 +21,7 @@ interface UpstreamListener {
    * The upstream answered {@code 101 Switching Protocols}. Returns whether the switch is taken (the client asked for
    * it); if not, the connection is closed.
    */
-  boolean switched(HttpResponse response);
+  boolean switched(UpstreamHead head);
 
   /** The connection saw no traffic for the idle timeout and is being closed. */
   void timedOut();

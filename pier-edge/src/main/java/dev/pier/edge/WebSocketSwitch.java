@@ -5,8 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +42,8 @@ final class WebSocketSwitch {
     }
     ChannelPipeline clientSide = client.pipeline();
     ChannelPipeline server = up.pipeline();
-    server.remove(HttpClientCodec.class);
+    server.remove(ResponseReader.class); // (what it still holds goes to the BackendHandler, as early bytes)
+    server.remove(HttpRequestEncoder.class);
     List<ByteBuf> early = server.get(BackendHandler.class).takeEarly();
     server.replace(BackendHandler.class, "relay", new Relay(client.channel(), onTraffic));
     server.replace(IdleTimer.class, "idle", new IdleTimer(WEBSOCKET_IDLE));
@@ -54,7 +55,8 @@ final class WebSocketSwitch {
     clientSide.replace(IdleTimer.class, "idle", new IdleTimer(WEBSOCKET_IDLE));
     Channel channel = client.channel(); // (the context goes with its handler)
     clientSide.replace(frontend, "relay", new Relay(up, onTraffic));
-    clientSide.remove(HttpServerCodec.class);
+    clientSide.remove(HttpRequestDecoder.class);
+    clientSide.remove(ClientResponseEncoder.class);
     early.forEach(channel::write);
     channel.flush();
   }

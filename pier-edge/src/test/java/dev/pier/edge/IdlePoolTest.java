@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +19,7 @@ class IdlePoolTest {
     int closes;
 
     @Override
-    public void responsePart(HttpObject part) {
+    public void responsePart(Object part) {
       parts++;
     }
 
@@ -29,7 +27,7 @@ class IdlePoolTest {
     public void readComplete() {}
 
     @Override
-    public boolean switched(HttpResponse response) {
+    public boolean switched(UpstreamHead head) {
       return false;
     }
 
