@@ -1,6 +1,5 @@
 package dev.pier.edge;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -282,8 +281,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Answers with a generated page and discards the rest of the request body. */
-  void respond(Exchange ex, FullHttpResponse answer) {
-    FullHttpResponse page = answer;
+  void respond(Exchange ex, FullHttpResponse page) {
     ex.mode = Exchange.Mode.LOCAL;
     ex.responseStarted = ex.responseReceived = true;
     if (ex.expectsContinue && !ex.requestDone) {
@@ -294,12 +292,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.log.status(page.status().code());
     ex.log.sent(page.content().readableBytes());
     logExchange(ex);
-    if (ex.headRequest && page.content().isReadable()) { // the headers of the page, its Content-Length too, but no body
-      FullHttpResponse bare = page.replace(Unpooled.EMPTY_BUFFER);
-      page.release();
-      page = bare;
-    }
-    ctx.writeAndFlush(page).addListener((ChannelFuture f) -> {
+    ctx.writeAndFlush(ex.headRequest ? Pages.headOnly(page) : page).addListener((ChannelFuture f) -> {
       if (!f.isSuccess() || close) {
         ctx.close();
       } else {

@@ -68,6 +68,16 @@ final class Pages {
     return HttpResponseStatus.BAD_REQUEST;
   }
 
+  /** The page's head alone, its Content-Length too (the answer to a HEAD request); {@code page} is released. */
+  static FullHttpResponse headOnly(FullHttpResponse page) {
+    if (!page.content().isReadable()) {
+      return page;
+    }
+    FullHttpResponse bare = page.replace(Unpooled.EMPTY_BUFFER);
+    page.release();
+    return bare;
+  }
+
   /** An error page with any status and a one-sentence message. */
   static FullHttpResponse page(HttpResponseStatus status, String message) {
     String title = status.code() + " " + status.reasonPhrase();
