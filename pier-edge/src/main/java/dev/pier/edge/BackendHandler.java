@@ -69,13 +69,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         if (frontend.switched(head)) {
           switched = true;
         } else {
-          head.release();
           dropping = true;
           ctx.close(); // a switch nobody asked for
         }
-      } else {
-        head.release(); // interim: the real response follows
-      }
+      } // else interim: the real response follows
       return;
     }
     frontend.responsePart(msg);

@@ -204,7 +204,6 @@ final class Forwarder implements UpstreamListener {
     Object out;
     if (part instanceof UpstreamHead head) {
       out = raw ? ClientHead.bytes(head, ex, tls, ctx.alloc()) : ClientHead.object(head, ex, tls);
-      head.release();
     } else if (last) {
       ResponseReader reader = up.pipeline().get(ResponseReader.class);
       ex.log.sent(reader == null ? 0 : reader.bodyBytes());
@@ -265,7 +264,6 @@ final class Forwarder implements UpstreamListener {
     ex.log.status(101);
     frontend.logExchange(ex);
     ByteBuf answer = ClientHead.switching(head, ctx.alloc());
-    head.release();
     upstream = null; // from now on the relay owns it
     ctx.writeAndFlush(answer).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {

@@ -53,8 +53,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private long heads;
   /** The next (pipelined) head is late: refused once the current exchange is done. */
   private boolean headOverdue;
-  /** The client's address as text, worked out once per connection. */
+  /** The client's address and the edge's port as text, worked out once per connection. */
   private String clientText;
+  private String portText;
   /** The exchange in progress; null while waiting for a request head. */
   private Exchange exchange;
 
@@ -390,8 +391,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return clientText;
   }
 
-  /** The edge's port the client connected to. */
-  int localPort() {
-    return ctx.channel().localAddress() instanceof InetSocketAddress address ? address.getPort() : 0;
+  /** The edge's port the client connected to, as text; worked out once per connection. */
+  String localPort() {
+    if (portText == null) {
+      portText = Integer.toString(ctx.channel().localAddress() instanceof InetSocketAddress address ? address.getPort() : 0);
+    }
+    return portText;
   }
 }

@@ -106,7 +106,8 @@ final class ResponseReader extends ByteToMessageDecoder {
     }
     UpstreamHead head;
     try {
-      head = UpstreamHead.parse(in.readRetainedSlice(end - in.readerIndex()));
+      head = UpstreamHead.parse(in, in.readerIndex(), end);
+      in.readerIndex(end);
     } catch (IllegalArgumentException e) {
       throw broken(e.getMessage());
     }

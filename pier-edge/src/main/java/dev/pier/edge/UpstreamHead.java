@@ -2,7 +2,6 @@ package dev.pier.edge;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -16,7 +15,7 @@ import java.util.Arrays;
  * keeps and appending the few the edge sets, without turning headers into objects. Made by {@link ResponseReader};
  * holds a slice of what was read, so it is released like a buffer.
  */
-final class UpstreamHead extends DefaultByteBufHolder {
+final class UpstreamHead {
 
   /** Drop the hop-by-hop headers (Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, and those Connection names). */
   static final int DROP_HOP_BY_HOP = 1;
@@ -34,15 +33,16 @@ final class UpstreamHead extends DefaultByteBufHolder {
   private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
   private static final byte[] HSTS = ascii("strict-transport-security");
   private static final byte[] HTTP_1_1 = ascii("HTTP/1.1");
-  private static final ByteBuf CLOSE = constant("close");
-  private static final ByteBuf KEEP_ALIVE = constant("keep-alive");
+  private static final byte[] CLOSE = ascii("close");
+  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
 
+  private final byte[] bytes;
   private final int status;
   private final boolean http11;
   /** Where the status line's text after the version starts (" 200 OK"), and where it ends. */
   private final int reasonStart;
   private final int statusLineEnd;
-  /** Per header: name start, name end (the colon), value start, value end; offsets into {@link #content()}. */
+  /** Per header: name start, name end (the colon), value start, value end; offsets into {@link #bytes}. */
   private final int[] fields;
   private final int count;
   private final long contentLength;
@@ -50,9 +50,9 @@ final class UpstreamHead extends DefaultByteBufHolder {
   private final boolean hasTransferEncoding;
   private final boolean keepAlive;
 
-  private UpstreamHead(ByteBuf bytes, int status, boolean http11, int reasonStart, int statusLineEnd, int[] fields, int count,
+  private UpstreamHead(byte[] bytes, int status, boolean http11, int reasonStart, int statusLineEnd, int[] fields, int count,
       long contentLength, boolean chunked, boolean hasTransferEncoding, boolean keepAlive) {
-    super(bytes);
+    this.bytes = bytes;
     this.status = status;
     this.http11 = http11;
     this.reasonStart = reasonStart;
@@ -69,9 +69,7 @@ final class UpstreamHead extends DefaultByteBufHolder {
     return name.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static ByteBuf constant(String token) {
-    return io.netty.buffer.Unpooled.unreleasableBuffer(io.netty.buffer.Unpooled.wrappedBuffer(ascii(token)));
-  }
+
 
   private static byte[][] names(String... names) {
     return Arrays.stream(names).map(n -> n.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
@@ -103,31 +101,32 @@ final class UpstreamHead extends DefaultByteBufHolder {
   }
 
   /**
-   * Parses the head in {@code bytes} (the status line, header lines and the blank line; taken over by the result).
+   * Parses the head in {@code in}'s bytes [{@code from}, {@code to}): the status line, header lines and the blank
+   * line. Reads nothing from {@code in}.
    *
    * @throws IllegalArgumentException naming what is wrong when it is not a response head the edge passes on
    */
-  static UpstreamHead parse(ByteBuf bytes) {
-    int end = bytes.writerIndex();
-    int lf = bytes.indexOf(bytes.readerIndex(), end, (byte) '\n');
-    int lineEnd = trimCr(bytes, bytes.readerIndex(), lf);
-    int start = bytes.readerIndex();
-    if (lineEnd - start < 12 || !startsWith(bytes, start, "HTTP/1.") || bytes.getByte(start + 8) != ' ') {
+  static UpstreamHead parse(ByteBuf in, int from, int to) {
+    byte[] a = new byte[to - from];
+    in.getBytes(from, a);
+    int end = a.length;
+    int lf = indexOf(a, 0, end, '\n');
+    int lineEnd = trimCr(a, 0, lf);
+    if (lineEnd < 12 || !startsWith(a, 0, "HTTP/1.") || a[8] != ' ') {
       throw new IllegalArgumentException("not an HTTP/1.x status line");
     }
-    byte minor = bytes.getByte(start + 7);
+    byte minor = a[7];
     if (minor != '0' && minor != '1') {
       throw new IllegalArgumentException("HTTP version other than 1.0 and 1.1");
     }
     int status = 0;
-    for (int i = start + 9; i < start + 12; i++) {
-      byte b = bytes.getByte(i);
-      if (b < '0' || b > '9') {
+    for (int i = 9; i < 12; i++) {
+      if (a[i] < '0' || a[i] > '9') {
         throw new IllegalArgumentException("status code not three digits");
       }
-      status = status * 10 + (b - '0');
+      status = status * 10 + (a[i] - '0');
     }
-    if (lineEnd > start + 12 && bytes.getByte(start + 12) != ' ') {
+    if (lineEnd > 12 && a[12] != ' ') {
       throw new IllegalArgumentException("status code not three digits");
     }
     boolean http11 = minor == '1';
@@ -139,28 +138,27 @@ final class UpstreamHead extends DefaultByteBufHolder {
     boolean close = false;
     boolean keepAliveToken = false;
     for (int pos = lf + 1; pos < end; ) {
-      int next = bytes.indexOf(pos, end, (byte) '\n');
+      int next = indexOf(a, pos, end, '\n');
       if (next < 0) {
         throw new IllegalArgumentException("a head without its blank line");
       }
-      int le = trimCr(bytes, pos, next);
+      int le = trimCr(a, pos, next);
       if (le == pos) {
         break; // the blank line
       }
-      byte first = bytes.getByte(pos);
-      if (first == ' ' || first == '\t') {
+      if (a[pos] == ' ' || a[pos] == '\t') {
         throw new IllegalArgumentException("a header folded over several lines");
       }
-      int colon = bytes.indexOf(pos, le, (byte) ':');
-      if (colon <= pos || !token(bytes, pos, colon)) {
+      int colon = indexOf(a, pos, le, ':');
+      if (colon <= pos || !token(a, pos, colon)) {
         throw new IllegalArgumentException("a header line that is not \"name: value\"");
       }
       int vs = colon + 1;
       int ve = le;
-      while (vs < ve && isOws(bytes.getByte(vs))) {
+      while (vs < ve && isOws(a[vs])) {
         vs++;
       }
-      while (ve > vs && isOws(bytes.getByte(ve - 1))) {
+      while (ve > vs && isOws(a[ve - 1])) {
         ve--;
       }
       if (count * 4 == fields.length) {
@@ -171,22 +169,22 @@ final class UpstreamHead extends DefaultByteBufHolder {
       fields[count * 4 + 2] = vs;
       fields[count * 4 + 3] = ve;
       count++;
-      if (nameIs(bytes, pos, colon, CONTENT_LENGTH)) {
+      if (nameIs(a, pos, colon, CONTENT_LENGTH)) {
         if (length >= 0) {
           throw new IllegalArgumentException("more than one Content-Length");
         }
-        length = digits(bytes, vs, ve);
-      } else if (nameIs(bytes, pos, colon, TRANSFER_ENCODING)) {
+        length = digits(a, vs, ve);
+      } else if (nameIs(a, pos, colon, TRANSFER_ENCODING)) {
         te = true;
-        chunked = lastTokenIs(bytes, vs, ve, "chunked");
-      } else if (nameIs(bytes, pos, colon, CONNECTION)) {
-        close |= hasToken(bytes, vs, ve, CLOSE, 0, CLOSE.capacity());
-        keepAliveToken |= hasToken(bytes, vs, ve, KEEP_ALIVE, 0, KEEP_ALIVE.capacity());
+        chunked = lastTokenIs(a, vs, ve, "chunked");
+      } else if (nameIs(a, pos, colon, CONNECTION)) {
+        close |= hasToken(a, vs, ve, CLOSE, 0, CLOSE.length);
+        keepAliveToken |= hasToken(a, vs, ve, KEEP_ALIVE, 0, KEEP_ALIVE.length);
       }
       pos = next + 1;
     }
     boolean keepAlive = !close && (http11 || keepAliveToken);
-    return new UpstreamHead(bytes, status, http11, start + 8, lineEnd, fields, count, length, chunked, te, keepAlive);
+    return new UpstreamHead(a, status, http11, 8, lineEnd, fields, count, length, chunked, te, keepAlive);
   }
 
   /**
@@ -194,8 +192,8 @@ final class UpstreamHead extends DefaultByteBufHolder {
    * names, then {@code added} (whole lines, each ending in CRLF) and the blank line.
    */
   ByteBuf encode(ByteBufAllocator alloc, int drop, String added) {
-    ByteBuf src = content();
-    ByteBuf out = alloc.buffer(src.readableBytes() + added.length() + 16);
+    byte[] src = bytes;
+    ByteBuf out = alloc.buffer(src.length + added.length() + 16);
     out.writeBytes(HTTP_1_1);
     out.writeBytes(src, reasonStart, statusLineEnd - reasonStart);
     out.writeByte('\r').writeByte('\n');
@@ -212,7 +210,7 @@ final class UpstreamHead extends DefaultByteBufHolder {
     return out;
   }
 
-  private boolean dropped(ByteBuf src, int ns, int ne, int drop) {
+  private boolean dropped(byte[] src, int ns, int ne, int drop) {
     if ((drop & DROP_TRANSFER_ENCODING) != 0 && nameIs(src, ns, ne, TRANSFER_ENCODING)
         || (drop & DROP_CONTENT_LENGTH) != 0 && nameIs(src, ns, ne, CONTENT_LENGTH)
         || (drop & DROP_HSTS) != 0 && nameIs(src, ns, ne, HSTS)
@@ -242,27 +240,36 @@ final class UpstreamHead extends DefaultByteBufHolder {
 
   /** The head as a Netty response (for HTTP/2 clients), every header as the upstream sent it. */
   HttpResponse toResponse() {
-    ByteBuf src = content();
-    String reason = src.toString(reasonStart + 4, Math.max(0, statusLineEnd - reasonStart - 4), StandardCharsets.ISO_8859_1).strip();
+    byte[] src = bytes;
+    String reason = new String(src, reasonStart + 4, Math.max(0, statusLineEnd - reasonStart - 4), StandardCharsets.ISO_8859_1).strip();
     HttpResponse response = new DefaultHttpResponse(http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0,
         new HttpResponseStatus(status, reason.isEmpty() ? HttpResponseStatus.valueOf(status).reasonPhrase() : reason), false);
     for (int i = 0; i < count; i++) {
       int ns = fields[i * 4];
-      response.headers().add(src.toString(ns, fields[i * 4 + 1] - ns, StandardCharsets.ISO_8859_1),
-          src.toString(fields[i * 4 + 2], fields[i * 4 + 3] - fields[i * 4 + 2], StandardCharsets.ISO_8859_1));
+      response.headers().add(new String(src, ns, fields[i * 4 + 1] - ns, StandardCharsets.ISO_8859_1),
+          new String(src, fields[i * 4 + 2], fields[i * 4 + 3] - fields[i * 4 + 2], StandardCharsets.ISO_8859_1));
     }
     return response;
   }
 
-  // ---- byte helpers
+  // ---- byte helpers, on the head's copy
 
-  private static int trimCr(ByteBuf b, int from, int lf) {
-    return lf > from && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+  private static int indexOf(byte[] a, int from, int to, char c) {
+    for (int i = from; i < to; i++) {
+      if (a[i] == c) {
+        return i;
+      }
+    }
+    return -1;
   }
 
-  private static boolean startsWith(ByteBuf b, int at, String s) {
+  private static int trimCr(byte[] a, int from, int lf) {
+    return lf > from && a[lf - 1] == '\r' ? lf - 1 : lf;
+  }
+
+  private static boolean startsWith(byte[] a, int at, String s) {
     for (int i = 0; i < s.length(); i++) {
-      if (b.getByte(at + i) != s.charAt(i)) {
+      if (a[at + i] != s.charAt(i)) {
         return false;
       }
     }
@@ -273,9 +280,9 @@ final class UpstreamHead extends DefaultByteBufHolder {
     return b == ' ' || b == '\t';
   }
 
-  private static boolean token(ByteBuf b, int from, int to) {
+  private static boolean token(byte[] a, int from, int to) {
     for (int i = from; i < to; i++) {
-      byte c = b.getByte(i);
+      byte c = a[i];
       if (c <= ' ' || c >= 127 || c == '"' || c == '(' || c == ')' || c == ',' || c == '/' || c == ':' || c == ';'
           || c == '<' || c == '=' || c == '>' || c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '{' || c == '}') {
         return false;
@@ -288,49 +295,48 @@ final class UpstreamHead extends DefaultByteBufHolder {
     return c >= 'A' && c <= 'Z' ? c + 32 : c;
   }
 
-  /** Whether bytes [from, to) are {@code name}, ignoring case. */
-  static boolean nameIs(ByteBuf b, int from, int to, byte[] name) {
+  /** Whether bytes [from, to) are {@code name} (lower case), ignoring case. */
+  static boolean nameIs(byte[] a, int from, int to, byte[] name) {
     if (to - from != name.length) {
       return false;
     }
     for (int i = 0; i < name.length; i++) {
-      if (lower(b.getByte(from + i)) != name[i]) {
+      if (lower(a[from + i]) != name[i]) {
         return false;
       }
     }
     return true;
   }
 
-  private static long digits(ByteBuf b, int from, int to) {
+  private static long digits(byte[] a, int from, int to) {
     if (to == from || to - from > 18) {
       throw new IllegalArgumentException("a Content-Length that is not a number");
     }
     long v = 0;
     for (int i = from; i < to; i++) {
-      byte c = b.getByte(i);
-      if (c < '0' || c > '9') {
+      if (a[i] < '0' || a[i] > '9') {
         throw new IllegalArgumentException("a Content-Length that is not a number");
       }
-      v = v * 10 + (c - '0');
+      v = v * 10 + (a[i] - '0');
     }
     return v;
   }
 
-  /** Whether the list in b[from, to) has the token {@code t[ts, te)}, ignoring case and spaces. */
-  private static boolean hasToken(ByteBuf b, int from, int to, ByteBuf t, int ts, int te) {
+  /** Whether the comma-separated list in a[from, to) has the token t[ts, te), ignoring case and blanks. */
+  private static boolean hasToken(byte[] a, int from, int to, byte[] t, int ts, int te) {
     int i = from;
     while (i < to) {
-      int comma = b.indexOf(i, to, (byte) ',');
+      int comma = indexOf(a, i, to, ',');
       int e = comma < 0 ? to : comma;
       int s = i;
-      while (s < e && isOws(b.getByte(s))) {
+      while (s < e && isOws(a[s])) {
         s++;
       }
       int f = e;
-      while (f > s && isOws(b.getByte(f - 1))) {
+      while (f > s && isOws(a[f - 1])) {
         f--;
       }
-      if (f - s == te - ts && equalsIgnoreCase(b, s, t, ts, te - ts)) {
+      if (f - s == te - ts && equalsIgnoreCase(a, s, t, ts, te - ts)) {
         return true;
       }
       i = e + 1;
@@ -338,26 +344,31 @@ final class UpstreamHead extends DefaultByteBufHolder {
     return false;
   }
 
-  private static boolean equalsIgnoreCase(ByteBuf a, int as, ByteBuf b, int bs, int n) {
+  private static boolean equalsIgnoreCase(byte[] a, int as, byte[] b, int bs, int n) {
     for (int k = 0; k < n; k++) {
-      if (lower(a.getByte(as + k)) != lower(b.getByte(bs + k))) {
+      if (lower(a[as + k]) != lower(b[bs + k])) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean lastTokenIs(ByteBuf b, int from, int to, String token) {
-    int comma = b.indexOf(to, from, (byte) ','); // backwards
-    int s = comma < 0 ? from : comma + 1;
-    while (s < to && isOws(b.getByte(s))) {
+  private static boolean lastTokenIs(byte[] a, int from, int to, String token) {
+    int s = from;
+    for (int i = to - 1; i >= from; i--) {
+      if (a[i] == ',') {
+        s = i + 1;
+        break;
+      }
+    }
+    while (s < to && isOws(a[s])) {
       s++;
     }
     if (to - s != token.length()) {
       return false;
     }
     for (int k = 0; k < token.length(); k++) {
-      if (lower(b.getByte(s + k)) != token.charAt(k)) {
+      if (lower(a[s + k]) != token.charAt(k)) {
         return false;
       }
     }

@@ -10,7 +10,7 @@ interface UpstreamListener {
 
   /**
    * A part of the response, as {@link ResponseReader} gives it: its {@link UpstreamHead} (not an interim 1xx one),
-   * a buffer of its body, or {@link ResponseReader#END}. The listener releases it.
+   * a buffer of its body (which the listener releases), or {@link ResponseReader#END}.
    */
   void responsePart(Object part);
 
