@@ -373,9 +373,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** How stale a site's last traffic time may be: it is written at most this often (not at every request). */
+  private static final long TOUCH_NANOS = 50_000_000;
+
   /** Notes traffic of {@code site} now (it is not put to sleep while it has some). */
   void touch(String site) {
-    shared.activity().put(site, System.nanoTime());
+    long now = System.nanoTime();
+    Long last = shared.activity().get(site);
+    if (last == null || now - last >= TOUCH_NANOS) {
+      shared.activity().put(site, now);
+    }
   }
 
   /** The client's address, or null if unknown. */

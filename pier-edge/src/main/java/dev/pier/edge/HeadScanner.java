@@ -34,6 +34,9 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   private final long headerTimeoutNanos;
   private ChannelHandlerContext ctx;
   private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
+  /** A head is coming, since {@link #headStarted} (System.nanoTime). */
+  private boolean inHead;
+  private long headStarted;
 
   HeadScanner(java.time.Duration headerTimeout) {
     this.headerTimeoutNanos = headerTimeout.toNanos();
@@ -52,6 +55,26 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelHeadTimer();
     ctx.fireChannelInactive();
+  }
+
+  /**
+   * Looks again in {@code nanos} whether a head is still coming after the timeout. One timer at a time, re-armed
+   * for what is left of the head in progress: not a timer per head.
+   */
+  private void checkHeadIn(long nanos) {
+    headTimer = ctx.executor().schedule(() -> {
+      headTimer = null;
+      if (!inHead) {
+        return;
+      }
+      long waited = System.nanoTime() - headStarted;
+      if (waited >= headerTimeoutNanos) {
+        inHead = false;
+        ctx.fireUserEventTriggered(HEAD_TIMEOUT);
+      } else {
+        checkHeadIn(headerTimeoutNanos - waited);
+      }
+    }, nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   private void cancelHeadTimer() {
@@ -125,11 +148,12 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
           if ((b == ' ' || b == '\t') && lineIndex > 0) {
             folded.set((int) Math.min(head, Integer.MAX_VALUE));
           }
-          if (lineIndex == 0 && ctx != null && headTimer == null) { // a new head starts: it has so long to finish
-            headTimer = ctx.executor().schedule(() -> {
-              headTimer = null;
-              ctx.fireUserEventTriggered(HEAD_TIMEOUT);
-            }, headerTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+          if (lineIndex == 0 && ctx != null && !inHead) { // a new head starts: it has so long to finish
+            inHead = true;
+            headStarted = System.nanoTime();
+            if (headTimer == null) {
+              checkHeadIn(headerTimeoutNanos);
+            }
           }
           line.setLength(0);
           lineLength = 1;
@@ -267,7 +291,7 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   }
 
   private void endOfHead() {
-    cancelHeadTimer();
+    inHead = false; // (its timer, if any, finds nothing to do)
     boolean isChunked = chunked;
     long length = contentLength;
     head++;
