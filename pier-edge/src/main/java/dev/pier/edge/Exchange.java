@@ -17,8 +17,9 @@ final class Exchange {
   /** WAKING: held while its sleeping site starts. LOCAL: answered with a generated page. PROXY: forwarded. */
   enum Mode { WAKING, LOCAL, PROXY }
 
-  /** How logs name the request: method, host and target. */
-  final String requestLine;
+  private final String method;
+  private final String host;
+  private final String uri;
   final HttpVersion clientVersion;
   /** Whether the request is a HEAD (its response has no body whatever its headers say). */
   final boolean headRequest;
@@ -60,9 +61,11 @@ final class Exchange {
   HttpRequest proxied;
   InetSocketAddress proxiedTo;
 
-  private Exchange(String requestLine, HttpVersion clientVersion, boolean keepAlive, boolean expectsContinue,
+  private Exchange(String method, String host, String uri, HttpVersion clientVersion, boolean keepAlive, boolean expectsContinue,
       boolean headRequest, boolean upgrading, boolean bodiless, ResendPolicy resend, ExchangeLog log) {
-    this.requestLine = requestLine;
+    this.method = method;
+    this.host = host;
+    this.uri = uri;
     this.clientVersion = clientVersion;
     this.keepAlive = keepAlive;
     this.expectsContinue = expectsContinue;
@@ -71,6 +74,11 @@ final class Exchange {
     this.bodiless = bodiless;
     this.resend = resend;
     this.log = log;
+  }
+
+  /** How logs name the request: method, host and target (made only when a log line needs it). */
+  String requestLine() {
+    return method + " " + (host == null ? "" : host) + uri;
   }
 
   /**
@@ -90,14 +98,14 @@ final class Exchange {
         method + " " + request.uri() + " " + request.protocolVersion().text(),
         request.headers().get(HttpHeaderNames.REFERER), request.headers().get(HttpHeaderNames.USER_AGENT));
     long declared = request.decoderResult().isFailure() ? -1 : HttpUtil.getContentLength(request, -1L);
-    return new Exchange(method + " " + (host == null ? "" : host) + request.uri(), request.protocolVersion(),
+    return new Exchange(method, host, request.uri(), request.protocolVersion(),
         HttpUtil.isKeepAlive(request), HttpUtil.is100ContinueExpected(request), HttpMethod.HEAD.equals(request.method()),
         ProxyHeaders.isWebSocketUpgrade(request), bodiless, new ResendPolicy(method, chunked, declared), log);
   }
 
   /** The exchange of a head that never came whole (the client was too slow): answered, never logged. */
   static Exchange unread() {
-    return new Exchange("(no request)", HttpVersion.HTTP_1_1, false, false, false, false, false,
+    return new Exchange("-", null, "", HttpVersion.HTTP_1_1, false, false, false, false, false,
         new ResendPolicy("GET", false, -1), ExchangeLog.none());
   }
 }

@@ -96,7 +96,7 @@ final class Forwarder implements UpstreamListener {
     }
     ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), address, this);
     if (connecting == null) {
-      log.warn("{}: {} has too many connections open; answering 503", ex.requestLine, ex.target);
+      log.warn("{}: {} has too many connections open; answering 503", ex.requestLine(), ex.target);
       FullHttpResponse busy = Pages.page(HttpResponseStatus.SERVICE_UNAVAILABLE, ex.target + " is too busy right now. Try again in a moment.");
       busy.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
       frontend.respond(ex, busy);
@@ -124,7 +124,7 @@ final class Forwarder implements UpstreamListener {
       } else {
         BackendHandler.detach(up);
         upstream = null;
-        log.warn("{}: {} is not answering: {}", ex.requestLine, ex.target, f.cause().getMessage());
+        log.warn("{}: {} is not answering: {}", ex.requestLine(), ex.target, f.cause().getMessage());
         frontend.respond(ex, Pages.badGateway(ex.target + " is not answering."));
       }
     });
@@ -303,18 +303,18 @@ final class Forwarder implements UpstreamListener {
       if (ex.requestDone) {
         ex.bodiless = true; // all of it came, with no body: it goes whole, as one message, on the new connection
       }
-      log.debug("{}: {} closed a kept-alive connection before answering; sending the request again", ex.requestLine, ex.target);
+      log.debug("{}: {} closed a kept-alive connection before answering; sending the request again", ex.requestLine(), ex.target);
       connectAndSend(ex, ex.proxied, ex.proxiedTo, false);
       return;
     }
     if (!ex.responseStarted && ex.upstreamTimedOut) {
-      log.warn("{}: {} did not answer in time", ex.requestLine, ex.target);
+      log.warn("{}: {} did not answer in time", ex.requestLine(), ex.target);
       frontend.respond(ex, Pages.page(HttpResponseStatus.GATEWAY_TIMEOUT, ex.target + " did not answer in time."));
     } else if (!ex.responseStarted) {
-      log.warn("{}: {} did not answer (connection closed)", ex.requestLine, ex.target);
+      log.warn("{}: {} did not answer (connection closed)", ex.requestLine(), ex.target);
       frontend.respond(ex, Pages.badGateway(ex.target + " is not answering."));
     } else {
-      log.warn("{}: {} stopped mid-response (connection closed or idle timeout)", ex.requestLine, ex.target);
+      log.warn("{}: {} stopped mid-response (connection closed or idle timeout)", ex.requestLine(), ex.target);
       ctx.close();
     }
   }

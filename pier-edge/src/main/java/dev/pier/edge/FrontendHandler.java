@@ -213,7 +213,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (failure != null) {
-        log.warn("{}: could not wake the site {}: {}", ex.requestLine, site, failure.getMessage());
+        log.warn("{}: could not wake the site {}: {}", ex.requestLine(), site, failure.getMessage());
         respond(ex, Pages.cannotWake(site));
       } else {
         carryOut(ex, request, head, decide(head, false));
@@ -228,7 +228,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void refuse(Exchange ex, HttpResponseStatus status, String reason, String detail) {
     ex.keepAlive = false;
     ex.requestDone = true;
-    log.debug("Client {}: refused {}: {}", ctx.channel().remoteAddress(), ex.requestLine, detail);
+    log.debug("Client {}: refused {}: {}", ctx.channel().remoteAddress(), ex.requestLine(), detail);
     respond(ex, Pages.page(status, reason));
   }
 
