@@ -1,12 +1,8 @@
 package dev.pier.edge;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -14,25 +10,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of an upstream connection: passes decoded response parts and read/close events to the
- * {@link FrontendHandler} that owns the connection. It drops interim (1xx) responses, since the edge
- * answers {@code 100-continue} itself, and closes the connection on malformed responses, on a protocol
- * switch (which the edge does not support) and when it has been idle too long.
+ * The last handler of an upstream connection: passes response parts ({@link ResponseReader}) and read/close events
+ * to the {@link UpstreamListener} of the client connection it serves. It drops interim (1xx) responses, since the
+ * edge answers {@code 100-continue} itself, and closes the connection on malformed responses, on a protocol
+ * switch nobody asked for and when it has been idle too long.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
 
   /** Where this connection's events go: the client connection (or stream) it serves; null while it waits in the pool. */
-  private FrontendHandler frontend;
-  private boolean skippingInterim;
+  private UpstreamListener frontend;
 
-  /** Hands the connection to a client connection (taken from the pool), or to none (put in the pool). */
-  void attach(FrontendHandler frontend) {
+  /** Hands the connection to a client connection (taken from the pool), or to none (put in the pool, or dropped). */
+  void attach(UpstreamListener frontend) {
     this.frontend = frontend;
   }
 
-  BackendHandler(FrontendHandler frontend) {
+  /** Stops the connection {@code ch} reporting to anyone (before it is closed by the one it served). */
+  static void detach(Channel ch) {
+    BackendHandler backend = ch.pipeline().get(BackendHandler.class);
+    if (backend != null) {
+      backend.frontend = null;
+    }
+  }
+
+  BackendHandler(UpstreamListener frontend) {
     this.frontend = frontend;
   }
 
@@ -61,36 +64,18 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (!(msg instanceof HttpObject part)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (part.decoderResult().isFailure()) {
-      log.warn("Upstream {} sent a malformed response: {}", ctx.channel().remoteAddress(),
-          part.decoderResult().cause().toString());
-      ReferenceCountUtil.release(msg);
-      ctx.close();
-      return;
-    }
-    if (part instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-      if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
-        if (frontend.upstreamSwitched(ctx.channel(), response)) {
+    if (msg instanceof UpstreamHead head && head.status() < 200) {
+      if (head.status() == 101) {
+        if (frontend.switched(head)) {
           switched = true;
         } else {
-          ReferenceCountUtil.release(msg);
           dropping = true;
           ctx.close(); // a switch nobody asked for
         }
-        return;
-      }
-      skippingInterim = true;
-    }
-    if (skippingInterim) {
-      skippingInterim = !(part instanceof LastHttpContent);
-      ReferenceCountUtil.release(msg);
+      } // else interim: the real response follows
       return;
     }
-    frontend.upstreamRead(ctx.channel(), part);
+    frontend.responsePart(msg);
   }
 
   @Override
@@ -100,7 +85,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!switched) {
-      frontend.upstreamReadComplete(ctx.channel());
+      frontend.readComplete();
     }
   }
 
@@ -120,7 +105,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (!switched && frontend != null) {
-      frontend.upstreamClosed(ctx.channel());
+      frontend.closed();
     }
     ctx.fireChannelInactive();
   }
@@ -130,7 +115,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     if (evt instanceof IdleStateEvent) {
       log.debug("Upstream {} idle for too long, closing", ctx.channel().remoteAddress());
       if (frontend != null) {
-        frontend.upstreamTimedOut(ctx.channel());
+        frontend.timedOut();
       }
       ctx.close();
     } else {

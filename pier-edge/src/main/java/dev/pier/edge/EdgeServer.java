@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The edge reverse proxy: listens for plaintext HTTP/1.1 and sends each request where the current
  * {@link RouteTable} says, by {@code Host} header.
  *
- * <p>Lifecycle: construct, {@link #start()} once, swap routes with {@link #routes(RouteTable)} as often as
+ * <p>Lifecycle: build ({@link #builder}), {@link #start()} once, swap routes with {@link #routes(RouteTable)} as often as
  * needed (from any thread), {@link #close()} once. A closed server cannot be started again. Uses the NIO
  * transport with one event loop per available processor.
  */
@@ -32,60 +32,87 @@ public final class EdgeServer implements AutoCloseable {
   private final EdgeConfig config;
   private final AtomicReference<RouteTable> routes;
   private final List<Channel> listeners = new ArrayList<>();
-  private EventLoopGroup group;
-  private boolean started;
-
-  /**
-   * Creates a server that is not yet listening.
-   *
-   * @param config where to listen and the upstream timeouts
-   * @param initial the route table in force until the first {@link #routes(RouteTable)} call
-   */
+  private final List<Channel> httpsListeners = new ArrayList<>();
   private final CertificateSource certificates;
   private final AccessLog accessLog;
   private final Waker waker;
   private final AcmeChallenges challenges;
+  private EventLoopGroup group;
+  private boolean started;
   /** Runs what may block (certificates not yet in memory) off the event loops. */
   private java.util.concurrent.ExecutorService blocking;
   /** When each site last had traffic through the edge (System.nanoTime), for putting idle sites to sleep. */
   private final java.util.concurrent.ConcurrentHashMap<String, Long> activity = new java.util.concurrent.ConcurrentHashMap<>();
   /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
   private volatile int boundHttpsPort = -1;
-  private final List<Channel> httpsListeners = new ArrayList<>();
 
-  public EdgeServer(EdgeConfig config, RouteTable initial) {
-    this(config, initial, null);
+  private EdgeServer(Builder b) {
+    this.config = b.config;
+    this.routes = new AtomicReference<>(b.initial);
+    this.certificates = b.certificates;
+    this.accessLog = b.accessLog;
+    this.waker = b.waker;
+    this.challenges = b.challenges;
+    if (!config.httpsListen().isEmpty() && certificates == null) {
+      throw new IllegalArgumentException("HTTPS listeners need a certificate source");
+    }
   }
 
   /**
-   * @param certificates the certificates of the HTTPS listeners; required when {@link EdgeConfig#httpsListen()}
-   *     names any
+   * Starts building a server that is not yet listening.
+   *
+   * @param config where to listen and the upstream timeouts
+   * @param initial the route table in force until the first {@link #routes(RouteTable)} call
    */
-  public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates) {
-    this(config, initial, certificates, AccessLog.NONE);
+  public static Builder builder(EdgeConfig config, RouteTable initial) {
+    return new Builder(config, initial);
   }
 
-  /** @param accessLog receives a line for every request to a site */
-  public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates, AccessLog accessLog) {
-    this(config, initial, certificates, accessLog, Waker.NONE);
-  }
+  /** What an {@link EdgeServer} is made of; everything but the configuration and the first routes is optional. */
+  public static final class Builder {
+    private final EdgeConfig config;
+    private final RouteTable initial;
+    private CertificateSource certificates;
+    private AccessLog accessLog = AccessLog.NONE;
+    private Waker waker = Waker.NONE;
+    private AcmeChallenges challenges = AcmeChallenges.NONE;
 
-  /** @param waker starts sleeping sites when a request comes for them */
-  public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates, AccessLog accessLog, Waker waker) {
-    this(config, initial, certificates, accessLog, waker, AcmeChallenges.NONE);
-  }
+    private Builder(EdgeConfig config, RouteTable initial) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.initial = Objects.requireNonNull(initial, "initial");
+    }
 
-  /** @param challenges the ACME HTTP-01 challenges to answer on the HTTP listeners */
-  public EdgeServer(EdgeConfig config, RouteTable initial, CertificateSource certificates, AccessLog accessLog, Waker waker,
-      AcmeChallenges challenges) {
-    this.challenges = Objects.requireNonNull(challenges, "challenges");
-    this.waker = Objects.requireNonNull(waker, "waker");
-    this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
-    this.config = Objects.requireNonNull(config, "config");
-    this.routes = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
-    this.certificates = certificates;
-    if (!config.httpsListen().isEmpty() && certificates == null) {
-      throw new IllegalArgumentException("HTTPS listeners need a certificate source");
+    /** The certificates of the HTTPS listeners; required when {@link EdgeConfig#httpsListen()} names any. */
+    public Builder certificates(CertificateSource certificates) {
+      this.certificates = certificates;
+      return this;
+    }
+
+    /** Receives a line for every request to a site (default: none). */
+    public Builder accessLog(AccessLog accessLog) {
+      this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+      return this;
+    }
+
+    /** Starts sleeping sites when a request comes for them (default: they cannot be woken, 503). */
+    public Builder waker(Waker waker) {
+      this.waker = Objects.requireNonNull(waker, "waker");
+      return this;
+    }
+
+    /** The ACME HTTP-01 challenges to answer on the HTTP listeners (default: none). */
+    public Builder challenges(AcmeChallenges challenges) {
+      this.challenges = Objects.requireNonNull(challenges, "challenges");
+      return this;
+    }
+
+    /**
+     * The server, not yet listening.
+     *
+     * @throws IllegalArgumentException if HTTPS listeners are configured without certificates
+     */
+    public EdgeServer build() {
+      return new EdgeServer(this);
     }
   }
 
@@ -101,12 +128,14 @@ public final class EdgeServer implements AutoCloseable {
       throw new IllegalStateException("EdgeServer already started");
     }
     started = true;
-    group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+    int loops = Runtime.getRuntime().availableProcessors();
+    group = new MultiThreadIoEventLoopGroup(loops,
         new DefaultThreadFactory("pier-edge"), Transport.ioHandlerFactory());
     UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout(),
         config.maxConnectionsPerSite());
+    IdlePool pool = new IdlePool(config.maxConnectionsPerSite(), loops);
     blocking = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pier-tls-", 0).factory());
-    Shared shared = new Shared(routes::get, connector, config, () -> boundHttpsPort, accessLog, waker, challenges, activity, blocking,
+    Shared shared = new Shared(routes::get, connector, pool, config, () -> boundHttpsPort, accessLog, waker, challenges, activity, blocking,
         new java.util.concurrent.Semaphore(Shared.MAX_CERTIFICATE_WORK));
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
@@ -168,10 +197,6 @@ public final class EdgeServer implements AutoCloseable {
     return ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
   }
 
-  /**
-   * Stops listening, closes every client and upstream connection and shuts the event loops down, waiting
-   * a few seconds at most. Idempotent; never throws.
-   */
   /** How long ago the site last had traffic through the edge (a request or WebSocket bytes); empty if never. */
   public java.util.Optional<java.time.Duration> idleFor(String site) {
     Long last = activity.get(site);
@@ -183,6 +208,10 @@ public final class EdgeServer implements AutoCloseable {
     return httpsListeners.isEmpty() ? -1 : ((InetSocketAddress) httpsListeners.get(0).localAddress()).getPort();
   }
 
+  /**
+   * Stops listening, closes every client and upstream connection and shuts the event loops down, waiting
+   * a few seconds at most. Idempotent; never throws.
+   */
   @Override
   public synchronized void close() {
     for (Channel listener : listeners) {

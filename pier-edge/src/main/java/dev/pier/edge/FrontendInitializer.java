@@ -3,13 +3,13 @@ package dev.pier.edge;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.time.Duration;
 
 /**
- * Builds the pipeline of an accepted client connection: idle timeout, HTTP/1.1 server codec (request line
- * up to 8 KiB, headers up to 16 KiB), one-message-per-read flow control, and the {@link FrontendHandler}.
- * The channel must have auto-read off.
+ * Builds the pipeline of an accepted client connection: idle timeout, HTTP/1.1 request decoder (request line
+ * up to 8 KiB, headers up to 16 KiB), the encoder of the edge's own responses ({@link ClientResponseEncoder}), a request in one object split in two ({@link SplitWholeRequests}),
+ * one-message-per-read flow control, and the {@link FrontendHandler}. The channel must have auto-read off.
  */
 final class FrontendInitializer extends ChannelInitializer<Channel> {
 
@@ -115,6 +115,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         stream.pipeline().addLast(
             new IdleTimer(CLIENT_IDLE_TIMEOUT),
             new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
+            new SplitWholeRequests(),
             new OneMessagePerRead(),
             new FrontendHandler(shared, null, true));
       }
@@ -136,7 +137,9 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
     p.addLast(
         new IdleTimer(CLIENT_IDLE_TIMEOUT),
         scanner,
-        new HttpServerCodec(decoder),
+        new HttpRequestDecoder(decoder),
+        new ClientResponseEncoder(),
+        new SplitWholeRequests(),
         new OneMessagePerRead(),
         new FrontendHandler(shared, scanner, certificates != null));
   }

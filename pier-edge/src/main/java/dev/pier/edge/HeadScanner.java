@@ -3,6 +3,7 @@ package dev.pier.edge;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ByteProcessor;
 import java.util.BitSet;
 import java.util.Locale;
 
@@ -33,6 +34,9 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   private final long headerTimeoutNanos;
   private ChannelHandlerContext ctx;
   private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
+  /** A head is coming, since {@link #headStarted} (System.nanoTime). */
+  private boolean inHead;
+  private long headStarted;
 
   HeadScanner(java.time.Duration headerTimeout) {
     this.headerTimeoutNanos = headerTimeout.toNanos();
@@ -53,6 +57,26 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
+  /**
+   * Looks again in {@code nanos} whether a head is still coming after the timeout. One timer at a time, re-armed
+   * for what is left of the head in progress: not a timer per head.
+   */
+  private void checkHeadIn(long nanos) {
+    headTimer = ctx.executor().schedule(() -> {
+      headTimer = null;
+      if (!inHead) {
+        return;
+      }
+      long waited = System.nanoTime() - headStarted;
+      if (waited >= headerTimeoutNanos) {
+        inHead = false;
+        ctx.fireUserEventTriggered(HEAD_TIMEOUT);
+      } else {
+        checkHeadIn(headerTimeoutNanos - waited);
+      }
+    }, nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
   private void cancelHeadTimer() {
     if (headTimer != null) {
       headTimer.cancel(false);
@@ -63,6 +87,9 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   private long head;
   private int lineIndex;
   private final StringBuilder line = new StringBuilder();
+  private int lineLength;
+  /** Whether the line in progress is kept in {@link #line} (it may be one the scanner reads). */
+  private boolean keep;
   private long contentLength;
   private boolean chunked;
   private long remaining;
@@ -80,20 +107,31 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf buf && state != State.OFF) {
-      for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end && state != State.OFF; i++) {
-        if ((state == State.BODY || state == State.CHUNK_DATA) && remaining > 0) {
+      for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end && state != State.OFF; ) {
+        if (skipping()) { // body bytes: counted, not looked at
           long skip = Math.min(remaining, end - i);
           remaining -= skip;
-          i += (int) skip - 1;
+          i += (int) skip;
           if (remaining == 0) {
             state = state == State.BODY ? State.LINE_START : State.CHUNK_DATA_CR;
           }
           continue;
         }
-        step(buf.getByte(i));
+        int stop = buf.forEachByte(i, end - i, stepper); // one bounds check for the run, not one per byte
+        i = stop < 0 ? end : stop + 1;
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** Steps through head bytes until body bytes to skip begin, or the scanner gives up. */
+  private final ByteProcessor stepper = b -> {
+    step(b);
+    return state != State.OFF && !skipping();
+  };
+
+  private boolean skipping() {
+    return (state == State.BODY || state == State.CHUNK_DATA) && remaining > 0;
   }
 
   private void step(byte b) {
@@ -110,14 +148,20 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
           if ((b == ' ' || b == '\t') && lineIndex > 0) {
             folded.set((int) Math.min(head, Integer.MAX_VALUE));
           }
-          if (lineIndex == 0 && ctx != null && headTimer == null) { // a new head starts: it has so long to finish
-            headTimer = ctx.executor().schedule(() -> {
-              headTimer = null;
-              ctx.fireUserEventTriggered(HEAD_TIMEOUT);
-            }, headerTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+          if (lineIndex == 0 && ctx != null && !inHead) { // a new head starts: it has so long to finish
+            inHead = true;
+            headStarted = System.nanoTime();
+            if (headTimer == null) {
+              checkHeadIn(headerTimeoutNanos);
+            }
           }
           line.setLength(0);
-          line.append((char) (b & 0xff));
+          lineLength = 1;
+          // Only Content-Length and Transfer-Encoding are read (endOfLine): other lines are counted, not kept.
+          keep = b == 'c' || b == 'C' || b == 't' || b == 'T';
+          if (keep) {
+            line.append((char) (b & 0xff));
+          }
           state = State.IN_LINE;
         }
       }
@@ -126,8 +170,11 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
           state = State.LINE_CR;
         } else if (b == '\n') {
           endOfLine();
-        } else if (line.length() < MAX_LINE) {
-          line.append((char) (b & 0xff));
+        } else if (lineLength < MAX_LINE) {
+          lineLength++;
+          if (keep) {
+            line.append((char) (b & 0xff));
+          }
         } else {
           state = State.OFF;
         }
@@ -196,21 +243,16 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
 
   private void endOfLine() {
     if (lineIndex > 0) {
-      String text = line.toString();
-      int colon = text.indexOf(':');
-      if (colon > 0) {
-        String name = text.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-        String value = text.substring(colon + 1).strip();
-        if (name.equals("content-length")) {
-          try {
-            contentLength = Long.parseLong(value);
-          } catch (NumberFormatException e) {
-            state = State.OFF; // the decoder refuses it
-            return;
-          }
-        } else if (name.equals("transfer-encoding")) {
-          chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+      // Only two headers matter here; most lines are neither, and are passed over without making a string.
+      if (nameIs("content-length")) {
+        try {
+          contentLength = Long.parseLong(value());
+        } catch (NumberFormatException e) {
+          state = State.OFF; // the decoder refuses it
+          return;
         }
+      } else if (nameIs("transfer-encoding")) {
+        chunked = value().toLowerCase(Locale.ROOT).endsWith("chunked");
       }
     }
     lineIndex++;
@@ -218,8 +260,38 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
     state = State.LINE_START;
   }
 
+  /** Whether the line in progress is a header named {@code name} (any case, blanks around the name allowed). */
+  private boolean nameIs(String name) {
+    int colon = line.indexOf(":");
+    if (colon < name.length()) {
+      return false;
+    }
+    int start = 0;
+    int end = colon;
+    while (start < end && line.charAt(start) <= ' ') {
+      start++;
+    }
+    while (end > start && line.charAt(end - 1) <= ' ') {
+      end--;
+    }
+    if (end - start != name.length()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (Character.toLowerCase(line.charAt(start + i)) != name.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The value of the header line in progress, without blanks around it. */
+  private String value() {
+    return line.substring(line.indexOf(":") + 1).strip();
+  }
+
   private void endOfHead() {
-    cancelHeadTimer();
+    inHead = false; // (its timer, if any, finds nothing to do)
     boolean isChunked = chunked;
     long length = contentLength;
     head++;

@@ -39,6 +39,45 @@ final class Pages {
     return page(HttpResponseStatus.BAD_GATEWAY, message);
   }
 
+  /** 413: the request's body is larger than the site accepts. */
+  static FullHttpResponse tooLarge(long maxBodyBytes) {
+    return page(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request's body is larger than the site accepts ("
+        + maxBodyBytes + " bytes).");
+  }
+
+  /** 503: a sleeping site could not be started. */
+  static FullHttpResponse cannotWake(String site) {
+    return page(HttpResponseStatus.SERVICE_UNAVAILABLE, "The site " + site + " could not be woken up.");
+  }
+
+  /** 308 to {@code location} (the same URL over HTTPS). */
+  static FullHttpResponse redirect(String location) {
+    FullHttpResponse r = page(HttpResponseStatus.PERMANENT_REDIRECT, "This site is served over HTTPS only: " + location);
+    r.headers().set(HttpHeaderNames.LOCATION, location);
+    return r;
+  }
+
+  /** The status for a request head the decoder could not read: 414 for a long line, 431 for long headers, else 400. */
+  static HttpResponseStatus unreadable(Throwable cause) {
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    }
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    }
+    return HttpResponseStatus.BAD_REQUEST;
+  }
+
+  /** The page's head alone, its Content-Length too (the answer to a HEAD request); {@code page} is released. */
+  static FullHttpResponse headOnly(FullHttpResponse page) {
+    if (!page.content().isReadable()) {
+      return page;
+    }
+    FullHttpResponse bare = page.replace(Unpooled.EMPTY_BUFFER);
+    page.release();
+    return bare;
+  }
+
   /** An error page with any status and a one-sentence message. */
   static FullHttpResponse page(HttpResponseStatus status, String message) {
     String title = status.code() + " " + status.reasonPhrase();

@@ -65,8 +65,9 @@ final class ProxyHeaders {
   }
 
   /** Forwarding headers a client could send to pose as a proxy; the edge is the first proxy, so none is trusted. */
-  private static final List<String> CLIENT_FORWARDING = List.of(
-      "forwarded", "x-forwarded-prefix", "x-forwarded-ssl", "x-forwarded-scheme", "x-real-ip", "x-forwarded-server");
+  private static final List<AsciiString> CLIENT_FORWARDING = List.of(FORWARDED, AsciiString.cached("x-forwarded-prefix"),
+      AsciiString.cached("x-forwarded-ssl"), AsciiString.cached("x-forwarded-scheme"), AsciiString.cached("x-real-ip"),
+      AsciiString.cached("x-forwarded-server"));
 
   /**
    * Prepares a client request for the upstream: removes hop-by-hop headers and {@code Expect} (the edge
@@ -79,15 +80,16 @@ final class ProxyHeaders {
    * @param localPort the edge port the client connected to
    */
   static void forUpstream(HttpRequest request, InetAddress client, int localPort) {
-    forUpstream(request, client, client == null ? null : NetUtil.toAddressString(client), localPort, false);
+    forUpstream(request, client, client == null ? null : NetUtil.toAddressString(client), Integer.toString(localPort), false);
   }
 
   /**
-   * The same, with the client's address also as text ({@code clientText}, worked out once per connection);
+   * The same, with the client's address and the port also as text ({@code clientText}, {@code localPort}: worked out
+   * once per connection);
    * {@code tls} says whether the client came over HTTPS. Also sets {@code Forwarded} (RFC 7239) with the client's
    * address (IPv6 in brackets, quoted), the scheme and the host.
    */
-  static void forUpstream(HttpRequest request, InetAddress client, String clientText, int localPort, boolean tls) {
+  static void forUpstream(HttpRequest request, InetAddress client, String clientText, String localPort, boolean tls) {
     HttpHeaders headers = request.headers();
     boolean websocket = isWebSocketUpgrade(request);
     removeHopByHop(headers);

@@ -5,15 +5,15 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * What every client connection of one edge shares: the route table in force, the upstream connector, the
- * configuration, and the hooks to the rest of Pier.
+ * What every client connection of one edge shares: the route table in force, the upstream connector and the pool
+ * of idle upstream connections, the configuration, and the hooks to the rest of Pier.
  *
  * @param httpsPort the edge's bound HTTPS port, for redirects to it (-1: no HTTPS)
  * @param activity site name to the time of its last traffic (System.nanoTime), for putting idle sites to sleep
  * @param blocking where work that may block runs, off the event loops (certificates not yet in memory)
  * @param certificateWork permits for that work ({@link #MAX_CERTIFICATE_WORK})
  */
-record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config, IntSupplier httpsPort,
+record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, IdlePool pool, EdgeConfig config, IntSupplier httpsPort,
     AccessLog accessLog, Waker waker, AcmeChallenges challenges, Map<String, Long> activity,
     java.util.concurrent.Executor blocking, java.util.concurrent.Semaphore certificateWork) {
 
@@ -22,7 +22,7 @@ record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConf
 
   /** For tests: no HTTPS, no log, no waking, no challenges. */
   static Shared of(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config) {
-    return new Shared(routes, connector, config, () -> -1, AccessLog.NONE, Waker.NONE, AcmeChallenges.NONE,
+    return new Shared(routes, connector, new IdlePool(config.maxConnectionsPerSite(), Runtime.getRuntime().availableProcessors()), config, () -> -1, AccessLog.NONE, Waker.NONE, AcmeChallenges.NONE,
         new java.util.concurrent.ConcurrentHashMap<>(), Runnable::run, new java.util.concurrent.Semaphore(MAX_CERTIFICATE_WORK));
   }
 }

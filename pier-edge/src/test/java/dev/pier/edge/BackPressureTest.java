@@ -39,8 +39,8 @@ class BackPressureTest {
   }
 
   private void startEdge() throws InterruptedException {
-    edge = new EdgeServer(EdgeConfig.onPort(0), RouteTable.empty("localhost")
-        .withSite("flood", new Route.Upstream("flood", upstream.address())));
+    edge = EdgeServer.builder(EdgeConfig.onPort(0), RouteTable.empty("localhost")
+        .withSite("flood", new Route.Upstream("flood", upstream.address()))).build();
     edge.start();
   }
 

@@ -34,7 +34,7 @@ class EdgeServerTest {
     RouteTable routes = new RouteTable("localhost", panel.address(), Map.of(
         "blog", new Route.Upstream("blog", blog.address()),
         "shop", new Route.Stopped("shop")));
-    edge = new EdgeServer(EdgeConfig.onPort(0), routes);
+    edge = EdgeServer.builder(EdgeConfig.onPort(0), routes).build();
     edge.start();
   }
 
@@ -282,8 +282,8 @@ class EdgeServerTest {
         RawUpstream.readHead(socket.getInputStream());
         released.await();
       });
-       EdgeServer impatient = new EdgeServer(config, RouteTable.empty("localhost")
-           .withSite("silent", new Route.Upstream("silent", silent.address())))) {
+       EdgeServer impatient = EdgeServer.builder(config, RouteTable.empty("localhost")
+           .withSite("silent", new Route.Upstream("silent", silent.address()))).build()) {
       impatient.start();
       try (RawHttp client = RawHttp.loopback(impatient.httpPort())) {
         RawHttp.Response response = client.get("silent.localhost", "/");
@@ -311,7 +311,7 @@ class EdgeServerTest {
   void portAlreadyTakenFailsWithTheAddressInTheMessage() throws Exception {
     EdgeConfig config = EdgeConfig.onPort(edge.httpPort());
     String address = io.netty.util.NetUtil.toSocketAddressString(config.httpListen().get(0));
-    try (EdgeServer second = new EdgeServer(config, RouteTable.empty("localhost"))) {
+    try (EdgeServer second = EdgeServer.builder(config, RouteTable.empty("localhost")).build()) {
       assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("Cannot listen on " + address);
     }
@@ -469,8 +469,8 @@ class EdgeServerTest {
         self.get().routes(self.get().routes().withSite(site, new Route.Upstream(site, blog.address())));
       });
     };
-    try (EdgeServer sleepy = new EdgeServer(EdgeConfig.onPort(0), RouteTable.empty("localhost")
-        .withSite("nap", new Route.Sleeping("nap")), null, AccessLog.NONE, waker)) {
+    try (EdgeServer sleepy = EdgeServer.builder(EdgeConfig.onPort(0), RouteTable.empty("localhost")
+        .withSite("nap", new Route.Sleeping("nap"))).waker(waker).build()) {
       self.set(sleepy);
       sleepy.start();
       java.util.List<java.util.concurrent.Future<RawHttp.Response>> answers = new java.util.ArrayList<>();
@@ -494,9 +494,9 @@ class EdgeServerTest {
 
   @Test
   void aSiteThatCannotWakeGets503() throws Exception {
-    try (EdgeServer sleepy = new EdgeServer(EdgeConfig.onPort(0), RouteTable.empty("localhost")
-        .withSite("nap", new Route.Sleeping("nap")), null, AccessLog.NONE,
-        site -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no room")))) {
+    try (EdgeServer sleepy = EdgeServer.builder(EdgeConfig.onPort(0), RouteTable.empty("localhost")
+        .withSite("nap", new Route.Sleeping("nap")))
+        .waker(site -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no room"))).build()) {
       sleepy.start();
       try (RawHttp c = RawHttp.loopback(sleepy.httpPort())) {
         RawHttp.Response r = c.get("nap.localhost", "/");
@@ -510,9 +510,9 @@ class EdgeServerTest {
   void acmeChallengesAreAnsweredForAnyNameBeforeRouting() throws Exception {
     java.util.Map<String, String> pending = new java.util.concurrent.ConcurrentHashMap<>();
     pending.put("tok-EN_1", "tok-EN_1.thumbprint");
-    try (EdgeServer acme = new EdgeServer(EdgeConfig.onPort(0), RouteTable.empty("localhost")
+    try (EdgeServer acme = EdgeServer.builder(EdgeConfig.onPort(0), RouteTable.empty("localhost")
         .withSite("shop", new Route.Stopped("shop"))
-        .withSite("nap", new Route.Sleeping("nap")), null, AccessLog.NONE, Waker.NONE, pending::get)) {
+        .withSite("nap", new Route.Sleeping("nap"))).challenges(pending::get).build()) {
       acme.start();
       try (RawHttp c = RawHttp.loopback(acme.httpPort())) {
         for (String host : java.util.List.of("shop.localhost", "nap.localhost", "localhost", "unknown.localhost")) {
@@ -526,5 +526,11 @@ class EdgeServerTest {
         assertThat(c.get("shop.localhost", "/.well-known/acme-challenge/tok-EN_1/../x").status()).isEqualTo(503);
       }
     }
+  }
+
+  @Test
+  void theBuilderRefusesHttpsListenersWithoutCertificates() {
+    assertThatThrownBy(() -> EdgeServer.builder(EdgeConfig.onPort(0).withHttpsPort(0), RouteTable.empty("localhost")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("certificate");
   }
 }

@@ -91,6 +91,20 @@ class FrontendHandlerTest {
   }
 
   @Test
+  void aHeadRequestGetsThePagesHeadWithoutItsBodyAndTheConnectionStaysInStep() throws Exception {
+    channel();
+    send("HEAD / HTTP/1.1\nHost: wiki.localhost\n\nGET / HTTP/1.1\nHost: shop.localhost\n\n");
+    StringBuilder raw = new StringBuilder();
+    for (ByteBuf buf; (buf = channel.readOutbound()) != null; buf.release()) {
+      raw.append(buf.toString(StandardCharsets.UTF_8));
+    }
+    String[] answers = raw.toString().split("(?=HTTP/1.1 )");
+    assertThat(answers).hasSize(2);
+    assertThat(answers[0]).startsWith("HTTP/1.1 404 Not Found").endsWith("\r\n\r\n").contains("content-length: ");
+    assertThat(answers[1]).startsWith("HTTP/1.1 503 Service Unavailable").contains("The site shop is stopped.");
+  }
+
+  @Test
   void stoppedSiteGets503PageWithRetryAfter() throws Exception {
     channel();
     send("GET /cart HTTP/1.1\nHost: shop.localhost\n\n");

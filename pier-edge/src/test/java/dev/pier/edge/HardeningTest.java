@@ -31,8 +31,8 @@ class HardeningTest {
   @BeforeEach
   void start() throws Exception {
     upstream = new RawUpstream(this::answerEveryRequest);
-    edge = new EdgeServer(EdgeConfig.onPort(0), new RouteTable("localhost", upstream.address(),
-        Map.of("blog", new Route.Upstream("blog", upstream.address()))));
+    edge = EdgeServer.builder(EdgeConfig.onPort(0), new RouteTable("localhost", upstream.address(),
+        Map.of("blog", new Route.Upstream("blog", upstream.address())))).build();
     edge.start();
   }
 
@@ -177,8 +177,8 @@ class HardeningTest {
 
   /** An edge with short client timeouts and at most two upstream connections per site, in front of {@code up}. */
   private EdgeServer strictEdge(RawUpstream up) throws Exception {
-    EdgeServer strict = new EdgeServer(EdgeConfig.onPort(0).withClientTimeouts(java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(500))
-        .withMaxConnectionsPerSite(2), new RouteTable("localhost", up.address(), Map.of("blog", new Route.Upstream("blog", up.address()))));
+    EdgeServer strict = EdgeServer.builder(EdgeConfig.onPort(0).withClientTimeouts(java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(500))
+        .withMaxConnectionsPerSite(2), new RouteTable("localhost", up.address(), Map.of("blog", new Route.Upstream("blog", up.address())))).build();
     strict.start();
     return strict;
   }

@@ -62,8 +62,8 @@ class TlsTest {
         return context;
       }
     };
-    try (EdgeServer edge = new EdgeServer(EdgeConfig.onPort(0).withHttpsPort(0),
-        RouteTable.empty("localhost").withSite("blog", new Route.Upstream("blog", blog.address())), certificates)) {
+    try (EdgeServer edge = EdgeServer.builder(EdgeConfig.onPort(0).withHttpsPort(0),
+        RouteTable.empty("localhost").withSite("blog", new Route.Upstream("blog", blog.address()))).certificates(certificates).build()) {
       edge.start();
       Thread slow = Thread.ofVirtual().start(() -> {
         try {

@@ -68,7 +68,8 @@ public class EdgeLifecycle implements SmartLifecycle, EdgeStatus {
       certificates.init();
       config = config.withHttpsPort(props.edge().httpsPort());
     }
-    EdgeServer server = new EdgeServer(config, routes.current(), https ? certificates : null, accessLogs, sites::wake, acme);
+    EdgeServer server = EdgeServer.builder(config, routes.current()).certificates(https ? certificates : null)
+        .accessLog(accessLogs).waker(sites::wake).challenges(acme).build();
     try {
       server.start();
     } catch (IllegalStateException e) {

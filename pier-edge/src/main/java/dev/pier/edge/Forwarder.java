@@ -1,0 +1,369 @@
+package dev.pier.edge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upstream side of one client connection: sends the exchange's request on an upstream connection (kept from
+ * the last exchange when it goes to the same address, taken from the {@link IdlePool}, or new) and relays the
+ * response back, one upstream read at a time, reading again only once what was relayed is written. The upstream
+ * connection reports here ({@link UpstreamListener}), and only while it is the current one.
+ */
+final class Forwarder implements UpstreamListener {
+
+  private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+
+  private final FrontendHandler frontend;
+  private final UpstreamConnector connector;
+  private final IdlePool pool;
+  private final boolean tls;
+  /**
+   * Whether the client speaks HTTP/1.x on this connection: then responses go to it as bytes, as they came but for
+   * the head's few changes ({@link ClientHead#bytes}); else (an HTTP/2 stream) as Netty's objects.
+   */
+  private final boolean raw;
+  private ChannelHandlerContext ctx;
+
+  // The upstream connection, kept while requests go to the same address.
+  private Channel upstream;
+  private InetSocketAddress upstreamAddress;
+  /** When the kept-alive upstream connection last finished an exchange (System.nanoTime). */
+  private long idleSince;
+  private ChannelFuture lastRelayed;
+  /** The end of a request that came while its connection (to send it again) was being made. */
+  private HttpContent held;
+
+  Forwarder(FrontendHandler frontend, Shared shared, boolean tls, boolean raw) {
+    this.frontend = frontend;
+    this.raw = raw;
+    this.connector = shared.connector();
+    this.pool = shared.pool();
+    this.tls = tls;
+  }
+
+  void attach(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Starts forwarding the exchange's request (its head now, its body as it comes) to {@code address}. */
+  void forward(Exchange ex, HttpRequest request, InetSocketAddress address, String target) {
+    ex.mode = Exchange.Mode.PROXY;
+    ex.target = target;
+    ProxyHeaders.forUpstream(request, frontend.clientAddress(), frontend.clientText(), frontend.localPort(), tls);
+    ex.proxied = request;
+    ex.proxiedTo = address;
+    if (upstream != null && upstream.isActive() && address.equals(upstreamAddress) && IdlePool.fresh(idleSince)) {
+      ex.resend.sending(true);
+      sendHead(ex, upstream, request);
+      return;
+    }
+    ex.resend.sending(false);
+    connectAndSend(ex, request, address, true);
+  }
+
+  /** @param mayReuse whether an idle pooled connection may serve (not for a request sent again after a stale one) */
+  private void connectAndSend(Exchange ex, HttpRequest request, InetSocketAddress address, boolean mayReuse) {
+    if (mayReuse) {
+      release(true); // a new exchange: the connection of the last one sits idle
+    } else {
+      close(); // the connection that went stale
+    }
+    Channel pooled = mayReuse ? pool.take(ctx.channel().eventLoop(), address, this) : null;
+    if (pooled != null) {
+      upstream = pooled;
+      upstreamAddress = address;
+      ex.resend.sending(true); // it may be closed by the site just now: then the request is sent again
+      sendHead(ex, pooled, request);
+      return;
+    }
+    ChannelFuture connecting = connector.connect(ctx.channel().eventLoop(), address, this);
+    if (connecting == null) {
+      log.warn("{}: {} has too many connections open; answering 503", ex.requestLine(), ex.target);
+      FullHttpResponse busy = Pages.page(HttpResponseStatus.SERVICE_UNAVAILABLE, ex.target + " is too busy right now. Try again in a moment.");
+      busy.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+      frontend.respond(ex, busy);
+      return;
+    }
+    Channel up = connecting.channel();
+    upstream = up;
+    upstreamAddress = address;
+    connecting.addListener((ChannelFuture f) -> {
+      if (up != upstream) {
+        return; // the client went away meanwhile
+      }
+      if (f.isSuccess()) {
+        sendHead(ex, up, request);
+        if (held != null) { // the end of the request arrived while this connection was being made
+          HttpContent end = held;
+          held = null;
+          up.writeAndFlush(end).addListener((ChannelFuture w) -> {
+            if (w.isSuccess() && up == upstream) {
+              ex.requestSent = true;
+              frontend.readNextRequest(ex);
+            }
+          });
+        }
+      } else {
+        BackendHandler.detach(up);
+        upstream = null;
+        log.warn("{}: {} is not answering: {}", ex.requestLine(), ex.target, f.cause().getMessage());
+        frontend.respond(ex, Pages.badGateway(ex.target + " is not answering."));
+      }
+    });
+  }
+
+  private void sendHead(Exchange ex, Channel up, HttpRequest request) {
+    boolean whole = ex.bodiless;
+    ResponseReader reader = up.pipeline().get(ResponseReader.class);
+    if (reader != null) {
+      reader.expect(ex.headRequest, !raw || HttpVersion.HTTP_1_0.equals(ex.clientVersion));
+    }
+    ChannelFuture sent = up.writeAndFlush(whole
+        ? new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
+            request.headers(), EmptyHttpHeaders.INSTANCE)
+        : request);
+    sent.addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        up.close();
+      } else if (up == upstream && frontend.isCurrent(ex) && ex.mode == Exchange.Mode.PROXY) {
+        if (whole) {
+          ex.requestSent = true;
+        }
+        if (ex.expectsContinue) {
+          ex.expectsContinue = false;
+          ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        if (!ex.requestDone) { // (a request sent again has its body sent already)
+          frontend.read();
+        }
+      }
+    });
+    up.read();
+  }
+
+  /**
+   * Writes a part of the request body upstream; the next part is read once it is written. Returns false, taking
+   * nothing, when there is no upstream connection to write to.
+   */
+  boolean forwardPart(Exchange ex, HttpContent content, boolean last) {
+    Channel up = upstream;
+    if (up == null) {
+      return false;
+    }
+    if (!up.isActive() && ex.resend.resent() && last) {
+      held = content; // sent once the new connection is made
+      ex.requestDone = true;
+      return true;
+    }
+    ex.requestDone = last;
+    up.writeAndFlush(content).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        up.close();
+      } else if (up == upstream && frontend.isCurrent(ex) && ex.mode == Exchange.Mode.PROXY) {
+        if (last) {
+          ex.requestSent = true;
+          frontend.readNextRequest(ex);
+        } else {
+          frontend.read();
+        }
+      }
+    });
+    return true;
+  }
+
+  @Override
+  public void responsePart(Object part) {
+    Exchange ex = frontend.current();
+    Channel up = upstream;
+    if (up == null || ex == null || ex.mode != Exchange.Mode.PROXY || ex.responseReceived) {
+      ReferenceCountUtil.release(part);
+      if (up != null) {
+        up.close(); // an upstream must not speak out of turn
+      }
+      return;
+    }
+    boolean last = part == ResponseReader.END;
+    Object out;
+    if (part instanceof UpstreamHead head) {
+      out = raw ? ClientHead.bytes(head, ex, tls, ctx.alloc()) : ClientHead.object(head, ex, tls);
+    } else if (last) {
+      ResponseReader reader = up.pipeline().get(ResponseReader.class);
+      ex.log.sent(reader == null ? 0 : reader.bodyBytes());
+      out = raw ? Unpooled.EMPTY_BUFFER : LastHttpContent.EMPTY_LAST_CONTENT;
+    } else if (part instanceof ByteBuf body && !ex.discardBody) {
+      out = raw ? body : new DefaultHttpContent(body);
+    } else {
+      ReferenceCountUtil.release(part);
+      return;
+    }
+    ChannelFuture written = ctx.write(out);
+    if (last) {
+      ex.responseReceived = true;
+      idleSince = System.nanoTime(); // the site's keep-alive timer runs from about now
+      frontend.logExchange(ex);
+      written.addListener((ChannelFuture f) -> {
+        if (f.isSuccess()) {
+          finishResponse(ex, up);
+        }
+      });
+    }
+    lastRelayed = written;
+  }
+
+  @Override
+  public void readComplete() {
+    Channel up = upstream;
+    ChannelFuture written = lastRelayed;
+    lastRelayed = null;
+    if (written != null) {
+      ctx.flush();
+    }
+    if (up == null || up != upstream) {
+      return;
+    }
+    if (written == null) {
+      up.read();
+      return;
+    }
+    written.addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        ctx.close();
+      } else if (up == upstream) {
+        up.read(); // also while idle, so that an upstream close is noticed
+      }
+    });
+  }
+
+  @Override
+  public boolean switched(UpstreamHead head) {
+    Exchange ex = frontend.current();
+    Channel up = upstream;
+    if (up == null || ex == null || ex.mode != Exchange.Mode.PROXY || !ex.upgrading || ex.responseStarted || !raw) {
+      return false;
+    }
+    ex.responseStarted = ex.responseReceived = true;
+    String site = ex.log.site();
+    ex.log.status(101);
+    frontend.logExchange(ex);
+    ByteBuf answer = ClientHead.switching(head, ctx.alloc());
+    upstream = null; // from now on the relay owns it
+    ctx.writeAndFlush(answer).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        up.close();
+        ctx.close();
+        return;
+      }
+      // Later on the event loop, not in this listener: the upstream's reader may still be handing out what it
+      // read with the 101 (bytes of the new protocol), which must reach the old handler first.
+      Runnable touch = site == null ? () -> { } : () -> frontend.touch(site);
+      ctx.executor().execute(() -> WebSocketSwitch.relay(ctx, frontend, up, touch));
+    });
+    return true;
+  }
+
+  @Override
+  public void timedOut() {
+    Exchange ex = frontend.current();
+    if (ex != null) {
+      ex.upstreamTimedOut = true;
+    }
+  }
+
+  @Override
+  public void closed() {
+    if (upstream == null) {
+      return;
+    }
+    upstream = null;
+    upstreamAddress = null;
+    Exchange ex = frontend.current();
+    if (ex == null || ex.mode != Exchange.Mode.PROXY || ex.responseReceived) {
+      return;
+    }
+    if (!ex.responseStarted && !ex.upstreamTimedOut && ex.resend.resendAfterClose(ex.responseStarted, ex.body.bytes())) {
+      ex.requestSent = false;
+      if (ex.requestDone) {
+        ex.bodiless = true; // all of it came, with no body: it goes whole, as one message, on the new connection
+      }
+      log.debug("{}: {} closed a kept-alive connection before answering; sending the request again", ex.requestLine(), ex.target);
+      connectAndSend(ex, ex.proxied, ex.proxiedTo, false);
+      return;
+    }
+    if (!ex.responseStarted && ex.upstreamTimedOut) {
+      log.warn("{}: {} did not answer in time", ex.requestLine(), ex.target);
+      frontend.respond(ex, Pages.page(HttpResponseStatus.GATEWAY_TIMEOUT, ex.target + " did not answer in time."));
+    } else if (!ex.responseStarted) {
+      log.warn("{}: {} did not answer (connection closed)", ex.requestLine(), ex.target);
+      frontend.respond(ex, Pages.badGateway(ex.target + " is not answering."));
+    } else {
+      log.warn("{}: {} stopped mid-response (connection closed or idle timeout)", ex.requestLine(), ex.target);
+      ctx.close();
+    }
+  }
+
+  private void finishResponse(Exchange ex, Channel up) {
+    ex.responseDone = true;
+    if (!ex.requestDone) {
+      ex.keepAlive = false; // the upstream answered before the whole body was sent: both connections are spoiled
+    }
+    if ((!ex.upstreamKeepAlive || !ex.requestDone || !ex.requestSent) && up == upstream) {
+      close(); // (a request part still being written would reach whoever uses the connection next)
+    }
+    if (ex.keepAlive) {
+      frontend.readNextRequest(ex);
+    } else {
+      ctx.close();
+    }
+  }
+
+  /**
+   * Gives the upstream connection to the pool when it sits idle between exchanges ({@code idle}: the last exchange
+   * on it ended, and {@link #finishResponse} kept it, so the site keeps it alive); closes it otherwise.
+   */
+  void release(boolean idle) {
+    Channel up = upstream;
+    if (idle && up != null && up.isActive() && held == null && upstreamAddress != null) {
+      InetSocketAddress address = upstreamAddress;
+      upstream = null;
+      upstreamAddress = null;
+      lastRelayed = null;
+      pool.give(up, address, idleSince);
+    } else {
+      close();
+    }
+  }
+
+  /** Closes the upstream connection, if any, without hearing from it again. */
+  void close() {
+    if (held != null) {
+      held.release();
+      held = null;
+    }
+    Channel up = upstream;
+    upstream = null;
+    upstreamAddress = null;
+    lastRelayed = null;
+    if (up != null) {
+      BackendHandler.detach(up);
+      up.close();
+    }
+  }
+}

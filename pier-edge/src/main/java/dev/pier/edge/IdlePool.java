@@ -1,0 +1,116 @@
+package dev.pier.edge;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The idle kept-alive upstream connections, per event loop and upstream address: a client connection that ends (or
+ * an HTTP/2 stream, or a request for another site) gives its upstream connection back with {@link #give}, and the
+ * next exchange on that loop to that address takes it with {@link #take} instead of connecting. Each loop's part
+ * is touched only on that loop. A connection waits at most {@link #MAX_IDLE}.
+ */
+final class IdlePool {
+
+  /** Idle connections kept per event loop and address, at most (fewer when the per-site cap is low); more are closed. */
+  static final int MAX_IDLE_PER_ADDRESS = 32;
+  /**
+   * How long a connection may have been idle and still be used again: less than the 5 s after which Apache, by
+   * default, closes an idle kept-alive connection, so that requests seldom meet one the site is closing.
+   */
+  static final Duration MAX_IDLE = Duration.ofSeconds(4);
+
+  private static final AttributeKey<Boolean> WATCHED = AttributeKey.valueOf("pier.pool.watched");
+  private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("pier.pool.idleSince");
+
+  private final int maxIdlePerLoop;
+  private final ConcurrentHashMap<EventLoop, Map<InetSocketAddress, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
+
+  /**
+   * @param maxPerAddress the per-site cap on open connections
+   * @param loops the event loops that share that cap: each keeps at most its share of it idle
+   */
+  IdlePool(int maxPerAddress, int loops) {
+    this.maxIdlePerLoop = (int) Math.max(1, Math.min(MAX_IDLE_PER_ADDRESS, (long) maxPerAddress / Math.max(1, loops)));
+  }
+
+  /** Whether a connection idle since {@code idleSince} (System.nanoTime) may still be used. */
+  static boolean fresh(long idleSince) {
+    return System.nanoTime() - idleSince < MAX_IDLE.toNanos();
+  }
+
+  /**
+   * An idle connection to {@code address} on {@code loop}, now reporting to {@code listener}; null if there is
+   * none young enough. Call on {@code loop}.
+   */
+  Channel take(EventLoop loop, InetSocketAddress address, UpstreamListener listener) {
+    for (Channel ch; (ch = takeOpen(loop, address)) != null; ) {
+      Long since = ch.attr(IDLE_SINCE).get();
+      BackendHandler backend = ch.pipeline().get(BackendHandler.class);
+      if (backend != null && since != null && fresh(since)) {
+        backend.attach(listener);
+        return ch;
+      }
+      ch.close(); // idle for too long: the site may be closing it
+    }
+    return null;
+  }
+
+  /** The most recently used idle connection to {@code address} on {@code loop} still open, taken out of the pool. */
+  private Channel takeOpen(EventLoop loop, InetSocketAddress address) {
+    Map<InetSocketAddress, ArrayDeque<Channel>> byAddress = idle.get(loop);
+    ArrayDeque<Channel> q = byAddress == null ? null : byAddress.get(address);
+    if (q == null) {
+      return null;
+    }
+    for (Channel ch; (ch = q.pollLast()) != null; ) {
+      if (ch.isActive()) {
+        return ch;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Takes a connection whose last exchange ended cleanly and that the upstream keeps alive; it waits, reading (so
+   * that a close by the upstream is noticed), until {@link #take} hands it out, it closes, or it is too old. Call on
+   * its loop.
+   *
+   * @param idleSince when its last exchange ended (System.nanoTime)
+   */
+  void give(Channel ch, InetSocketAddress address, long idleSince) {
+    BackendHandler backend = ch.pipeline().get(BackendHandler.class);
+    if (!ch.isActive() || backend == null || !fresh(idleSince)) {
+      ch.close();
+      return;
+    }
+    ArrayDeque<Channel> q = idle.computeIfAbsent(ch.eventLoop(), l -> new HashMap<>())
+        .computeIfAbsent(address, a -> new ArrayDeque<>());
+    if (q.size() >= maxIdlePerLoop) {
+      Channel oldest = q.pollFirst();
+      if (oldest != null) {
+        oldest.close();
+      }
+    }
+    backend.attach(null); // no client's any more: anything it says now closes it
+    ch.attr(IDLE_SINCE).set(idleSince);
+    q.addLast(ch);
+    if (ch.attr(WATCHED).setIfAbsent(Boolean.TRUE) == null) {
+      ch.closeFuture().addListener(closed -> q.remove(ch)); // on the loop, like every other use of q
+    }
+    // Closed once too old to be used again, unless taken (or taken and given back, with a later time) meanwhile.
+    ch.eventLoop().schedule(() -> {
+      if (Long.valueOf(idleSince).equals(ch.attr(IDLE_SINCE).get()) && q.remove(ch)) {
+        ch.close();
+      }
+    }, MAX_IDLE.toNanos() - (System.nanoTime() - idleSince), TimeUnit.NANOSECONDS);
+    ch.read();
+  }
+}

@@ -1,0 +1,377 @@
+package dev.pier.edge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A response head as an upstream sent it: its bytes, where each header line lies in them, and what the edge must
+ * know of it (status, framing, keep-alive). {@link #encode} writes it again for the client by copying the lines it
+ * keeps and appending the few the edge sets, without turning headers into objects. Made by {@link ResponseReader};
+ * holds a slice of what was read, so it is released like a buffer.
+ */
+final class UpstreamHead {
+
+  /** Drop the hop-by-hop headers (Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, and those Connection names). */
+  static final int DROP_HOP_BY_HOP = 1;
+  static final int DROP_TRANSFER_ENCODING = 2;
+  static final int DROP_CONTENT_LENGTH = 4;
+  static final int DROP_HSTS = 8;
+  /** Drop Connection and Upgrade only (the answer to a WebSocket upgrade sets them itself). */
+  static final int DROP_CONNECTION_UPGRADE = 16;
+
+  private static final byte[][] HOP_BY_HOP = names("connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade");
+  private static final byte[][] FRAMING = names("content-length", "transfer-encoding", "host");
+  private static final byte[] CONNECTION = ascii("connection");
+  private static final byte[] UPGRADE = ascii("upgrade");
+  private static final byte[] CONTENT_LENGTH = ascii("content-length");
+  private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+  private static final byte[] HSTS = ascii("strict-transport-security");
+  private static final byte[] HTTP_1_1 = ascii("HTTP/1.1");
+  private static final byte[] CLOSE = ascii("close");
+  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
+
+  private final byte[] bytes;
+  private final int status;
+  private final boolean http11;
+  /** Where the status line's text after the version starts (" 200 OK"), and where it ends. */
+  private final int reasonStart;
+  private final int statusLineEnd;
+  /** Per header: name start, name end (the colon), value start, value end; offsets into {@link #bytes}. */
+  private final int[] fields;
+  private final int count;
+  private final long contentLength;
+  private final boolean chunked;
+  private final boolean hasTransferEncoding;
+  private final boolean keepAlive;
+
+  private UpstreamHead(byte[] bytes, int status, boolean http11, int reasonStart, int statusLineEnd, int[] fields, int count,
+      long contentLength, boolean chunked, boolean hasTransferEncoding, boolean keepAlive) {
+    this.bytes = bytes;
+    this.status = status;
+    this.http11 = http11;
+    this.reasonStart = reasonStart;
+    this.statusLineEnd = statusLineEnd;
+    this.fields = fields;
+    this.count = count;
+    this.contentLength = contentLength;
+    this.chunked = chunked;
+    this.hasTransferEncoding = hasTransferEncoding;
+    this.keepAlive = keepAlive;
+  }
+
+  private static byte[] ascii(String name) {
+    return name.getBytes(StandardCharsets.US_ASCII);
+  }
+
+
+
+  private static byte[][] names(String... names) {
+    return Arrays.stream(names).map(n -> n.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+  }
+
+  /** The status code. */
+  int status() {
+    return status;
+  }
+
+  /** The declared body length, or -1: none, or a Transfer-Encoding (which takes precedence). */
+  long contentLength() {
+    return hasTransferEncoding ? -1 : contentLength;
+  }
+
+  /** Whether the body is chunked (Transfer-Encoding ending in chunked). */
+  boolean chunked() {
+    return chunked;
+  }
+
+  /** Whether the body runs until the upstream closes the connection (a Transfer-Encoding other than chunked, or no length). */
+  boolean untilClose() {
+    return !chunked && contentLength() < 0;
+  }
+
+  /** Whether the upstream keeps the connection open after this response. */
+  boolean keepAlive() {
+    return keepAlive;
+  }
+
+  /**
+   * Parses the head in {@code in}'s bytes [{@code from}, {@code to}): the status line, header lines and the blank
+   * line. Reads nothing from {@code in}.
+   *
+   * @throws IllegalArgumentException naming what is wrong when it is not a response head the edge passes on
+   */
+  static UpstreamHead parse(ByteBuf in, int from, int to) {
+    byte[] a = new byte[to - from];
+    in.getBytes(from, a);
+    int end = a.length;
+    int lf = indexOf(a, 0, end, '\n');
+    int lineEnd = trimCr(a, 0, lf);
+    if (lineEnd < 12 || !startsWith(a, 0, "HTTP/1.") || a[8] != ' ') {
+      throw new IllegalArgumentException("not an HTTP/1.x status line");
+    }
+    byte minor = a[7];
+    if (minor != '0' && minor != '1') {
+      throw new IllegalArgumentException("HTTP version other than 1.0 and 1.1");
+    }
+    int status = 0;
+    for (int i = 9; i < 12; i++) {
+      if (a[i] < '0' || a[i] > '9') {
+        throw new IllegalArgumentException("status code not three digits");
+      }
+      status = status * 10 + (a[i] - '0');
+    }
+    if (lineEnd > 12 && a[12] != ' ') {
+      throw new IllegalArgumentException("status code not three digits");
+    }
+    boolean http11 = minor == '1';
+    int[] fields = new int[4 * 16];
+    int count = 0;
+    long length = -1;
+    boolean chunked = false;
+    boolean te = false;
+    boolean close = false;
+    boolean keepAliveToken = false;
+    for (int pos = lf + 1; pos < end; ) {
+      int next = indexOf(a, pos, end, '\n');
+      if (next < 0) {
+        throw new IllegalArgumentException("a head without its blank line");
+      }
+      int le = trimCr(a, pos, next);
+      if (le == pos) {
+        break; // the blank line
+      }
+      if (a[pos] == ' ' || a[pos] == '\t') {
+        throw new IllegalArgumentException("a header folded over several lines");
+      }
+      int colon = indexOf(a, pos, le, ':');
+      if (colon <= pos || !token(a, pos, colon)) {
+        throw new IllegalArgumentException("a header line that is not \"name: value\"");
+      }
+      int vs = colon + 1;
+      int ve = le;
+      while (vs < ve && isOws(a[vs])) {
+        vs++;
+      }
+      while (ve > vs && isOws(a[ve - 1])) {
+        ve--;
+      }
+      if (count * 4 == fields.length) {
+        fields = Arrays.copyOf(fields, fields.length * 2);
+      }
+      fields[count * 4] = pos;
+      fields[count * 4 + 1] = colon;
+      fields[count * 4 + 2] = vs;
+      fields[count * 4 + 3] = ve;
+      count++;
+      if (nameIs(a, pos, colon, CONTENT_LENGTH)) {
+        if (length >= 0) {
+          throw new IllegalArgumentException("more than one Content-Length");
+        }
+        length = digits(a, vs, ve);
+      } else if (nameIs(a, pos, colon, TRANSFER_ENCODING)) {
+        te = true;
+        chunked = lastTokenIs(a, vs, ve, "chunked");
+      } else if (nameIs(a, pos, colon, CONNECTION)) {
+        close |= hasToken(a, vs, ve, CLOSE, 0, CLOSE.length);
+        keepAliveToken |= hasToken(a, vs, ve, KEEP_ALIVE, 0, KEEP_ALIVE.length);
+      }
+      pos = next + 1;
+    }
+    boolean keepAlive = !close && (http11 || keepAliveToken);
+    return new UpstreamHead(a, status, http11, 8, lineEnd, fields, count, length, chunked, te, keepAlive);
+  }
+
+  /**
+   * The head for the client: {@code HTTP/1.1}, the upstream's status text, its header lines but those {@code drop}
+   * names, then {@code added} (whole lines, each ending in CRLF) and the blank line.
+   */
+  ByteBuf encode(ByteBufAllocator alloc, int drop, String added) {
+    byte[] src = bytes;
+    ByteBuf out = alloc.buffer(src.length + added.length() + 16);
+    out.writeBytes(HTTP_1_1);
+    out.writeBytes(src, reasonStart, statusLineEnd - reasonStart);
+    out.writeByte('\r').writeByte('\n');
+    for (int i = 0; i < count; i++) {
+      int ns = fields[i * 4];
+      int ne = fields[i * 4 + 1];
+      if (!dropped(src, ns, ne, drop)) {
+        out.writeBytes(src, ns, fields[i * 4 + 3] - ns);
+        out.writeByte('\r').writeByte('\n');
+      }
+    }
+    out.writeCharSequence(added, StandardCharsets.US_ASCII);
+    out.writeByte('\r').writeByte('\n');
+    return out;
+  }
+
+  private boolean dropped(byte[] src, int ns, int ne, int drop) {
+    if ((drop & DROP_TRANSFER_ENCODING) != 0 && nameIs(src, ns, ne, TRANSFER_ENCODING)
+        || (drop & DROP_CONTENT_LENGTH) != 0 && nameIs(src, ns, ne, CONTENT_LENGTH)
+        || (drop & DROP_HSTS) != 0 && nameIs(src, ns, ne, HSTS)
+        || (drop & DROP_CONNECTION_UPGRADE) != 0 && (nameIs(src, ns, ne, CONNECTION) || nameIs(src, ns, ne, UPGRADE))) {
+      return true;
+    }
+    if ((drop & DROP_HOP_BY_HOP) == 0) {
+      return false;
+    }
+    for (byte[] name : HOP_BY_HOP) {
+      if (nameIs(src, ns, ne, name)) {
+        return true;
+      }
+    }
+    for (byte[] name : FRAMING) {
+      if (nameIs(src, ns, ne, name)) {
+        return false; // naming them in Connection must not remove them
+      }
+    }
+    for (int i = 0; i < count; i++) { // named in a Connection header
+      if (nameIs(src, fields[i * 4], fields[i * 4 + 1], CONNECTION) && hasToken(src, fields[i * 4 + 2], fields[i * 4 + 3], src, ns, ne)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The head as a Netty response (for HTTP/2 clients), every header as the upstream sent it. */
+  HttpResponse toResponse() {
+    byte[] src = bytes;
+    String reason = new String(src, reasonStart + 4, Math.max(0, statusLineEnd - reasonStart - 4), StandardCharsets.ISO_8859_1).strip();
+    HttpResponse response = new DefaultHttpResponse(http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0,
+        new HttpResponseStatus(status, reason.isEmpty() ? HttpResponseStatus.valueOf(status).reasonPhrase() : reason), false);
+    for (int i = 0; i < count; i++) {
+      int ns = fields[i * 4];
+      response.headers().add(new String(src, ns, fields[i * 4 + 1] - ns, StandardCharsets.ISO_8859_1),
+          new String(src, fields[i * 4 + 2], fields[i * 4 + 3] - fields[i * 4 + 2], StandardCharsets.ISO_8859_1));
+    }
+    return response;
+  }
+
+  // ---- byte helpers, on the head's copy
+
+  private static int indexOf(byte[] a, int from, int to, char c) {
+    for (int i = from; i < to; i++) {
+      if (a[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int trimCr(byte[] a, int from, int lf) {
+    return lf > from && a[lf - 1] == '\r' ? lf - 1 : lf;
+  }
+
+  private static boolean startsWith(byte[] a, int at, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (a[at + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isOws(byte b) {
+    return b == ' ' || b == '\t';
+  }
+
+  private static boolean token(byte[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte c = a[i];
+      if (c <= ' ' || c >= 127 || c == '"' || c == '(' || c == ')' || c == ',' || c == '/' || c == ':' || c == ';'
+          || c == '<' || c == '=' || c == '>' || c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '{' || c == '}') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int lower(int c) {
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+  }
+
+  /** Whether bytes [from, to) are {@code name} (lower case), ignoring case. */
+  static boolean nameIs(byte[] a, int from, int to, byte[] name) {
+    if (to - from != name.length) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      if (lower(a[from + i]) != name[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long digits(byte[] a, int from, int to) {
+    if (to == from || to - from > 18) {
+      throw new IllegalArgumentException("a Content-Length that is not a number");
+    }
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      if (a[i] < '0' || a[i] > '9') {
+        throw new IllegalArgumentException("a Content-Length that is not a number");
+      }
+      v = v * 10 + (a[i] - '0');
+    }
+    return v;
+  }
+
+  /** Whether the comma-separated list in a[from, to) has the token t[ts, te), ignoring case and blanks. */
+  private static boolean hasToken(byte[] a, int from, int to, byte[] t, int ts, int te) {
+    int i = from;
+    while (i < to) {
+      int comma = indexOf(a, i, to, ',');
+      int e = comma < 0 ? to : comma;
+      int s = i;
+      while (s < e && isOws(a[s])) {
+        s++;
+      }
+      int f = e;
+      while (f > s && isOws(a[f - 1])) {
+        f--;
+      }
+      if (f - s == te - ts && equalsIgnoreCase(a, s, t, ts, te - ts)) {
+        return true;
+      }
+      i = e + 1;
+    }
+    return false;
+  }
+
+  private static boolean equalsIgnoreCase(byte[] a, int as, byte[] b, int bs, int n) {
+    for (int k = 0; k < n; k++) {
+      if (lower(a[as + k]) != lower(b[bs + k])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean lastTokenIs(byte[] a, int from, int to, String token) {
+    int s = from;
+    for (int i = to - 1; i >= from; i--) {
+      if (a[i] == ',') {
+        s = i + 1;
+        break;
+      }
+    }
+    while (s < to && isOws(a[s])) {
+      s++;
+    }
+    if (to - s != token.length()) {
+      return false;
+    }
+    for (int k = 0; k < token.length(); k++) {
+      if (lower(a[s + k]) != token.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
