@@ -67,9 +67,4 @@ public class PierException extends RuntimeException {
   public static PierException forbidden(String title, String message) {
     return new PierException(Kind.FORBIDDEN, title, message, null);
   }
-
-  /** Quotes a subject as messages name it: {@code site "blog"}. */
-  public static String subject(String kind, String name) {
-    return kind + " \"" + name + "\"";
-  }
 }

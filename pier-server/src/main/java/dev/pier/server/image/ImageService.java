@@ -13,7 +13,6 @@ import dev.pier.server.common.PierException.Kind;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -97,7 +95,7 @@ public class ImageService {
     try {
       repo.insert(recipe.name(), recipe.packages(), caller.user());
     } catch (DuplicateKeyException e) {
-      throw new PierException(Kind.CONFLICT, "Name taken", "image \"" + name + "\" already exists: rebuild or change it instead", e);
+      throw new PierException(Kind.ALREADY_EXISTS, "Name taken", "image \"" + name + "\" already exists: rebuild or change it instead", e);
     }
     log.info("image {} added by {} with packages {}", recipe.name(), caller.user(), recipe.packages());
     if (!debian.versions(recipe.name()).isEmpty()) { // files an earlier image of that name left: not this one's
@@ -183,9 +181,7 @@ public class ImageService {
     return latest.isEmpty() ? "" : tail(latest.get(), 1 << 20);
   }
 
-  /**
-   * The image for a new site: it must exist. Its version is chosen at each start.
-   */
+  /** The image for a new site: it must exist. Its version is chosen at each start. */
   public ImageRef forCreate(String name) {
     ImageRow row = repo.find(name).orElseThrow(() -> new PierException(Kind.INVALID, "Unknown image",
         "image \"" + name + "\" does not exist: choose one of " + repo.all().stream().map(ImageRow::name).toList(), null));
@@ -392,7 +388,7 @@ public class ImageService {
 
   private static void requireAdmin(Caller caller) {
     if (!caller.admin()) {
-      throw new PierException(Kind.FORBIDDEN, "Admins only", "only admins manage images", null);
+      throw PierException.forbidden("Admins only", "only admins manage images");
     }
   }
 

@@ -66,7 +66,7 @@ public class PlanService {
 
   private static void requireAdmin(Caller caller) {
     if (!caller.admin()) {
-      throw new PierException(Kind.FORBIDDEN, "Admins only", "only admins manage plans", null);
+      throw PierException.forbidden("Admins only", "only admins manage plans");
     }
   }
 }

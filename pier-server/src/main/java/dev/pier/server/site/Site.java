@@ -3,9 +3,12 @@ package dev.pier.server.site;
 import dev.pier.engine.site.SiteName;
 import java.time.Instant;
 
-/** One site as stored: what the host has ({@code state}) and what was asked for ({@code wish}). */
+/**
+ * One site as stored: what the host has ({@code state}) and what was asked for ({@code wish}; {@code wishSeq} counts the
+ * wishes written, so that a pass can tell whether a newer one came).
+ */
 public record Site(SiteName name, String owner, SiteState state, String ipv4, String image, String imageVersion, String plan, Instant createdAt,
-    Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit, Web web, SiteWish wish) {
+    Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit, Web web, SiteWish wish, long wishSeq) {
 
   /**
    * How the edge serves the site.
@@ -33,7 +36,7 @@ public record Site(SiteName name, String owner, SiteState state, String ipv4, St
   public Site(SiteName name, String owner, SiteState state, String ipv4, String image, String imageVersion, String plan, Instant createdAt,
       Instant updatedAt, String lastError, RestartPolicy restartPolicy, int restarts, String lastExit, Web web) {
     this(name, owner, state, ipv4, image, imageVersion, plan, createdAt, updatedAt, lastError, restartPolicy, restarts, lastExit, web,
-        SiteWish.implied(state));
+        SiteWish.implied(state), 0);
   }
 
   /** A new site as create records it. */

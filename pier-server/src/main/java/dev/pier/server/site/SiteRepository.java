@@ -30,7 +30,7 @@ public class SiteRepository implements ImageUsers {
         rs.getInt("restarts"), rs.getString("last_exit"),
         new Site.Web(rs.getBoolean("https_only"), rs.getBoolean("hsts"), (Long) rs.getObject("max_body_bytes", Long.class),
             (Integer) rs.getObject("sleep_after_seconds", Integer.class)),
-        SiteWish.valueOf(rs.getString("wish")));
+        SiteWish.valueOf(rs.getString("wish")), rs.getLong("wish_seq"));
   }
 
   /** Inserts a new site; throws DuplicateKeyException if the name or the address is taken. */
@@ -64,13 +64,23 @@ public class SiteRepository implements ImageUsers {
 
   /** Records what was asked for the site; false when it is being deleted, which no wish undoes. */
   boolean setWish(SiteName name, SiteWish wish) {
-    return jdbc.sql("UPDATE sites SET wish = ? WHERE name = ? AND (wish <> 'DELETED' OR ? = 'DELETED')")
+    return jdbc.sql("UPDATE sites SET wish = ?, wish_seq = wish_seq + 1 WHERE name = ? AND (wish <> 'DELETED' OR ? = 'DELETED')")
         .params(wish.name(), name.value(), wish.name()).update() == 1;
   }
 
-  /** Replaces the wish only if it is still {@code expected}: a newer wish stands. */
+  /** Replaces the wish only if it is still {@code expected}: a trigger's wish (sleep, wake) gives way to another. */
   boolean setWishIf(SiteName name, SiteWish expected, SiteWish wish) {
-    return jdbc.sql("UPDATE sites SET wish = ? WHERE name = ? AND wish = ?").params(wish.name(), name.value(), expected.name()).update() == 1;
+    return jdbc.sql("UPDATE sites SET wish = ?, wish_seq = wish_seq + 1 WHERE name = ? AND wish = ?")
+        .params(wish.name(), name.value(), expected.name()).update() == 1;
+  }
+
+  /**
+   * Gives up a wish the site's worker could not fulfil (a start that failed): only if no wish was written since the
+   * worker read {@code seen}, so that a newer request, even for the same thing, stands.
+   */
+  boolean giveUpWish(Site seen, SiteWish wish) {
+    return jdbc.sql("UPDATE sites SET wish = ?, wish_seq = wish_seq + 1 WHERE name = ? AND wish_seq = ?")
+        .params(wish.name(), seen.name().value(), seen.wishSeq()).update() == 1;
   }
 
   /** Records why the container stopped by itself. */

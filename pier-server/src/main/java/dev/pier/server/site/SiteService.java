@@ -18,6 +18,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
@@ -37,6 +39,8 @@ public class SiteService {
   public static final String DEFAULT_IMAGE = StaticImage.NAME;
   /** The most a log request returns. */
   public static final int MAX_LOG_BYTES = 1 << 20;
+
+  private static final Executor WAKERS = Executors.newVirtualThreadPerTaskExecutor();
 
   private final SiteRepository repo;
   private final SiteEngine engine;
@@ -92,7 +96,7 @@ public class SiteService {
     String plan = plan(planName == null || planName.isBlank() ? DEFAULT_PLAN : planName).name();
     String image = images.forCreate(imageName == null || imageName.isBlank() ? DEFAULT_IMAGE : imageName).name();
     locks.locked(name, () -> insert(caller, rawName, name, plan, image));
-    await(workers.wake(name, Cause.OWNER));
+    await(workers.wake(name, Cause.CREATE));
     return repo.find(name).orElseThrow(() -> SiteErrors.notFound(rawName));
   }
 
@@ -210,15 +214,18 @@ public class SiteService {
    * it. Requests that arrive meanwhile wait for the same start.
    */
   public CompletableFuture<Void> wake(String rawName) {
-    SiteName name = SiteName.of(rawName);
-    Site s = repo.find(name).orElseThrow(() -> SiteErrors.notFound(rawName));
-    if (s.state() == SiteState.RUNNING && s.wish() == SiteWish.RUNNING) {
-      return CompletableFuture.completedFuture(null);
-    }
-    if (!repo.setWishIf(name, SiteWish.SLEEPING, SiteWish.RUNNING) && s.wish() != SiteWish.RUNNING) {
-      return CompletableFuture.failedFuture(new IllegalStateException("site " + rawName + " is " + s.state().name().toLowerCase()));
-    }
-    return workers.wake(name, Cause.WAKE);
+    // The edge asks on an event loop: the database is read on a virtual thread, and every failure fails the future.
+    return CompletableFuture.supplyAsync(() -> {
+      SiteName name = SiteName.of(rawName);
+      Site s = repo.find(name).orElseThrow(() -> SiteErrors.notFound(rawName));
+      if (s.state() == SiteState.RUNNING && s.wish() == SiteWish.RUNNING) {
+        return CompletableFuture.<Void>completedFuture(null);
+      }
+      if (!repo.setWishIf(name, SiteWish.SLEEPING, SiteWish.RUNNING) && s.wish() != SiteWish.RUNNING) {
+        throw new IllegalStateException("site " + rawName + " is " + s.state().name().toLowerCase());
+      }
+      return workers.wake(name, Cause.WAKE);
+    }, WAKERS).thenCompose(f -> f);
   }
 
   /** The end of what the site's container printed, up to {@code bytes} bytes. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -49,6 +50,7 @@ class SiteSync implements SiteWorkers.Sync {
   private final ApplicationEventPublisher events;
   private final HostLeftovers leftovers;
   private final Map<String, Restarts> restarts = new ConcurrentHashMap<>();
+  private final Semaphore startups = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
   SiteSync(SiteRepository repo, SiteEngine engine, SiteSpecs specs, SiteLocks locks, RouteRefresher routes, ImageService images,
       PierProperties props, ApplicationEventPublisher events, HostLeftovers leftovers) {
@@ -65,6 +67,20 @@ class SiteSync implements SiteWorkers.Sync {
 
   @Override
   public Pass sync(SiteName name, Set<Cause> causes) {
+    if (!causes.contains(Cause.STARTUP)) {
+      return pass(name, causes);
+    }
+    // At Pier's start every site's worker runs at once: as many start their site at a time as there are cores, so
+    // that sites brought back after a reboot do not all race their readiness timeout together.
+    startups.acquireUninterruptibly();
+    try {
+      return pass(name, causes);
+    } finally {
+      startups.release();
+    }
+  }
+
+  private Pass pass(SiteName name, Set<Cause> causes) {
     return locks.locked(name, () -> {
       Site s = repo.find(name).orElse(null);
       if (s == null) {
@@ -88,8 +104,9 @@ class SiteSync implements SiteWorkers.Sync {
     try {
       engine.prepare(spec);
     } catch (RuntimeException e) {
-      if (!causes.contains(Cause.OWNER)) {
-        throw e; // an interrupted creation stays CREATING: the next pass tries again
+      if (!causes.contains(Cause.CREATE)) {
+        // An interrupted creation stays CREATING: the next pass tries again.
+        throw causes.contains(Cause.OWNER) ? SiteErrors.failed("finish creating", s, e) : e;
       }
       try {
         engine.remove(spec);
@@ -106,7 +123,7 @@ class SiteSync implements SiteWorkers.Sync {
   }
 
   private Pass run(Site s, Set<Cause> causes) {
-    boolean asked = causes.contains(Cause.OWNER) || causes.contains(Cause.WAKE);
+    boolean asked = causes.contains(Cause.OWNER) || causes.contains(Cause.CREATE) || causes.contains(Cause.WAKE);
     boolean startup = causes.contains(Cause.STARTUP);
     Restarts r = restarts.get(s.name().value());
     if (engine.isRunning(s.name())) {
@@ -164,19 +181,19 @@ class SiteSync implements SiteWorkers.Sync {
       return restartOrGiveUp(s, true, "could not start it again: " + e.getMessage(), r);
     }
     if (causes.contains(Cause.WAKE) && !causes.contains(Cause.OWNER)) {
-      repo.setWishIf(s.name(), SiteWish.RUNNING, SiteWish.SLEEPING);
+      repo.giveUpWish(s, SiteWish.SLEEPING);
       settle(s, SiteState.SLEEPING, "could not wake it: " + e.getMessage());
       throw e;
     }
     if (!touched && e instanceof PierException refused) {
       // Refused before the host was touched (its image is not built yet): nothing changed but the wish.
-      repo.setWishIf(s.name(), SiteWish.RUNNING, s.state() == SiteState.SLEEPING ? SiteWish.SLEEPING : SiteWish.STOPPED);
+      repo.giveUpWish(s, s.state() == SiteState.SLEEPING ? SiteWish.SLEEPING : SiteWish.STOPPED);
       if (s.state() == SiteState.STARTING || s.state() == SiteState.RUNNING) {
         settle(s, SiteState.STOPPED, refused.getMessage());
       }
       throw refused;
     }
-    repo.setWishIf(s.name(), SiteWish.RUNNING, SiteWish.STOPPED);
+    repo.giveUpWish(s, SiteWish.STOPPED);
     boolean asked = causes.contains(Cause.OWNER);
     settle(s, SiteState.STOPPED, asked ? e.getMessage() : "could not start it again when Pier started: " + e.getMessage());
     throw asked ? SiteErrors.failed("start", s, e) : e;
@@ -202,7 +219,7 @@ class SiteSync implements SiteWorkers.Sync {
       log.warn("site {}: {}", s.name(), why);
       r.inARow = 0;
       r.due = null;
-      repo.setWishIf(s.name(), SiteWish.RUNNING, SiteWish.STOPPED);
+      repo.giveUpWish(s, SiteWish.STOPPED);
       settle(s, SiteState.STOPPED, why);
       return Pass.SETTLED;
     }
@@ -239,7 +256,7 @@ class SiteSync implements SiteWorkers.Sync {
     } catch (RuntimeException e) {
       boolean still = engine.isRunning(s.name());
       if (idle) {
-        repo.setWishIf(s.name(), SiteWish.SLEEPING, still ? SiteWish.RUNNING : SiteWish.STOPPED);
+        repo.giveUpWish(s, still ? SiteWish.RUNNING : SiteWish.STOPPED);
       }
       settle(s, still ? SiteState.RUNNING : SiteState.STOPPED, (idle ? "could not put it to sleep: " : "") + e.getMessage());
       throw causes.contains(Cause.OWNER) ? SiteErrors.failed("stop", s, e) : e;
@@ -258,7 +275,7 @@ class SiteSync implements SiteWorkers.Sync {
     } catch (RuntimeException e) {
       // What is left is removed by the next delete, which may be asked for at once.
       boolean still = engine.isRunning(s.name());
-      repo.setWishIf(s.name(), SiteWish.DELETED, still ? SiteWish.RUNNING : SiteWish.STOPPED);
+      repo.giveUpWish(s, still ? SiteWish.RUNNING : SiteWish.STOPPED);
       settle(s, still ? SiteState.RUNNING : SiteState.STOPPED, e.getMessage());
       throw SiteErrors.failed("delete", s, e);
     }

@@ -33,6 +33,8 @@ class SiteWorkers implements AutoCloseable {
   enum Cause {
     /** The owner (or an admin) asked, through the API or the panel, and waits for the outcome. */
     OWNER,
+    /** The create call itself waits: a creation that fails is undone whole. */
+    CREATE,
     /** The edge holds a request for the sleeping site. */
     WAKE,
     /** Pier is starting: finish what a crash interrupted, adopt what runs. */
@@ -137,6 +139,9 @@ class SiteWorkers implements AutoCloseable {
           if (pass.gone()) {
             // A deleted site's worker goes (a later site of the same name gets a new one), unless woken meanwhile.
             workers.computeIfPresent(name.value(), (k, w) -> {
+              if (w != this) {
+                return w; // a newer worker of a site of the same name
+              }
               synchronized (w) {
                 return w.waiting.isEmpty() ? null : w;
               }
@@ -144,7 +149,7 @@ class SiteWorkers implements AutoCloseable {
           }
           batch.forEach(f -> f.complete(null));
         } catch (RuntimeException | Error e) {
-          if (!these.contains(Cause.OWNER) && !these.contains(Cause.WAKE)) {
+          if (!these.contains(Cause.OWNER) && !these.contains(Cause.CREATE) && !these.contains(Cause.WAKE)) {
             log.warn("site {}: {}", name, e.getMessage());
           }
           batch.forEach(f -> f.completeExceptionally(e));

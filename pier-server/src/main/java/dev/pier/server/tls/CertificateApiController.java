@@ -50,7 +50,7 @@ class CertificateApiController {
 
   private static void requireAdmin(Authentication auth) {
     if (!SecurityConfig.caller(auth).admin()) {
-      throw new PierException(Kind.FORBIDDEN, "Admins only", "only admins manage certificates", null);
+      throw PierException.forbidden("Admins only", "only admins manage certificates");
     }
   }
 

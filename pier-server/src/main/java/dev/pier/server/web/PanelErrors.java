@@ -1,9 +1,13 @@
 package dev.pier.server.web;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.stereotype.Controller;
+import org.springframework.validation.BindException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -20,8 +24,9 @@ public class PanelErrors {
 
   @ExceptionHandler(Exception.class)
   ModelAndView unexpected(Exception e, HttpServletRequest request) throws Exception {
-    if (e instanceof ErrorResponse) {
-      throw e; // Spring's own answer (400, 405, ...) stands
+    if (e instanceof ErrorResponse || e instanceof ServletException || e instanceof TypeMismatchException
+        || e instanceof HttpMessageNotReadableException || e instanceof BindException) {
+      throw e; // a bad request: Spring's own answer (400, 405, ...) stands
     }
     String id = ErrorIds.logged(request.getMethod() + " " + request.getRequestURI(), e);
     ModelAndView page = new ModelAndView("error", HttpStatus.INTERNAL_SERVER_ERROR);

@@ -136,7 +136,44 @@ class SiteLifecycleTest {
     assertThat(pier.site("blog").state()).isEqualTo(SiteState.RUNNING);
     assertThat(pier.running("blog")).isTrue();
     pier.sites.stop(ALICE, "blog");
-    assertThat(pier.sites.wake("blog")).as("a stopped site is not woken").isCompletedExceptionally();
+    assertThat(pier.sites.wake("blog")).as("a stopped site is not woken").failsWithin(java.time.Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aWishWrittenDuringAPassIsNeverUndoneByIt() {
+    pier.sites.create(ALICE, "blog");
+    Site seenByAPass = pier.site("blog");
+    pier.sites.start(ALICE, "blog"); // a newer wish, even one equal to what the pass saw
+    assertThat(pier.repo.giveUpWish(seenByAPass, SiteWish.STOPPED)).as("the pass's give-up loses").isFalse();
+    assertThat(pier.site("blog").wish()).isEqualTo(SiteWish.RUNNING);
+    Site now = pier.site("blog");
+    assertThat(pier.repo.giveUpWish(now, SiteWish.STOPPED)).isTrue();
+  }
+
+  @Test
+  void aFailedWakeLeavesTheSiteAsleepWithTheReason() {
+    pier.sites.create(ALICE, "blog");
+    pier.sites.start(ALICE, "blog");
+    pier.sleep("blog");
+    host.failOn(FakeHost.OP_RUN);
+    assertThat(pier.sites.wake("blog")).failsWithin(java.time.Duration.ofSeconds(5));
+    Site s = pier.site("blog");
+    assertThat(s.state()).isEqualTo(SiteState.SLEEPING);
+    assertThat(s.wish()).isEqualTo(SiteWish.SLEEPING);
+    assertThat(s.lastError()).startsWith("could not wake it: ");
+    assertThat(host.hostObjectsNamed("blog")).isEmpty();
+    pier.sites.wake("blog").join();
+    assertThat(pier.site("blog").state()).as("the next request wakes it").isEqualTo(SiteState.RUNNING);
+  }
+
+  @Test
+  void startingASiteWhoseCreationWasInterruptedFinishesItInsteadOfDeletingIt() {
+    pier.sites.create(ALICE, "blog");
+    pier.repo.setState(pier.site("blog").name(), SiteState.CREATING, null);
+    host.failOn(FakeHost.OP_DISK);
+    assertThatThrownBy(() -> pier.sites.start(ALICE, "blog"));
+    assertThat(pier.site("blog")).as("still there").isNotNull();
+    assertThat(pier.sites.start(ALICE, "blog").state()).isEqualTo(SiteState.RUNNING);
   }
 
   /** Pier dies at each driver call of {@code operation} in turn; the next Pier must bring the site to what was asked. */
