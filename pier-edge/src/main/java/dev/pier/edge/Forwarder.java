@@ -136,7 +136,7 @@ final class Forwarder implements UpstreamListener {
   /** The request head as it goes upstream: bytes made from the client's, or (else) the decoded request. */
   private Object upstreamHead(Exchange ex, HttpRequest request) {
     if (ex.asBytes) {
-      ByteBuf bytes = UpstreamRequest.head(ex.clientHead, ctx.alloc(), ex.upgrading, frontend.clientAddress(),
+      ByteBuf bytes = UpstreamRequest.head(ex.clientHead, request, ctx.alloc(), ex.upgrading, frontend.clientAddress(),
           frontend.clientText(), tls, request.headers().get(HttpHeaderNames.HOST), frontend.localPort());
       if (bytes != null) {
         return bytes;

@@ -31,16 +31,18 @@ final class UpstreamRequest {
   }
 
   /**
-   * The head, or null when {@code raw} does not read as one (the decoded request is then sent instead).
+   * The head, or null when {@code raw} is not, line for line, the head Netty's decoder made {@code decoded} of
+   * (then {@code decoded} is sent instead): the bytes go upstream only when they say exactly what was validated.
    *
    * @param raw the client's head, request line to blank line
+   * @param decoded the request as decoded from it, not yet changed
    * @param websocket whether the request asks for WebSocket (Upgrade and Connection are then set again)
    * @param client the client's address and {@code clientText} the same as text; null when unknown
    * @param host the request's Host header as decoded, or null
    * @param port the edge's port the client came to, as text
    */
-  static ByteBuf head(byte[] raw, ByteBufAllocator alloc, boolean websocket, InetAddress client, String clientText,
-      boolean tls, String host, String port) {
+  static ByteBuf head(byte[] raw, io.netty.handler.codec.http.HttpRequest decoded, ByteBufAllocator alloc, boolean websocket,
+      InetAddress client, String clientText, boolean tls, String host, String port) {
     int end = raw.length;
     int lf = UpstreamHead.indexOf(raw, 0, end, '\n');
     int lineEnd = lf < 0 ? -1 : UpstreamHead.trimCr(raw, 0, lf);
@@ -51,9 +53,12 @@ final class UpstreamRequest {
         break;
       }
     }
-    if (version < 0) {
+    int target = UpstreamHead.indexOf(raw, 0, Math.max(0, lineEnd), ' ') + 1;
+    if (version < 0 || target <= 0 || target >= version || !same(raw, 0, target - 1, decoded.method().name())
+        || !same(raw, target, version - 1, decoded.uri()) || !same(raw, version, lineEnd, decoded.protocolVersion().text())) {
       return null;
     }
+    var fields = decoded.headers().iteratorCharSequence();
     ByteBuf out = alloc.buffer(end + 256);
     out.writeBytes(raw, 0, version).writeBytes(HTTP_1_1);
     for (int pos = lf + 1; pos < end; ) {
@@ -63,18 +68,27 @@ final class UpstreamRequest {
         break; // the blank line (or the end)
       }
       int colon = UpstreamHead.indexOf(raw, pos, le, ':');
-      if (colon <= pos) {
+      int vs = colon + 1;
+      int ve = le;
+      while (vs < ve && UpstreamHead.isOws(raw[vs])) {
+        vs++;
+      }
+      while (ve > vs && UpstreamHead.isOws(raw[ve - 1])) {
+        ve--;
+      }
+      var field = fields.hasNext() ? fields.next() : null;
+      if (colon <= pos || field == null || !same(raw, pos, colon, field.getKey()) || !same(raw, vs, ve, field.getValue())) {
         out.release();
-        return null;
+        return null; // not the head that was decoded
       }
       if (!dropped(raw, pos, colon, lf + 1, end)) {
-        int ve = le;
-        while (ve > colon + 1 && UpstreamHead.isOws(raw[ve - 1])) {
-          ve--;
-        }
         out.writeBytes(raw, pos, ve - pos).writeByte('\r').writeByte('\n');
       }
       pos = next + 1;
+    }
+    if (fields.hasNext()) {
+      out.release();
+      return null;
     }
     if (websocket) {
       line(out, "upgrade", "websocket");
@@ -128,6 +142,19 @@ final class UpstreamRequest {
       out.addComponent(true, end);
     }
     return out;
+  }
+
+  /** Whether raw[from, to) holds exactly the characters of {@code s} (ISO-8859-1). */
+  private static boolean same(byte[] raw, int from, int to, CharSequence s) {
+    if (to - from != s.length()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if ((raw[from + i] & 0xff) != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void line(ByteBuf out, String name, String value) {

@@ -14,9 +14,25 @@ import org.junit.jupiter.api.Test;
 /** The request head for the upstream, made from the client's bytes. */
 class UpstreamRequestTest {
 
+  /** The request Netty's decoder makes of {@code raw}. */
+  private static io.netty.handler.codec.http.HttpRequest decoded(String raw) {
+    io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(new io.netty.handler.codec.http.HttpRequestDecoder());
+    ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+    io.netty.handler.codec.http.HttpRequest request = ch.readInbound();
+    ch.finishAndReleaseAll();
+    return request;
+  }
+
   private static String head(String raw, boolean websocket, boolean tls) throws Exception {
-    ByteBuf out = UpstreamRequest.head(raw.getBytes(StandardCharsets.ISO_8859_1), ByteBufAllocator.DEFAULT, websocket,
+    return head(raw, decoded(raw), websocket, tls);
+  }
+
+  private static String head(String raw, io.netty.handler.codec.http.HttpRequest decoded, boolean websocket, boolean tls) throws Exception {
+    ByteBuf out = UpstreamRequest.head(raw.getBytes(StandardCharsets.ISO_8859_1), decoded, ByteBufAllocator.DEFAULT, websocket,
         InetAddress.getByName("192.0.2.7"), "192.0.2.7", tls, "blog.example.org", "80");
+    if (out == null) {
+      return null;
+    }
     try {
       return out.toString(StandardCharsets.ISO_8859_1);
     } finally {
@@ -60,8 +76,15 @@ class UpstreamRequestTest {
   }
 
   @Test
-  void whatDoesNotReadAsAHeadIsLeftToTheDecodedRequest() throws Exception {
-    assertThat(UpstreamRequest.head("GARBAGE".getBytes(StandardCharsets.US_ASCII), ByteBufAllocator.DEFAULT, false, null, null,
-        false, null, "80")).isNull();
+  void bytesThatAreNotTheDecodedHeadAreLeftForTheDecodedRequest() throws Exception {
+    io.netty.handler.codec.http.HttpRequest get = decoded("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n\r\n");
+    assertThat(head("GARBAGE", get, false, false)).isNull();
+    assertThat(head("GET /other HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n\r\n", get, false, false)).as("target").isNull();
+    assertThat(head("GET / HTTP/1.1\r\nHost: a\r\nX-A: 2\r\n\r\n", get, false, false)).as("value").isNull();
+    assertThat(head("GET / HTTP/1.1\r\nHost: a\r\n\r\n", get, false, false)).as("a line fewer").isNull();
+    assertThat(head("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nContent-Length: 5\r\n\r\n", get, false, false))
+        .as("a line more").isNull();
+    assertThat(head("GET / HTTP/1.1\r\nHost: a\r\nX-A:  1 \r\n\r\n", get, false, false)).as("blanks are not content")
+        .startsWith("GET / HTTP/1.1\r\nHost: a\r\nX-A:  1\r\n");
   }
 }
