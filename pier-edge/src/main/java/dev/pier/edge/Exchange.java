@@ -25,7 +25,16 @@ final class Exchange {
   final boolean headRequest;
   /** Whether the request asks for WebSocket. */
   final boolean upgrading;
+  /** Whether the request body is chunked. */
+  final boolean chunked;
   final BodyGuard body = BodyGuard.standard();
+  /**
+   * The request head as the client sent it (HTTP/1.x), to go upstream as bytes ({@link UpstreamRequest}); null:
+   * the decoded request goes instead (an HTTP/2 stream, or a head the scanner did not keep).
+   */
+  byte[] clientHead;
+  /** The request goes upstream as bytes, its body too. */
+  boolean asBytes;
   final ResendPolicy resend;
   final ExchangeLog log;
 
@@ -62,7 +71,8 @@ final class Exchange {
   InetSocketAddress proxiedTo;
 
   private Exchange(String method, String host, String uri, HttpVersion clientVersion, boolean keepAlive, boolean expectsContinue,
-      boolean headRequest, boolean upgrading, boolean bodiless, ResendPolicy resend, ExchangeLog log) {
+      boolean headRequest, boolean upgrading, boolean bodiless, boolean chunked, ResendPolicy resend, ExchangeLog log) {
+    this.chunked = chunked;
     this.method = method;
     this.host = host;
     this.uri = uri;
@@ -100,12 +110,12 @@ final class Exchange {
     long declared = request.decoderResult().isFailure() ? -1 : HttpUtil.getContentLength(request, -1L);
     return new Exchange(method, host, request.uri(), request.protocolVersion(),
         HttpUtil.isKeepAlive(request), HttpUtil.is100ContinueExpected(request), HttpMethod.HEAD.equals(request.method()),
-        ProxyHeaders.isWebSocketUpgrade(request), bodiless, new ResendPolicy(method, chunked, declared), log);
+        ProxyHeaders.isWebSocketUpgrade(request), bodiless, chunked, new ResendPolicy(method, chunked, declared), log);
   }
 
   /** The exchange of a head that never came whole (the client was too slow): answered, never logged. */
   static Exchange unread() {
-    return new Exchange("-", null, "", HttpVersion.HTTP_1_1, false, false, false, false, false,
+    return new Exchange("-", null, "", HttpVersion.HTTP_1_1, false, false, false, false, false, false,
         new ResendPolicy("GET", false, -1), ExchangeLog.none());
   }
 }

@@ -67,7 +67,10 @@ final class Forwarder implements UpstreamListener {
   void forward(Exchange ex, HttpRequest request, InetSocketAddress address, String target) {
     ex.mode = Exchange.Mode.PROXY;
     ex.target = target;
-    ProxyHeaders.forUpstream(request, frontend.clientAddress(), frontend.clientText(), frontend.localPort(), tls);
+    ex.asBytes = ex.clientHead != null;
+    if (!ex.asBytes) {
+      ProxyHeaders.forUpstream(request, frontend.clientAddress(), frontend.clientText(), frontend.localPort(), tls);
+    }
     ex.proxied = request;
     ex.proxiedTo = address;
     if (upstream != null && upstream.isActive() && address.equals(upstreamAddress) && IdlePool.fresh(idleSince)) {
@@ -114,7 +117,7 @@ final class Forwarder implements UpstreamListener {
         if (held != null) { // the end of the request arrived while this connection was being made
           HttpContent end = held;
           held = null;
-          up.writeAndFlush(end).addListener((ChannelFuture w) -> {
+          up.writeAndFlush(upstreamPart(ex, end)).addListener((ChannelFuture w) -> {
             if (w.isSuccess() && up == upstream) {
               ex.requestSent = true;
               frontend.readNextRequest(ex);
@@ -130,20 +133,39 @@ final class Forwarder implements UpstreamListener {
     });
   }
 
+  /** The request head as it goes upstream: bytes made from the client's, or (else) the decoded request. */
+  private Object upstreamHead(Exchange ex, HttpRequest request) {
+    if (ex.asBytes) {
+      ByteBuf bytes = UpstreamRequest.head(ex.clientHead, request, ctx.alloc(), ex.upgrading, frontend.clientAddress(),
+          frontend.clientText(), tls, request.headers().get(HttpHeaderNames.HOST), frontend.localPort());
+      if (bytes != null) {
+        return bytes;
+      }
+      ex.asBytes = false;
+      ProxyHeaders.forUpstream(request, frontend.clientAddress(), frontend.clientText(), frontend.localPort(), tls);
+    }
+    return ex.bodiless
+        ? new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
+            request.headers(), EmptyHttpHeaders.INSTANCE)
+        : request;
+  }
+
+  /** A part of the request body as it goes upstream. */
+  private Object upstreamPart(Exchange ex, HttpContent part) {
+    return ex.asBytes ? UpstreamRequest.body(part, ex.chunked, ctx.alloc()) : part;
+  }
+
   private void sendHead(Exchange ex, Channel up, HttpRequest request) {
     boolean whole = ex.bodiless;
     ResponseReader reader = up.pipeline().get(ResponseReader.class);
     if (reader != null) {
       reader.expect(ex.headRequest, !raw || HttpVersion.HTTP_1_0.equals(ex.clientVersion));
     }
-    ChannelFuture sent = up.writeAndFlush(whole
-        ? new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
-            request.headers(), EmptyHttpHeaders.INSTANCE)
-        : request);
+    ChannelFuture sent = up.writeAndFlush(upstreamHead(ex, request));
     sent.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         up.close();
-      } else if (up == upstream && frontend.isCurrent(ex) && ex.mode == Exchange.Mode.PROXY) {
+      } else if (up == upstream && frontend.current() == ex && ex.mode == Exchange.Mode.PROXY) {
         if (whole) {
           ex.requestSent = true;
         }
@@ -174,10 +196,10 @@ final class Forwarder implements UpstreamListener {
       return true;
     }
     ex.requestDone = last;
-    up.writeAndFlush(content).addListener((ChannelFuture f) -> {
+    up.writeAndFlush(upstreamPart(ex, content)).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         up.close();
-      } else if (up == upstream && frontend.isCurrent(ex) && ex.mode == Exchange.Mode.PROXY) {
+      } else if (up == upstream && frontend.current() == ex && ex.mode == Exchange.Mode.PROXY) {
         if (last) {
           ex.requestSent = true;
           frontend.readNextRequest(ex);

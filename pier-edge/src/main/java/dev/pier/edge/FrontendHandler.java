@@ -158,6 +158,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     Exchange ex = Exchange.of(request, host, scanner != null);
     exchange = ex;
     boolean folded = scanner != null && scanner.folded(heads);
+    ex.clientHead = scanner == null ? null : scanner.takeHead(heads);
     heads++;
     headOverdue = false;
     DecoderResult decoded = request.decoderResult();
@@ -313,10 +314,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return exchange;
   }
 
-  boolean isCurrent(Exchange ex) {
-    return exchange == ex;
-  }
-
   /** Once both the request and the response of {@code ex} are done: reads the next request head. */
   void readNextRequest(Exchange ex) {
     if (exchange == ex && ex.requestDone && ex.responseDone) {
@@ -373,16 +370,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** How stale a site's last traffic time may be: it is written at most this often (not at every request). */
-  private static final long TOUCH_NANOS = 50_000_000;
-
   /** Notes traffic of {@code site} now (it is not put to sleep while it has some). */
   void touch(String site) {
-    long now = System.nanoTime();
-    Long last = shared.activity().get(site);
-    if (last == null || now - last >= TOUCH_NANOS) {
-      shared.activity().put(site, now);
-    }
+    shared.touch(site);
   }
 
   /** The client's address, or null if unknown. */

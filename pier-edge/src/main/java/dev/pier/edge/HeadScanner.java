@@ -31,6 +31,16 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   };
 
   private final BitSet folded = new BitSet();
+  /** The most bytes of one head kept: the decoder's limits for the request line and the headers, and some. */
+  private static final int MAX_CAPTURE = 32 * 1024;
+  private static final byte[] NOTHING = new byte[0];
+  /** Heads seen and not yet taken ({@link #takeHead}), oldest first; the first has index {@link #firstHeld}. */
+  private final java.util.ArrayDeque<byte[]> held = new java.util.ArrayDeque<>();
+  private long firstHeld;
+  /** The head in progress, as it comes ({@code captured} bytes of it; -1: too large, not kept). */
+  private byte[] capture = new byte[1024];
+  private int captured;
+  private boolean capturing;
   private final long headerTimeoutNanos;
   private ChannelHandlerContext ctx;
   private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
@@ -99,6 +109,23 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
     return state == State.OFF;
   }
 
+  /**
+   * The bytes of the request head with this index (0 for the first on the connection), from its request line to
+   * its blank line, as the client sent them; null when they were not kept. Taken once; heads before it are dropped.
+   */
+  byte[] takeHead(long headIndex) {
+    while (!held.isEmpty() && firstHeld < headIndex) {
+      held.poll();
+      firstHeld++;
+    }
+    if (held.isEmpty() || firstHeld != headIndex) {
+      return null;
+    }
+    firstHeld++;
+    byte[] bytes = held.poll();
+    return bytes.length == 0 ? null : bytes;
+  }
+
   /** Whether the request head with this index (0 for the first on the connection) had an obsolete line fold. */
   boolean folded(long headIndex) {
     return headIndex <= Integer.MAX_VALUE && folded.get((int) headIndex);
@@ -135,6 +162,21 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   }
 
   private void step(byte b) {
+    if (!capturing && state == State.LINE_START && lineIndex == 0 && b != '\r' && b != '\n') {
+      capturing = true; // a request line starts
+      captured = 0;
+    }
+    if (capturing && captured >= 0) {
+      if (captured == capture.length) {
+        capture = captured >= MAX_CAPTURE ? null : java.util.Arrays.copyOf(capture, captured * 2);
+      }
+      if (capture == null) {
+        capture = new byte[1024];
+        captured = -1; // too large to keep (the decoder refuses it anyway)
+      } else {
+        capture[captured++] = b;
+      }
+    }
     switch (state) {
       case LINE_START -> {
         if (lineIndex == 0 && (b == '\r' || b == '\n') && line.isEmpty()) {
@@ -292,6 +334,8 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
 
   private void endOfHead() {
     inHead = false; // (its timer, if any, finds nothing to do)
+    held.add(capturing && captured > 0 ? java.util.Arrays.copyOf(capture, captured) : NOTHING);
+    capturing = false;
     boolean isChunked = chunked;
     long length = contentLength;
     head++;

@@ -29,7 +29,7 @@ final class ProxyHeaders {
     return forwarded(client, client == null ? null : NetUtil.toAddressString(client), tls, host);
   }
 
-  private static String forwarded(InetAddress client, String a, boolean tls, String host) {
+  static String forwarded(InetAddress client, String a, boolean tls, String host) {
     StringBuilder v = new StringBuilder(64);
     if (client != null) {
       v.append("for=").append(client instanceof java.net.Inet6Address ? "\"[" + a + "]\"" : a).append(';');

@@ -17,6 +17,18 @@ record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, IdlePool
     AccessLog accessLog, Waker waker, AcmeChallenges challenges, Map<String, Long> activity,
     java.util.concurrent.Executor blocking, java.util.concurrent.Semaphore certificateWork) {
 
+  /** How stale a site's last traffic time may be: it is written at most this often (not at every request). */
+  private static final long TOUCH_NANOS = 50_000_000;
+
+  /** Notes traffic of {@code site} now, in {@link #activity}. */
+  void touch(String site) {
+    long now = System.nanoTime();
+    Long last = activity.get(site);
+    if (last == null || now - last >= TOUCH_NANOS) {
+      activity.put(site, now);
+    }
+  }
+
   /** Certificates worked out off the event loops at once, at most. */
   static final int MAX_CERTIFICATE_WORK = 64;
 

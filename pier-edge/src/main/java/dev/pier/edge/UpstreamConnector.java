@@ -6,15 +6,14 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Opens upstream connections: auto-read off, responses read as bytes ({@link ResponseReader}), requests encoded by
- * Netty, closed after the configured idle time, at most
+ * Opens upstream connections: auto-read off, responses read as bytes ({@link ResponseReader}), requests written as bytes
+ * or encoded by Netty ({@link UpstreamRequestEncoder}), closed after the configured idle time, at most
  * so many per address. Each connection is opened on the client connection's event loop, so the two never need
  * locks. Idle connections are kept apart, in the {@link IdlePool}.
  */
@@ -56,7 +55,7 @@ final class UpstreamConnector {
         ch.pipeline().addLast(
             new IdleTimer(Duration.ofMillis(idleMillis)),
             new ResponseReader(),
-            new HttpRequestEncoder(),
+            new UpstreamRequestEncoder(),
             new BackendHandler(listener));
       }
     }).connect(address);

@@ -254,7 +254,7 @@ final class UpstreamHead {
 
   // ---- byte helpers, on the head's copy
 
-  private static int indexOf(byte[] a, int from, int to, char c) {
+  static int indexOf(byte[] a, int from, int to, char c) {
     for (int i = from; i < to; i++) {
       if (a[i] == c) {
         return i;
@@ -263,7 +263,7 @@ final class UpstreamHead {
     return -1;
   }
 
-  private static int trimCr(byte[] a, int from, int lf) {
+  static int trimCr(byte[] a, int from, int lf) {
     return lf > from && a[lf - 1] == '\r' ? lf - 1 : lf;
   }
 
@@ -276,7 +276,7 @@ final class UpstreamHead {
     return true;
   }
 
-  private static boolean isOws(byte b) {
+  static boolean isOws(byte b) {
     return b == ' ' || b == '\t';
   }
 
@@ -323,7 +323,7 @@ final class UpstreamHead {
   }
 
   /** Whether the comma-separated list in a[from, to) has the token t[ts, te), ignoring case and blanks. */
-  private static boolean hasToken(byte[] a, int from, int to, byte[] t, int ts, int te) {
+  static boolean hasToken(byte[] a, int from, int to, byte[] t, int ts, int te) {
     int i = from;
     while (i < to) {
       int comma = indexOf(a, i, to, ',');

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +42,7 @@ final class WebSocketSwitch {
     ChannelPipeline clientSide = client.pipeline();
     ChannelPipeline server = up.pipeline();
     server.remove(ResponseReader.class); // (what it still holds goes to the BackendHandler, as early bytes)
-    server.remove(HttpRequestEncoder.class);
+    server.remove(UpstreamRequestEncoder.class);
     List<ByteBuf> early = server.get(BackendHandler.class).takeEarly();
     server.replace(BackendHandler.class, "relay", new Relay(client.channel(), onTraffic));
     server.replace(IdleTimer.class, "idle", new IdleTimer(WEBSOCKET_IDLE));

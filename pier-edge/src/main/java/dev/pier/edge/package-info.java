@@ -21,7 +21,9 @@
  *       connection through {@code UpstreamListener}; {@code UpstreamConnector} opens connections,
  *       {@code IdlePool} keeps the idle ones; on the connection, {@code ResponseReader} reads responses as bytes
  *       ({@code UpstreamHead}), {@code BackendHandler} reports them, and {@code ClientHead} makes the head the
- *       client gets, changing only what the edge must change; {@code ProxyHeaders} rewrites request headers;</li>
+ *       client gets, changing only what the edge must change; {@code UpstreamRequest} makes the request's from the
+ *       client's bytes, when they are what the decoder validated ({@code ProxyHeaders} does the same to a decoded
+ *       request, for HTTP/2 streams; {@code UpstreamRequestEncoder} encodes those);</li>
  *   <li>after a WebSocket upgrade: {@code WebSocketSwitch} puts a {@code Relay} on both connections.</li>
  * </ul>
  */

@@ -30,7 +30,7 @@ class ResponseForwardingTest {
     upstream = new RawUpstream(socket -> {
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
-      while (!RawUpstream.readHead(in).isEmpty()) {
+      while (RawUpstream.readHead(in) != null) {
         out.write(response.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
       }
@@ -92,5 +92,27 @@ class ResponseForwardingTest {
       assertThat(r.status()).isEqualTo(502);
       assertThat(r.text()).contains("The site blog is not answering.");
     }
+  }
+
+  @Test
+  void theRequestGoesUpstreamAsTheClientSentItButForWhatTheEdgeChanges() throws Exception {
+    java.util.concurrent.BlockingQueue<String> heads = new java.util.concurrent.LinkedBlockingQueue<>();
+    upstream = new RawUpstream(socket -> {
+      InputStream in = socket.getInputStream();
+      for (String head; (head = RawUpstream.readHead(in)) != null; ) {
+        heads.add(head);
+        socket.getOutputStream().write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      }
+    });
+    edge = EdgeServer.builder(EdgeConfig.onPort(0), new RouteTable("localhost", upstream.address(),
+        Map.of("blog", new Route.Upstream("blog", upstream.address())))).build();
+    edge.start();
+    try (RawHttp client = RawHttp.loopback(edge.httpPort())) {
+      assertThat(client.send("GET /x HTTP/1.0\nHost: blog.localhost\nX-Spaced:   v\nConnection: keep-alive, X-Hop\nX-Hop: 1").read().status())
+          .isEqualTo(204);
+    }
+    String head = heads.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(head).startsWith("GET /x HTTP/1.1").contains("X-Spaced:   v").contains("x-forwarded-port: ")
+        .doesNotContain("X-Hop").doesNotContainIgnoringCase("connection");
   }
 }
