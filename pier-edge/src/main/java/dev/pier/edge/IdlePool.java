@@ -88,6 +88,7 @@ final class IdlePool {
   void give(Channel ch, InetSocketAddress address, long idleSince) {
     BackendHandler backend = ch.pipeline().get(BackendHandler.class);
     if (!ch.isActive() || backend == null || !fresh(idleSince)) {
+      BackendHandler.detach(ch); // its client has moved on: it must not hear of this close as its next connection's
       ch.close();
       return;
     }
