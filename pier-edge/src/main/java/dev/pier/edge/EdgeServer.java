@@ -11,6 +11,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -168,7 +169,8 @@ public final class EdgeServer implements AutoCloseable {
       throw new IllegalStateException("Cannot listen on " + NetUtil.toSocketAddressString(address)
           + ": " + cause.getMessage(), cause);
     }
-    log.info("Edge listening for {} on {}", what, NetUtil.toSocketAddressString((InetSocketAddress) bound.channel().localAddress()));
+    log.info("Edge listening for {} on {} ({})", what, NetUtil.toSocketAddressString((InetSocketAddress) bound.channel().localAddress()),
+        Transport.CHOSEN.name().toLowerCase(Locale.ROOT));
     return bound.channel();
   }
 
