@@ -1,5 +1,11 @@
 package dev.pier.edge;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
 /**
  * Where the edge reports each request to a site, as one line in the combined log format. Called on an event loop
  * at the end of every exchange: implementations must not block (queue the line and write it elsewhere).
@@ -16,7 +22,7 @@ public interface AccessLog {
    * A line in the combined log format: {@code client - - [time] "request" status bytes "referer" "agent"}. Pure.
    * Quotes and control characters in the request, referer and agent are escaped, so a client cannot forge lines.
    */
-  static String combined(String client, java.time.ZonedDateTime at, String requestLine, int status, long bytes, String referer,
+  static String combined(String client, ZonedDateTime at, String requestLine, int status, long bytes, String referer,
       String agent) {
     return combined(client, at.format(TIME), requestLine, status, bytes, referer, agent);
   }
@@ -33,7 +39,7 @@ public interface AccessLog {
         + (agent == null ? "-" : clean(agent)) + "\"";
   }
 
-  java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ROOT);
+  DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
   /** The log's time of the current second, formatted once per second rather than at every request. */
   final class Clock {
@@ -46,7 +52,7 @@ public interface AccessLog {
     static String format(long epochSecond) {
       Second s = last;
       if (s.epochSecond() != epochSecond) {
-        s = new Second(epochSecond, java.time.Instant.ofEpochSecond(epochSecond).atZone(java.time.ZoneOffset.UTC).format(TIME));
+        s = new Second(epochSecond, Instant.ofEpochSecond(epochSecond).atZone(ZoneOffset.UTC).format(TIME));
         last = s;
       }
       return s.text();

@@ -1,11 +1,14 @@
 package dev.pier.edge;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +46,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private boolean switched;
   /** Set when this connection is being closed for speaking out of turn: nothing more of it is passed on. */
   private boolean dropping;
-  private final java.util.List<io.netty.buffer.ByteBuf> early = new java.util.ArrayList<>();
+  private final List<ByteBuf> early = new ArrayList<>();
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -57,7 +60,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (switched) {
-      if (msg instanceof io.netty.buffer.ByteBuf bytes) {
+      if (msg instanceof ByteBuf bytes) {
         early.add(bytes); // sent right behind the 101: handed to the relay when it takes over
       } else {
         ReferenceCountUtil.release(msg); // the 101's (empty) end
@@ -90,8 +93,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** After a switch: the bytes the upstream sent right behind its 101, for the client before anything else. */
-  java.util.List<io.netty.buffer.ByteBuf> takeEarly() {
-    java.util.List<io.netty.buffer.ByteBuf> out = new java.util.ArrayList<>(early);
+  List<ByteBuf> takeEarly() {
+    List<ByteBuf> out = new ArrayList<>(early);
     early.clear();
     return out;
   }

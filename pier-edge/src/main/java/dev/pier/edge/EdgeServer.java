@@ -9,10 +9,16 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -41,9 +47,9 @@ public final class EdgeServer implements AutoCloseable {
   private EventLoopGroup group;
   private boolean started;
   /** Runs what may block (certificates not yet in memory) off the event loops. */
-  private java.util.concurrent.ExecutorService blocking;
+  private ExecutorService blocking;
   /** When each site last had traffic through the edge (System.nanoTime), for putting idle sites to sleep. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Long> activity = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> activity = new ConcurrentHashMap<>();
   /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
   private volatile int boundHttpsPort = -1;
 
@@ -135,9 +141,9 @@ public final class EdgeServer implements AutoCloseable {
     UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout(),
         config.maxConnectionsPerSite());
     IdlePool pool = new IdlePool(config.maxConnectionsPerSite(), loops);
-    blocking = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pier-tls-", 0).factory());
+    blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pier-tls-", 0).factory());
     Shared shared = new Shared(routes::get, connector, pool, config, () -> boundHttpsPort, accessLog, waker, challenges, activity, blocking,
-        new java.util.concurrent.Semaphore(Shared.MAX_CERTIFICATE_WORK));
+        new Semaphore(Shared.MAX_CERTIFICATE_WORK));
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(Transport.serverChannel())
@@ -200,9 +206,9 @@ public final class EdgeServer implements AutoCloseable {
   }
 
   /** How long ago the site last had traffic through the edge (a request or WebSocket bytes); empty if never. */
-  public java.util.Optional<java.time.Duration> idleFor(String site) {
+  public Optional<Duration> idleFor(String site) {
     Long last = activity.get(site);
-    return last == null ? java.util.Optional.empty() : java.util.Optional.of(java.time.Duration.ofNanos(System.nanoTime() - last));
+    return last == null ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - last));
   }
 
   /** The HTTPS port actually bound, or -1 when the edge serves no HTTPS. */

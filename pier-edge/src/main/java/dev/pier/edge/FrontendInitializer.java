@@ -1,10 +1,27 @@
 package dev.pier.edge;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import javax.net.ssl.SSLException;
 
 /**
  * Builds the pipeline of an accepted client connection: idle timeout, HTTP/1.1 request decoder (request line
@@ -45,17 +62,17 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
     if (certificates != null) {
       // TLS first, with the certificate for the name the client asked for (SNI); then HTTP/2 or HTTP/1.1, as the
       // client and the edge agreed during the handshake (ALPN).
-      ch.pipeline().addLast(new io.netty.handler.ssl.SniHandler(this::certificateFor, MAX_HEADER_SIZE, config.headerTimeout().toMillis()));
-      ch.pipeline().addLast(new io.netty.handler.ssl.ApplicationProtocolNegotiationHandler(io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1) {
+      ch.pipeline().addLast(new SniHandler(this::certificateFor, MAX_HEADER_SIZE, config.headerTimeout().toMillis()));
+      ch.pipeline().addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
         @Override
-        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
           ctx.read(); // auto-read is off: start reading the client's hello (the TLS handler reads on until done)
           super.channelActive(ctx);
         }
 
         @Override
-        protected void configurePipeline(io.netty.channel.ChannelHandlerContext ctx, String protocol) {
-          if (io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+          if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             // HTTP/2 has flow control of its own per stream: the connection reads freely, each stream by request.
             ctx.channel().config().setAutoRead(true);
             http2(ctx.pipeline());
@@ -70,17 +87,17 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
     http1(ch.pipeline(), decoder);
   }
 
-  private final java.util.concurrent.Semaphore certificateWork;
+  private final Semaphore certificateWork;
 
   /** The certificate for a client's SNI name: from memory on the event loop, else worked out off it. */
-  private io.netty.util.concurrent.Future<io.netty.handler.ssl.SslContext> certificateFor(String name,
-      io.netty.util.concurrent.Promise<io.netty.handler.ssl.SslContext> promise) {
-    io.netty.handler.ssl.SslContext now = certificates.ready(name);
+  private Future<SslContext> certificateFor(String name,
+      Promise<SslContext> promise) {
+    SslContext now = certificates.ready(name);
     if (now != null) {
       return promise.setSuccess(now);
     }
     if (!certificateWork.tryAcquire()) { // a flood of names nobody knows: refuse the handshake rather than queue
-      return promise.setFailure(new javax.net.ssl.SSLException("too many certificates being worked out at once"));
+      return promise.setFailure(new SSLException("too many certificates being worked out at once"));
     }
     try {
       shared.blocking().execute(() -> {
@@ -92,7 +109,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
           certificateWork.release();
         }
       });
-    } catch (java.util.concurrent.RejectedExecutionException closing) {
+    } catch (RejectedExecutionException closing) {
       certificateWork.release();
       promise.tryFailure(closing);
     }
@@ -103,27 +120,27 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
    * HTTP/2 from a client: each stream gets its own child channel that turns frames into HTTP/1.1 objects for a
    * {@link FrontendHandler} of its own, so every stream is proxied like one HTTP/1.1 exchange.
    */
-  private void http2(io.netty.channel.ChannelPipeline p) {
+  private void http2(ChannelPipeline p) {
     p.addLast(new IdleTimer(CLIENT_IDLE_TIMEOUT));
-    p.addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer()
-        .initialSettings(io.netty.handler.codec.http2.Http2Settings.defaultSettings().maxHeaderListSize(MAX_HEADER_SIZE).maxConcurrentStreams(128))
+    p.addLast(Http2FrameCodecBuilder.forServer()
+        .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(MAX_HEADER_SIZE).maxConcurrentStreams(128))
         .build());
-    p.addLast(new io.netty.handler.codec.http2.Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+    p.addLast(new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel stream) {
         stream.config().setAutoRead(false);
         stream.pipeline().addLast(
             new IdleTimer(CLIENT_IDLE_TIMEOUT),
-            new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
+            new Http2StreamFrameToHttpObjectCodec(true),
             new SplitWholeRequests(),
             new OneMessagePerRead(),
             new FrontendHandler(shared, null, true));
       }
     }));
-    p.addLast(new io.netty.channel.ChannelInboundHandlerAdapter() { // a silent HTTP/2 connection is closed (GOAWAY)
+    p.addLast(new ChannelInboundHandlerAdapter() { // a silent HTTP/2 connection is closed (GOAWAY)
       @Override
-      public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+      public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
           ctx.close();
         } else {
           ctx.fireUserEventTriggered(evt);
@@ -132,7 +149,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
     });
   }
 
-  private void http1(io.netty.channel.ChannelPipeline p, HttpDecoderConfig decoder) {
+  private void http1(ChannelPipeline p, HttpDecoderConfig decoder) {
     HeadScanner scanner = new HeadScanner(config.headerTimeout());
     p.addLast(
         new IdleTimer(CLIENT_IDLE_TIMEOUT),

@@ -4,8 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Looks at the raw bytes of each request head before the HTTP decoder does, for what the decoder accepts but the
@@ -35,7 +40,7 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   private static final int MAX_CAPTURE = 32 * 1024;
   private static final byte[] NOTHING = new byte[0];
   /** Heads seen and not yet taken ({@link #takeHead}), oldest first; the first has index {@link #firstHeld}. */
-  private final java.util.ArrayDeque<byte[]> held = new java.util.ArrayDeque<>();
+  private final ArrayDeque<byte[]> held = new ArrayDeque<>();
   private long firstHeld;
   /** The head in progress, as it comes ({@code captured} bytes of it; -1: too large, not kept). */
   private byte[] capture = new byte[1024];
@@ -43,17 +48,17 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
   private boolean capturing;
   private final long headerTimeoutNanos;
   private ChannelHandlerContext ctx;
-  private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
+  private ScheduledFuture<?> headTimer;
   /** A head is coming, since {@link #headStarted} (System.nanoTime). */
   private boolean inHead;
   private long headStarted;
 
-  HeadScanner(java.time.Duration headerTimeout) {
+  HeadScanner(Duration headerTimeout) {
     this.headerTimeoutNanos = headerTimeout.toNanos();
   }
 
   HeadScanner() {
-    this(java.time.Duration.ofDays(1));
+    this(Duration.ofDays(1));
   }
 
   @Override
@@ -84,7 +89,7 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
       } else {
         checkHeadIn(headerTimeoutNanos - waited);
       }
-    }, nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }, nanos, TimeUnit.NANOSECONDS);
   }
 
   private void cancelHeadTimer() {
@@ -168,7 +173,7 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
     }
     if (capturing && captured >= 0) {
       if (captured == capture.length) {
-        capture = captured >= MAX_CAPTURE ? null : java.util.Arrays.copyOf(capture, captured * 2);
+        capture = captured >= MAX_CAPTURE ? null : Arrays.copyOf(capture, captured * 2);
       }
       if (capture == null) {
         capture = new byte[1024];
@@ -334,7 +339,7 @@ final class HeadScanner extends ChannelInboundHandlerAdapter {
 
   private void endOfHead() {
     inHead = false; // (its timer, if any, finds nothing to do)
-    held.add(capturing && captured > 0 ? java.util.Arrays.copyOf(capture, captured) : NOTHING);
+    held.add(capturing && captured > 0 ? Arrays.copyOf(capture, captured) : NOTHING);
     capturing = false;
     boolean isChunked = chunked;
     long length = contentLength;

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +19,7 @@ final class IdleTimer extends ChannelDuplexHandler {
   private long last;
   private ScheduledFuture<?> check;
 
-  IdleTimer(java.time.Duration timeout) {
+  IdleTimer(Duration timeout) {
     this.timeoutNanos = timeout.toNanos();
   }
 

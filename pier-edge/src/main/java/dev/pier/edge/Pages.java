@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -59,10 +61,10 @@ final class Pages {
 
   /** The status for a request head the decoder could not read: 414 for a long line, 431 for long headers, else 400. */
   static HttpResponseStatus unreadable(Throwable cause) {
-    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+    if (cause instanceof TooLongHttpLineException) {
       return HttpResponseStatus.REQUEST_URI_TOO_LONG;
     }
-    if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+    if (cause instanceof TooLongHttpHeaderException) {
       return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
     }
     return HttpResponseStatus.BAD_REQUEST;

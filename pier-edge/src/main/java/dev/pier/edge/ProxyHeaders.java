@@ -3,12 +3,14 @@ package dev.pier.edge;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +34,7 @@ final class ProxyHeaders {
   static String forwarded(InetAddress client, String a, boolean tls, String host) {
     StringBuilder v = new StringBuilder(64);
     if (client != null) {
-      v.append("for=").append(client instanceof java.net.Inet6Address ? "\"[" + a + "]\"" : a).append(';');
+      v.append("for=").append(client instanceof Inet6Address ? "\"[" + a + "]\"" : a).append(';');
     }
     v.append("proto=").append(tls ? "https" : "http");
     if (host != null && plainToken(host)) {
@@ -148,7 +150,7 @@ final class ProxyHeaders {
     HttpHeaders h = request.headers();
     return h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
         && "websocket".equalsIgnoreCase(String.valueOf(h.get(HttpHeaderNames.UPGRADE)).strip())
-        && io.netty.handler.codec.http.HttpMethod.GET.equals(request.method());
+        && HttpMethod.GET.equals(request.method());
   }
 
   /** Removes the standard hop-by-hop headers and those named in {@code Connection}, except framing headers. */

@@ -1,6 +1,9 @@
 package dev.pier.edge;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -15,7 +18,7 @@ import java.util.function.Supplier;
  */
 record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, IdlePool pool, EdgeConfig config, IntSupplier httpsPort,
     AccessLog accessLog, Waker waker, AcmeChallenges challenges, Map<String, Long> activity,
-    java.util.concurrent.Executor blocking, java.util.concurrent.Semaphore certificateWork) {
+    Executor blocking, Semaphore certificateWork) {
 
   /** How stale a site's last traffic time may be: it is written at most this often (not at every request). */
   private static final long TOUCH_NANOS = 50_000_000;
@@ -35,6 +38,6 @@ record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, IdlePool
   /** For tests: no HTTPS, no log, no waking, no challenges. */
   static Shared of(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config) {
     return new Shared(routes, connector, new IdlePool(config.maxConnectionsPerSite(), Runtime.getRuntime().availableProcessors()), config, () -> -1, AccessLog.NONE, Waker.NONE, AcmeChallenges.NONE,
-        new java.util.concurrent.ConcurrentHashMap<>(), Runnable::run, new java.util.concurrent.Semaphore(MAX_CERTIFICATE_WORK));
+        new ConcurrentHashMap<>(), Runnable::run, new Semaphore(MAX_CERTIFICATE_WORK));
   }
 }

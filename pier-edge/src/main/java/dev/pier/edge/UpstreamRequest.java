@@ -2,6 +2,11 @@ package dev.pier.edge;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -41,7 +46,7 @@ final class UpstreamRequest {
    * @param host the request's Host header as decoded, or null
    * @param port the edge's port the client came to, as text
    */
-  static ByteBuf head(byte[] raw, io.netty.handler.codec.http.HttpRequest decoded, ByteBufAllocator alloc, boolean websocket,
+  static ByteBuf head(byte[] raw, HttpRequest decoded, ByteBufAllocator alloc, boolean websocket,
       InetAddress client, String clientText, boolean tls, String host, String port) {
     int end = raw.length;
     int lf = UpstreamHead.indexOf(raw, 0, end, '\n');
@@ -114,25 +119,25 @@ final class UpstreamRequest {
    * A part of the request body for the upstream, as bytes: its data, in a chunk of its own when the request is
    * chunked (the last part: the last chunk, trailers and blank line). {@code part} is taken over.
    */
-  static ByteBuf body(io.netty.handler.codec.http.HttpContent part, boolean chunked, ByteBufAllocator alloc) {
+  static ByteBuf body(HttpContent part, boolean chunked, ByteBufAllocator alloc) {
     ByteBuf data = part.content();
     if (!chunked) {
       return data;
     }
-    boolean last = part instanceof io.netty.handler.codec.http.LastHttpContent;
-    io.netty.buffer.CompositeByteBuf out = alloc.compositeBuffer(4);
+    boolean last = part instanceof LastHttpContent;
+    CompositeByteBuf out = alloc.compositeBuffer(4);
     if (data.isReadable()) {
       ByteBuf size = alloc.buffer(18);
       size.writeCharSequence(Integer.toHexString(data.readableBytes()), StandardCharsets.US_ASCII);
       size.writeBytes(CRLF);
-      out.addComponent(true, size).addComponent(true, data).addComponent(true, io.netty.buffer.Unpooled.wrappedBuffer(CRLF));
+      out.addComponent(true, size).addComponent(true, data).addComponent(true, Unpooled.wrappedBuffer(CRLF));
     } else {
       data.release();
     }
     if (last) {
       ByteBuf end = alloc.buffer(64);
       end.writeBytes(LAST_CHUNK);
-      for (var trailer : ((io.netty.handler.codec.http.LastHttpContent) part).trailingHeaders()) {
+      for (var trailer : ((LastHttpContent) part).trailingHeaders()) {
         end.writeCharSequence(trailer.getKey(), StandardCharsets.ISO_8859_1);
         end.writeByte(':').writeByte(' ');
         end.writeCharSequence(trailer.getValue(), StandardCharsets.ISO_8859_1);

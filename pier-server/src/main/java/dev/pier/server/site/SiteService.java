@@ -14,6 +14,7 @@ import dev.pier.server.plan.PlanRepository;
 import dev.pier.server.site.SiteWorkers.Cause;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -221,8 +222,12 @@ public class SiteService {
       if (s.state() == SiteState.RUNNING && s.wish() == SiteWish.RUNNING) {
         return CompletableFuture.<Void>completedFuture(null);
       }
-      if (!repo.setWishIf(name, SiteWish.SLEEPING, SiteWish.RUNNING) && s.wish() != SiteWish.RUNNING) {
-        throw new IllegalStateException("site " + rawName + " is " + s.state().name().toLowerCase());
+      // Visitors come together: another one's wake may have turned the wish since s was read. Read it again then.
+      if (!repo.setWishIf(name, SiteWish.SLEEPING, SiteWish.RUNNING)) {
+        Site now = repo.find(name).orElseThrow(() -> SiteErrors.notFound(rawName));
+        if (now.wish() != SiteWish.RUNNING) {
+          throw PierException.conflict("Not asleep", "site \"" + rawName + "\": it is " + now.state().name().toLowerCase(Locale.ROOT) + ", not asleep");
+        }
       }
       return workers.wake(name, Cause.WAKE);
     }, WAKERS).thenCompose(f -> f);

@@ -103,14 +103,29 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
     log.info("certificates from the ACME CA at {}; checked every {}", directory(), props.acme().checkInterval());
   }
 
-  /** Stops the worker; an order in progress is abandoned (the next start orders again). */
-  public synchronized void stop() {
-    if (worker != null) {
-      worker.shutdownNow();
+  /**
+   * Stops the worker and waits for it to end (so that nothing is written under the data directory afterwards); an
+   * order in progress is abandoned (the next start orders again).
+   */
+  public void stop() {
+    ScheduledExecutorService w;
+    synchronized (this) {
+      w = worker;
       worker = null;
+      tokens.clear();
+      queued.clear();
     }
-    tokens.clear();
-    queued.clear();
+    if (w == null) {
+      return;
+    }
+    w.shutdownNow();
+    try {
+      if (!w.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("the ACME worker did not stop within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override

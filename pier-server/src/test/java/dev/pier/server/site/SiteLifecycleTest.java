@@ -7,8 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pier.engine.site.SiteName;
 import dev.pier.engine.testing.FakeHost;
 import dev.pier.server.common.PierException;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,6 +141,23 @@ class SiteLifecycleTest {
     assertThat(pier.running("blog")).isTrue();
     pier.sites.stop(ALICE, "blog");
     assertThat(pier.sites.wake("blog")).as("a stopped site is not woken").failsWithin(java.time.Duration.ofSeconds(5));
+  }
+
+  @Test
+  void visitorsWhoComeTogetherToASleepingSiteAreAllServedByOneWake() {
+    pier.sites.create(ALICE, "blog");
+    pier.sites.start(ALICE, "blog");
+    for (int round = 0; round < 30; round++) {
+      pier.sleep("blog");
+      assertThat(pier.site("blog").state()).isEqualTo(SiteState.SLEEPING);
+      // As the edge does for each held request: one wake each, all at once. The ones that read the site just
+      // before another's wake turned its wish must wait for that start, not be told it cannot be woken.
+      List<CompletableFuture<Void>> wakes = IntStream.range(0, 8).mapToObj(i -> pier.sites.wake("blog")).toList();
+      for (CompletableFuture<Void> w : wakes) {
+        assertThat(w).as("round " + round).succeedsWithin(Duration.ofSeconds(10));
+      }
+      assertThat(pier.site("blog").state()).isEqualTo(SiteState.RUNNING);
+    }
   }
 
   @Test
