@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +36,9 @@ public final class EdgeServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
 
+  /** The names {@link Builder#transport} takes. */
+  public static final List<String> TRANSPORTS = Stream.of(Transport.values()).map(Transport::toString).toList();
+
   private final EdgeConfig config;
   private final AtomicReference<RouteTable> routes;
   private final List<Channel> listeners = new ArrayList<>();
@@ -44,6 +47,9 @@ public final class EdgeServer implements AutoCloseable {
   private final AccessLog accessLog;
   private final Waker waker;
   private final AcmeChallenges challenges;
+  /** The transport asked for, and the one this host gives for it. */
+  private final Transport askedTransport;
+  private final Transport transport;
   private EventLoopGroup group;
   private boolean started;
   /** Runs what may block (certificates not yet in memory) off the event loops. */
@@ -60,6 +66,8 @@ public final class EdgeServer implements AutoCloseable {
     this.accessLog = b.accessLog;
     this.waker = b.waker;
     this.challenges = b.challenges;
+    this.askedTransport = Transport.parse(b.transport);
+    this.transport = Transport.choose(b.transport);
     if (!config.httpsListen().isEmpty() && certificates == null) {
       throw new IllegalArgumentException("HTTPS listeners need a certificate source");
     }
@@ -83,6 +91,7 @@ public final class EdgeServer implements AutoCloseable {
     private AccessLog accessLog = AccessLog.NONE;
     private Waker waker = Waker.NONE;
     private AcmeChallenges challenges = AcmeChallenges.NONE;
+    private String transport = System.getProperty("pier.edge.transport", Transport.DEFAULT);
 
     private Builder(EdgeConfig config, RouteTable initial) {
       this.config = Objects.requireNonNull(config, "config");
@@ -114,9 +123,20 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     /**
+     * The I/O the server asks for: {@code io_uring} (the default: the system property {@code pier.edge.transport}
+     * or else io_uring), {@code epoll} or {@code nio}. Where the one asked for is missing on this host, the next
+     * one down serves, and the log says why.
+     */
+    public Builder transport(String transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
      * The server, not yet listening.
      *
-     * @throws IllegalArgumentException if HTTPS listeners are configured without certificates
+     * @throws IllegalArgumentException if HTTPS listeners are configured without certificates, or the transport is
+     *     not one of those named at {@link #transport}
      */
     public EdgeServer build() {
       return new EdgeServer(this);
@@ -137,8 +157,12 @@ public final class EdgeServer implements AutoCloseable {
     started = true;
     int loops = Runtime.getRuntime().availableProcessors();
     group = new MultiThreadIoEventLoopGroup(loops,
-        new DefaultThreadFactory("pier-edge"), Transport.ioHandlerFactory());
-    UpstreamConnector connector = new UpstreamConnector(config.upstreamConnectTimeout(), config.upstreamIdleTimeout(),
+        new DefaultThreadFactory("pier-edge"), transport.ioHandlerFactory());
+    String whyNot = Transport.whyNot(askedTransport, transport);
+    if (whyNot != null) {
+      log.info("Edge: {} asked for, {} used ({})", askedTransport, transport, whyNot);
+    }
+    UpstreamConnector connector = new UpstreamConnector(transport, config.upstreamConnectTimeout(), config.upstreamIdleTimeout(),
         config.maxConnectionsPerSite());
     IdlePool pool = new IdlePool(config.maxConnectionsPerSite(), loops);
     blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pier-tls-", 0).factory());
@@ -146,19 +170,19 @@ public final class EdgeServer implements AutoCloseable {
         new Semaphore(Shared.MAX_CERTIFICATE_WORK));
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
-        .channel(Transport.serverChannel())
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new FrontendInitializer(shared, null));
     try {
       for (InetSocketAddress address : config.httpListen()) {
-        listeners.add(bind(bootstrap, address, "HTTP"));
+        listeners.add(bind(bootstrap, address, "HTTP", transport));
       }
       if (!config.httpsListen().isEmpty()) {
         ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(shared, certificates));
         for (InetSocketAddress address : config.httpsListen()) {
-          httpsListeners.add(bind(tls, address, "HTTPS"));
+          httpsListeners.add(bind(tls, address, "HTTPS", transport));
         }
         boundHttpsPort = ((InetSocketAddress) httpsListeners.get(0).localAddress()).getPort();
       }
@@ -168,7 +192,8 @@ public final class EdgeServer implements AutoCloseable {
     }
   }
 
-  private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address, String what) throws InterruptedException {
+  private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address, String what, Transport transport)
+      throws InterruptedException {
     ChannelFuture bound = bootstrap.bind(address).await();
     if (!bound.isSuccess()) {
       Throwable cause = bound.cause();
@@ -176,7 +201,7 @@ public final class EdgeServer implements AutoCloseable {
           + ": " + cause.getMessage(), cause);
     }
     log.info("Edge listening for {} on {} ({})", what, NetUtil.toSocketAddressString((InetSocketAddress) bound.channel().localAddress()),
-        Transport.CHOSEN.name().toLowerCase(Locale.ROOT));
+        transport);
     return bound.channel();
   }
 

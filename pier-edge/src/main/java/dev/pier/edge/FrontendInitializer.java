@@ -90,8 +90,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   private final Semaphore certificateWork;
 
   /** The certificate for a client's SNI name: from memory on the event loop, else worked out off it. */
-  private Future<SslContext> certificateFor(String name,
-      Promise<SslContext> promise) {
+  private Future<SslContext> certificateFor(String name, Promise<SslContext> promise) {
     SslContext now = certificates.ready(name);
     if (now != null) {
       return promise.setSuccess(now);

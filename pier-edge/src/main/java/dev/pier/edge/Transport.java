@@ -18,53 +18,85 @@ import java.util.Locale;
 
 /**
  * The edge's I/O: Linux's io_uring where the kernel allows it and Netty's native transport loads (reads and writes
- * go to the kernel in batches, one system call per turn of the loop), else epoll, else Java NIO. The system
- * property {@code pier.edge.transport} ({@code io_uring}, {@code epoll} or {@code nio}) asks for one; the next one
- * down is taken when it is not available here.
+ * go to the kernel in batches, one system call per turn of the loop), else epoll, else Java NIO. One is asked for
+ * by name ({@code io_uring}, {@code epoll} or {@code nio}); the next one down is taken where it is missing here.
  */
 enum Transport {
   IO_URING, EPOLL, NIO;
 
-  /** The transport of this JVM's edges. */
-  static final Transport CHOSEN = choose(System.getProperty("pier.edge.transport", "io_uring"));
+  /** What is asked for when nothing is: the best there is. */
+  static final String DEFAULT = "io_uring";
 
+  /** The transport for {@code wanted} on this host. */
   static Transport choose(String wanted) {
-    Transport asked;
-    try {
-      asked = valueOf(wanted.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("pier.edge.transport: \"" + wanted + "\" is none of io_uring, epoll, nio", e);
-    }
-    if (asked == IO_URING && IoUring.isAvailable()) {
+    return choose(wanted, IoUring.isAvailable(), Epoll.isAvailable());
+  }
+
+  /** The transport for {@code wanted} where io_uring and epoll are (or are not) available. Pure. */
+  static Transport choose(String wanted, boolean ioUring, boolean epoll) {
+    Transport asked = parse(wanted);
+    if (asked == IO_URING && ioUring) {
       return IO_URING;
     }
-    if (asked != NIO && Epoll.isAvailable()) {
+    if (asked != NIO && epoll) {
       return EPOLL;
     }
     return NIO;
   }
 
-  static IoHandlerFactory ioHandlerFactory() {
-    return switch (CHOSEN) {
+  /** The transport named {@code name}; a clear error for any other name. */
+  static Transport parse(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    for (Transport t : values()) {
+      if (t.toString().equals(n)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("edge transport \"" + name + "\" is none of io_uring, epoll, nio");
+  }
+
+  /** Why the transports above {@code chosen} that were asked for are not used here, for the log; null if none. */
+  static String whyNot(Transport asked, Transport chosen) {
+    StringBuilder why = new StringBuilder();
+    if (asked == IO_URING && chosen != IO_URING) {
+      why.append("io_uring: ").append(cause(IoUring.unavailabilityCause()));
+    }
+    if (asked != NIO && chosen == NIO) {
+      why.append(why.isEmpty() ? "" : "; ").append("epoll: ").append(cause(Epoll.unavailabilityCause()));
+    }
+    return why.isEmpty() ? null : why.toString();
+  }
+
+  private static String cause(Throwable t) {
+    return t == null ? "not available" : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+
+  IoHandlerFactory ioHandlerFactory() {
+    return switch (this) {
       case IO_URING -> IoUringIoHandler.newFactory();
       case EPOLL -> EpollIoHandler.newFactory();
       case NIO -> NioIoHandler.newFactory();
     };
   }
 
-  static Class<? extends ServerChannel> serverChannel() {
-    return switch (CHOSEN) {
+  Class<? extends ServerChannel> serverChannel() {
+    return switch (this) {
       case IO_URING -> IoUringServerSocketChannel.class;
       case EPOLL -> EpollServerSocketChannel.class;
       case NIO -> NioServerSocketChannel.class;
     };
   }
 
-  static Class<? extends SocketChannel> clientChannel() {
-    return switch (CHOSEN) {
+  Class<? extends SocketChannel> clientChannel() {
+    return switch (this) {
       case IO_URING -> IoUringSocketChannel.class;
       case EPOLL -> EpollSocketChannel.class;
       case NIO -> NioSocketChannel.class;
     };
+  }
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
   }
 }

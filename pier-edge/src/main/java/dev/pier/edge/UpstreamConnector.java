@@ -25,15 +25,16 @@ final class UpstreamConnector {
   /** Open (or opening) connections per upstream address, across all event loops. */
   private final ConcurrentHashMap<InetSocketAddress, AtomicInteger> open = new ConcurrentHashMap<>();
 
+  /** For tests: the best transport here, no cap. */
   UpstreamConnector(Duration connectTimeout, Duration idleTimeout) {
-    this(connectTimeout, idleTimeout, Integer.MAX_VALUE);
+    this(Transport.choose(Transport.DEFAULT), connectTimeout, idleTimeout, Integer.MAX_VALUE);
   }
 
-  UpstreamConnector(Duration connectTimeout, Duration idleTimeout, int maxPerAddress) {
+  UpstreamConnector(Transport transport, Duration connectTimeout, Duration idleTimeout, int maxPerAddress) {
     this.maxPerAddress = maxPerAddress;
     this.idleMillis = idleTimeout.toMillis();
     this.template = new Bootstrap()
-        .channel(Transport.clientChannel())
+        .channel(transport.clientChannel())
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE));

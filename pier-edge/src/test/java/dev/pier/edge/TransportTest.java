@@ -3,24 +3,28 @@ package dev.pier.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.Test;
 
 class TransportTest {
 
   @Test
-  void theTransportAskedForIsTakenWhereThisHostHasItAndTheNextOneDownOtherwise() {
-    assertThat(Transport.choose("nio")).isEqualTo(Transport.NIO);
-    assertThat(Transport.choose(" EPOLL ")).isEqualTo(Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO);
-    assertThat(Transport.choose("io_uring"))
-        .isEqualTo(IoUring.isAvailable() ? Transport.IO_URING : Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO);
+  void theTransportAskedForIsTakenWhereTheHostHasItAndTheNextOneDownOtherwise() {
+    assertThat(Transport.choose("io_uring", true, true)).isEqualTo(Transport.IO_URING);
+    assertThat(Transport.choose("io_uring", false, true)).isEqualTo(Transport.EPOLL);
+    assertThat(Transport.choose("io_uring", false, false)).isEqualTo(Transport.NIO);
+    assertThat(Transport.choose(" EPOLL ", true, true)).as("epoll asked for: epoll, even with io_uring here").isEqualTo(Transport.EPOLL);
+    assertThat(Transport.choose("epoll", true, false)).isEqualTo(Transport.NIO);
+    assertThat(Transport.choose("nio", true, true)).isEqualTo(Transport.NIO);
   }
 
   @Test
-  void anUnknownTransportIsAClearError() {
-    assertThatThrownBy(() -> Transport.choose("kqueue"))
+  void anUnknownTransportIsAClearErrorWhenTheServerIsBuilt() {
+    assertThatThrownBy(() -> Transport.choose("kqueue", true, true))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("pier.edge.transport: \"kqueue\" is none of io_uring, epoll, nio");
+        .hasMessage("edge transport \"kqueue\" is none of io_uring, epoll, nio");
+    assertThatThrownBy(() -> EdgeServer.builder(EdgeConfig.onPort(0), RouteTable.empty("localhost")).transport("kqueue").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is none of io_uring, epoll, nio");
+    assertThat(EdgeServer.TRANSPORTS).containsExactly("io_uring", "epoll", "nio");
   }
 }

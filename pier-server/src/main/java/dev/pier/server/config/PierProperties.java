@@ -1,5 +1,6 @@
 package dev.pier.server.config;
 
+import dev.pier.edge.EdgeServer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -45,8 +46,12 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
    */
   public record Images(Path dir, boolean buildAtStart) {}
 
-  /** @param httpsPort the edge's HTTPS port; negative: no HTTPS */
-  public record Edge(int httpPort, int httpsPort) {}
+  /**
+   * @param httpsPort the edge's HTTPS port; negative: no HTTPS
+   * @param transport the edge's I/O: io_uring (empty: the default), epoll or nio; where the one asked for is missing on
+   *     this host, the next one down serves
+   */
+  public record Edge(int httpPort, int httpsPort, String transport) {}
 
   /**
    * @param vethPrefix host veth names are this and the site address's index (empty: {@code pv} for the instance
@@ -74,6 +79,12 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
       throw new IllegalArgumentException("pier.domain \"" + domain + "\" is not a domain name: use something like example.org or localhost");
     }
     domain = domain.toLowerCase(Locale.ROOT);
+    if (edge.transport() == null || edge.transport().isBlank()) {
+      edge = new Edge(edge.httpPort(), edge.httpsPort(), EdgeServer.TRANSPORTS.get(0));
+    }
+    if (!EdgeServer.TRANSPORTS.contains(edge.transport().strip().toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("pier.edge.transport \"" + edge.transport() + "\" is none of " + String.join(", ", EdgeServer.TRANSPORTS));
+    }
     if (edge.httpPort() < 0 || edge.httpPort() > 65535) {
       throw new IllegalArgumentException("pier.edge.http-port " + edge.httpPort() + " is not a port: use 1-65535");
     }

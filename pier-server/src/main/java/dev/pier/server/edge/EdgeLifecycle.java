@@ -69,10 +69,13 @@ public class EdgeLifecycle implements SmartLifecycle, EdgeStatus {
       config = config.withHttpsPort(props.edge().httpsPort());
     }
     EdgeServer server = EdgeServer.builder(config, routes.current()).certificates(https ? certificates : null)
-        .accessLog(accessLogs).waker(sites::wake).challenges(acme).build();
+        .accessLog(accessLogs).waker(sites::wake).challenges(acme).transport(props.edge().transport()).build();
     try {
       server.start();
     } catch (IllegalStateException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("Cannot listen on")) {
+        throw e; // not the port's fault (the event loops could not be made, say)
+      }
       throw new ConfigurationProblem(e.getMessage()
           + ": stop what uses that port, or choose another with --http-port or --https-port", e);
     } catch (InterruptedException e) {

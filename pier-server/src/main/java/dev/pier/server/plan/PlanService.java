@@ -35,7 +35,7 @@ public class PlanService {
     try {
       repo.insert(plan);
     } catch (DuplicateKeyException e) {
-      throw new PierException(Kind.CONFLICT, "Name taken", "plan \"" + plan.name() + "\" already exists: change it instead", e);
+      throw new PierException(Kind.ALREADY_EXISTS, "Name taken", "plan \"" + plan.name() + "\" already exists: change it instead", e);
     }
     return plan;
   }

@@ -14,7 +14,6 @@ import dev.pier.server.plan.PlanRepository;
 import dev.pier.server.site.SiteWorkers.Cause;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -218,18 +217,23 @@ public class SiteService {
     // The edge asks on an event loop: the database is read on a virtual thread, and every failure fails the future.
     return CompletableFuture.supplyAsync(() -> {
       SiteName name = SiteName.of(rawName);
-      Site s = repo.find(name).orElseThrow(() -> SiteErrors.notFound(rawName));
-      if (s.state() == SiteState.RUNNING && s.wish() == SiteWish.RUNNING) {
-        return CompletableFuture.<Void>completedFuture(null);
-      }
-      // Visitors come together: another one's wake may have turned the wish since s was read. Read it again then.
-      if (!repo.setWishIf(name, SiteWish.SLEEPING, SiteWish.RUNNING)) {
-        Site now = repo.find(name).orElseThrow(() -> SiteErrors.notFound(rawName));
-        if (now.wish() != SiteWish.RUNNING) {
-          throw PierException.conflict("Not asleep", "site \"" + rawName + "\": it is " + now.state().name().toLowerCase(Locale.ROOT) + ", not asleep");
+      while (true) {
+        Site s = repo.find(name).orElseThrow(() -> SiteErrors.notFound(rawName));
+        switch (s.wish()) {
+          case RUNNING -> {
+            // Running, or being woken by another visitor's request, who came just before: the same start serves.
+            return s.state() == SiteState.RUNNING ? CompletableFuture.<Void>completedFuture(null) : workers.wake(name, Cause.WAKE);
+          }
+          case SLEEPING -> {
+            if (repo.setWishIf(name, SiteWish.SLEEPING, SiteWish.RUNNING)) {
+              return workers.wake(name, Cause.WAKE);
+            }
+            // Another request's wake (or the owner) turned the wish since it was read: read it again.
+          }
+          case STOPPED -> throw PierException.conflict("Site stopped", "site \"" + rawName + "\" is stopped: only its owner starts it");
+          case DELETED -> throw PierException.conflict("Site being deleted", "site \"" + rawName + "\" is being deleted");
         }
       }
-      return workers.wake(name, Cause.WAKE);
     }, WAKERS).thenCompose(f -> f);
   }
 

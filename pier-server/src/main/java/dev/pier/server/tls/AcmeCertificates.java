@@ -107,18 +107,13 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
    * Stops the worker and waits for it to end (so that nothing is written under the data directory afterwards); an
    * order in progress is abandoned (the next start orders again).
    */
-  public void stop() {
-    ScheduledExecutorService w;
-    synchronized (this) {
-      w = worker;
-      worker = null;
-      tokens.clear();
-      queued.clear();
-    }
+  public synchronized void stop() {
+    ScheduledExecutorService w = worker;
     if (w == null) {
       return;
     }
-    w.shutdownNow();
+    worker = null;
+    w.shutdownNow(); // its tasks never take this object's lock: waiting here holding it cannot deadlock
     try {
       if (!w.awaitTermination(10, TimeUnit.SECONDS)) {
         log.warn("the ACME worker did not stop within 10 s");
@@ -126,6 +121,9 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // After the worker ended: a name queued meanwhile, whose task shutdownNow dropped, is not left marked queued.
+    tokens.clear();
+    queued.clear();
   }
 
   @Override

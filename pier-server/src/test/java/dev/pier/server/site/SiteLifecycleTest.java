@@ -140,7 +140,7 @@ class SiteLifecycleTest {
     assertThat(pier.site("blog").state()).isEqualTo(SiteState.RUNNING);
     assertThat(pier.running("blog")).isTrue();
     pier.sites.stop(ALICE, "blog");
-    assertThat(pier.sites.wake("blog")).as("a stopped site is not woken").failsWithin(java.time.Duration.ofSeconds(5));
+    assertThat(pier.sites.wake("blog")).as("a stopped site is not woken").failsWithin(Duration.ofSeconds(5));
   }
 
   @Test
@@ -152,12 +152,18 @@ class SiteLifecycleTest {
       assertThat(pier.site("blog").state()).isEqualTo(SiteState.SLEEPING);
       // As the edge does for each held request: one wake each, all at once. The ones that read the site just
       // before another's wake turned its wish must wait for that start, not be told it cannot be woken.
+      long runsBefore = runs();
       List<CompletableFuture<Void>> wakes = IntStream.range(0, 8).mapToObj(i -> pier.sites.wake("blog")).toList();
       for (CompletableFuture<Void> w : wakes) {
         assertThat(w).as("round " + round).succeedsWithin(Duration.ofSeconds(10));
       }
       assertThat(pier.site("blog").state()).isEqualTo(SiteState.RUNNING);
+      assertThat(runs() - runsBefore).as("one start for all of them, round " + round).isEqualTo(1);
     }
+  }
+
+  private long runs() {
+    return host.calls().stream().filter(c -> c.op().equals(FakeHost.OP_RUN)).count();
   }
 
   @Test
@@ -177,7 +183,7 @@ class SiteLifecycleTest {
     pier.sites.start(ALICE, "blog");
     pier.sleep("blog");
     host.failOn(FakeHost.OP_RUN);
-    assertThat(pier.sites.wake("blog")).failsWithin(java.time.Duration.ofSeconds(5));
+    assertThat(pier.sites.wake("blog")).failsWithin(Duration.ofSeconds(5));
     Site s = pier.site("blog");
     assertThat(s.state()).isEqualTo(SiteState.SLEEPING);
     assertThat(s.wish()).isEqualTo(SiteWish.SLEEPING);

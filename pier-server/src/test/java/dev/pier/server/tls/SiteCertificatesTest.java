@@ -39,7 +39,7 @@ class SiteCertificatesTest {
   @BeforeEach
   void setUp() {
     sites.add("blog");
-    props = new PierProperties(data, PANEL, new PierProperties.Edge(0, 0), null, null, null, null, null, null);
+    props = new PierProperties(data, PANEL, new PierProperties.Edge(0, 0, null), null, null, null, null, null, null);
     certificates = restarted();
   }
 
@@ -168,7 +168,7 @@ class SiteCertificatesTest {
 
   @Test
   void aDomainNamedLikeTheAcmeCertificatesDirectoryLeavesThemAlone() throws Exception {
-    props = new PierProperties(data, "acme", new PierProperties.Edge(0, 0), null, null, null, null, null, null);
+    props = new PierProperties(data, "acme", new PierProperties.Edge(0, 0, null), null, null, null, null, null, null);
     ServedNames names = new ServedNames("acme", sites::contains, () -> List.copyOf(sites));
     SiteCertificates c = new SiteCertificates(props, names, new AcmeCertificates(props, names));
     c.init();
