@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -489,6 +490,20 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
 
   @Override
   public synchronized boolean awaitExit(ContainerState state, Duration timeout) {
+    // One that ignores SIGTERM keeps a stop waiting out its grace time, as on a real host (this lock let go meanwhile).
+    long end = System.nanoTime() + timeout.toNanos();
+    while (alive(state) && containers.entrySet().stream().anyMatch(e -> e.getValue().pid == state.pid() && ignoringTerm.contains(e.getKey()))) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     return !alive(state);
   }
 

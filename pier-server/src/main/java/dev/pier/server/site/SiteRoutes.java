@@ -33,7 +33,9 @@ public final class SiteRoutes {
           new Route.Policy(s.web().httpsOnly(), s.web().hsts(),
               s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes())));
       case DELETING -> Optional.empty();
-      case CREATING, STOPPED, STARTING, STOPPING -> Optional.of(new Route.Stopped(s.name().value()));
+      // Going to sleep: a visitor who comes meanwhile is held and wakes it, as one who comes once it sleeps.
+      case STOPPING -> Optional.of(s.wish() == SiteWish.SLEEPING ? new Route.Sleeping(s.name().value()) : new Route.Stopped(s.name().value()));
+      case CREATING, STOPPED, STARTING -> Optional.of(new Route.Stopped(s.name().value()));
       case SLEEPING -> Optional.of(new Route.Sleeping(s.name().value()));
     };
   }

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -100,8 +101,13 @@ final class Lifecycle implements AutoCloseable {
 
   /** Puts the site to sleep as the sleeper does when it has been idle, and waits for the pass. */
   void sleep(String name) {
+    fallAsleep(name).join();
+  }
+
+  /** Puts the site to sleep as the sleeper does; the future completes with the pass. */
+  CompletableFuture<Void> fallAsleep(String name) {
     repo.setWishIf(SiteName.of(name), SiteWish.RUNNING, SiteWish.SLEEPING);
-    workers.wake(SiteName.of(name), SiteWorkers.Cause.IDLE).join();
+    return workers.wake(SiteName.of(name), SiteWorkers.Cause.IDLE);
   }
 
   @Override

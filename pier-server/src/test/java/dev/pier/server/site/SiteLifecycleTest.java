@@ -4,6 +4,7 @@ import static dev.pier.server.site.Lifecycle.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.edge.Route;
 import dev.pier.engine.site.SiteName;
 import dev.pier.engine.testing.FakeHost;
 import dev.pier.server.common.PierException;
@@ -160,6 +161,25 @@ class SiteLifecycleTest {
       assertThat(pier.site("blog").state()).isEqualTo(SiteState.RUNNING);
       assertThat(runs() - runsBefore).as("one start for all of them, round " + round).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aVisitorWhoComesWhileTheSiteFallsAsleepIsHeldAndWakesItAgain() throws Exception {
+    pier.sites.create(ALICE, "blog");
+    pier.sites.start(ALICE, "blog");
+    host.ignoreTerm(pier.containerId("blog")); // its stop takes the whole grace time
+    CompletableFuture<Void> dozing = pier.fallAsleep("blog");
+    for (int i = 0; i < 100 && pier.site("blog").state() != SiteState.STOPPING; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(pier.site("blog").state()).isEqualTo(SiteState.STOPPING);
+    assertThat(SiteRoutes.route(pier.site("blog"))).as("the edge holds the visitor and wakes it, no stopped page")
+        .contains(new Route.Sleeping("blog"));
+    CompletableFuture<Void> visitor = pier.sites.wake("blog");
+    assertThat(dozing).succeedsWithin(Duration.ofSeconds(10));
+    assertThat(visitor).succeedsWithin(Duration.ofSeconds(10));
+    assertThat(pier.site("blog").state()).isEqualTo(SiteState.RUNNING);
+    assertThat(pier.running("blog")).isTrue();
   }
 
   private long runs() {

@@ -36,6 +36,15 @@ class SiteRoutesTest {
   }
 
   @Test
+  void aSiteGoingToSleepIsWokenByItsNextVisitorAndOneBeingStoppedShowsTheStoppedPage() {
+    Site stopping = site("nap", SiteState.STOPPING, "10.1.1.5");
+    Site dozing = new Site(stopping.name(), "alice", SiteState.STOPPING, "10.1.1.5", "static", null, "medium", Instant.EPOCH,
+        Instant.EPOCH, null, RestartPolicy.ON_FAILURE, 0, null, Site.Web.DEFAULT, SiteWish.SLEEPING, 1);
+    assertThat(SiteRoutes.route(dozing)).contains(new Route.Sleeping("nap"));
+    assertThat(SiteRoutes.route(stopping)).contains(new Route.Stopped("nap"));
+  }
+
+  @Test
   void deletedAndUnknownSitesAreNotFoundAndTheApexIsThePanel() {
     assertThat(table.resolve("gone.example.org")).isInstanceOf(Route.NotFound.class);
     assertThat(table.resolve("nope.example.org")).isInstanceOf(Route.NotFound.class);
