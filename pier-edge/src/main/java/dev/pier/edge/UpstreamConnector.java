@@ -27,7 +27,7 @@ final class UpstreamConnector {
 
   /** For tests: the best transport here, no cap. */
   UpstreamConnector(Duration connectTimeout, Duration idleTimeout) {
-    this(Transport.choose(Transport.DEFAULT), connectTimeout, idleTimeout, Integer.MAX_VALUE);
+    this(Transport.choose(System.getProperty("pier.edge.transport", Transport.DEFAULT)), connectTimeout, idleTimeout, Integer.MAX_VALUE);
   }
 
   UpstreamConnector(Transport transport, Duration connectTimeout, Duration idleTimeout, int maxPerAddress) {

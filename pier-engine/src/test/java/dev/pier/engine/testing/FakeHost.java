@@ -274,6 +274,7 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
     Box b = running(containerId);
     writeStatus(b, status);
     b.status = "stopped";
+    notifyAll(); // a stop waiting for it (awaitExit) hears of it at once
   }
 
   /** The OOM killer kills the container's server: its cgroup counts it, the server ends with status 137. */
@@ -282,6 +283,7 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
     b.oomKills++;
     writeStatus(b, 137);
     b.status = "stopped";
+    notifyAll(); // a stop waiting for it (awaitExit) hears of it at once
   }
 
   /** The next start of {@code containerId} runs and ends at once with {@code status}, before it serves. */
@@ -439,6 +441,7 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
     if (status != null) {
       writeStatus(b, status);
       b.status = "stopped";
+      notifyAll(); // a stop waiting for it (awaitExit) hears of it at once
     }
   }
 
@@ -474,6 +477,7 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
       writeStatus(b, 143);
     }
     b.status = "stopped";
+    notifyAll(); // a stop waiting for it (awaitExit) hears of it at once
     return true;
   }
 
@@ -481,6 +485,7 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
   public synchronized void deleteForce(String id) {
     call(OP_DELETE, id);
     containers.remove(id);
+    notifyAll();
   }
 
   @Override

@@ -33,8 +33,10 @@ public final class SiteRoutes {
           new Route.Policy(s.web().httpsOnly(), s.web().hsts(),
               s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes())));
       case DELETING -> Optional.empty();
-      // Going to sleep: a visitor who comes meanwhile is held and wakes it, as one who comes once it sleeps.
-      case STOPPING -> Optional.of(s.wish() == SiteWish.SLEEPING ? new Route.Sleeping(s.name().value()) : new Route.Stopped(s.name().value()));
+      // Going to sleep, or to start again once stopped (a visitor's wake came meanwhile, or its owner's start): a
+      // visitor who comes meanwhile is held for the start, as one who comes once it sleeps.
+      case STOPPING -> Optional.of(s.wish() == SiteWish.STOPPED || s.wish() == SiteWish.DELETED
+          ? new Route.Stopped(s.name().value()) : new Route.Sleeping(s.name().value()));
       case CREATING, STOPPED, STARTING -> Optional.of(new Route.Stopped(s.name().value()));
       case SLEEPING -> Optional.of(new Route.Sleeping(s.name().value()));
     };

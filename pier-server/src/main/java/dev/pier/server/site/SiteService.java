@@ -232,6 +232,7 @@ public class SiteService {
           }
           case STOPPED -> throw PierException.conflict("Site stopped", "site \"" + rawName + "\" is stopped: only its owner starts it");
           case DELETED -> throw PierException.conflict("Site being deleted", "site \"" + rawName + "\" is being deleted");
+          default -> throw new IllegalStateException("site \"" + rawName + "\": no wake for the wish " + s.wish());
         }
       }
     }, WAKERS).thenCompose(f -> f);

@@ -117,9 +117,11 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
     try {
       if (!w.awaitTermination(10, TimeUnit.SECONDS)) {
         log.warn("the ACME worker did not stop within 10 s");
+        return;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return;
     }
     // After the worker ended: a name queued meanwhile, whose task shutdownNow dropped, is not left marked queued.
     tokens.clear();

@@ -176,6 +176,12 @@ class SiteLifecycleTest {
     assertThat(SiteRoutes.route(pier.site("blog"))).as("the edge holds the visitor and wakes it, no stopped page")
         .contains(new Route.Sleeping("blog"));
     CompletableFuture<Void> visitor = pier.sites.wake("blog");
+    for (int i = 0; i < 100 && pier.site("blog").wish() != SiteWish.RUNNING; i++) {
+      Thread.sleep(10);
+    }
+    Site waking = pier.site("blog");
+    assertThat(waking.state()).as("still stopping: the visitor came during the stop").isEqualTo(SiteState.STOPPING);
+    assertThat(SiteRoutes.route(waking)).as("the next visitors are held too").contains(new Route.Sleeping("blog"));
     assertThat(dozing).succeedsWithin(Duration.ofSeconds(10));
     assertThat(visitor).succeedsWithin(Duration.ofSeconds(10));
     assertThat(pier.site("blog").state()).isEqualTo(SiteState.RUNNING);

@@ -41,6 +41,9 @@ class SiteRoutesTest {
     Site dozing = new Site(stopping.name(), "alice", SiteState.STOPPING, "10.1.1.5", "static", null, "medium", Instant.EPOCH,
         Instant.EPOCH, null, RestartPolicy.ON_FAILURE, 0, null, Site.Web.DEFAULT, SiteWish.SLEEPING, 1);
     assertThat(SiteRoutes.route(dozing)).contains(new Route.Sleeping("nap"));
+    Site wokenWhileDozing = new Site(stopping.name(), "alice", SiteState.STOPPING, "10.1.1.5", "static", null, "medium", Instant.EPOCH,
+        Instant.EPOCH, null, RestartPolicy.ON_FAILURE, 0, null, Site.Web.DEFAULT, SiteWish.RUNNING, 2);
+    assertThat(SiteRoutes.route(wokenWhileDozing)).as("to start again once stopped").contains(new Route.Sleeping("nap"));
     assertThat(SiteRoutes.route(stopping)).contains(new Route.Stopped("nap"));
   }
 
