@@ -37,7 +37,7 @@ final class ClientHead {
     String added = "";
     if (head.chunked()) {
       drop |= UpstreamHead.DROP_CONTENT_LENGTH; // Transfer-Encoding takes precedence (RFC 9112, 6.3)
-      if (HttpVersion.HTTP_1_0.equals(ex.clientVersion)) {
+      if (ex.http10) {
         drop |= UpstreamHead.DROP_TRANSFER_ENCODING;
         keepAlive = false;
       }
@@ -66,7 +66,7 @@ final class ClientHead {
     int code = head.status();
     settle(ex, head, code);
     HttpResponse response = head.toResponse();
-    ex.keepAlive = ProxyHeaders.forClient(response, ex.keepAlive, ex.clientVersion, ex.headRequest || code == 204 || code == 304);
+    ex.keepAlive = ProxyHeaders.forClient(response, ex.keepAlive, ex.http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, ex.headRequest || code == 204 || code == 304);
     if (tls && ex.policy.hsts()) {
       response.headers().set("Strict-Transport-Security", "max-age=31536000");
     }

@@ -7,6 +7,8 @@ package dev.pier.edge;
 final class ExchangeLog {
 
   private final long at;
+  /** The head the line is taken from when it is written, or null: then the three strings below. */
+  private final ClientRequest head;
   private final String request;
   private final String referer;
   private final String agent;
@@ -20,9 +22,19 @@ final class ExchangeLog {
    */
   ExchangeLog(long at, String request, String referer, String agent) {
     this.at = at;
+    this.head = null;
     this.request = request;
     this.referer = referer;
     this.agent = agent;
+  }
+
+  /** The line of {@code head}'s exchange, its request line, referer and user agent read from it only when written. */
+  ExchangeLog(long at, ClientRequest head) {
+    this.at = at;
+    this.head = head;
+    this.request = null;
+    this.referer = null;
+    this.agent = null;
   }
 
   /** For an exchange that has no head (the client was too slow to send one): never written. */
@@ -59,7 +71,9 @@ final class ExchangeLog {
       return null;
     }
     String written = site;
-    log.record(written, AccessLog.combined(client, at, request, status, bytes, referer, agent));
+    log.record(written, head == null ? AccessLog.combined(client, at, request, status, bytes, referer, agent)
+        : AccessLog.combined(client, at, head.requestLine(), status, bytes, head.header(ClientRequest.REFERER),
+            head.header(ClientRequest.USER_AGENT)));
     site = null;
     return written;
   }

@@ -5,19 +5,16 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +45,9 @@ final class Forwarder implements UpstreamListener {
   /** When the kept-alive upstream connection last finished an exchange (System.nanoTime). */
   private long idleSince;
   private ChannelFuture lastRelayed;
-  /** The end of a request that came while its connection (to send it again) was being made. */
-  private HttpContent held;
+  /** The forwarding header lines for requests naming {@link #forwardingHost}, made once per connection and host. */
+  private byte[] forwarding;
+  private String forwardingHost;
 
   Forwarder(FrontendHandler frontend, Shared shared, boolean tls, boolean raw) {
     this.frontend = frontend;
@@ -64,14 +62,9 @@ final class Forwarder implements UpstreamListener {
   }
 
   /** Starts forwarding the exchange's request (its head now, its body as it comes) to {@code address}. */
-  void forward(Exchange ex, HttpRequest request, InetSocketAddress address, String target) {
+  void forward(Exchange ex, ClientRequest request, InetSocketAddress address, String target) {
     ex.mode = Exchange.Mode.PROXY;
     ex.target = target;
-    ex.asBytes = ex.clientHead != null;
-    if (!ex.asBytes) {
-      ProxyHeaders.forUpstream(request, frontend.clientAddress(), frontend.clientText(), frontend.localPort(), tls);
-    }
-    ex.proxied = request;
     ex.proxiedTo = address;
     if (upstream != null && upstream.isActive() && address.equals(upstreamAddress) && IdlePool.fresh(idleSince)) {
       ex.resend.sending(true);
@@ -83,7 +76,7 @@ final class Forwarder implements UpstreamListener {
   }
 
   /** @param mayReuse whether an idle pooled connection may serve (not for a request sent again after a stale one) */
-  private void connectAndSend(Exchange ex, HttpRequest request, InetSocketAddress address, boolean mayReuse) {
+  private void connectAndSend(Exchange ex, ClientRequest request, InetSocketAddress address, boolean mayReuse) {
     if (mayReuse) {
       release(true); // a new exchange: the connection of the last one sits idle
     } else {
@@ -114,16 +107,6 @@ final class Forwarder implements UpstreamListener {
       }
       if (f.isSuccess()) {
         sendHead(ex, up, request);
-        if (held != null) { // the end of the request arrived while this connection was being made
-          HttpContent end = held;
-          held = null;
-          up.writeAndFlush(upstreamPart(ex, end)).addListener((ChannelFuture w) -> {
-            if (w.isSuccess() && up == upstream) {
-              ex.requestSent = true;
-              frontend.readNextRequest(ex);
-            }
-          });
-        }
       } else {
         BackendHandler.detach(up);
         upstream = null;
@@ -133,35 +116,28 @@ final class Forwarder implements UpstreamListener {
     });
   }
 
-  /** The request head as it goes upstream: bytes made from the client's, or (else) the decoded request. */
-  private Object upstreamHead(Exchange ex, HttpRequest request) {
-    if (ex.asBytes) {
-      ByteBuf bytes = UpstreamRequest.head(ex.clientHead, request, ctx.alloc(), ex.upgrading, frontend.clientAddress(),
-          frontend.clientText(), tls, request.headers().get(HttpHeaderNames.HOST), frontend.localPort());
-      if (bytes != null) {
-        return bytes;
-      }
-      ex.asBytes = false;
-      ProxyHeaders.forUpstream(request, frontend.clientAddress(), frontend.clientText(), frontend.localPort(), tls);
+  /** The request head as it goes upstream: the client's lines, less those the edge drops, and the ones it sets. */
+  private ByteBuf upstreamHead(ClientRequest request) {
+    String host = request.host();
+    if (forwarding == null || !java.util.Objects.equals(host, forwardingHost)) {
+      forwarding = ProxyHeaders.forwardingLines(frontend.clientAddress(), frontend.clientText(), tls, host, frontend.localPort());
+      forwardingHost = host;
     }
-    return ex.bodiless
-        ? new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
-            request.headers(), EmptyHttpHeaders.INSTANCE)
-        : request;
+    ByteBuf out = ctx.alloc().buffer(request.length() + forwarding.length + 64);
+    request.writeUpstream(out, forwarding);
+    return out;
   }
 
-  /** A part of the request body as it goes upstream. */
-  private Object upstreamPart(Exchange ex, HttpContent part) {
-    return ex.asBytes ? UpstreamRequest.body(part, ex.chunked, ctx.alloc()) : part;
-  }
+  private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(
+      Unpooled.copiedBuffer("HTTP/1.1 100 Continue\r\n\r\n", StandardCharsets.US_ASCII));
 
-  private void sendHead(Exchange ex, Channel up, HttpRequest request) {
+  private void sendHead(Exchange ex, Channel up, ClientRequest request) {
     boolean whole = ex.bodiless;
     ResponseReader reader = up.pipeline().get(ResponseReader.class);
     if (reader != null) {
-      reader.expect(ex.headRequest, !raw || HttpVersion.HTTP_1_0.equals(ex.clientVersion));
+      reader.expect(ex.headRequest, !raw || ex.http10);
     }
-    ChannelFuture sent = up.writeAndFlush(upstreamHead(ex, request));
+    ChannelFuture sent = up.writeAndFlush(upstreamHead(request));
     sent.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         up.close();
@@ -171,7 +147,7 @@ final class Forwarder implements UpstreamListener {
         }
         if (ex.expectsContinue) {
           ex.expectsContinue = false;
-          ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+          ctx.writeAndFlush(raw ? CONTINUE.duplicate() : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         if (!ex.requestDone) { // (a request sent again has its body sent already)
           frontend.read();
@@ -182,21 +158,17 @@ final class Forwarder implements UpstreamListener {
   }
 
   /**
-   * Writes a part of the request body upstream; the next part is read once it is written. Returns false, taking
-   * nothing, when there is no upstream connection to write to.
+   * Writes a part of the request body ({@code data}) or its {@code end} upstream; the next part is read once it is
+   * written. Returns false, taking nothing, when there is no upstream connection to write to.
    */
-  boolean forwardPart(Exchange ex, HttpContent content, boolean last) {
+  boolean forwardPart(Exchange ex, ByteBuf data, RequestReader.End end) {
     Channel up = upstream;
     if (up == null) {
       return false;
     }
-    if (!up.isActive() && ex.resend.resent() && last) {
-      held = content; // sent once the new connection is made
-      ex.requestDone = true;
-      return true;
-    }
+    boolean last = end != null;
     ex.requestDone = last;
-    up.writeAndFlush(upstreamPart(ex, content)).addListener((ChannelFuture f) -> {
+    up.writeAndFlush(ClientRequest.upstreamBody(ex.chunked, data, end, ctx.alloc())).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         up.close();
       } else if (up == upstream && frontend.current() == ex && ex.mode == Exchange.Mode.PROXY) {
@@ -322,11 +294,8 @@ final class Forwarder implements UpstreamListener {
     }
     if (!ex.responseStarted && !ex.upstreamTimedOut && ex.resend.resendAfterClose(ex.responseStarted, ex.body.bytes())) {
       ex.requestSent = false;
-      if (ex.requestDone) {
-        ex.bodiless = true; // all of it came, with no body: it goes whole, as one message, on the new connection
-      }
       log.debug("{}: {} closed a kept-alive connection before answering; sending the request again", ex.requestLine(), ex.target);
-      connectAndSend(ex, ex.proxied, ex.proxiedTo, false);
+      connectAndSend(ex, ex.request(), ex.proxiedTo, false);
       return;
     }
     if (!ex.responseStarted && ex.upstreamTimedOut) {
@@ -362,7 +331,7 @@ final class Forwarder implements UpstreamListener {
    */
   void release(boolean idle) {
     Channel up = upstream;
-    if (idle && up != null && up.isActive() && held == null && upstreamAddress != null) {
+    if (idle && up != null && up.isActive() && upstreamAddress != null) {
       InetSocketAddress address = upstreamAddress;
       upstream = null;
       upstreamAddress = null;
@@ -375,10 +344,6 @@ final class Forwarder implements UpstreamListener {
 
   /** Closes the upstream connection, if any, without hearing from it again. */
   void close() {
-    if (held != null) {
-      held.release();
-      held = null;
-    }
     Channel up = upstream;
     upstream = null;
     upstreamAddress = null;

@@ -1,39 +1,35 @@
 package dev.pier.edge;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a client connection: serves one request at a time, each as an {@link Exchange} of its own.
+ * The last handler of a client connection (or HTTP/2 stream): reads its requests from the bytes that come
+ * ({@link RequestReader}) and serves one at a time, each as an {@link Exchange} of its own.
  *
- * <p>The pipeline has auto-read off and {@link OneMessagePerRead} after the request decoder, so every
- * {@code read()} yields exactly one {@link HttpObject} (a request head, then its content parts). When a head
- * arrives, {@link RouteDecision} decides with the route table in force at that moment what becomes of it. Pages
- * the edge answers itself ({@link Pages}) are sent while the request body is read and discarded; forwarded
- * requests go to the {@link Forwarder}. The body passes the {@link BodyGuard} on the way; the next part is read
- * only once the previous one was flushed, and the next request only once the response was.
+ * <p>The channel has auto-read off: a request part is read only when the exchange asks for it ({@link #read}), so a
+ * client that sends faster than its site takes is not read meanwhile. When a head comes, {@link RouteDecision}
+ * decides with the route table in force at that moment what becomes of it. Pages the edge answers itself
+ * ({@link Pages}) are sent while the request body is read and discarded; forwarded requests go to the
+ * {@link Forwarder}. The body passes the {@link BodyGuard} on the way; the next part is read only once the previous
+ * one was written upstream, and the next request only once the response was written.
  *
  * <p>All methods run on the connection's event loop.
  */
@@ -43,16 +39,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private final Shared shared;
   private final boolean tls;
-  /** What the raw bytes of each head showed (null: not looked at, as for HTTP/2 streams). */
-  private final HeadScanner scanner;
+  /** Whether the client speaks HTTP/1.x here: answers go as bytes; else (an HTTP/2 stream) as Netty's objects. */
+  final boolean raw;
   private final long bodyTimeoutNanos;
+  private final long headTimeoutNanos;
   private final Forwarder forwarder;
   private ChannelHandlerContext ctx;
+  private RequestReader reader;
+  /** The next request part is asked for; a socket read is under way; the parts read are being handed out. */
+  private boolean wanting;
   private boolean readPending;
-  /** Request heads seen on this connection, to ask {@link #scanner} about the current one. */
+  private boolean pumping;
+  /** Reads that brought bytes so far. */
+  private long added;
+  /** Request heads seen on this connection. */
   private long heads;
-  /** The next (pipelined) head is late: refused once the current exchange is done. */
-  private boolean headOverdue;
+  private ScheduledFuture<?> headTimer;
   /** The client's address and the edge's port as text, worked out once per connection. */
   private String clientText;
   private String portText;
@@ -60,20 +62,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private Exchange exchange;
 
   /**
-   * @param scanner what the raw bytes of each head showed (null: not looked at, as for HTTP/2 streams)
    * @param tls whether the client connection is TLS
+   * @param http2 whether this is an HTTP/2 stream (whose requests come as bytes, {@link Http2Requests})
    */
-  FrontendHandler(Shared shared, HeadScanner scanner, boolean tls) {
+  FrontendHandler(Shared shared, boolean tls, boolean http2) {
     this.shared = shared;
     this.tls = tls;
-    this.scanner = scanner;
+    this.raw = !http2;
     this.bodyTimeoutNanos = shared.config().bodyTimeout().toNanos();
-    this.forwarder = new Forwarder(this, shared, tls, scanner != null);
+    this.headTimeoutNanos = shared.config().headerTimeout().toNanos();
+    this.forwarder = new Forwarder(this, shared, tls, raw);
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.reader = new RequestReader(ctx.alloc());
     forwarder.attach(ctx);
     if (ctx.channel().isActive()) { // added after the TLS handshake: channelActive has come and gone
       read();
@@ -88,20 +92,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    readPending = false;
+    if (!(msg instanceof ByteBuf bytes)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (exchange != null) {
       exchange.body.stopWaiting();
     }
-    if (msg instanceof HttpRequest request && exchange == null) {
-      startExchange(request); // (never also content: see SplitWholeRequests)
-    } else if (msg instanceof HttpContent content && exchange != null) {
-      requestContent(exchange, content);
-    } else {
-      if (msg instanceof HttpObject part && part.decoderResult().isFailure()) {
-        ctx.close(); // a broken part between exchanges: nothing after it can be trusted
-      }
-      ReferenceCountUtil.release(msg);
+    reader.add(bytes);
+    added++;
+    pump();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    readPending = false;
+    if (wanting) {
+      pump(); // what was read was not a whole part: read on
     }
+    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -110,25 +119,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (ex != null) {
       ex.body.stopWaiting();
     }
+    cancelHeadTimer();
+    reader.stop();
     forwarder.release(ex == null || ex.mode != Exchange.Mode.PROXY || (ex.requestDone && ex.responseDone && ex.requestSent));
     ctx.fireChannelInactive();
   }
 
   @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelHeadTimer();
+    reader.release();
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    Exchange ex = exchange;
-    if (evt == HeadScanner.HEAD_TIMEOUT) {
-      if (ex == null) { // still no whole head: a slow or stalled client (slowloris)
-        log.debug("Client {}: request head not complete in time", ctx.channel().remoteAddress());
-        if (heads == 0) {
-          tooSlow(Exchange.unread());
-        } else {
-          ctx.close(); // (a response went out on this connection already)
-        }
-      } else {
-        headOverdue = true;
-      }
-    } else if (evt instanceof IdleStateEvent) {
+    if (evt instanceof IdleStateEvent) {
+      Exchange ex = exchange;
       // While the upstream is working on the response, its own idle timeout applies.
       boolean upstreamsTurn = ex != null && ex.mode == Exchange.Mode.PROXY && ex.requestDone && !ex.responseReceived;
       if (!upstreamsTurn && !(ex != null && ex.mode == Exchange.Mode.WAKING)) {
@@ -150,34 +156,115 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  // ---- the request side
+  // ---- reading
 
-  private void startExchange(HttpRequest request) {
-    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-    String host = hosts.isEmpty() ? null : hosts.get(0);
-    Exchange ex = Exchange.of(request, host, scanner != null);
-    exchange = ex;
-    boolean folded = scanner != null && scanner.folded(heads);
-    ex.clientHead = scanner == null ? null : scanner.takeHead(heads);
-    heads++;
-    headOverdue = false;
-    DecoderResult decoded = request.decoderResult();
-    if (decoded.isFailure()) {
-      refuse(ex, Pages.unreadable(decoded.cause()), "The request could not be read.", decoded.cause().toString());
-      return;
-    }
-    RequestHead head = new RequestHead(request.method().name(), request.uri(),
-        HttpVersion.HTTP_1_1.equals(request.protocolVersion()), hosts,
-        request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING), HttpUtil.getContentLength(request, -1L), folded);
-    carryOut(ex, request, head, decide(head, true));
+  /** Asks for one more request part (a head when no exchange is in progress): handed out now if it came already. */
+  void read() {
+    wanting = true;
+    pump();
   }
 
-  private RouteDecision decide(RequestHead head, boolean mayWake) {
-    return RouteDecision.decide(head, shared.routes().get(), tls, shared.httpsPort().getAsInt(), shared.challenges(), mayWake);
+  private void pump() {
+    if (pumping) {
+      return; // (an exchange asked for more while a part was being handed out: the loop below goes on)
+    }
+    pumping = true;
+    try {
+      while (wanting) {
+        Object part = reader.next();
+        if (part == null) {
+          long before = added;
+          waitForBytes();
+          if (added == before) {
+            return;
+          }
+          continue; // bytes came within the read asked for (an HTTP/2 stream hands out what it holds at once)
+        }
+        wanting = false;
+        take(part);
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  /** Nothing more is there yet: read the socket, and time the wait (a body's, or a head's that started). */
+  private void waitForBytes() {
+    Exchange ex = exchange;
+    if (ex != null && !ex.requestDone) {
+      startBodyWait(ex);
+    } else if (ex == null && reader.inHead() && headTimer == null) {
+      checkHeadIn(headTimeoutNanos - (System.nanoTime() - reader.headStarted()));
+    }
+    if (!readPending) {
+      readPending = true;
+      ctx.read();
+    }
+  }
+
+  private void take(Object part) {
+    Exchange ex = exchange;
+    if (part instanceof ClientRequest request) {
+      startExchange(request);
+    } else if (part instanceof RequestReader.Refused refused) {
+      if (ex == null) {
+        refuse(Exchange.unread(), HttpResponseStatus.valueOf(refused.status()), refused.reason());
+      } else { // the body broke: the upstream has the head and part of it, and must see nothing more on that connection
+        log.debug("Client {} sent a malformed body: {}", ctx.channel().remoteAddress(), refused.reason());
+        spoiled(ex, Pages.page(HttpResponseStatus.BAD_REQUEST, "The request's body could not be read."));
+      }
+    } else if (ex != null) {
+      requestContent(ex, part instanceof ByteBuf data ? data : null, part instanceof RequestReader.End end ? end : null);
+    } else {
+      ReferenceCountUtil.release(part);
+    }
+  }
+
+  /** Looks again in {@code nanos} whether a head started is still not whole; one timer at a time. */
+  private void checkHeadIn(long nanos) {
+    headTimer = ctx.executor().schedule(() -> {
+      headTimer = null;
+      if (exchange != null || !reader.inHead() || !ctx.channel().isActive()) {
+        return;
+      }
+      long left = headTimeoutNanos - (System.nanoTime() - reader.headStarted());
+      if (left > 0) {
+        checkHeadIn(left);
+      } else { // a slow or stalled client (slowloris)
+        log.debug("Client {}: request head not complete in time", ctx.channel().remoteAddress());
+        if (heads == 0) {
+          tooSlow(Exchange.unread());
+        } else {
+          ctx.close(); // (a response went out on this connection already)
+        }
+      }
+    }, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelHeadTimer() {
+    if (headTimer != null) {
+      headTimer.cancel(false);
+      headTimer = null;
+    }
+  }
+
+  // ---- the request side
+
+  private void startExchange(ClientRequest request) {
+    Exchange ex = Exchange.of(request);
+    exchange = ex;
+    heads++;
+    cancelHeadTimer();
+    carryOut(ex, request, decide(request, true));
+  }
+
+  private RouteDecision decide(ClientRequest request, boolean mayWake) {
+    return RouteDecision.decide(request.routing(), shared.routes().get(), tls, shared.httpsPort().getAsInt(), shared.challenges(),
+        mayWake);
   }
 
   /** Does what {@link RouteDecision} decided. */
-  private void carryOut(Exchange ex, HttpRequest request, RequestHead head, RouteDecision decision) {
+  private void carryOut(Exchange ex, ClientRequest request, RouteDecision decision) {
     if (decision.site() != null) {
       ex.log.site(decision.site());
     }
@@ -185,7 +272,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       touch(decision.site());
     }
     switch (decision) {
-      case RouteDecision.Refused r -> refuse(ex, HttpResponseStatus.valueOf(r.status()), r.reason(), r.reason());
+      case RouteDecision.Refused r -> refuse(ex, HttpResponseStatus.valueOf(r.status()), r.reason());
       case RouteDecision.NotAProxy n ->
           respond(ex, Pages.page(HttpResponseStatus.METHOD_NOT_ALLOWED, "This server is not a forward proxy."));
       case RouteDecision.AcmeAnswer a -> respond(ex, Pages.text(a.keyAuthorization()));
@@ -200,14 +287,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         forwarder.forward(ex, request, f.address(), f.target());
       }
       case RouteDecision.Stopped s -> respond(ex, Pages.stopped(s.site()));
-      case RouteDecision.Wake w -> wake(ex, request, head, w.site());
+      case RouteDecision.Wake w -> wake(ex, request, w.site());
       case RouteDecision.CannotWake c -> respond(ex, Pages.cannotWake(c.site()));
       case RouteDecision.NotFound n -> respond(ex, Pages.notFound(n.host()));
     }
   }
 
   /** Holds the request (nothing more is read from the client meanwhile) until its sleeping site runs. */
-  private void wake(Exchange ex, HttpRequest request, RequestHead head, String site) {
+  private void wake(Exchange ex, ClientRequest request, String site) {
     ex.mode = Exchange.Mode.WAKING;
     shared.waker().wake(site).whenComplete((ok, failure) -> ctx.executor().execute(() -> {
       if (!ctx.channel().isActive() || exchange != ex || ex.mode != Exchange.Mode.WAKING) {
@@ -217,7 +304,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         log.warn("{}: could not wake the site {}: {}", ex.requestLine(), site, failure.getMessage());
         respond(ex, Pages.cannotWake(site));
       } else {
-        carryOut(ex, request, head, decide(head, false));
+        carryOut(ex, request, decide(request, false));
       }
     }));
   }
@@ -226,40 +313,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * A request the edge cannot read as exactly one is never passed on, and nothing after it on this connection can
    * be trusted to start where the edge thinks: answer and close.
    */
-  private void refuse(Exchange ex, HttpResponseStatus status, String reason, String detail) {
+  private void refuse(Exchange ex, HttpResponseStatus status, String reason) {
+    exchange = ex;
     ex.keepAlive = false;
     ex.requestDone = true;
-    log.debug("Client {}: refused {}: {}", ctx.channel().remoteAddress(), ex.requestLine(), detail);
+    reader.stop();
+    log.debug("Client {}: refused {}: {}", ctx.channel().remoteAddress(), ex.requestLine(), reason);
     respond(ex, Pages.page(status, reason));
   }
 
-  private void requestContent(Exchange ex, HttpContent content) {
-    boolean last = content instanceof LastHttpContent;
+  /** A part of the request body ({@code data}), or its {@code end}. */
+  private void requestContent(Exchange ex, ByteBuf data, RequestReader.End end) {
     boolean proxy = ex.mode == Exchange.Mode.PROXY;
-    if (ex.bodiless && proxy && last && !content.content().isReadable() && !content.decoderResult().isFailure()) {
-      content.release(); // its end went upstream with the head
-      ex.requestDone = true;
-      readNextRequest(ex);
-      return;
+    if (data != null) {
+      ex.body.received(data.readableBytes());
     }
-    ex.body.received(content.content().readableBytes());
     if (proxy && ex.body.overLimit()) { // a chunked body that grew past the site's limit
-      content.release();
+      ReferenceCountUtil.release(data);
       spoiled(ex, Pages.tooLarge(ex.body.limit()));
-    } else if (!last && ex.body.tooSlow()) {
+    } else if (end == null && ex.body.tooSlow()) {
       log.debug("Client {}: request body slower than {} bytes/s", ctx.channel().remoteAddress(), EdgeConfig.MIN_BODY_RATE);
-      content.release();
+      ReferenceCountUtil.release(data);
       forwarder.close();
       tooSlow(ex);
-    } else if (content.decoderResult().isFailure()) {
-      log.debug("Client {} sent a malformed body: {}", ctx.channel().remoteAddress(), content.decoderResult().cause().toString());
-      content.release();
-      // The upstream has the head and part of the body: it must not see anything more on that connection.
-      spoiled(ex, Pages.page(HttpResponseStatus.BAD_REQUEST, "The request's body could not be read."));
-    } else if (!(proxy && forwarder.forwardPart(ex, content, last))) {
-      content.release();
+    } else if (!(proxy && forwarder.forwardPart(ex, data, end))) {
+      ReferenceCountUtil.release(data);
       if (ex.mode == Exchange.Mode.LOCAL) {
-        if (last) {
+        if (end != null) {
           ex.requestDone = true;
           readNextRequest(ex);
         } else if (ex.keepAlive) {
@@ -272,6 +352,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** The request body cannot go on: the upstream connection is closed, the client gets {@code page} if it can. */
   private void spoiled(Exchange ex, FullHttpResponse page) {
     forwarder.close();
+    reader.stop();
     if (!ex.responseStarted) {
       ex.keepAlive = false;
       ex.requestDone = true;
@@ -294,7 +375,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ex.log.status(page.status().code());
     ex.log.sent(page.content().readableBytes());
     logExchange(ex);
-    ctx.writeAndFlush(ex.headRequest ? Pages.headOnly(page) : page).addListener((ChannelFuture f) -> {
+    Object out = raw ? Pages.bytes(page, ex.headRequest, ctx.alloc()) : ex.headRequest ? Pages.headOnly(page) : page;
+    ctx.writeAndFlush(out).addListener((ChannelFuture f) -> {
       if (!f.isSuccess() || close) {
         ctx.close();
       } else {
@@ -319,30 +401,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (exchange == ex && ex.requestDone && ex.responseDone) {
       ex.body.stopWaiting();
       exchange = null;
-      if (headOverdue || (scanner != null && scanner.isOff())) {
-        ctx.close(); // a late pipelined head, or framing the scanner could not follow: no more on this connection
-        return;
-      }
       read();
     }
   }
 
-  /** Asks for one more request part, unless a read is already pending. */
-  void read() {
-    if (!readPending) {
-      readPending = true;
-      Exchange ex = exchange;
-      if (ex != null && !ex.requestDone && !ex.bodiless) {
-        startBodyWait(ex);
-      }
-      ctx.read();
-    }
+  /** The bytes the client sent after the request that switched protocols; nothing more is read as HTTP. */
+  ByteBuf takeRest() {
+    return reader.takeRest();
   }
 
   /** The edge now waits on the client for more of the request body: for {@code bodyTimeout} at most. */
   private void startBodyWait(Exchange ex) {
     ex.body.startWaiting(ctx.executor(), bodyTimeoutNanos, () -> {
-      if (exchange == ex && !ex.requestDone && readPending) {
+      if (exchange == ex && !ex.requestDone && wanting) {
         log.debug("Client {}: no request body for too long", ctx.channel().remoteAddress());
         forwarder.close();
         tooSlow(ex);
@@ -352,6 +423,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** 408 and close when nothing was answered yet; else just close. */
   private void tooSlow(Exchange ex) {
+    reader.stop();
     if (!ex.responseStarted && ctx.channel().isActive()) {
       exchange = ex;
       ex.keepAlive = false;

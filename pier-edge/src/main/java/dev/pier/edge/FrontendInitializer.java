@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -24,16 +22,16 @@ import java.util.concurrent.Semaphore;
 import javax.net.ssl.SSLException;
 
 /**
- * Builds the pipeline of an accepted client connection: idle timeout, HTTP/1.1 request decoder (request line
- * up to 8 KiB, headers up to 16 KiB), the encoder of the edge's own responses ({@link ClientResponseEncoder}), a request in one object split in two ({@link SplitWholeRequests}),
- * one-message-per-read flow control, and the {@link FrontendHandler}. The channel must have auto-read off.
+ * Builds the pipeline of an accepted client connection: TLS (with the certificate for the name asked) and HTTP/2 where
+ * the client and the edge agree on them, the idle timeout, and the {@link FrontendHandler}, which reads the requests
+ * from the bytes itself ({@link RequestReader}: request line up to 8 KiB, headers up to 16 KiB). The channel must
+ * have auto-read off.
  */
 final class FrontendInitializer extends ChannelInitializer<Channel> {
 
   /** How long a client connection may be idle (between requests, or while sending one) before it is closed. */
   static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(60);
-  static final int MAX_INITIAL_LINE = 8 * 1024;
-  static final int MAX_HEADER_SIZE = 16 * 1024;
+  static final int MAX_HEADER_SIZE = RequestReader.MAX_HEADERS;
 
   private final Shared shared;
   private final EdgeConfig config;
@@ -50,15 +48,6 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
-    HttpDecoderConfig decoder = new HttpDecoderConfig()
-        .setMaxInitialLineLength(MAX_INITIAL_LINE)
-        .setMaxHeaderSize(MAX_HEADER_SIZE)
-        // Refuse rather than guess: CRLF only (no bare LF), one Content-Length, Content-Length with
-        // Transfer-Encoding refused (RFC 9112), names and values checked for forbidden characters.
-        .setStrictLineParsing(true)
-        .setUseRfc9112TransferEncoding(true)
-        .setAllowDuplicateContentLengths(false)
-        .setValidateHeaders(true);
     if (certificates != null) {
       // TLS first, with the certificate for the name the client asked for (SNI); then HTTP/2 or HTTP/1.1, as the
       // client and the edge agreed during the handshake (ALPN).
@@ -77,14 +66,14 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
             ctx.channel().config().setAutoRead(true);
             http2(ctx.pipeline());
           } else {
-            http1(ctx.pipeline(), decoder);
+            http1(ctx.pipeline());
           }
           ctx.read(); // auto-read is off: ask for what comes after the handshake
         }
       });
       return;
     }
-    http1(ch.pipeline(), decoder);
+    http1(ch.pipeline());
   }
 
   private final Semaphore certificateWork;
@@ -116,8 +105,9 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
   }
 
   /**
-   * HTTP/2 from a client: each stream gets its own child channel that turns frames into HTTP/1.1 objects for a
-   * {@link FrontendHandler} of its own, so every stream is proxied like one HTTP/1.1 exchange.
+   * HTTP/2 from a client: each stream gets its own child channel that turns frames into the bytes of an HTTP/1.1
+   * request ({@link Http2Requests}) for a {@link FrontendHandler} of its own, so every stream is proxied like one
+   * HTTP/1.1 exchange.
    */
   private void http2(ChannelPipeline p) {
     p.addLast(new IdleTimer(CLIENT_IDLE_TIMEOUT));
@@ -131,9 +121,8 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         stream.pipeline().addLast(
             new IdleTimer(CLIENT_IDLE_TIMEOUT),
             new Http2StreamFrameToHttpObjectCodec(true),
-            new SplitWholeRequests(),
-            new OneMessagePerRead(),
-            new FrontendHandler(shared, null, true));
+            new Http2Requests(),
+            new FrontendHandler(shared, true, true));
       }
     }));
     p.addLast(new ChannelInboundHandlerAdapter() { // a silent HTTP/2 connection is closed (GOAWAY)
@@ -148,15 +137,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
     });
   }
 
-  private void http1(ChannelPipeline p, HttpDecoderConfig decoder) {
-    HeadScanner scanner = new HeadScanner(config.headerTimeout());
-    p.addLast(
-        new IdleTimer(CLIENT_IDLE_TIMEOUT),
-        scanner,
-        new HttpRequestDecoder(decoder),
-        new ClientResponseEncoder(),
-        new SplitWholeRequests(),
-        new OneMessagePerRead(),
-        new FrontendHandler(shared, scanner, certificates != null));
+  private void http1(ChannelPipeline p) {
+    p.addLast(new IdleTimer(CLIENT_IDLE_TIMEOUT), new FrontendHandler(shared, certificates != null, false));
   }
 }

@@ -1,13 +1,13 @@
 package dev.pier.edge;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -59,17 +59,6 @@ final class Pages {
     return r;
   }
 
-  /** The status for a request head the decoder could not read: 414 for a long line, 431 for long headers, else 400. */
-  static HttpResponseStatus unreadable(Throwable cause) {
-    if (cause instanceof TooLongHttpLineException) {
-      return HttpResponseStatus.REQUEST_URI_TOO_LONG;
-    }
-    if (cause instanceof TooLongHttpHeaderException) {
-      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-    }
-    return HttpResponseStatus.BAD_REQUEST;
-  }
-
   /** The page's head alone, its Content-Length too (the answer to a HEAD request); {@code page} is released. */
   static FullHttpResponse headOnly(FullHttpResponse page) {
     if (!page.content().isReadable()) {
@@ -78,6 +67,28 @@ final class Pages {
     FullHttpResponse bare = page.replace(Unpooled.EMPTY_BUFFER);
     page.release();
     return bare;
+  }
+
+  /**
+   * The page as bytes, for an HTTP/1.x client: status line, headers, blank line and (unless {@code headOnly}, for a
+   * HEAD request) the body. {@code page} is released.
+   */
+  static ByteBuf bytes(FullHttpResponse page, boolean headOnly, ByteBufAllocator alloc) {
+    ByteBuf body = page.content();
+    ByteBuf out = alloc.buffer(256 + (headOnly ? 0 : body.readableBytes()));
+    out.writeCharSequence("HTTP/1.1 " + page.status().code() + " " + page.status().reasonPhrase() + "\r\n", StandardCharsets.ISO_8859_1);
+    for (var header : page.headers()) {
+      out.writeCharSequence(header.getKey(), StandardCharsets.ISO_8859_1);
+      out.writeByte(':').writeByte(' ');
+      out.writeCharSequence(header.getValue(), StandardCharsets.ISO_8859_1);
+      out.writeByte('\r').writeByte('\n');
+    }
+    out.writeByte('\r').writeByte('\n');
+    if (!headOnly) {
+      out.writeBytes(body, body.readerIndex(), body.readableBytes());
+    }
+    page.release();
+    return out;
   }
 
   /** An error page with any status and a one-sentence message. */

@@ -3,8 +3,6 @@ package dev.pier.edge;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -12,19 +10,17 @@ import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Header rewriting between client and upstream: hop-by-hop headers are removed in both directions,
- * {@code X-Forwarded-*} headers are added to requests, and the {@code Connection} header is set on responses.
+ * Header rewriting between client and upstream: the forwarding headers the edge sets on requests
+ * ({@link #forwardingLines}; {@link ClientRequest} drops the client's hop-by-hop and forwarding headers), and the
+ * hop-by-hop headers removed and {@code Connection} set on responses to HTTP/2 clients ({@link #forClient}).
  */
 final class ProxyHeaders {
-
-  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-  static final AsciiString FORWARDED = AsciiString.cached("forwarded");
 
   /** The {@code Forwarded} value: {@code for=192.0.2.7;proto=https;host=blog.example.org}, IPv6 as {@code for="[2001:db8::1]"}. */
   static String forwarded(InetAddress client, boolean tls, String host) {
@@ -53,9 +49,6 @@ final class ProxyHeaders {
     return true;
   }
 
-  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-  static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
-
   private static final List<AsciiString> HOP_BY_HOP = List.of(
       HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
       HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
@@ -66,56 +59,31 @@ final class ProxyHeaders {
   private ProxyHeaders() {
   }
 
-  /** Forwarding headers a client could send to pose as a proxy; the edge is the first proxy, so none is trusted. */
-  private static final List<AsciiString> CLIENT_FORWARDING = List.of(FORWARDED, AsciiString.cached("x-forwarded-prefix"),
-      AsciiString.cached("x-forwarded-ssl"), AsciiString.cached("x-forwarded-scheme"), AsciiString.cached("x-real-ip"),
-      AsciiString.cached("x-forwarded-server"));
-
   /**
-   * Prepares a client request for the upstream: removes hop-by-hop headers and {@code Expect} (the edge
-   * answers {@code 100-continue} itself), sets {@code X-Forwarded-For} to the client's address (the edge is
-   * the first proxy: whatever forwarding headers the client sent are dropped, so nobody can pose as another
-   * address or scheme), sets {@code X-Forwarded-Proto/Host/Port}, and switches to HTTP/1.1 so the upstream
-   * connection stays open. The {@code Host} header is left as the client sent it.
+   * The header lines the edge sets on a request for the upstream, each ending in CRLF: {@code X-Forwarded-For} with
+   * the client's address (the edge is the first proxy: whatever forwarding headers the client sent are dropped, so
+   * nobody can pose as another address or scheme), {@code X-Forwarded-Proto}, {@code Forwarded} (RFC 7239) with the
+   * client's address (IPv6 in brackets, quoted), the scheme and the host, {@code X-Forwarded-Host} and
+   * {@code X-Forwarded-Port}.
    *
-   * @param client the client's address, or null if unknown (then no X-Forwarded-For is sent)
-   * @param localPort the edge port the client connected to
+   * @param client the client's address, or null if unknown (then no X-Forwarded-For), and {@code clientText} the same
+   *     as text
+   * @param tls whether the client came over HTTPS
+   * @param host the request's Host header, or null
+   * @param localPort the edge's port the client came to, as text
    */
-  static void forUpstream(HttpRequest request, InetAddress client, int localPort) {
-    forUpstream(request, client, client == null ? null : NetUtil.toAddressString(client), Integer.toString(localPort), false);
-  }
-
-  /**
-   * The same, with the client's address and the port also as text ({@code clientText}, {@code localPort}: worked out
-   * once per connection);
-   * {@code tls} says whether the client came over HTTPS. Also sets {@code Forwarded} (RFC 7239) with the client's
-   * address (IPv6 in brackets, quoted), the scheme and the host.
-   */
-  static void forUpstream(HttpRequest request, InetAddress client, String clientText, String localPort, boolean tls) {
-    HttpHeaders headers = request.headers();
-    boolean websocket = isWebSocketUpgrade(request);
-    removeHopByHop(headers);
-    if (websocket) { // the one protocol switch passed through: the site answers 101 and both sides speak WebSocket
-      headers.set(HttpHeaderNames.UPGRADE, "websocket");
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-    }
-    headers.remove(HttpHeaderNames.EXPECT);
-    CLIENT_FORWARDING.forEach(headers::remove);
+  static byte[] forwardingLines(InetAddress client, String clientText, boolean tls, String host, String localPort) {
+    StringBuilder b = new StringBuilder(160);
     if (client != null) {
-      headers.set(X_FORWARDED_FOR, clientText);
-    } else {
-      headers.remove(X_FORWARDED_FOR);
+      b.append("x-forwarded-for: ").append(clientText).append("\r\n");
     }
-    headers.set(X_FORWARDED_PROTO, tls ? "https" : "http");
-    String host = headers.get(HttpHeaderNames.HOST);
-    headers.set(FORWARDED, forwarded(client, clientText, tls, host));
+    b.append("x-forwarded-proto: ").append(tls ? "https" : "http").append("\r\n");
+    b.append("forwarded: ").append(forwarded(client, clientText, tls, host)).append("\r\n");
     if (host != null) {
-      headers.set(X_FORWARDED_HOST, host);
-    } else {
-      headers.remove(X_FORWARDED_HOST);
+      b.append("x-forwarded-host: ").append(host).append("\r\n");
     }
-    headers.set(X_FORWARDED_PORT, localPort);
-    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    b.append("x-forwarded-port: ").append(localPort).append("\r\n");
+    return b.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -143,14 +111,6 @@ final class ProxyHeaders {
     }
     response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
     return keepAlive;
-  }
-
-  /** Whether the request asks to switch to WebSocket ({@code Connection: upgrade} and {@code Upgrade: websocket}). */
-  static boolean isWebSocketUpgrade(HttpRequest request) {
-    HttpHeaders h = request.headers();
-    return h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-        && "websocket".equalsIgnoreCase(String.valueOf(h.get(HttpHeaderNames.UPGRADE)).strip())
-        && HttpMethod.GET.equals(request.method());
   }
 
   /** Removes the standard hop-by-hop headers and those named in {@code Connection}, except framing headers. */

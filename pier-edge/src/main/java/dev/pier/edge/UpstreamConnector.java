@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Opens upstream connections: auto-read off, responses read as bytes ({@link ResponseReader}), requests written as bytes
- * or encoded by Netty ({@link UpstreamRequestEncoder}), closed after the configured idle time, at most
+ * Opens upstream connections: auto-read off, requests written as bytes, responses read as bytes ({@link ResponseReader}),
+ * closed after the configured idle time, at most
  * so many per address. Each connection is opened on the client connection's event loop, so the two never need
  * locks. Idle connections are kept apart, in the {@link IdlePool}.
  */
@@ -56,7 +56,6 @@ final class UpstreamConnector {
         ch.pipeline().addLast(
             new IdleTimer(Duration.ofMillis(idleMillis)),
             new ResponseReader(),
-            new UpstreamRequestEncoder(),
             new BackendHandler(listener));
       }
     }).connect(address);

@@ -110,8 +110,8 @@ final class UpstreamHead {
     byte[] a = new byte[to - from];
     in.getBytes(from, a);
     int end = a.length;
-    int lf = indexOf(a, 0, end, '\n');
-    int lineEnd = trimCr(a, 0, lf);
+    int lf = HeaderBytes.indexOf(a, 0, end, '\n');
+    int lineEnd = HeaderBytes.trimCr(a, 0, lf);
     if (lineEnd < 12 || !startsWith(a, 0, "HTTP/1.") || a[8] != ' ') {
       throw new IllegalArgumentException("not an HTTP/1.x status line");
     }
@@ -138,27 +138,27 @@ final class UpstreamHead {
     boolean close = false;
     boolean keepAliveToken = false;
     for (int pos = lf + 1; pos < end; ) {
-      int next = indexOf(a, pos, end, '\n');
+      int next = HeaderBytes.indexOf(a, pos, end, '\n');
       if (next < 0) {
         throw new IllegalArgumentException("a head without its blank line");
       }
-      int le = trimCr(a, pos, next);
+      int le = HeaderBytes.trimCr(a, pos, next);
       if (le == pos) {
         break; // the blank line
       }
       if (a[pos] == ' ' || a[pos] == '\t') {
         throw new IllegalArgumentException("a header folded over several lines");
       }
-      int colon = indexOf(a, pos, le, ':');
-      if (colon <= pos || !token(a, pos, colon)) {
+      int colon = HeaderBytes.indexOf(a, pos, le, ':');
+      if (colon <= pos || !HeaderBytes.token(a, pos, colon)) {
         throw new IllegalArgumentException("a header line that is not \"name: value\"");
       }
       int vs = colon + 1;
       int ve = le;
-      while (vs < ve && isOws(a[vs])) {
+      while (vs < ve && HeaderBytes.isOws(a[vs])) {
         vs++;
       }
-      while (ve > vs && isOws(a[ve - 1])) {
+      while (ve > vs && HeaderBytes.isOws(a[ve - 1])) {
         ve--;
       }
       if (count * 4 == fields.length) {
@@ -169,17 +169,20 @@ final class UpstreamHead {
       fields[count * 4 + 2] = vs;
       fields[count * 4 + 3] = ve;
       count++;
-      if (nameIs(a, pos, colon, CONTENT_LENGTH)) {
+      if (HeaderBytes.nameIs(a, pos, colon, CONTENT_LENGTH)) {
         if (length >= 0) {
           throw new IllegalArgumentException("more than one Content-Length");
         }
-        length = digits(a, vs, ve);
-      } else if (nameIs(a, pos, colon, TRANSFER_ENCODING)) {
+        length = HeaderBytes.digits(a, vs, ve);
+        if (length < 0) {
+          throw new IllegalArgumentException("a Content-Length that is not a number");
+        }
+      } else if (HeaderBytes.nameIs(a, pos, colon, TRANSFER_ENCODING)) {
         te = true;
         chunked = lastTokenIs(a, vs, ve, "chunked");
-      } else if (nameIs(a, pos, colon, CONNECTION)) {
-        close |= hasToken(a, vs, ve, CLOSE, 0, CLOSE.length);
-        keepAliveToken |= hasToken(a, vs, ve, KEEP_ALIVE, 0, KEEP_ALIVE.length);
+      } else if (HeaderBytes.nameIs(a, pos, colon, CONNECTION)) {
+        close |= HeaderBytes.hasToken(a, vs, ve, CLOSE, 0, CLOSE.length);
+        keepAliveToken |= HeaderBytes.hasToken(a, vs, ve, KEEP_ALIVE, 0, KEEP_ALIVE.length);
       }
       pos = next + 1;
     }
@@ -211,27 +214,27 @@ final class UpstreamHead {
   }
 
   private boolean dropped(byte[] src, int ns, int ne, int drop) {
-    if ((drop & DROP_TRANSFER_ENCODING) != 0 && nameIs(src, ns, ne, TRANSFER_ENCODING)
-        || (drop & DROP_CONTENT_LENGTH) != 0 && nameIs(src, ns, ne, CONTENT_LENGTH)
-        || (drop & DROP_HSTS) != 0 && nameIs(src, ns, ne, HSTS)
-        || (drop & DROP_CONNECTION_UPGRADE) != 0 && (nameIs(src, ns, ne, CONNECTION) || nameIs(src, ns, ne, UPGRADE))) {
+    if ((drop & DROP_TRANSFER_ENCODING) != 0 && HeaderBytes.nameIs(src, ns, ne, TRANSFER_ENCODING)
+        || (drop & DROP_CONTENT_LENGTH) != 0 && HeaderBytes.nameIs(src, ns, ne, CONTENT_LENGTH)
+        || (drop & DROP_HSTS) != 0 && HeaderBytes.nameIs(src, ns, ne, HSTS)
+        || (drop & DROP_CONNECTION_UPGRADE) != 0 && (HeaderBytes.nameIs(src, ns, ne, CONNECTION) || HeaderBytes.nameIs(src, ns, ne, UPGRADE))) {
       return true;
     }
     if ((drop & DROP_HOP_BY_HOP) == 0) {
       return false;
     }
     for (byte[] name : HOP_BY_HOP) {
-      if (nameIs(src, ns, ne, name)) {
+      if (HeaderBytes.nameIs(src, ns, ne, name)) {
         return true;
       }
     }
     for (byte[] name : FRAMING) {
-      if (nameIs(src, ns, ne, name)) {
+      if (HeaderBytes.nameIs(src, ns, ne, name)) {
         return false; // naming them in Connection must not remove them
       }
     }
     for (int i = 0; i < count; i++) { // named in a Connection header
-      if (nameIs(src, fields[i * 4], fields[i * 4 + 1], CONNECTION) && hasToken(src, fields[i * 4 + 2], fields[i * 4 + 3], src, ns, ne)) {
+      if (HeaderBytes.nameIs(src, fields[i * 4], fields[i * 4 + 1], CONNECTION) && HeaderBytes.hasToken(src, fields[i * 4 + 2], fields[i * 4 + 3], src, ns, ne)) {
         return true;
       }
     }
@@ -252,105 +255,8 @@ final class UpstreamHead {
     return response;
   }
 
-  // ---- byte helpers, on the head's copy
-
-  static int indexOf(byte[] a, int from, int to, char c) {
-    for (int i = from; i < to; i++) {
-      if (a[i] == c) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  static int trimCr(byte[] a, int from, int lf) {
-    return lf > from && a[lf - 1] == '\r' ? lf - 1 : lf;
-  }
-
   private static boolean startsWith(byte[] a, int at, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (a[at + i] != s.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static boolean isOws(byte b) {
-    return b == ' ' || b == '\t';
-  }
-
-  private static boolean token(byte[] a, int from, int to) {
-    for (int i = from; i < to; i++) {
-      byte c = a[i];
-      if (c <= ' ' || c >= 127 || c == '"' || c == '(' || c == ')' || c == ',' || c == '/' || c == ':' || c == ';'
-          || c == '<' || c == '=' || c == '>' || c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '{' || c == '}') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int lower(int c) {
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-  }
-
-  /** Whether bytes [from, to) are {@code name} (lower case), ignoring case. */
-  static boolean nameIs(byte[] a, int from, int to, byte[] name) {
-    if (to - from != name.length) {
-      return false;
-    }
-    for (int i = 0; i < name.length; i++) {
-      if (lower(a[from + i]) != name[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static long digits(byte[] a, int from, int to) {
-    if (to == from || to - from > 18) {
-      throw new IllegalArgumentException("a Content-Length that is not a number");
-    }
-    long v = 0;
-    for (int i = from; i < to; i++) {
-      if (a[i] < '0' || a[i] > '9') {
-        throw new IllegalArgumentException("a Content-Length that is not a number");
-      }
-      v = v * 10 + (a[i] - '0');
-    }
-    return v;
-  }
-
-  /** Whether the comma-separated list in a[from, to) has the token t[ts, te), ignoring case and blanks. */
-  static boolean hasToken(byte[] a, int from, int to, byte[] t, int ts, int te) {
-    int i = from;
-    while (i < to) {
-      int comma = indexOf(a, i, to, ',');
-      int e = comma < 0 ? to : comma;
-      int s = i;
-      while (s < e && isOws(a[s])) {
-        s++;
-      }
-      int f = e;
-      while (f > s && isOws(a[f - 1])) {
-        f--;
-      }
-      if (f - s == te - ts && equalsIgnoreCase(a, s, t, ts, te - ts)) {
-        return true;
-      }
-      i = e + 1;
-    }
-    return false;
-  }
-
-  private static boolean equalsIgnoreCase(byte[] a, int as, byte[] b, int bs, int n) {
-    for (int k = 0; k < n; k++) {
-      if (lower(a[as + k]) != lower(b[bs + k])) {
-        return false;
-      }
-    }
-    return true;
+    return a.length >= at + s.length() && HeaderBytes.matches(a, at, at + s.length(), s);
   }
 
   private static boolean lastTokenIs(byte[] a, int from, int to, String token) {
@@ -361,14 +267,14 @@ final class UpstreamHead {
         break;
       }
     }
-    while (s < to && isOws(a[s])) {
+    while (s < to && HeaderBytes.isOws(a[s])) {
       s++;
     }
     if (to - s != token.length()) {
       return false;
     }
     for (int k = 0; k < token.length(); k++) {
-      if (lower(a[s + k]) != token.charAt(k)) {
+      if ((a[s + k] >= 'A' && a[s + k] <= 'Z' ? a[s + k] + 32 : a[s + k]) != token.charAt(k)) {
         return false;
       }
     }

@@ -2,10 +2,8 @@ package dev.pier.edge;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +27,7 @@ final class WebSocketSwitch {
    * @param client the context of the client connection's last handler, {@code frontend}
    * @param onTraffic run at each read of either side (a WebSocket in use keeps its site awake)
    */
-  static void relay(ChannelHandlerContext client, ChannelHandler frontend, Channel up, Runnable onTraffic) {
+  static void relay(ChannelHandlerContext client, FrontendHandler frontend, Channel up, Runnable onTraffic) {
     if (!up.isActive() || !client.channel().isActive()) { // one side went away during the hand-over
       BackendHandler backend = up.pipeline().get(BackendHandler.class);
       if (backend != null) {
@@ -42,20 +40,18 @@ final class WebSocketSwitch {
     ChannelPipeline clientSide = client.pipeline();
     ChannelPipeline server = up.pipeline();
     server.remove(ResponseReader.class); // (what it still holds goes to the BackendHandler, as early bytes)
-    server.remove(UpstreamRequestEncoder.class);
     List<ByteBuf> early = server.get(BackendHandler.class).takeEarly();
     server.replace(BackendHandler.class, "relay", new Relay(client.channel(), onTraffic));
     server.replace(IdleTimer.class, "idle", new IdleTimer(WEBSOCKET_IDLE));
-    for (Class<? extends ChannelHandler> http : List.of(HeadScanner.class, SplitWholeRequests.class, OneMessagePerRead.class)) {
-      if (clientSide.get(http) != null) {
-        clientSide.remove(http);
-      }
+    ByteBuf clientEarly = frontend.takeRest(); // what the client sent right behind its request: the new protocol's
+    if (clientEarly != null && clientEarly.isReadable()) {
+      up.writeAndFlush(clientEarly);
+    } else if (clientEarly != null) {
+      clientEarly.release();
     }
     clientSide.replace(IdleTimer.class, "idle", new IdleTimer(WEBSOCKET_IDLE));
     Channel channel = client.channel(); // (the context goes with its handler)
     clientSide.replace(frontend, "relay", new Relay(up, onTraffic));
-    clientSide.remove(HttpRequestDecoder.class);
-    clientSide.remove(ClientResponseEncoder.class);
     early.forEach(channel::write);
     channel.flush();
   }

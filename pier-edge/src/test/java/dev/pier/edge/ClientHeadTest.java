@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +23,13 @@ class ClientHeadTest {
   }
 
   private static Exchange exchange(HttpMethod method, HttpVersion version, String connection) {
-    DefaultHttpRequest request = new DefaultHttpRequest(version, method, "/");
-    request.headers().set("host", "blog.localhost");
-    if (connection != null) {
-      request.headers().set("connection", connection);
+    String head = method + " / " + version + "\r\nhost: blog.localhost\r\n" + (connection == null ? "" : "connection: " + connection + "\r\n")
+        + "\r\n";
+    try {
+      return Exchange.of(ClientRequest.parse(head.getBytes(StandardCharsets.ISO_8859_1)));
+    } catch (ClientRequest.Refused e) {
+      throw new AssertionError(e);
     }
-    return Exchange.of(request, "blog.localhost", true);
   }
 
   private static String bytes(UpstreamHead head, Exchange ex, boolean tls) {

@@ -2,15 +2,21 @@ package dev.pier.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ProxyHeadersTest {
@@ -35,7 +41,7 @@ class ProxyHeadersTest {
         .add("Forwarded", "for=203.0.113.9;proto=https")
         .add("X-Forwarded-Prefix", "/evil");
 
-    ProxyHeaders.forUpstream(request, InetAddress.getByName("::1"), 80);
+    forUpstream(request, InetAddress.getByName("::1"), 80);
 
     HttpHeaders h = request.headers();
     assertThat(request.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
@@ -52,10 +58,30 @@ class ProxyHeadersTest {
         .containsExactly("for=\"[::1]\";proto=http;host=\"Blog.Example.org:8080\"");
   }
 
+  /**
+   * What the upstream gets of {@code request} from a client at {@code client} on the edge's {@code port}, put back into
+   * {@code request}: the request as bytes, read ({@link ClientRequest#parse}) and written again for the upstream, then
+   * decoded by Netty.
+   */
+  private static void forUpstream(HttpRequest request, InetAddress client, int port) throws Exception {
+    StringBuilder raw = new StringBuilder(request.method() + " " + request.uri() + " " + request.protocolVersion() + "\r\n");
+    request.headers().forEach(h -> raw.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
+    ClientRequest parsed = ClientRequest.parse(raw.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+    ByteBuf out = Unpooled.buffer();
+    parsed.writeUpstream(out, ProxyHeaders.forwardingLines(client, NetUtil.toAddressString(client), false, parsed.host(),
+        Integer.toString(port)));
+    EmbeddedChannel decoder = new EmbeddedChannel(new HttpRequestDecoder());
+    decoder.writeInbound(out);
+    HttpRequest upstream = decoder.readInbound();
+    decoder.finishAndReleaseAll();
+    request.setProtocolVersion(upstream.protocolVersion());
+    request.headers().set(upstream.headers());
+  }
+
   @Test
   void ipv4ClientIsWrittenPlainly() throws Exception {
     HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
-    ProxyHeaders.forUpstream(request, InetAddress.getByName("127.0.0.1"), 8080);
+    forUpstream(request, InetAddress.getByName("127.0.0.1"), 8080);
     assertThat(request.headers().get("X-Forwarded-For")).isEqualTo("127.0.0.1");
     assertThat(request.headers().contains("X-Forwarded-Host")).isFalse();
   }

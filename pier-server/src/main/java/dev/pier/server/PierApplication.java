@@ -12,6 +12,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class PierApplication {
 
+  private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+
   public static void main(String[] args) {
     CommandLineOptions options;
     try {
@@ -25,6 +27,12 @@ public class PierApplication {
     if (options.help()) {
       System.out.print(CommandLineOptions.usage());
       return;
+    }
+    // Netty's leak detector samples the edge's buffers and records where each was touched: a cost on every request
+    // that belongs in the tests (which keep Netty's default), not in a running Pier. -Dio.netty.leakDetection.level
+    // turns it on again.
+    if (System.getProperty(LEAK_DETECTION) == null) {
+      System.setProperty(LEAK_DETECTION, "disabled");
     }
     SpringApplication app = new SpringApplication(PierApplication.class);
     app.setRegisterShutdownHook(true);
