@@ -71,9 +71,8 @@ final class ExchangeLog {
       return null;
     }
     String written = site;
-    log.record(written, head == null ? AccessLog.combined(client, at, request, status, bytes, referer, agent)
-        : AccessLog.combined(client, at, head.requestLine(), status, bytes, head.header(ClientRequest.REFERER),
-            head.header(ClientRequest.USER_AGENT)));
+    log.record(written, head == null ? AccessLogEntry.of(client, at, request, status, bytes, referer, agent)
+        : head.logEntry(client, at, status, bytes));
     site = null;
     return written;
   }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -44,10 +45,15 @@ final class Forwarder implements UpstreamListener {
   private InetSocketAddress upstreamAddress;
   /** When the kept-alive upstream connection last finished an exchange (System.nanoTime). */
   private long idleSince;
-  private ChannelFuture lastRelayed;
-  /** The forwarding header lines for requests naming {@link #forwardingHost}, made once per connection and host. */
-  private byte[] forwarding;
-  private String forwardingHost;
+  /** Something was written to the client in this read of the upstream, not yet flushed. */
+  private boolean relayed;
+  /** The exchange whose response ended in this read of the upstream, finished once that is flushed. */
+  private Exchange finished;
+  /** The upstream is read again once the client connection is writable. */
+  private boolean readWhenWritable;
+  private Channel readerOf;
+  private ResponseReader upstreamReader;
+  private Forwarding forwarding;
 
   Forwarder(FrontendHandler frontend, Shared shared, boolean tls, boolean raw) {
     this.frontend = frontend;
@@ -57,8 +63,9 @@ final class Forwarder implements UpstreamListener {
     this.tls = tls;
   }
 
-  void attach(ChannelHandlerContext ctx) {
+  void attach(ChannelHandlerContext ctx, Forwarding forwarding) {
     this.ctx = ctx;
+    this.forwarding = forwarding;
   }
 
   /** Starts forwarding the exchange's request (its head now, its body as it comes) to {@code address}. */
@@ -118,13 +125,9 @@ final class Forwarder implements UpstreamListener {
 
   /** The request head as it goes upstream: the client's lines, less those the edge drops, and the ones it sets. */
   private ByteBuf upstreamHead(ClientRequest request) {
-    String host = request.host();
-    if (forwarding == null || !java.util.Objects.equals(host, forwardingHost)) {
-      forwarding = ProxyHeaders.forwardingLines(frontend.clientAddress(), frontend.clientText(), tls, host, frontend.localPort());
-      forwardingHost = host;
-    }
-    ByteBuf out = ctx.alloc().buffer(request.length() + forwarding.length + 64);
-    request.writeUpstream(out, forwarding);
+    byte[] lines = forwarding.lines(request.host());
+    ByteBuf out = ctx.alloc().buffer(request.length() + lines.length + 64);
+    request.writeUpstream(out, lines);
     return out;
   }
 
@@ -132,28 +135,29 @@ final class Forwarder implements UpstreamListener {
       Unpooled.copiedBuffer("HTTP/1.1 100 Continue\r\n\r\n", StandardCharsets.US_ASCII));
 
   private void sendHead(Exchange ex, Channel up, ClientRequest request) {
-    boolean whole = ex.bodiless;
-    ResponseReader reader = up.pipeline().get(ResponseReader.class);
+    ResponseReader reader = reader(up);
     if (reader != null) {
       reader.expect(ex.headRequest, !raw || ex.http10);
     }
-    ChannelFuture sent = up.writeAndFlush(upstreamHead(request));
-    sent.addListener((ChannelFuture f) -> {
-      if (!f.isSuccess()) {
-        up.close();
-      } else if (up == upstream && frontend.current() == ex && ex.mode == Exchange.Mode.PROXY) {
-        if (whole) {
-          ex.requestSent = true;
+    ByteBuf head = upstreamHead(request);
+    if (ex.bodiless) { // all of the request: nothing waits for the write (one that fails closes the connection, closed())
+      ex.requestSent = true;
+      up.writeAndFlush(head, up.voidPromise());
+    } else {
+      up.writeAndFlush(head).addListener((ChannelFuture f) -> {
+        if (!f.isSuccess()) {
+          up.close();
+        } else if (up == upstream && frontend.current() == ex && ex.mode == Exchange.Mode.PROXY) {
+          if (ex.expectsContinue) {
+            ex.expectsContinue = false;
+            ctx.writeAndFlush(raw ? CONTINUE.duplicate() : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+          }
+          if (!ex.requestDone) {
+            frontend.read();
+          }
         }
-        if (ex.expectsContinue) {
-          ex.expectsContinue = false;
-          ctx.writeAndFlush(raw ? CONTINUE.duplicate() : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-        }
-        if (!ex.requestDone) { // (a request sent again has its body sent already)
-          frontend.read();
-        }
-      }
-    });
+      });
+    }
     up.read();
   }
 
@@ -199,51 +203,70 @@ final class Forwarder implements UpstreamListener {
     if (part instanceof UpstreamHead head) {
       out = raw ? ClientHead.bytes(head, ex, tls, ctx.alloc()) : ClientHead.object(head, ex, tls);
     } else if (last) {
-      ResponseReader reader = up.pipeline().get(ResponseReader.class);
+      ResponseReader reader = reader(up);
       ex.log.sent(reader == null ? 0 : reader.bodyBytes());
-      out = raw ? Unpooled.EMPTY_BUFFER : LastHttpContent.EMPTY_LAST_CONTENT;
+      out = raw ? null : LastHttpContent.EMPTY_LAST_CONTENT;
     } else if (part instanceof ByteBuf body && !ex.discardBody) {
       out = raw ? body : new DefaultHttpContent(body);
     } else {
       ReferenceCountUtil.release(part);
       return;
     }
-    ChannelFuture written = ctx.write(out);
+    if (out != null) {
+      ctx.write(out, ctx.voidPromise()); // (a failed write closes the client connection)
+    }
+    relayed = true;
     if (last) {
       ex.responseReceived = true;
       idleSince = System.nanoTime(); // the site's keep-alive timer runs from about now
       frontend.logExchange(ex);
-      written.addListener((ChannelFuture f) -> {
-        if (f.isSuccess()) {
-          finishResponse(ex, up);
-        }
-      });
+      finished = ex; // finished at the end of this read, once it is flushed
     }
-    lastRelayed = written;
   }
 
+  /**
+   * What was relayed goes to the client, and the upstream is read again once the client connection takes more
+   * ({@link #writable}): also while idle, so that an upstream close is noticed.
+   */
   @Override
   public void readComplete() {
     Channel up = upstream;
-    ChannelFuture written = lastRelayed;
-    lastRelayed = null;
-    if (written != null) {
+    if (relayed) {
+      relayed = false;
       ctx.flush();
+    }
+    Exchange done = finished;
+    if (done != null) {
+      finished = null;
+      finishResponse(done, up);
     }
     if (up == null || up != upstream) {
       return;
     }
-    if (written == null) {
+    if (ctx.channel().isWritable()) {
       up.read();
-      return;
+    } else {
+      readWhenWritable = true;
     }
-    written.addListener((ChannelFuture f) -> {
-      if (!f.isSuccess()) {
-        ctx.close();
-      } else if (up == upstream) {
-        up.read(); // also while idle, so that an upstream close is noticed
+  }
+
+  /** The client connection takes more again: the upstream is read again if it waited for that. */
+  void writable() {
+    if (readWhenWritable && ctx.channel().isWritable()) {
+      readWhenWritable = false;
+      if (upstream != null) {
+        upstream.read();
       }
-    });
+    }
+  }
+
+  /** The response reader of an upstream connection, or null once it switched protocols. */
+  private ResponseReader reader(Channel up) {
+    if (up != readerOf) {
+      readerOf = up;
+      upstreamReader = up.pipeline().get(ResponseReader.class);
+    }
+    return upstreamReader;
   }
 
   @Override
@@ -283,8 +306,21 @@ final class Forwarder implements UpstreamListener {
 
   @Override
   public void closed() {
-    if (upstream == null) {
+    Channel up = upstream;
+    if (up == null) {
       return;
+    }
+    if (finished != null) { // a response that ended with the connection (its body ran until the close)
+      readComplete(); // (which may have begun the next exchange, on another connection)
+      if (upstream == up) {
+        upstream = null;
+        upstreamAddress = null;
+      }
+      return;
+    }
+    if (relayed) {
+      relayed = false;
+      ctx.flush();
     }
     upstream = null;
     upstreamAddress = null;
@@ -321,7 +357,7 @@ final class Forwarder implements UpstreamListener {
     if (ex.keepAlive) {
       frontend.readNextRequest(ex);
     } else {
-      ctx.close();
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // once all of it is written
     }
   }
 
@@ -335,7 +371,7 @@ final class Forwarder implements UpstreamListener {
       InetSocketAddress address = upstreamAddress;
       upstream = null;
       upstreamAddress = null;
-      lastRelayed = null;
+      relayed = false;
       pool.give(up, address, idleSince);
     } else {
       close();
@@ -347,7 +383,7 @@ final class Forwarder implements UpstreamListener {
     Channel up = upstream;
     upstream = null;
     upstreamAddress = null;
-    lastRelayed = null;
+    relayed = false;
     if (up != null) {
       BackendHandler.detach(up);
       up.close();

@@ -9,29 +9,20 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a client connection (or HTTP/2 stream): reads its requests from the bytes that come
- * ({@link RequestReader}) and serves one at a time, each as an {@link Exchange} of its own.
- *
- * <p>The channel has auto-read off: a request part is read only when the exchange asks for it ({@link #read}), so a
- * client that sends faster than its site takes is not read meanwhile. When a head comes, {@link RouteDecision}
- * decides with the route table in force at that moment what becomes of it. Pages the edge answers itself
- * ({@link Pages}) are sent while the request body is read and discarded; forwarded requests go to the
- * {@link Forwarder}. The body passes the {@link BodyGuard} on the way; the next part is read only once the previous
- * one was written upstream, and the next request only once the response was written.
- *
- * <p>All methods run on the connection's event loop.
+ * The last handler of a client connection (or HTTP/2 stream): serves its requests one at a time, each as an
+ * {@link Exchange} of its own. A request part is read only when the exchange asks for it ({@link #read},
+ * {@link RequestPump}). When a head comes, {@link RouteDecision} decides with the route table in force at that moment
+ * what becomes of it. Pages the edge answers itself ({@link Pages}) are sent while the request body is read and
+ * discarded; forwarded requests go to the {@link Forwarder}. The body passes the {@link BodyGuard} on the way; the
+ * next part is read only once the previous one was written upstream, and the next head only once the client takes
+ * what was written to it. All methods run on the connection's event loop.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -45,19 +36,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final long headTimeoutNanos;
   private final Forwarder forwarder;
   private ChannelHandlerContext ctx;
-  private RequestReader reader;
-  /** The next request part is asked for; a socket read is under way; the parts read are being handed out. */
-  private boolean wanting;
-  private boolean readPending;
-  private boolean pumping;
-  /** Reads that brought bytes so far. */
-  private long added;
+  private RequestPump reader;
+  private Forwarding forwarding;
+  /** The next head is read once the client connection is writable again. */
+  private boolean headWhenWritable;
   /** Request heads seen on this connection. */
   private long heads;
-  private ScheduledFuture<?> headTimer;
-  /** The client's address and the edge's port as text, worked out once per connection. */
-  private String clientText;
-  private String portText;
   /** The exchange in progress; null while waiting for a request head. */
   private Exchange exchange;
 
@@ -77,8 +61,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.reader = new RequestReader(ctx.alloc());
-    forwarder.attach(ctx);
+    this.reader = new RequestPump(ctx, this::take, this::nothingYet, headTimeoutNanos, this::lateHead);
+    this.forwarding = new Forwarding(ctx.channel(), tls);
+    forwarder.attach(ctx, forwarding);
     if (ctx.channel().isActive()) { // added after the TLS handshake: channelActive has come and gone
       read();
     }
@@ -100,16 +85,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       exchange.body.stopWaiting();
     }
     reader.add(bytes);
-    added++;
-    pump();
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    readPending = false;
-    if (wanting) {
-      pump(); // what was read was not a whole part: read on
-    }
+    reader.readComplete();
     ctx.fireChannelReadComplete();
   }
 
@@ -119,7 +99,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (ex != null) {
       ex.body.stopWaiting();
     }
-    cancelHeadTimer();
     reader.stop();
     forwarder.release(ex == null || ex.mode != Exchange.Mode.PROXY || (ex.requestDone && ex.responseDone && ex.requestSent));
     ctx.fireChannelInactive();
@@ -127,7 +106,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    cancelHeadTimer();
     reader.release();
   }
 
@@ -160,45 +138,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Asks for one more request part (a head when no exchange is in progress): handed out now if it came already. */
   void read() {
-    wanting = true;
-    pump();
+    reader.want();
   }
 
-  private void pump() {
-    if (pumping) {
-      return; // (an exchange asked for more while a part was being handed out: the loop below goes on)
-    }
-    pumping = true;
-    try {
-      while (wanting) {
-        Object part = reader.next();
-        if (part == null) {
-          long before = added;
-          waitForBytes();
-          if (added == before) {
-            return;
-          }
-          continue; // bytes came within the read asked for (an HTTP/2 stream hands out what it holds at once)
-        }
-        wanting = false;
-        take(part);
-      }
-    } finally {
-      pumping = false;
-    }
-  }
-
-  /** Nothing more is there yet: read the socket, and time the wait (a body's, or a head's that started). */
-  private void waitForBytes() {
+  /** A part of the body is wanted that is not there yet: the wait is timed. */
+  private void nothingYet() {
     Exchange ex = exchange;
     if (ex != null && !ex.requestDone) {
       startBodyWait(ex);
-    } else if (ex == null && reader.inHead() && headTimer == null) {
-      checkHeadIn(headTimeoutNanos - (System.nanoTime() - reader.headStarted()));
-    }
-    if (!readPending) {
-      readPending = true;
-      ctx.read();
     }
   }
 
@@ -220,31 +167,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Looks again in {@code nanos} whether a head started is still not whole; one timer at a time. */
-  private void checkHeadIn(long nanos) {
-    headTimer = ctx.executor().schedule(() -> {
-      headTimer = null;
-      if (exchange != null || !reader.inHead() || !ctx.channel().isActive()) {
-        return;
-      }
-      long left = headTimeoutNanos - (System.nanoTime() - reader.headStarted());
-      if (left > 0) {
-        checkHeadIn(left);
-      } else { // a slow or stalled client (slowloris)
-        log.debug("Client {}: request head not complete in time", ctx.channel().remoteAddress());
-        if (heads == 0) {
-          tooSlow(Exchange.unread());
-        } else {
-          ctx.close(); // (a response went out on this connection already)
-        }
-      }
-    }, Math.max(0, nanos), TimeUnit.NANOSECONDS);
-  }
-
-  private void cancelHeadTimer() {
-    if (headTimer != null) {
-      headTimer.cancel(false);
-      headTimer = null;
+  /** A head started and did not come whole in time: a slow or stalled client (slowloris). */
+  private void lateHead() {
+    if (exchange != null) {
+      return;
+    }
+    log.debug("Client {}: request head not complete in time", ctx.channel().remoteAddress());
+    if (heads == 0) {
+      tooSlow(Exchange.unread());
+    } else {
+      ctx.close(); // (a response went out on this connection already)
     }
   }
 
@@ -254,7 +186,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     Exchange ex = Exchange.of(request);
     exchange = ex;
     heads++;
-    cancelHeadTimer();
     carryOut(ex, request, decide(request, true));
   }
 
@@ -396,13 +327,32 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return exchange;
   }
 
-  /** Once both the request and the response of {@code ex} are done: reads the next request head. */
+  /**
+   * Once both the request and the response of {@code ex} are done: reads the next request head, as soon as the
+   * client takes what was written to it (a client that sends requests without reading the answers is not read).
+   */
   void readNextRequest(Exchange ex) {
     if (exchange == ex && ex.requestDone && ex.responseDone) {
       ex.body.stopWaiting();
       exchange = null;
-      read();
+      if (ctx.channel().isWritable()) {
+        read();
+      } else {
+        headWhenWritable = true;
+      }
     }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      forwarder.writable();
+      if (headWhenWritable && exchange == null) {
+        headWhenWritable = false;
+        read();
+      }
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   /** The bytes the client sent after the request that switched protocols; nothing more is read as HTTP. */
@@ -413,7 +363,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** The edge now waits on the client for more of the request body: for {@code bodyTimeout} at most. */
   private void startBodyWait(Exchange ex) {
     ex.body.startWaiting(ctx.executor(), bodyTimeoutNanos, () -> {
-      if (exchange == ex && !ex.requestDone && wanting) {
+      if (exchange == ex && !ex.requestDone && reader.wanting()) {
         log.debug("Client {}: no request body for too long", ctx.channel().remoteAddress());
         forwarder.close();
         tooSlow(ex);
@@ -436,7 +386,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Reports the exchange to its site's access log, once. */
   void logExchange(Exchange ex) {
-    String site = ex.log.writeTo(shared.accessLog(), clientText());
+    String site = ex.log.writeTo(shared.accessLog(), forwarding.clientText());
     if (site != null) {
       touch(site); // a long download counts as activity until it ends
     }
@@ -445,26 +395,5 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** Notes traffic of {@code site} now (it is not put to sleep while it has some). */
   void touch(String site) {
     shared.touch(site);
-  }
-
-  /** The client's address, or null if unknown. */
-  InetAddress clientAddress() {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
-  }
-
-  /** The client's address as text (IPv6 compressed), or null if unknown; worked out once per connection. */
-  String clientText() {
-    if (clientText == null && clientAddress() != null) {
-      clientText = NetUtil.toAddressString(clientAddress());
-    }
-    return clientText;
-  }
-
-  /** The edge's port the client connected to, as text; worked out once per connection. */
-  String localPort() {
-    if (portText == null) {
-      portText = Integer.toString(ctx.channel().localAddress() instanceof InetSocketAddress address ? address.getPort() : 0);
-    }
-    return portText;
   }
 }

@@ -1,6 +1,7 @@
 package dev.pier.server.accesslog;
 
 import dev.pier.edge.AccessLog;
+import dev.pier.edge.AccessLogEntry;
 import dev.pier.engine.site.SiteName;
 import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.config.PierProperties;
@@ -9,7 +10,6 @@ import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +47,8 @@ public class AccessLogs implements AccessLog, AutoCloseable {
   /** How long the writer lets lines gather after the first of a batch. */
   private static final long GATHER_MILLIS = 20;
 
-  private record Line(String site, String text) {}
+  /** A line for a site's log: its text, or its entry (formatted by the writer, {@link AccessLogEntry#writeTo}). */
+  private record Line(String site, String text, AccessLogEntry entry) {}
 
   /** An open log file and its size. */
   private static final class Open {
@@ -90,8 +91,17 @@ public class AccessLogs implements AccessLog, AutoCloseable {
 
   @Override
   public void record(String site, String line) {
+    queue(new Line(site, line, null));
+  }
+
+  @Override
+  public void record(String site, AccessLogEntry entry) {
+    queue(new Line(site, null, entry));
+  }
+
+  private void queue(Line line) {
     recorded.incrementAndGet(); // before the line is queued: flush() never waits for less than was recorded
-    if (closing || !queue.offer(new Line(site, line))) {
+    if (closing || !queue.offer(line)) {
       recorded.decrementAndGet();
       dropped.incrementAndGet();
     }
@@ -133,13 +143,32 @@ public class AccessLogs implements AccessLog, AutoCloseable {
     closeAll();
   }
 
+  /** Each site's lines of the batch being written, as bytes; the buffers are kept for the next batches. */
+  private final Map<String, ByteBuffer> bySite = new LinkedHashMap<>();
+
   private synchronized void write(List<Line> batch) {
-    Map<String, StringBuilder> bySite = new LinkedHashMap<>();
+    for (ByteBuffer b : bySite.values()) {
+      b.clear();
+    }
     for (Line l : batch) {
-      bySite.computeIfAbsent(l.site(), k -> new StringBuilder()).append(l.text()).append('\n');
+      byte[] text = l.text() == null ? null : (l.text() + "\n").getBytes(StandardCharsets.UTF_8);
+      int room = text != null ? text.length : l.entry().maxLength();
+      ByteBuffer b = bySite.get(l.site());
+      if (b == null || b.remaining() < room) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(64 * 1024, 2 * ((b == null ? 0 : b.position()) + room)));
+        if (b != null) {
+          bigger.put(b.flip());
+        }
+        bySite.put(l.site(), b = bigger);
+      }
+      if (text != null) {
+        b.put(text);
+      } else {
+        l.entry().writeTo(b);
+      }
     }
     for (var e : bySite.entrySet()) {
-      if (SiteName.problem(e.getKey()) != null) {
+      if (e.getValue().position() == 0 || SiteName.problem(e.getKey()) != null) {
         continue;
       }
       try {
@@ -150,7 +179,7 @@ public class AccessLogs implements AccessLog, AutoCloseable {
           Files.move(p, p.resolveSibling(p.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
           f = open(e.getKey());
         }
-        ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(e.getValue()));
+        ByteBuffer bytes = e.getValue().flip();
         while (bytes.hasRemaining()) {
           f.size += f.channel.write(bytes);
         }
@@ -159,6 +188,10 @@ public class AccessLogs implements AccessLog, AutoCloseable {
         log.warn("cannot write the access log of {}: {}", e.getKey(), ex.getMessage());
       }
     }
+    if (bySite.size() > OPEN_FILES) { // kept for the busiest sites only, as their files are
+      bySite.clear();
+    }
+    bySite.values().removeIf(b -> b.capacity() > 1 << 20); // (after a burst)
     long lost = dropped.getAndSet(0);
     if (lost > 0) {
       log.warn("{} access log lines were dropped: the disk could not keep up", lost);
