@@ -30,9 +30,19 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     this.frontend = frontend;
   }
 
+  /** When the connection last finished an exchange (System.nanoTime), while it waits in the {@link IdlePool}. */
+  long idleSince;
+  /** Whether the {@link IdlePool} watches for its close already. */
+  boolean pooled;
+
+  /** The handler of the upstream connection {@code ch}, or null (it switched protocols). */
+  static BackendHandler of(Channel ch) {
+    return ch.pipeline().last() instanceof BackendHandler last ? last : ch.pipeline().get(BackendHandler.class);
+  }
+
   /** Stops the connection {@code ch} reporting to anyone (before it is closed by the one it served). */
   static void detach(Channel ch) {
-    BackendHandler backend = ch.pipeline().get(BackendHandler.class);
+    BackendHandler backend = of(ch);
     if (backend != null) {
       backend.frontend = null;
     }

@@ -20,10 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upstream side of one client connection: sends the exchange's request on an upstream connection (kept from
- * the last exchange when it goes to the same address, taken from the {@link IdlePool}, or new) and relays the
- * response back, one upstream read at a time, reading again only once what was relayed is written. The upstream
- * connection reports here ({@link UpstreamListener}), and only while it is the current one.
+ * The upstream side of one client connection: sends the exchange's request on an upstream connection (the idle one
+ * of this event loop used last, from the {@link IdlePool}, or a new one) and relays the response back, reading the
+ * upstream again only while the client takes what was relayed. When the response ended, the connection goes back to
+ * the pool, as nginx does: each request takes the connection that ended last, whose site process is likeliest to be
+ * free, and stays off those the site is closing. The upstream connection reports here ({@link UpstreamListener}), and
+ * only while it is the current one.
  */
 final class Forwarder implements UpstreamListener {
 
@@ -73,11 +75,6 @@ final class Forwarder implements UpstreamListener {
     ex.mode = Exchange.Mode.PROXY;
     ex.target = target;
     ex.proxiedTo = address;
-    if (upstream != null && upstream.isActive() && address.equals(upstreamAddress) && IdlePool.fresh(idleSince)) {
-      ex.resend.sending(true);
-      sendHead(ex, upstream, request);
-      return;
-    }
     ex.resend.sending(false);
     connectAndSend(ex, request, address, true);
   }
@@ -85,7 +82,7 @@ final class Forwarder implements UpstreamListener {
   /** @param mayReuse whether an idle pooled connection may serve (not for a request sent again after a stale one) */
   private void connectAndSend(Exchange ex, ClientRequest request, InetSocketAddress address, boolean mayReuse) {
     if (mayReuse) {
-      release(true); // a new exchange: the connection of the last one sits idle
+      release(true); // (an exchange ended without handing its connection back)
     } else {
       close(); // the connection that went stale
     }
@@ -353,6 +350,8 @@ final class Forwarder implements UpstreamListener {
     }
     if ((!ex.upstreamKeepAlive || !ex.requestDone || !ex.requestSent) && up == upstream) {
       close(); // (a request part still being written would reach whoever uses the connection next)
+    } else if (up == upstream) {
+      release(true); // to be taken again by whichever exchange of this loop comes next, as nginx does
     }
     if (ex.keepAlive) {
       frontend.readNextRequest(ex);

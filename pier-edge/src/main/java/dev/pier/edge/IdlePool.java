@@ -2,20 +2,18 @@ package dev.pier.edge;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The idle kept-alive upstream connections, per event loop and upstream address: a client connection that ends (or
  * an HTTP/2 stream, or a request for another site) gives its upstream connection back with {@link #give}, and the
  * next exchange on that loop to that address takes it with {@link #take} instead of connecting. Each loop's part
- * is touched only on that loop. A connection waits at most {@link #MAX_IDLE}.
+ * is touched only on that loop. A connection is used again only if it waited less than {@link #MAX_IDLE}.
  */
 final class IdlePool {
 
@@ -26,9 +24,6 @@ final class IdlePool {
    * default, closes an idle kept-alive connection, so that requests seldom meet one the site is closing.
    */
   static final Duration MAX_IDLE = Duration.ofSeconds(4);
-
-  private static final AttributeKey<Boolean> WATCHED = AttributeKey.valueOf("pier.pool.watched");
-  private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("pier.pool.idleSince");
 
   private final int maxIdlePerLoop;
   private final ConcurrentHashMap<EventLoop, Map<InetSocketAddress, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
@@ -52,9 +47,8 @@ final class IdlePool {
    */
   Channel take(EventLoop loop, InetSocketAddress address, UpstreamListener listener) {
     for (Channel ch; (ch = takeOpen(loop, address)) != null; ) {
-      Long since = ch.attr(IDLE_SINCE).get();
-      BackendHandler backend = ch.pipeline().get(BackendHandler.class);
-      if (backend != null && since != null && fresh(since)) {
+      BackendHandler backend = BackendHandler.of(ch);
+      if (backend != null && fresh(backend.idleSince)) {
         backend.attach(listener);
         return ch;
       }
@@ -86,7 +80,7 @@ final class IdlePool {
    * @param idleSince when its last exchange ended (System.nanoTime)
    */
   void give(Channel ch, InetSocketAddress address, long idleSince) {
-    BackendHandler backend = ch.pipeline().get(BackendHandler.class);
+    BackendHandler backend = BackendHandler.of(ch);
     if (!ch.isActive() || backend == null || !fresh(idleSince)) {
       BackendHandler.detach(ch); // its client has moved on: it must not hear of this close as its next connection's
       ch.close();
@@ -101,17 +95,12 @@ final class IdlePool {
       }
     }
     backend.attach(null); // no client's any more: anything it says now closes it
-    ch.attr(IDLE_SINCE).set(idleSince);
+    backend.idleSince = idleSince; // (one too old when taken is closed then: Apache closes them itself after 5 s)
     q.addLast(ch);
-    if (ch.attr(WATCHED).setIfAbsent(Boolean.TRUE) == null) {
+    if (!backend.pooled) {
+      backend.pooled = true;
       ch.closeFuture().addListener(closed -> q.remove(ch)); // on the loop, like every other use of q
     }
-    // Closed once too old to be used again, unless taken (or taken and given back, with a later time) meanwhile.
-    ch.eventLoop().schedule(() -> {
-      if (Long.valueOf(idleSince).equals(ch.attr(IDLE_SINCE).get()) && q.remove(ch)) {
-        ch.close();
-      }
-    }, MAX_IDLE.toNanos() - (System.nanoTime() - idleSince), TimeUnit.NANOSECONDS);
     ch.read();
   }
 }
