@@ -25,8 +25,8 @@ final class UpstreamHead {
   /** Drop Connection and Upgrade only (the answer to a WebSocket upgrade sets them itself). */
   static final int DROP_CONNECTION_UPGRADE = 16;
 
-  private static final byte[][] HOP_BY_HOP = names("connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade");
-  private static final byte[][] FRAMING = names("content-length", "transfer-encoding", "host");
+  private static final byte[][] HOP_BY_HOP = names("keep-alive", "proxy-connection", "te", "trailer");
+  private static final byte[] HOST = ascii("host");
   private static final byte[] CONNECTION = ascii("connection");
   private static final byte[] UPGRADE = ascii("upgrade");
   private static final byte[] CONTENT_LENGTH = ascii("content-length");
@@ -42,7 +42,8 @@ final class UpstreamHead {
   /** Where the status line's text after the version starts (" 200 OK"), and where it ends. */
   private final int reasonStart;
   private final int statusLineEnd;
-  /** Per header: name start, name end (the colon), value start, value end; offsets into {@link #bytes}. */
+  /** Per header: name start, name end (the colon), value start, value end (offsets into {@link #bytes}), and the
+   *  {@code DROP_} flags that drop it. */
   private final int[] fields;
   private final int count;
   private final long contentLength;
@@ -130,13 +131,14 @@ final class UpstreamHead {
       throw new IllegalArgumentException("status code not three digits");
     }
     boolean http11 = minor == '1';
-    int[] fields = new int[4 * 16];
+    int[] fields = new int[5 * 16];
     int count = 0;
     long length = -1;
     boolean chunked = false;
     boolean te = false;
     boolean close = false;
     boolean keepAliveToken = false;
+    boolean namesOthers = false;
     for (int pos = lf + 1; pos < end; ) {
       int next = HeaderBytes.indexOf(a, pos, end, '\n');
       if (next < 0) {
@@ -161,13 +163,15 @@ final class UpstreamHead {
       while (ve > vs && HeaderBytes.isOws(a[ve - 1])) {
         ve--;
       }
-      if (count * 4 == fields.length) {
+      if (count * 5 == fields.length) {
         fields = Arrays.copyOf(fields, fields.length * 2);
       }
-      fields[count * 4] = pos;
-      fields[count * 4 + 1] = colon;
-      fields[count * 4 + 2] = vs;
-      fields[count * 4 + 3] = ve;
+      int f = count * 5;
+      fields[f] = pos;
+      fields[f + 1] = colon;
+      fields[f + 2] = vs;
+      fields[f + 3] = ve;
+      fields[f + 4] = drops(a, pos, colon);
       count++;
       if (HeaderBytes.nameIs(a, pos, colon, CONTENT_LENGTH)) {
         if (length >= 0) {
@@ -183,8 +187,19 @@ final class UpstreamHead {
       } else if (HeaderBytes.nameIs(a, pos, colon, CONNECTION)) {
         close |= HeaderBytes.hasToken(a, vs, ve, CLOSE, 0, CLOSE.length);
         keepAliveToken |= HeaderBytes.hasToken(a, vs, ve, KEEP_ALIVE, 0, KEEP_ALIVE.length);
+        namesOthers |= namesOthers(a, vs, ve);
       }
       pos = next + 1;
+    }
+    if (namesOthers) { // headers named in Connection are hop-by-hop too, but those that frame the message
+      for (int i = 0; i < count; i++) {
+        int f = i * 5;
+        boolean framing = (fields[f + 4] & (DROP_CONTENT_LENGTH | DROP_TRANSFER_ENCODING)) != 0
+            || HeaderBytes.nameIs(a, fields[f], fields[f + 1], HOST);
+        if (!framing && namedInConnection(a, fields, count, f)) {
+          fields[f + 4] |= DROP_HOP_BY_HOP;
+        }
+      }
     }
     boolean keepAlive = !close && (http11 || keepAliveToken);
     return new UpstreamHead(a, status, http11, 8, lineEnd, fields, count, length, chunked, te, keepAlive);
@@ -201,11 +216,9 @@ final class UpstreamHead {
     out.writeBytes(src, reasonStart, statusLineEnd - reasonStart);
     out.writeByte('\r').writeByte('\n');
     for (int i = 0; i < count; i++) {
-      int ns = fields[i * 4];
-      int ne = fields[i * 4 + 1];
-      if (!dropped(src, ns, ne, drop)) {
-        out.writeBytes(src, ns, fields[i * 4 + 3] - ns);
-        out.writeByte('\r').writeByte('\n');
+      int f = i * 5;
+      if ((fields[f + 4] & drop) == 0) {
+        out.writeBytes(src, fields[f], fields[f + 3] - fields[f]).writeByte('\r').writeByte('\n');
       }
     }
     out.writeCharSequence(added, StandardCharsets.US_ASCII);
@@ -213,28 +226,52 @@ final class UpstreamHead {
     return out;
   }
 
-  private boolean dropped(byte[] src, int ns, int ne, int drop) {
-    if ((drop & DROP_TRANSFER_ENCODING) != 0 && HeaderBytes.nameIs(src, ns, ne, TRANSFER_ENCODING)
-        || (drop & DROP_CONTENT_LENGTH) != 0 && HeaderBytes.nameIs(src, ns, ne, CONTENT_LENGTH)
-        || (drop & DROP_HSTS) != 0 && HeaderBytes.nameIs(src, ns, ne, HSTS)
-        || (drop & DROP_CONNECTION_UPGRADE) != 0 && (HeaderBytes.nameIs(src, ns, ne, CONNECTION) || HeaderBytes.nameIs(src, ns, ne, UPGRADE))) {
-      return true;
-    }
-    if ((drop & DROP_HOP_BY_HOP) == 0) {
-      return false;
+  /** The {@code DROP_} flags that drop a header of this name (not counting those named in Connection). */
+  private static int drops(byte[] a, int ns, int ne) {
+    if (HeaderBytes.nameIs(a, ns, ne, TRANSFER_ENCODING)) {
+      return DROP_TRANSFER_ENCODING;
+    } else if (HeaderBytes.nameIs(a, ns, ne, CONTENT_LENGTH)) {
+      return DROP_CONTENT_LENGTH;
+    } else if (HeaderBytes.nameIs(a, ns, ne, HSTS)) {
+      return DROP_HSTS;
+    } else if (HeaderBytes.nameIs(a, ns, ne, CONNECTION) || HeaderBytes.nameIs(a, ns, ne, UPGRADE)) {
+      return DROP_CONNECTION_UPGRADE | DROP_HOP_BY_HOP;
     }
     for (byte[] name : HOP_BY_HOP) {
-      if (HeaderBytes.nameIs(src, ns, ne, name)) {
+      if (HeaderBytes.nameIs(a, ns, ne, name)) {
+        return DROP_HOP_BY_HOP;
+      }
+    }
+    return 0;
+  }
+
+  /** Whether a Connection value names a header other than the usual tokens (close, keep-alive, upgrade). */
+  private static boolean namesOthers(byte[] a, int from, int to) {
+    for (int t = from; t < to; ) {
+      int comma = HeaderBytes.indexOf(a, t, to, ',');
+      int e = comma < 0 ? to : comma;
+      int s = t;
+      while (s < e && HeaderBytes.isOws(a[s])) {
+        s++;
+      }
+      while (e > s && HeaderBytes.isOws(a[e - 1])) {
+        e--;
+      }
+      if (e > s && !HeaderBytes.equalsIgnoreCase(a, s, e, "close") && !HeaderBytes.equalsIgnoreCase(a, s, e, "keep-alive")
+          && !HeaderBytes.equalsIgnoreCase(a, s, e, "upgrade")) {
         return true;
       }
+      t = (comma < 0 ? to : comma) + 1;
     }
-    for (byte[] name : FRAMING) {
-      if (HeaderBytes.nameIs(src, ns, ne, name)) {
-        return false; // naming them in Connection must not remove them
-      }
-    }
-    for (int i = 0; i < count; i++) { // named in a Connection header
-      if (HeaderBytes.nameIs(src, fields[i * 4], fields[i * 4 + 1], CONNECTION) && HeaderBytes.hasToken(src, fields[i * 4 + 2], fields[i * 4 + 3], src, ns, ne)) {
+    return false;
+  }
+
+  /** Whether the header at {@code f} is named in one of the Connection headers. */
+  private static boolean namedInConnection(byte[] a, int[] fields, int count, int f) {
+    for (int i = 0; i < count; i++) {
+      int c = i * 5;
+      if (HeaderBytes.nameIs(a, fields[c], fields[c + 1], CONNECTION)
+          && HeaderBytes.hasToken(a, fields[c + 2], fields[c + 3], a, fields[f], fields[f + 1])) {
         return true;
       }
     }
@@ -248,9 +285,9 @@ final class UpstreamHead {
     HttpResponse response = new DefaultHttpResponse(http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0,
         new HttpResponseStatus(status, reason.isEmpty() ? HttpResponseStatus.valueOf(status).reasonPhrase() : reason), false);
     for (int i = 0; i < count; i++) {
-      int ns = fields[i * 4];
-      response.headers().add(new String(src, ns, fields[i * 4 + 1] - ns, StandardCharsets.ISO_8859_1),
-          new String(src, fields[i * 4 + 2], fields[i * 4 + 3] - fields[i * 4 + 2], StandardCharsets.ISO_8859_1));
+      int f = i * 5;
+      response.headers().add(new String(src, fields[f], fields[f + 1] - fields[f], StandardCharsets.ISO_8859_1),
+          new String(src, fields[f + 2], fields[f + 3] - fields[f + 2], StandardCharsets.ISO_8859_1));
     }
     return response;
   }

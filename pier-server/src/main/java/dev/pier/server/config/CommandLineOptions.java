@@ -21,6 +21,7 @@ public record CommandLineOptions(boolean help, List<String> springArgs) {
     OPTIONS.put("http-port", new String[] {"pier.edge.http-port", "PORT", "the edge's HTTP port, IPv4 and IPv6 (8080)"});
     OPTIONS.put("https-port", new String[] {"pier.edge.https-port", "PORT", "the edge's HTTPS port, IPv4 and IPv6 (8443; -1: none)"});
     OPTIONS.put("transport", new String[] {"pier.edge.transport", "NAME", "the edge's I/O: io_uring, epoll or nio; the next one down where missing (io_uring)"});
+    OPTIONS.put("edge-threads", new String[] {"pier.edge.threads", "N", "the edge's event loops (0: half the cores, at least one)"});
     OPTIONS.put("acme-directory", new String[] {"pier.acme.directory", "URL", "certificates from this ACME CA instead of the internal one (none)"});
     OPTIONS.put("acme-email", new String[] {"pier.acme.email", "EMAIL", "contact address given to the ACME CA (none)"});
     OPTIONS.put("instance", new String[] {"pier.instance", "NAME", "this Pier's name on the host, for a second Pier beside it (pier)"});

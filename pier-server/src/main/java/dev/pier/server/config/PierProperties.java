@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * Every {@code pier.*} property. Defaults live in application.properties.
@@ -50,8 +51,18 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
    * @param httpsPort the edge's HTTPS port; negative: no HTTPS
    * @param transport the edge's I/O: io_uring (empty: the default), epoll or nio; where the one asked for is missing on
    *     this host, the next one down serves
+   * @param threads the edge's event loops; 0: half the cores, at least one ({@link EdgeServer#defaultThreads})
    */
-  public record Edge(int httpPort, int httpsPort, String transport) {}
+  public record Edge(int httpPort, int httpsPort, String transport, int threads) {
+
+    @ConstructorBinding
+    public Edge {
+    }
+
+    public Edge(int httpPort, int httpsPort, String transport) {
+      this(httpPort, httpsPort, transport, 0);
+    }
+  }
 
   /**
    * @param vethPrefix host veth names are this and the site address's index (empty: {@code pv} for the instance
@@ -80,10 +91,13 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
     }
     domain = domain.toLowerCase(Locale.ROOT);
     if (edge.transport() == null || edge.transport().isBlank()) {
-      edge = new Edge(edge.httpPort(), edge.httpsPort(), EdgeServer.TRANSPORTS.get(0));
+      edge = new Edge(edge.httpPort(), edge.httpsPort(), EdgeServer.TRANSPORTS.get(0), edge.threads());
     }
     if (!EdgeServer.TRANSPORTS.contains(edge.transport().strip().toLowerCase(Locale.ROOT))) {
       throw new IllegalArgumentException("pier.edge.transport \"" + edge.transport() + "\" is none of " + String.join(", ", EdgeServer.TRANSPORTS));
+    }
+    if (edge.threads() < 0 || edge.threads() > 1024) {
+      throw new IllegalArgumentException("pier.edge.threads " + edge.threads() + " is not a number of threads: use 1-1024, or 0 for half the cores");
     }
     if (edge.httpPort() < 0 || edge.httpPort() > 65535) {
       throw new IllegalArgumentException("pier.edge.http-port " + edge.httpPort() + " is not a port: use 1-65535");

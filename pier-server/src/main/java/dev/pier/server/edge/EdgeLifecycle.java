@@ -69,7 +69,7 @@ public class EdgeLifecycle implements SmartLifecycle, EdgeStatus {
       config = config.withHttpsPort(props.edge().httpsPort());
     }
     EdgeServer server = EdgeServer.builder(config, routes.current()).certificates(https ? certificates : null)
-        .accessLog(accessLogs).waker(sites::wake).challenges(acme).transport(props.edge().transport()).build();
+        .accessLog(accessLogs).waker(sites::wake).challenges(acme).transport(props.edge().transport()).threads(props.edge().threads()).build();
     try {
       server.start();
     } catch (IllegalStateException e) {

@@ -29,6 +29,7 @@ class BadConfigurationTest {
       "--pier.domain=bad_domain!         | is not a domain name",
       "--pier.edge.http-port=99999       | is not a port",
       "--pier.edge.transport=kqueue      | pier.edge.transport \"kqueue\" is none of io_uring, epoll, nio",
+      "--pier.edge.threads=-2            | pier.edge.threads -2 is not a number of threads",
       "--pier.acme.directory=ftp://ca.example/dir | is not an ACME directory URL",
       "--pier.acme.retry-min=0s          | must be positive"})
   void refusesToStartSayingWhy(String option, String message) {
