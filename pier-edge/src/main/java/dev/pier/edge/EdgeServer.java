@@ -3,11 +3,15 @@ package dev.pier.edge;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +61,8 @@ public final class EdgeServer implements AutoCloseable {
   private ExecutorService blocking;
   /** When each site last had traffic through the edge (System.nanoTime), for putting idle sites to sleep. */
   private final ConcurrentHashMap<String, Long> activity = new ConcurrentHashMap<>();
+  /** The open client connections (each leaves the group as it closes). */
+  private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
   private volatile int boundHttpsPort = -1;
 
@@ -198,13 +204,13 @@ public final class EdgeServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new FrontendInitializer(shared, null));
+        .childHandler(counted(new FrontendInitializer(shared, null)));
     try {
       for (InetSocketAddress address : config.httpListen()) {
         listeners.add(bind(bootstrap, address, "HTTP", transport));
       }
       if (!config.httpsListen().isEmpty()) {
-        ServerBootstrap tls = bootstrap.clone().childHandler(new FrontendInitializer(shared, certificates));
+        ServerBootstrap tls = bootstrap.clone().childHandler(counted(new FrontendInitializer(shared, certificates)));
         for (InetSocketAddress address : config.httpsListen()) {
           httpsListeners.add(bind(tls, address, "HTTPS", transport));
         }
@@ -214,6 +220,17 @@ public final class EdgeServer implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** The client connections {@code frontend} sets up, counted among {@link #clients}. */
+  private ChannelInitializer<Channel> counted(FrontendInitializer frontend) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        clients.add(ch);
+        ch.pipeline().addLast(frontend);
+      }
+    };
   }
 
   private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address, String what, Transport transport)
@@ -279,6 +296,9 @@ public final class EdgeServer implements AutoCloseable {
       listener.close().awaitUninterruptibly();
     }
     httpsListeners.clear();
+    // Each client connection closed on its loop while the loop still runs (a loop that is shutting down may be
+    // gone before a connection it closes has let go of its socket): clients see their connections end.
+    clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       group = null;
