@@ -11,7 +11,15 @@ import java.util.Locale;
 @FunctionalInterface
 public interface AccessLog {
 
-  AccessLog NONE = (site, line) -> { };
+  AccessLog NONE = new AccessLog() {
+    @Override
+    public void record(String site, String line) {
+    }
+
+    @Override
+    public void record(String site, AccessLogEntry entry) {
+    }
+  };
 
   /** One finished request to {@code site} (its bare name), {@code line} without a line end. */
   void record(String site, String line);

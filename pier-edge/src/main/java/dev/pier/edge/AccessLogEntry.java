@@ -8,8 +8,9 @@ import java.time.ZoneOffset;
 /**
  * One finished request to a site as the combined log format needs it, formatted only when it is written
  * ({@link #writeTo}, {@link #line}): the request line, referer and user agent stay the bytes the client sent until
- * then. Quotes, backslashes and control characters in them are escaped, so a client cannot forge lines; each is cut
- * at {@link #MAX_FIELD} bytes.
+ * then (a copy of those alone). Quotes and backslashes in them are escaped with a backslash, control characters and
+ * bytes above ASCII as {@code \xhh}, as Apache does, so a client cannot forge lines; each is cut at {@link #MAX_FIELD}
+ * bytes.
  */
 public final class AccessLogEntry {
 
@@ -36,16 +37,31 @@ public final class AccessLogEntry {
   /** An entry of text values ({@code referer} and {@code agent} may be null). */
   static AccessLogEntry of(String client, long epochMillis, String requestLine, int status, long bytes, String referer, String agent) {
     byte[] line = requestLine.getBytes(StandardCharsets.UTF_8);
-    byte[] ref = referer == null ? new byte[0] : referer.getBytes(StandardCharsets.UTF_8);
-    byte[] ua = agent == null ? new byte[0] : agent.getBytes(StandardCharsets.UTF_8);
-    byte[] src = new byte[line.length + ref.length + ua.length];
-    System.arraycopy(line, 0, src, 0, line.length);
-    System.arraycopy(ref, 0, src, line.length, ref.length);
-    System.arraycopy(ua, 0, src, line.length + ref.length, ua.length);
-    int r = line.length;
-    int a = r + ref.length;
-    return new AccessLogEntry(client, epochMillis, src, new int[] {0, line.length, referer == null ? -1 : r, a,
-        agent == null ? -1 : a, src.length}, status, bytes);
+    byte[] ref = referer == null ? null : referer.getBytes(StandardCharsets.UTF_8);
+    byte[] ua = agent == null ? null : agent.getBytes(StandardCharsets.UTF_8);
+    return of(client, epochMillis, status, bytes, line, 0, line.length, ref, 0, ref == null ? -1 : ref.length, ua, 0,
+        ua == null ? -1 : ua.length);
+  }
+
+  /**
+   * An entry of the request line, referer and user agent that lie in these bytes ({@code to} -1: none), copied (at
+   * most {@link #MAX_FIELD} bytes of each), so that the entry holds nothing else of the request while it waits.
+   */
+  static AccessLogEntry of(String client, long epochMillis, int status, long bytes, byte[] line, int lineFrom, int lineTo,
+      byte[] ref, int refFrom, int refTo, byte[] ua, int uaFrom, int uaTo) {
+    int l = Math.min(lineTo - lineFrom, MAX_FIELD);
+    int r = refTo < 0 ? 0 : Math.min(refTo - refFrom, MAX_FIELD);
+    int a = uaTo < 0 ? 0 : Math.min(uaTo - uaFrom, MAX_FIELD);
+    byte[] src = new byte[l + r + a];
+    System.arraycopy(line, lineFrom, src, 0, l);
+    if (refTo >= 0) {
+      System.arraycopy(ref, refFrom, src, l, r);
+    }
+    if (uaTo >= 0) {
+      System.arraycopy(ua, uaFrom, src, l + r, a);
+    }
+    return new AccessLogEntry(client, epochMillis, src, new int[] {0, l, refTo < 0 ? -1 : l, l + r, uaTo < 0 ? -1 : l + r,
+        l + r + a}, status, bytes);
   }
 
   /** The most bytes {@link #writeTo} writes, its line end included. */
@@ -93,8 +109,8 @@ public final class AccessLogEntry {
       byte b = src[i];
       if (b == '"' || b == '\\') {
         out.put((byte) '\\').put(b);
-      } else if ((b >= 0 && b < 0x20) || b == 0x7f) {
-        out.put((byte) '\\').put((byte) 'x').put(HEX[b >> 4]).put(HEX[b & 0xf]);
+      } else if (b < 0x20 || b == 0x7f) { // (bytes above ASCII are negative)
+        out.put((byte) '\\').put((byte) 'x').put(HEX[(b >> 4) & 0xf]).put(HEX[b & 0xf]);
       } else {
         out.put(b);
       }

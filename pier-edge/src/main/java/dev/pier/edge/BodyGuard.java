@@ -43,10 +43,15 @@ final class BodyGuard {
     return limit;
   }
 
-  /** The edge asks the client for more of the body at {@code now}. */
+  /**
+   * The edge asks the client for more of the body at {@code now}; a wait already under way goes on from when it
+   * started (a read that brought no whole part, such as part of a TLS record, does not restart it).
+   */
   void waitFrom(long now) {
-    waitStarted = now;
-    waiting = true;
+    if (!waiting) {
+      waitStarted = now;
+      waiting = true;
+    }
   }
 
   /** Something came from the client at {@code now}: the wait, if any, ends. */

@@ -110,33 +110,19 @@ final class ClientRequest {
     return new RequestHead(method, uri, http11, hosts, transferEncodings, contentLength, folded);
   }
 
-  /** The request line for logs: method, target and version, as sent. */
-  String requestLine() {
-    return new String(bytes, 0, HeaderBytes.indexOf(bytes, 0, bytes.length, '\r'), StandardCharsets.ISO_8859_1);
-  }
-
   /** The access log's entry of this request: its request line, referer and user agent as the client sent them. */
   AccessLogEntry logEntry(String client, long epochMillis, int status, long sent) {
-    int[] spans = {0, HeaderBytes.indexOf(bytes, 0, bytes.length, '\r'), -1, -1, -1, -1};
+    int[] spans = {-1, -1, -1, -1};
     for (int i = 0; i < count; i++) {
       int kind = fields[i * 5 + 4];
-      int at = kind == REFERER ? 2 : kind == USER_AGENT ? 4 : -1;
-      if (at > 0 && spans[at] < 0) {
+      int at = kind == REFERER ? 0 : kind == USER_AGENT ? 2 : -1;
+      if (at >= 0 && spans[at] < 0) {
         spans[at] = fields[i * 5 + 2];
         spans[at + 1] = fields[i * 5 + 3];
       }
     }
-    return new AccessLogEntry(client, epochMillis, bytes, spans, status, sent);
-  }
-
-  /** The first header of that kind ({@link #REFERER}, {@link #USER_AGENT}), or null. */
-  String header(int kind) {
-    for (int i = 0; i < count; i++) {
-      if (fields[i * 5 + 4] == kind) {
-        return new String(bytes, fields[i * 5 + 2], fields[i * 5 + 3] - fields[i * 5 + 2], StandardCharsets.ISO_8859_1);
-      }
-    }
-    return null;
+    return AccessLogEntry.of(client, epochMillis, status, sent, bytes, 0, versionStart + 8, bytes, spans[0], spans[1],
+        bytes, spans[2], spans[3]);
   }
 
   /**

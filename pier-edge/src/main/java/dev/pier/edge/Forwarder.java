@@ -32,6 +32,7 @@ final class Forwarder implements UpstreamListener {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
 
   private final FrontendHandler frontend;
+  private final Shared shared;
   private final UpstreamConnector connector;
   private final IdlePool pool;
   private final boolean tls;
@@ -42,7 +43,7 @@ final class Forwarder implements UpstreamListener {
   private final boolean raw;
   private ChannelHandlerContext ctx;
 
-  // The upstream connection, kept while requests go to the same address.
+  // The upstream connection of the exchange in progress (back in the pool once its response ended).
   private Channel upstream;
   private InetSocketAddress upstreamAddress;
   /** When the kept-alive upstream connection last finished an exchange (System.nanoTime). */
@@ -59,6 +60,7 @@ final class Forwarder implements UpstreamListener {
 
   Forwarder(FrontendHandler frontend, Shared shared, boolean tls, boolean raw) {
     this.frontend = frontend;
+    this.shared = shared;
     this.raw = raw;
     this.connector = shared.connector();
     this.pool = shared.pool();
@@ -223,7 +225,7 @@ final class Forwarder implements UpstreamListener {
 
   /**
    * What was relayed goes to the client, and the upstream is read again once the client connection takes more
-   * ({@link #writable}): also while idle, so that an upstream close is noticed.
+   * ({@link #writable}); a response that ended is finished ({@link #finishResponse}).
    */
   @Override
   public void readComplete() {
@@ -287,7 +289,7 @@ final class Forwarder implements UpstreamListener {
       }
       // Later on the event loop, not in this listener: the upstream's reader may still be handing out what it
       // read with the 101 (bytes of the new protocol), which must reach the old handler first.
-      Runnable touch = site == null ? () -> { } : () -> frontend.touch(site);
+      Runnable touch = site == null ? () -> { } : () -> shared.touch(site);
       ctx.executor().execute(() -> WebSocketSwitch.relay(ctx, frontend, up, touch));
     });
     return true;
@@ -348,15 +350,22 @@ final class Forwarder implements UpstreamListener {
     if (!ex.requestDone) {
       ex.keepAlive = false; // the upstream answered before the whole body was sent: both connections are spoiled
     }
-    if ((!ex.upstreamKeepAlive || !ex.requestDone || !ex.requestSent) && up == upstream) {
-      close(); // (a request part still being written would reach whoever uses the connection next)
+    ResponseReader reader = up == null ? null : reader(up);
+    if (up == upstream && (!ex.upstreamKeepAlive || !ex.requestDone || !ex.requestSent || reader == null || !reader.drained())) {
+      // A request part still being written, or bytes of the site's beyond its response, would reach whoever uses the
+      // connection next.
+      close();
     } else if (up == upstream) {
       release(true); // to be taken again by whichever exchange of this loop comes next, as nginx does
     }
     if (ex.keepAlive) {
       frontend.readNextRequest(ex);
     } else {
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // once all of it is written
+      if (raw) {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // once all of it is written
+      } else {
+        ctx.close(); // (an HTTP/2 stream: its end was written and flushed)
+      }
     }
   }
 

@@ -105,7 +105,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
+  public void handlerRemoved(ChannelHandlerContext ctx) { // (also when a protocol switch hands the connection on)
+    if (exchange != null) {
+      exchange.body.stopWaiting();
+    }
     reader.release();
   }
 
@@ -150,6 +153,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void take(Object part) {
+    if (!raw && (part instanceof RequestReader.End || part instanceof ClientRequest r && !r.hasBody())) {
+      reader.stop(); // an HTTP/2 stream carries one request: whatever follows it is no request
+    }
     Exchange ex = exchange;
     if (part instanceof ClientRequest request) {
       startExchange(request);
@@ -200,7 +206,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ex.log.site(decision.site());
     }
     if (decision.keepsAwake()) {
-      touch(decision.site());
+      shared.touch(decision.site()); // (it is not put to sleep while it has traffic)
     }
     switch (decision) {
       case RouteDecision.Refused r -> refuse(ex, HttpResponseStatus.valueOf(r.status()), r.reason());
@@ -388,12 +394,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   void logExchange(Exchange ex) {
     String site = ex.log.writeTo(shared.accessLog(), forwarding.clientText());
     if (site != null) {
-      touch(site); // a long download counts as activity until it ends
+      shared.touch(site); // a long download counts as activity until it ends
     }
-  }
-
-  /** Notes traffic of {@code site} now (it is not put to sleep while it has some). */
-  void touch(String site) {
-    shared.touch(site);
   }
 }

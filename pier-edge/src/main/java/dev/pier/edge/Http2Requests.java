@@ -26,12 +26,22 @@ final class Http2Requests extends ChannelInboundHandlerAdapter {
   private static final byte[] CRLF = {'\r', '\n'};
   /** Whether the request's body goes chunked (it has no Content-Length). */
   private boolean chunked;
+  /** The stream's one request came whole, or was refused: nothing after it is read. */
+  private boolean done;
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (done) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof LastHttpContent) {
+      done = true; // (a whole request is one too)
+    }
     if (msg instanceof HttpRequest request) {
       ByteBuf head = head(ctx, request);
       if (head == null) {
+        done = true;
         ReferenceCountUtil.release(msg);
         ctx.writeAndFlush(Pages.page(HttpResponseStatus.BAD_REQUEST, "A header of the request cannot be passed on."))
             .addListener(ChannelFutureListener.CLOSE);

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The idle kept-alive upstream connections, per event loop and upstream address: a client connection that ends (or
- * an HTTP/2 stream, or a request for another site) gives its upstream connection back with {@link #give}, and the
- * next exchange on that loop to that address takes it with {@link #take} instead of connecting. Each loop's part
- * is touched only on that loop. A connection is used again only if it waited less than {@link #MAX_IDLE}.
+ * The idle kept-alive upstream connections, per event loop and upstream address: an exchange whose response ended
+ * gives its upstream connection back with {@link #give}, and the next exchange on that loop to that address takes the
+ * one given back last with {@link #take} instead of connecting. Each loop's part is touched only on that loop. A
+ * connection is used again only if it waited less than {@link #MAX_IDLE}; one the site closes meanwhile leaves.
  */
 final class IdlePool {
 

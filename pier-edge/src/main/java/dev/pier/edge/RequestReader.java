@@ -35,8 +35,12 @@ final class RequestReader {
   private int scanned;
   private int lineStart;
   private int requestLineEnd = -1;
-  /** When the head in progress started (System.nanoTime), or 0. */
+  /** A head started and is not whole yet, since {@link #headStarted} (System.nanoTime). */
+  private boolean inHead;
   private long headStarted;
+  /** Blank-line bytes skipped before the head in progress (a few are allowed, RFC 9112, 2.2). */
+  private int blank;
+  private static final int MAX_BLANK = 8;
 
   RequestReader(ByteBufAllocator alloc) {
     this.alloc = alloc;
@@ -53,8 +57,8 @@ final class RequestReader {
       in = bytes;
     } else {
       int n = bytes.readableBytes();
-      if (in.refCnt() > 1 || in.maxWritableBytes() < n || in.writableBytes() < n) { // shared with slices handed out, or full
-        ByteBuf merged = alloc.buffer(in.readableBytes() + n);
+      if (in.refCnt() > 1 || in.writableBytes() < n) { // shared with slices handed out, or full
+        ByteBuf merged = alloc.buffer(Math.max(in.readableBytes() + n, 2 * in.readableBytes())); // (a head byte by byte)
         merged.writeBytes(in);
         in.release();
         in = merged;
@@ -66,7 +70,7 @@ final class RequestReader {
 
   /** Whether a head came in part and waits for the rest; since when ({@link #headStarted}). */
   boolean inHead() {
-    return headStarted != 0;
+    return inHead;
   }
 
   long headStarted() {
@@ -145,13 +149,17 @@ final class RequestReader {
   }
 
   private Object head() {
-    if (headStarted == 0) {
+    if (!inHead) {
       while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
         in.skipBytes(1); // blank lines between requests, which some clients send after a body
+        if (++blank > MAX_BLANK) { // (not a way to keep a connection open without ever sending a request)
+          return refuse(400, "The request has more blank lines before it than a client sends.");
+        }
       }
       if (!in.isReadable()) {
         return null;
       }
+      inHead = true;
       headStarted = System.nanoTime();
     }
     int start = in.readerIndex();
@@ -185,7 +193,8 @@ final class RequestReader {
     }
     byte[] bytes = new byte[length];
     in.readBytes(bytes);
-    headStarted = 0;
+    inHead = false;
+    blank = 0;
     scanned = 0;
     lineStart = 0;
     requestLineEnd = -1;
@@ -262,9 +271,12 @@ final class RequestReader {
     if (trailers.size() + line.length > MAX_HEADERS) {
       return refuse(400, "The request's trailers are too large.");
     }
-    trailers.writeBytes(line);
-    trailers.write('\r');
-    trailers.write('\n');
+    int kind = HeaderBytes.kind(line, 0, colon);
+    if (kind == ClientRequest.OTHER || kind == ClientRequest.REFERER || kind == ClientRequest.USER_AGENT) {
+      trailers.writeBytes(line); // (framing, routing, hop-by-hop and forwarding fields are never taken from trailers)
+      trailers.write('\r');
+      trailers.write('\n');
+    }
     return ON;
   }
 

@@ -36,6 +36,11 @@ final class ResponseReader extends ByteToMessageDecoder {
   private long remaining;
   private long bodyBytes;
 
+  /** Whether nothing read waits here, between responses: the connection may serve another exchange. */
+  boolean drained() {
+    return state == State.HEAD && actualReadableBytes() == 0;
+  }
+
   /** The bytes of the last (or current) response's body, without chunk framing. */
   long bodyBytes() {
     return bodyBytes;

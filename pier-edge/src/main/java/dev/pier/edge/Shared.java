@@ -37,7 +37,7 @@ record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, IdlePool
 
   /** For tests: no HTTPS, no log, no waking, no challenges. */
   static Shared of(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config) {
-    return new Shared(routes, connector, new IdlePool(config.maxConnectionsPerSite(), Runtime.getRuntime().availableProcessors()), config, () -> -1, AccessLog.NONE, Waker.NONE, AcmeChallenges.NONE,
+    return new Shared(routes, connector, new IdlePool(config.maxConnectionsPerSite(), EdgeServer.defaultThreads()), config, () -> -1, AccessLog.NONE, Waker.NONE, AcmeChallenges.NONE,
         new ConcurrentHashMap<>(), Runnable::run, new Semaphore(MAX_CERTIFICATE_WORK));
   }
 }

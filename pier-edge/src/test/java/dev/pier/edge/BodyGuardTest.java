@@ -39,6 +39,18 @@ class BodyGuardTest {
   }
 
   @Test
+  void askingAgainWhileStillWaitingDoesNotRestartTheWait() {
+    BodyGuard guard = new BodyGuard(1000, Duration.ofSeconds(10));
+    guard.waitFrom(0);
+    for (long s = 1; s <= 19; s++) {
+      guard.waitFrom(s * SECOND); // a read that brought no whole part (a TLS record in pieces), then another
+    }
+    guard.waitEnded(19 * SECOND);
+    guard.received(1);
+    assertThat(guard.tooSlow()).as("1 byte in 19 s of waiting").isTrue();
+  }
+
+  @Test
   void aBodyAtTheMinimumRateIsNotTooSlow() {
     BodyGuard guard = new BodyGuard(1000, Duration.ofSeconds(10));
     guard.waitFrom(0);

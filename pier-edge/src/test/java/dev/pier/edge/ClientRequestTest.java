@@ -79,9 +79,10 @@ class ClientRequestTest {
     assertThat(r.host()).isEqualTo("Blog.localhost");
     assertThat(r.keepAlive).isFalse();
     assertThat(r.hasBody()).isFalse();
-    assertThat(r.requestLine()).isEqualTo("GET /p?q=1 HTTP/1.1");
-    assertThat(r.header(ClientRequest.USER_AGENT)).isEqualTo("curl/8");
-    assertThat(r.header(ClientRequest.REFERER)).isEqualTo("http://r/");
+    assertThat(r.logEntry("192.0.2.1", 0, 200, 5).line())
+        .isEqualTo("192.0.2.1 - - [01/Jan/1970:00:00:00 +0000] \"GET /p?q=1 HTTP/1.1\" 200 5 \"http://r/\" \"curl/8\"");
+    assertThat(parse("GET /\u00e9\"x HTTP/1.1\r\nHost: a\r\nUser-Agent: a\u00ffb\r\n\r\n").logEntry(null, 0, 404, 0).line())
+        .as("escaped as Apache does").isEqualTo("- - - [01/Jan/1970:00:00:00 +0000] \"GET /\\xe9\\\"x HTTP/1.1\" 404 - \"-\" \"a\\xffb\"");
     assertThat(parse("GET / HTTP/1.0\r\n\r\n").keepAlive).isFalse();
     assertThat(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keepAlive).isTrue();
     ClientRequest post = parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 007\r\nExpect: 100-Continue\r\n\r\n");

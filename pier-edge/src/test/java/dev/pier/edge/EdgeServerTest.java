@@ -273,6 +273,28 @@ class EdgeServerTest {
       }
     }
   }
+  @Test
+  void bytesASiteSendsBeyondItsResponseNeverReachTheNextClient() throws Exception {
+    try (RawUpstream sloppy = new RawUpstream(socket -> {
+      while (RawUpstream.readHead(socket.getInputStream()) != null) { // a script that wrote past its Content-Length
+        socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+            + "HTTP/1.1 302 Found\r\nLocation: /evil\r\nX: ").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      }
+    })) {
+      edge.routes(edge.routes().withSite("sloppy", new Route.Upstream("sloppy", sloppy.address())));
+      try (RawHttp first = client()) {
+        assertThat(first.get("sloppy.localhost", "/").text()).isEqualTo("ok");
+      }
+      Thread.sleep(100); // the site's extra bytes are in
+      try (RawHttp second = client()) {
+        RawHttp.Response r = second.get("sloppy.localhost", "/");
+        assertThat(r.status()).as("the next client gets its own answer, not the rest of the last one's").isEqualTo(200);
+        assertThat(r.text()).isEqualTo("ok");
+      }
+    }
+  }
+
 
   @Test
   void silentUpstreamIsCutOffAfterTheIdleTimeoutWith504() throws Exception {

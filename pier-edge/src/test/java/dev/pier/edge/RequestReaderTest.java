@@ -94,6 +94,21 @@ class RequestReaderTest {
   }
 
   @Test
+  void aFewBlankLinesBetweenRequestsArePassedOverButNotEndlessly() {
+    add("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok\r\n");
+    assertThat(parts()).containsExactly("head POST /a", "ok", "end");
+    add("\r\n");
+    add("GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
+    assertThat(parts()).containsExactly("head GET /b");
+    for (int i = 0; i < 4; i++) {
+      add("\r\n"); // a client that would keep its connection open without ever sending a request
+      assertThat(parts()).isEmpty();
+    }
+    add("\r\n");
+    assertThat(parts()).containsExactly("refused 400");
+  }
+
+  @Test
   void aBareLineFeedIsRefusedAndNothingMoreIsRead() {
     add("GET / HTTP/1.1\nHost: h\r\n\r\n");
     assertThat(parts()).containsExactly("refused 400");

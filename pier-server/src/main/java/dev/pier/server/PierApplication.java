@@ -31,7 +31,7 @@ public class PierApplication {
     // Netty's leak detector samples the edge's buffers and records where each was touched: a cost on every request
     // that belongs in the tests (which keep Netty's default), not in a running Pier. -Dio.netty.leakDetection.level
     // turns it on again.
-    if (System.getProperty(LEAK_DETECTION) == null) {
+    if (System.getProperty(LEAK_DETECTION) == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
       System.setProperty(LEAK_DETECTION, "disabled");
     }
     SpringApplication app = new SpringApplication(PierApplication.class);
