@@ -1,5 +1,6 @@
 package dev.pier.engine.container;
 
+import dev.pier.engine.content.WebRoot;
 import dev.pier.engine.image.DebianImages;
 import dev.pier.engine.image.Image;
 import dev.pier.engine.image.ImageRef;
@@ -49,6 +50,7 @@ public final class SiteEngine {
   private final SiteLayout layout;
   private final StaticImage staticImage;
   private final DebianImages debianImages;
+  private final SiteContents contents;
 
   public SiteEngine(EngineConfig config, EngineDrivers host, StaticImage staticImage, DebianImages debianImages) {
     this.config = config;
@@ -57,6 +59,7 @@ public final class SiteEngine {
     this.layout = new SiteLayout(config.sitesDir());
     this.staticImage = staticImage;
     this.debianImages = debianImages;
+    this.contents = new SiteContents(host, layout, this::isRunning);
   }
 
   /** The container id of a site on this instance, {@code INSTANCE-NAME} ({@code pier-blog}). */
@@ -170,7 +173,7 @@ public final class SiteEngine {
     SiteDisk disk = disk(site.name());
     host.disks().ensure(disk, site.diskBytes());
     try {
-      SiteFiles.writeStarterPage(layout.layer(site.name()), disk.mountPoint().resolve("work"), site);
+      SiteFiles.ensureWebRoot(disk.mountPoint(), site);
     } finally {
       if (!isRunning(site.name())) { // a stopped site keeps nothing mounted
         host.mounts().unmountAll(disk.mountPoint());
@@ -190,8 +193,11 @@ public final class SiteEngine {
       etc.put("/" + f, dir.resolve(f));
     }
     etc.put(ExitRecorder.SCRIPT_PATH, exitRecorder());
+    WebRoot web = layout.webRoot(site.name());
+    List<ContainerSpec.Dir> dirs = List.of(new ContainerSpec.Dir(WebRoot.WWW_INSIDE, web.www(), false),
+        new ContainerSpec.Dir(WebRoot.DATA_INSIDE, web.data(), true));
     return new ContainerSpec(containerId(site.name()), site.hostname(), layout.rootfs(site.name()), ExitRecorder.wrap(image.command()),
-        attachment(site).netnsPath(), names.cgroupPath(site.name()), site.limits(), etc);
+        attachment(site).netnsPath(), names.cgroupPath(site.name()), site.limits(), etc, dirs);
   }
 
   /**
@@ -208,6 +214,7 @@ public final class SiteEngine {
     try (UndoStack undo = new UndoStack()) {
       host.disks().ensure(disk(name), site.diskBytes());
       undo.push("unmount the file system of " + id, () -> host.mounts().unmountAll(disk(name).mountPoint()));
+      SiteFiles.ensureWebRoot(disk(name).mountPoint(), site);
       host.network().attach(net);
       undo.push("remove network of " + id, () -> host.network().detach(net));
       fs.mount(host.mounts());
@@ -242,6 +249,11 @@ public final class SiteEngine {
         throw new IllegalStateException("interrupted while starting site \"" + site.name() + "\"", e);
       }
     }
+  }
+
+  /** The site's content: its releases, with its file system mounted for the call when it is stopped. */
+  public SiteContents contents() {
+    return contents;
   }
 
   /** Keeps a running site's console log under {@link ConsoleLog#ROTATE_BYTES}. */

@@ -1,5 +1,6 @@
 package dev.pier.engine.container;
 
+import dev.pier.engine.content.WebRoot;
 import dev.pier.engine.image.StaticImage;
 import dev.pier.engine.util.MoreFiles;
 import java.io.IOException;
@@ -9,7 +10,11 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
@@ -17,39 +22,92 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The files Pier itself writes into and reads from a site's layer: the starter page of a new site, and the exit
- * status the container's {@link ExitRecorder} leaves. The site controls its layer, so no link in it is followed.
+ * The files Pier itself writes into and reads from a site's file system: its content directories with the starter
+ * page of a new site, and the exit status the container's {@link ExitRecorder} leaves. The site controls its layer, so no link in it is followed.
  */
 final class SiteFiles {
 
   private SiteFiles() {}
 
-  /** Creates the layer's directories and, unless the site has one, its starter page (which names the site). */
-  static void writeStarterPage(Path layer, Path work, SiteSpec site) {
+  /**
+   * Makes the site's content directories ({@link WebRoot}) on its mounted file system {@code disk}, unless they are
+   * there: a new site's first release is its starter page (which names the site); a site from before releases
+   * existed gets its web root ({@code upper/var/www/html} of its layer) as its first release, {@code existing}, and
+   * its data directory moved beside it. Built under {@code www.new} and renamed into place, so a crash midway
+   * resumes where it stopped and loses nothing.
+   */
+  static void ensureWebRoot(Path disk, SiteSpec site) {
+    WebRoot root = new WebRoot(disk);
     String name = site.name().value();
-    Path html = layer.resolve("var/www/html");
     try {
-      Files.createDirectories(html);
-      Files.createDirectories(work);
-      boolean php = site.image().php();
-      Path index = html.resolve(php ? "index.php" : "index.html");
-      if (!Files.exists(index, LinkOption.NOFOLLOW_LINKS)) {
-        MoreFiles.writeAtomically(index, php ? DefaultPage.renderPhp(name, site.hostname()) : DefaultPage.render(name, site.hostname()));
-        Files.setPosixFilePermissions(index, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.createDirectories(disk.resolve("upper"));
+      Files.createDirectories(disk.resolve("work"));
+      if (!Files.isDirectory(root.www(), LinkOption.NOFOLLOW_LINKS)) {
+        buildWebRoot(disk, root, site);
       }
-      if (php) {
-        // The counter's database: written by Apache's user only, outside what is served.
-        Path data = layer.resolve(DefaultPage.DATA_DIR);
-        if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS)) {
-          Files.createDirectories(data);
+      Path data = root.data();
+      if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectories(data);
+        if (site.image().php()) {
+          // What the site's programs keep (the counter's SQLite database): written by Apache's user only.
           Files.setAttribute(data, "unix:uid", StaticImage.WWW_DATA, LinkOption.NOFOLLOW_LINKS);
           Files.setAttribute(data, "unix:gid", StaticImage.WWW_DATA, LinkOption.NOFOLLOW_LINKS);
           Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-x---"));
+        } else {
+          Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the directories of site \"" + name + "\"", e);
     }
+  }
+
+  private static void buildWebRoot(Path disk, WebRoot root, SiteSpec site) throws IOException {
+    Path fresh = disk.resolve("www.new");
+    Path releases = fresh.resolve("releases");
+    Files.createDirectories(releases);
+    Files.createDirectories(fresh.resolve("data"));
+    for (Path d : new Path[] {fresh, releases, fresh.resolve("data")}) {
+      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    Path upper = disk.resolve("upper");
+    Path oldHtml = upper.resolve("var/www/html");
+    Path oldData = upper.resolve(DefaultPage.DATA_DIR);
+    if (Files.isDirectory(oldHtml, LinkOption.NOFOLLOW_LINKS) && !Files.exists(releases.resolve("existing"), LinkOption.NOFOLLOW_LINKS)) {
+      Files.move(oldHtml, releases.resolve("existing"), StandardCopyOption.ATOMIC_MOVE);
+      removeSpecialFiles(releases.resolve("existing"));
+    }
+    if (Files.isDirectory(oldData, LinkOption.NOFOLLOW_LINKS) && !Files.exists(disk.resolve("data"), LinkOption.NOFOLLOW_LINKS)) {
+      Files.move(oldData, disk.resolve("data"), StandardCopyOption.ATOMIC_MOVE);
+    }
+    String first = Files.isDirectory(releases.resolve("existing"), LinkOption.NOFOLLOW_LINKS) ? "existing" : "starter";
+    if (first.equals("starter")) {
+      Path starter = releases.resolve("starter");
+      Files.createDirectories(starter);
+      Files.setPosixFilePermissions(starter, PosixFilePermissions.fromString("rwxr-xr-x"));
+      boolean php = site.image().php();
+      String name = site.name().value();
+      Path index = starter.resolve(php ? "index.php" : "index.html");
+      MoreFiles.writeAtomically(index, php ? DefaultPage.renderPhp(name, site.hostname()) : DefaultPage.render(name, site.hostname()));
+      Files.setPosixFilePermissions(index, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    Path link = fresh.resolve("html");
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, Path.of("releases", first));
+    Files.move(fresh, root.www(), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Removes what is neither file, folder nor link (overlayfs's whiteouts, devices, FIFOs), links unfollowed. */
+  private static void removeSpecialFiles(Path dir) throws IOException {
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
+        if (a.isOther()) {
+          Files.delete(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.pier.engine.container;
 
+import dev.pier.engine.content.WebRoot;
 import dev.pier.engine.image.Image;
 import dev.pier.engine.rootfs.OverlayRootfs;
 import dev.pier.engine.rootfs.SiteDisk;
@@ -26,6 +27,11 @@ public record SiteLayout(Path sitesDir) {
   /** The site's writable layer: what it adds to and changes in its image, on the site's own file system. */
   public Path layer(SiteName name) {
     return disk(name).mountPoint().resolve("upper");
+  }
+
+  /** Where the site's content lies on its file system: {@code layer/www}, {@code layer/data}. */
+  public WebRoot webRoot(SiteName name) {
+    return new WebRoot(disk(name).mountPoint());
   }
 
   public Path rootfs(SiteName name) {

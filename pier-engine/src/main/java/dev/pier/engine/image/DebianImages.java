@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class DebianImages {
 
   /** Changes when what a build does changes, so images of an older recipe are told apart. */
-  static final String BUILDER_REVISION = "debian-apache-2";
+  static final String BUILDER_REVISION = "debian-apache-3";
   public static final List<String> COMMAND = List.of(PierSetup.LAUNCHER);
   public static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
 

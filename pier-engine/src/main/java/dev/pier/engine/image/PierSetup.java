@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Pier's part of a Debian image, done once debootstrap has finished: tini, the launcher (Apache httpd in the
  * foreground), Apache's settings (the resource files {@code pier-apache} and {@code pier.conf} beside this class),
+ * PHP's where the image has it ({@code pier-php.ini}: paths resolved afresh per request, as publishing needs),
  * logs to the container's output; caches and Debian's placeholder page removed.
  */
 final class PierSetup {
@@ -52,6 +53,17 @@ final class PierSetup {
     for (String[] l : new String[][] {{"access.log", "/dev/stdout"}, {"other_vhosts_access.log", "/dev/stdout"}, {"error.log", "/dev/stderr"}}) {
       Files.deleteIfExists(logs.resolve(l[0]));
       Files.createSymbolicLink(logs.resolve(l[0]), Path.of(l[1]));
+    }
+    Path php = root.resolve("etc/php");
+    if (Files.isDirectory(php)) {
+      try (var versions = Files.list(php)) {
+        for (Path v : versions.toList()) {
+          Path confd = v.resolve("apache2/conf.d");
+          if (Files.isDirectory(confd, LinkOption.NOFOLLOW_LINKS)) {
+            Files.writeString(confd.resolve("99-pier.ini"), resource("pier-php.ini"));
+          }
+        }
+      }
     }
     Files.deleteIfExists(root.resolve("var/www/html/index.html"));
     emptyDir(root.resolve("var/cache/apt/archives"), ".deb");

@@ -47,9 +47,14 @@ public final class StaticImage {
     this(DEFAULT_BUSYBOX, DEFAULT_TINI, command());
   }
 
-  /** The httpd command line: foreground, port 80, serving /var/www/html as www-data. */
+  /**
+   * The server's command line: busybox's nc listens on port 80 and runs one httpd per connection, serving
+   * /var/www/html as www-data. Each httpd enters /var/www/html afresh, so a publish (which swaps that link) is seen
+   * by the next connection; one long-running httpd would keep serving the release it started in.
+   */
   public static List<String> command() {
-    return List.of("/bin/busybox", "httpd", "-f", "-p", "80", "-u", WWW_DATA + ":" + WWW_DATA, "-h", "/var/www/html");
+    return List.of("/bin/busybox", "nc", "-ll", "-p", "80", "-e", "/bin/busybox", "httpd", "-i", "-u", WWW_DATA + ":" + WWW_DATA,
+        "-h", "/var/www/html");
   }
 
   /**

@@ -17,12 +17,25 @@ import java.util.Map;
  * @param netnsPath   the network namespace to join
  * @param cgroupsPath the cgroup the container lives in, such as {@code /pier/pier-NAME}
  * @param readOnlyFiles host files bind-mounted read-only at paths in the container ({@code /etc/hosts} and the like)
+ * @param dirs        host directories bind-mounted into the container, in order (the site's content and data)
  */
 public record ContainerSpec(String id, String hostname, Path rootfs, List<String> args, Path netnsPath, String cgroupsPath, Limits limits,
-    Map<String, Path> readOnlyFiles) {
+    Map<String, Path> readOnlyFiles, List<Dir> dirs) {
+
+  /**
+   * A host directory seen at {@code inside} in the container: read-only, or writable without setuid, devices or
+   * programs.
+   */
+  public record Dir(String inside, Path host, boolean writable) {}
 
   public ContainerSpec {
     args = List.copyOf(args);
     readOnlyFiles = Collections.unmodifiableMap(new LinkedHashMap<>(readOnlyFiles));
+    dirs = List.copyOf(dirs);
+  }
+
+  public ContainerSpec(String id, String hostname, Path rootfs, List<String> args, Path netnsPath, String cgroupsPath, Limits limits,
+      Map<String, Path> readOnlyFiles) {
+    this(id, hostname, rootfs, args, netnsPath, cgroupsPath, limits, readOnlyFiles, List.of());
   }
 }

@@ -37,6 +37,7 @@ public final class OciSpec {
         SpecOpts.withHostname(c.hostname()),
         SpecOpts.withDefaultMounts(),
         SpecOpts.withReadOnlyFiles(c.readOnlyFiles()),
+        SpecOpts.withDirs(c.dirs()),
         SpecOpts.withNoDevices(),
         SpecOpts.withLimits(c.cgroupsPath(), c.limits()),
         SpecOpts.withNamespaces(c.netnsPath()),

@@ -102,6 +102,15 @@ public final class SpecOpts {
     return s -> files.forEach((inside, host) -> s.mounts.add(mount(inside, "bind", host.toString(), List.of("bind", "ro", "nosuid", "nodev", "noexec"))));
   }
 
+  /**
+   * Host directories bind-mounted in order: read-only ones without setuid or devices; writable ones also without
+   * running programs from them (a site's data is not code).
+   */
+  public static SpecOpt withDirs(List<ContainerSpec.Dir> dirs) {
+    return s -> dirs.forEach(d -> s.mounts.add(mount(d.inside(), "bind", d.host().toString(), d.writable()
+        ? List.of("bind", "rw", "nosuid", "nodev", "noexec") : List.of("bind", "ro", "nosuid", "nodev"))));
+  }
+
   private static Map<String, Object> mount(String destination, String type, String source, List<String> options) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("destination", destination);

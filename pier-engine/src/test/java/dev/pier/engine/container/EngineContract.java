@@ -79,7 +79,7 @@ abstract class EngineContract {
     assertThat(engine.observe(s.name()).phase()).isEqualTo(SiteStatus.Phase.ABSENT);
     assertThat(hostObjectsNamed(s.name().value())).isEmpty();
     engine.mountDisk(s);
-    assertThat(engine.siteLayer(s.name()).resolve("var/www/html/index.html")).content().contains(s.name().value());
+    assertThat(engine.contents().webRoot(s.name()).live().resolve("index.html")).content().contains(s.name().value());
     engine.remove(s);
     assertThat(hostObjectsNamed(s.name().value())).isEmpty();
     assertThat(engine.siteDir(s.name())).doesNotExist();

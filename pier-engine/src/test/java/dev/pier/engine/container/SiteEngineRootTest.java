@@ -101,7 +101,7 @@ class SiteEngineRootTest {
     assertThat(engine.isRunning(s.name())).isFalse();
     assertThat(TestHost.hostObjectsNamed(s.name().value())).isEmpty();
     engine.mountDisk(s); // the site's files stay on its own file system
-    assertThat(Files.readString(engine.siteLayer(s.name()).resolve("var/www/html/index.html"))).contains(s.name().value());
+    assertThat(Files.readString(engine.contents().webRoot(s.name()).live().resolve("index.html"))).contains(s.name().value());
 
     engine.start(s);
     assertThat(get(s.address()).body()).contains(s.name().value());
@@ -291,14 +291,14 @@ class SiteEngineRootTest {
     engine.start(full);
     engine.start(calm);
 
-    var fill = inside(full, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/html/big", "bs=1M", "count=64");
+    var fill = inside(full, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/data/big", "bs=1M", "count=64");
     assertThat(fill.succeeded()).as("writing 64 MiB on a 32 MiB disk: " + fill).isFalse();
     assertThat(fill.stderr()).contains("No space left on device");
     long[] usedAndTotal = engine.diskSpace(full.name());
     assertThat(usedAndTotal[1]).as("the site's file system").isLessThanOrEqualTo(32L << 20);
     assertThat(Files.size(engine.disk(full.name()).image())).as("the file on the host").isEqualTo(32L << 20);
 
-    var write = inside(calm, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/html/ok", "bs=1M", "count=8");
+    var write = inside(calm, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/data/ok", "bs=1M", "count=8");
     assertThat(write.succeeded()).as("the neighbour still writes: " + write).isTrue();
     assertThat(get(calm.address()).statusCode()).isEqualTo(200);
     assertThat(get(full.address()).statusCode()).as("the full site still serves").isEqualTo(200);
@@ -308,7 +308,7 @@ class SiteEngineRootTest {
     SiteSpec bigger = new SiteSpec(full.name(), full.hostname(), full.address(), full.limits(), 96L << 20);
     engine.start(bigger);
     assertThat(Files.size(engine.disk(full.name()).image())).isEqualTo(96L << 20);
-    var more = inside(bigger, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/html/more", "bs=1M", "count=40");
+    var more = inside(bigger, "/bin/busybox", "dd", "if=/dev/zero", "of=/var/www/data/more", "bs=1M", "count=40");
     assertThat(more.succeeded()).as("40 MiB more after growing to 96 MiB: " + more).isTrue();
     assertThat(get(full.address()).body()).contains(full.name().value());
 

@@ -21,6 +21,10 @@ public class PierException extends RuntimeException {
     FORBIDDEN,
     /** A shared resource has run out (addresses, say). */
     EXHAUSTED,
+    /** What was sent is larger than allowed: a body, an archive's content. */
+    TOO_LARGE,
+    /** The subject's own storage is full (a site's disk). */
+    NO_SPACE,
     /** The host could not do what was asked; the message says what failed. */
     FAILED
   }

@@ -21,6 +21,10 @@ final class SiteErrors {
     return PierException.conflict("Site busy", "site \"" + name + "\" is being deleted");
   }
 
+  static PierException busy(SiteName name, String why) {
+    return PierException.conflict("Site busy", "site \"" + name + "\" " + why + ": try again in a moment");
+  }
+
   static PierException networkFull(int capacity) {
     return new PierException(Kind.EXHAUSTED, "No address left",
         "all " + capacity + " container addresses are in use: delete a site or configure a larger pier.network.subnet", null);

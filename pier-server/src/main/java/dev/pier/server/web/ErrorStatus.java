@@ -15,6 +15,8 @@ public final class ErrorStatus {
       case INVALID -> HttpStatus.BAD_REQUEST;
       case FORBIDDEN -> HttpStatus.FORBIDDEN;
       case EXHAUSTED -> HttpStatus.SERVICE_UNAVAILABLE;
+      case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+      case NO_SPACE -> HttpStatus.INSUFFICIENT_STORAGE;
       case FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
     };
   }

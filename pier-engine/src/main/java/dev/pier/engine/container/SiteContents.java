@@ -1,0 +1,60 @@
+package dev.pier.engine.container;
+
+import dev.pier.engine.content.ContentException;
+import dev.pier.engine.content.Releases;
+import dev.pier.engine.content.WebRoot;
+import dev.pier.engine.rootfs.SiteDisk;
+import dev.pier.engine.site.SiteName;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Reaches a site's content ({@link Releases}) in any state: while the site runs its file system is mounted already;
+ * while it is stopped or asleep it is mounted for the call and unmounted after it.
+ */
+public final class SiteContents {
+
+  private final EngineDrivers host;
+  private final SiteLayout layout;
+  private final Predicate<SiteName> running;
+
+  SiteContents(EngineDrivers host, SiteLayout layout, Predicate<SiteName> running) {
+    this.host = host;
+    this.layout = layout;
+    this.running = running;
+  }
+
+  /** Where the site's content lies on its file system (mounted or not). */
+  public WebRoot webRoot(SiteName name) {
+    return layout.webRoot(name);
+  }
+
+  /**
+   * Runs {@code work} on the site's releases with its file system mounted. The caller holds the site's lock, so no
+   * start or stop runs meanwhile. A site that runs since before releases existed (its container sees its old web
+   * root) must be restarted once first.
+   */
+  public <T> T with(SiteSpec site, Function<Releases, T> work) {
+    SiteName name = site.name();
+    WebRoot web = layout.webRoot(name);
+    SiteDisk disk = layout.disk(name);
+    if (running.test(name)) {
+      if (!Files.isDirectory(web.www(), LinkOption.NOFOLLOW_LINKS)) {
+        throw new ContentException(ContentException.Reason.CONFLICT, "site \"" + name + "\" runs since before Pier kept releases:"
+            + " stop and start it once, then publish");
+      }
+      return work.apply(new Releases(web));
+    }
+    host.disks().ensure(disk, site.diskBytes());
+    try {
+      SiteFiles.ensureWebRoot(disk.mountPoint(), site);
+      return work.apply(new Releases(web));
+    } finally {
+      if (!running.test(name)) {
+        host.mounts().unmountAll(disk.mountPoint());
+      }
+    }
+  }
+}
