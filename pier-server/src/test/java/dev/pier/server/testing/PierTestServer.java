@@ -127,6 +127,20 @@ public final class PierTestServer implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** An API call as {@code user} with {@code body} as the request body, of type {@code contentType}. */
+  public HttpResponse<String> send(String user, String method, String path, byte[] body, String contentType) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort() + path))
+        .timeout(Duration.ofSeconds(120))
+        .header("Host", DOMAIN)
+        .header("Accept", "application/json")
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8)))
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** An answer's body as JSON. */
@@ -151,7 +165,12 @@ public final class PierTestServer implements AutoCloseable {
 
   /** A GET of {@code http://SITE.DOMAIN/} through the edge, from loopback, with the site's Host header. */
   public HttpResponse<String> visit(String site) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort() + "/"))
+    return visit(site, "/");
+  }
+
+  /** A GET of {@code http://SITE.DOMAIN/PATH} through the edge. */
+  public HttpResponse<String> visit(String site, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort() + path))
         .header("Host", site + "." + DOMAIN + ":" + edgePort()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
