@@ -9,6 +9,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +17,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,8 +36,7 @@ public final class Releases {
   /** Release ids: a sortable time and a random part, {@code 20261207-143012-3fa9}; or a name Pier gave earlier. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final java.time.format.DateTimeFormatter STAMP =
-      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final WebRoot root;
 
@@ -115,7 +118,7 @@ public final class Releases {
         return Optional.of(target.getName(1).toString());
       }
       return Optional.empty();
-    } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
+    } catch (NoSuchFileException | NotLinkException e) {
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + root.live(), e);
@@ -209,7 +212,7 @@ public final class Releases {
   }
 
   private static String newId() {
-    return STAMP.format(java.time.Instant.now()) + "-" + random().substring(0, 6);
+    return STAMP.format(Instant.now()) + "-" + random().substring(0, 6);
   }
 
   private static String random() {

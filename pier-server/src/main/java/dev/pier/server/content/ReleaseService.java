@@ -2,14 +2,12 @@ package dev.pier.server.content;
 
 import dev.pier.engine.content.Archives;
 import dev.pier.engine.content.ArchiveFormat;
-import dev.pier.engine.content.ContentException;
 import dev.pier.engine.content.ContentSource;
 import dev.pier.engine.content.Releases;
 import dev.pier.engine.content.Unpacker;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.PierException;
 import dev.pier.server.site.Site;
-import dev.pier.server.site.SiteContent;
 import dev.pier.server.site.SiteService;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,11 +36,11 @@ public class ReleaseService {
   static final long HEADROOM = 1L << 20;
 
   private final SiteService sites;
-  private final SiteContent content;
+  private final Contents content;
   private final ReleaseRepository repo;
   private final ContentProperties props;
 
-  ReleaseService(SiteService sites, SiteContent content, ReleaseRepository repo, ContentProperties props) {
+  ReleaseService(SiteService sites, Contents content, ReleaseRepository repo, ContentProperties props) {
     this.sites = sites;
     this.content = content;
     this.repo = repo;
@@ -97,13 +95,8 @@ public class ReleaseService {
     });
   }
 
-  /** Runs {@code work} on the site's content; the engine's refusals become the API's. */
   private <T> T onContent(Caller caller, String site, BiFunction<Site, Releases, T> work) {
-    try {
-      return content.with(caller, site, work);
-    } catch (ContentException e) {
-      throw ContentErrors.of(e);
-    }
+    return content.with(caller, site, work);
   }
 
   /**

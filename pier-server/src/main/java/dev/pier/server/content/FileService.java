@@ -1,0 +1,112 @@
+package dev.pier.server.content;
+
+import dev.pier.engine.content.ContentException;
+import dev.pier.engine.content.ContentPath;
+import dev.pier.engine.content.WebFiles;
+import dev.pier.server.common.Caller;
+import dev.pier.server.common.PierException;
+import dev.pier.server.config.PierProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The file manager: a site's live files (its active release), browsed and changed one operation at a time under
+ * the site's lock, in any state of the site. Changes are live at once; a publish or rollback swaps them as a whole.
+ */
+@Service
+public class FileService {
+
+  private static final Logger log = LoggerFactory.getLogger(FileService.class);
+
+  private final Contents content;
+  private final Path tmp;
+
+  FileService(Contents content, PierProperties props) {
+    this.content = content;
+    this.tmp = props.dataDir().resolve("tmp");
+  }
+
+  /** Runs {@code work} on the site's live files. */
+  public <T> T on(Caller caller, String site, Function<WebFiles, T> work) {
+    return content.with(caller, site, (s, r) -> work.apply(new WebFiles(r)));
+  }
+
+  public WebFiles.Entry stat(Caller caller, String site, String path) {
+    return on(caller, site, f -> f.stat(parse(path)));
+  }
+
+  public List<WebFiles.Entry> list(Caller caller, String site, String path) {
+    return on(caller, site, f -> f.list(parse(path)));
+  }
+
+  /**
+   * A copy of a file's bytes in {@code DATA-DIR/tmp}, made under the site's lock so that a slow download never holds
+   * it; the caller deletes it.
+   */
+  public Path copy(Caller caller, String site, String path) {
+    return on(caller, site, f -> {
+      try (InputStream in = f.read(parse(path))) {
+        Files.createDirectories(tmp);
+        Path copy = Files.createTempFile(tmp, "download-", ".part");
+        Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        return copy;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot copy " + path, e);
+      }
+    });
+  }
+
+  /** Writes the file (its folders made as needed); returns whether it is new. */
+  public boolean write(Caller caller, String site, String path, InputStream data) {
+    ContentPath p = parse(path);
+    return on(caller, site, f -> {
+      boolean created = f.write(p, data, f.freeBytes());
+      log.info("site {}: {} {} {}", site, caller.user(), created ? "created" : "replaced", p);
+      return created;
+    });
+  }
+
+  public WebFiles.Entry makeFolder(Caller caller, String site, String path) {
+    ContentPath p = parse(path);
+    return on(caller, site, f -> {
+      f.makeFolder(p);
+      return f.stat(p);
+    });
+  }
+
+  public WebFiles.Entry move(Caller caller, String site, String from, String to) {
+    ContentPath src = parse(from);
+    ContentPath dst = parse(to);
+    return on(caller, site, f -> {
+      f.move(src, dst);
+      log.info("site {}: {} moved {} to {}", site, caller.user(), src, dst);
+      return f.stat(dst);
+    });
+  }
+
+  public void delete(Caller caller, String site, String path) {
+    ContentPath p = parse(path);
+    on(caller, site, f -> {
+      f.delete(p);
+      log.info("site {}: {} deleted {}", site, caller.user(), p);
+      return null;
+    });
+  }
+
+  static ContentPath parse(String path) {
+    try {
+      return ContentPath.parse(path == null || path.isEmpty() ? "/" : path, true);
+    } catch (ContentException e) {
+      throw PierException.invalid("Invalid path", e.getMessage());
+    }
+  }
+}
