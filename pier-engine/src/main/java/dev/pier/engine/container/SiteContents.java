@@ -33,28 +33,34 @@ public final class SiteContents {
 
   /**
    * Runs {@code work} on the site's releases with its file system mounted. The caller holds the site's lock, so no
-   * start or stop runs meanwhile. A site that runs since before releases existed (its container sees its old web
-   * root) must be restarted once first.
+   * start or stop runs meanwhile, and says whether the site runs (its container then has the file system mounted
+   * already). A stopped site's file system is mounted for the call and stays mounted after it, for the next call
+   * to find; {@link #release} unmounts it. A site that runs since before releases existed (its container sees its
+   * old web root) must be restarted once first.
    */
-  public <T> T with(SiteSpec site, Function<Releases, T> work) {
+  public <T> T with(SiteSpec site, boolean running, Function<Releases, T> work) {
     SiteName name = site.name();
     WebRoot web = layout.webRoot(name);
     SiteDisk disk = layout.disk(name);
-    if (running.test(name)) {
+    if (running) {
       if (!Files.isDirectory(web.www(), LinkOption.NOFOLLOW_LINKS)) {
         throw new ContentException(ContentException.Reason.CONFLICT, "site \"" + name + "\" runs since before Pier kept releases:"
             + " stop and start it once, then publish");
       }
       return work.apply(new Releases(web));
     }
-    host.disks().ensure(disk, site.diskBytes());
-    try {
+    // The mount point is an empty directory while the file system is not mounted: www is there only when it is.
+    if (!Files.isDirectory(web.www(), LinkOption.NOFOLLOW_LINKS)) {
+      host.disks().ensure(disk, site.diskBytes());
       SiteFiles.ensureWebRoot(disk.mountPoint(), site);
-      return work.apply(new Releases(web));
-    } finally {
-      if (!running.test(name)) {
-        host.mounts().unmountAll(disk.mountPoint());
-      }
+    }
+    return work.apply(new Releases(web));
+  }
+
+  /** Unmounts a stopped site's file system that {@link #with} left mounted; nothing while the site runs. */
+  public void release(SiteName name) {
+    if (!running.test(name)) {
+      host.mounts().unmountAll(layout.disk(name).mountPoint());
     }
   }
 }

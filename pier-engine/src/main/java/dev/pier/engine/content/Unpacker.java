@@ -86,7 +86,8 @@ public final class Unpacker {
     switch (e.kind()) {
       case SYMLINK -> throw ContentException.invalid("\"" + shown + "\" is a symbolic link: Pier publishes files and folders only");
       case HARDLINK -> throw ContentException.invalid("\"" + shown + "\" is a hard link: Pier publishes files and folders only");
-      case SPECIAL -> throw ContentException.invalid("\"" + shown + "\" is a device file or FIFO: Pier publishes files and folders only");
+      case SPECIAL -> throw ContentException.invalid("\"" + shown + "\" is neither a file nor a folder (a device, a FIFO, a git submodule):"
+          + " Pier publishes files and folders only");
       case DIRECTORY -> directories(path, path.names().size());
       case FILE -> {
         if (path.isRoot()) {

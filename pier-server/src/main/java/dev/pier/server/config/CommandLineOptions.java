@@ -30,6 +30,7 @@ public record CommandLineOptions(boolean help, List<String> springArgs) {
     OPTIONS.put("uplink", new String[] {"pier.network.uplink", "IFACE", "host interface to the internet, for plans with outbound access (none)"});
     OPTIONS.put("gateway", new String[] {"pier.network.gateway", "ADDRESS", "the bridge's address in it (10.1.1.254)"});
     OPTIONS.put("stop-grace", new String[] {"pier.engine.stop-grace", "DURATION", "wait after SIGTERM before SIGKILL (10s)"});
+    OPTIONS.put("sftp-port", new String[] {"pier.sftp.port", "PORT", "Pier's SSH server for SFTP and git push, every site on it (2222; -1: none)"});
     OPTIONS.put("ldap-url", new String[] {"pier.ldap.url", "URL", "an external LDAP server; empty runs the embedded one ()"});
   }
 

@@ -1,6 +1,7 @@
 package dev.pier.server.edge;
 
 import dev.pier.server.config.PierProperties;
+import dev.pier.server.ssh.SshServerLifecycle;
 import java.nio.file.Files;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -12,10 +13,12 @@ class StartupBanner {
 
   private final PierProperties props;
   private final EdgeLifecycle edge;
+  private final SshServerLifecycle ssh;
 
-  StartupBanner(PierProperties props, EdgeLifecycle edge) {
+  StartupBanner(PierProperties props, EdgeLifecycle edge, SshServerLifecycle ssh) {
     this.props = props;
     this.edge = edge;
+    this.ssh = ssh;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -32,6 +35,10 @@ class StartupBanner {
       b.append("  HTTPS:  https://").append(props.domain()).append(t).append("/ and https://NAME.").append(props.domain()).append(t)
           .append("/, certificates from Pier's own CA: trust ").append(props.dataDir().resolve("ca.pem"))
           .append(" (also at /ca.pem on the panel)\n");
+    }
+    if (ssh.port() > 0) {
+      b.append("  SFTP and git push:  sftp -P ").append(ssh.port()).append(" USER@").append(props.domain())
+          .append("   (host key ").append(ssh.fingerprint()).append(")\n");
     }
     if (props.ldap().embedded() && Files.exists(password)) {
       b.append("  Log in as admin with the password in ").append(password).append('\n');

@@ -59,8 +59,9 @@ public class SecurityConfig {
     return source;
   }
 
+  /** Each user's groups, as roles: the admin group's members are admins. */
   @Bean
-  AuthenticationManager ldapAuthenticationManager(DefaultSpringSecurityContextSource source, PierProperties props) {
+  DefaultLdapAuthoritiesPopulator ldapGroups(DefaultSpringSecurityContextSource source, PierProperties props) {
     String adminGroup = props.ldap().adminGroup();
     DefaultLdapAuthoritiesPopulator groups = new DefaultLdapAuthoritiesPopulator(source, props.ldap().groupSearchBase());
     groups.setGroupSearchFilter("(member={0})");
@@ -72,6 +73,12 @@ public class SecurityConfig {
       boolean admin = cn != null && cn.contains(adminGroup);
       return new SimpleGrantedAuthority(admin ? ADMIN : "ROLE_GROUP_" + (cn == null ? "" : cn.getFirst()));
     });
+    return groups;
+  }
+
+  @Bean
+  AuthenticationManager ldapAuthenticationManager(DefaultSpringSecurityContextSource source, PierProperties props,
+      DefaultLdapAuthoritiesPopulator groups) {
     LdapBindAuthenticationManagerFactory factory = new LdapBindAuthenticationManagerFactory(source);
     factory.setUserDnPatterns(props.ldap().userDnPattern());
     factory.setLdapAuthoritiesPopulator(groups);

@@ -2,8 +2,14 @@ package dev.pier.server.site;
 
 import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.content.Releases;
+import dev.pier.engine.site.SiteName;
 import dev.pier.server.common.Caller;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +25,9 @@ public class SiteContent {
   private final SiteLocks locks;
   private final SiteSpecs specs;
   private final SiteEngine engine;
+  private final Map<String, Long> lingering = new ConcurrentHashMap<>();
+  /** How long a stopped site's file system stays mounted after a call on its content. */
+  static final Duration LINGER = Duration.ofSeconds(10);
 
   SiteContent(SiteService sites, SiteRepository repo, SiteLocks locks, SiteSpecs specs, SiteEngine engine) {
     this.sites = sites;
@@ -39,7 +48,39 @@ public class SiteContent {
       if (s.state() == SiteState.CREATING) {
         throw SiteErrors.busy(s.name(), "is being created");
       }
-      return engine.contents().with(specs.spec(s), r -> work.apply(s, r));
+      boolean running = switch (s.state()) {
+        case RUNNING -> true;
+        case STOPPED, SLEEPING -> false;
+        default -> engine.isRunning(s.name()); // an intent a crash left: ask the host
+      };
+      T result = engine.contents().with(specs.spec(s), running, r -> work.apply(s, r));
+      if (!running) {
+        lingering.put(s.name().value(), System.nanoTime());
+      }
+      return result;
     });
+  }
+
+  /**
+   * Unmounts the file systems of stopped sites whose content nobody touched for {@link #LINGER}: kept mounted that
+   * long so that a run of calls (an SFTP upload) mounts once, not once per call.
+   */
+  @Scheduled(fixedDelay = 5, timeUnit = TimeUnit.SECONDS)
+  void releaseIdle() {
+    long now = System.nanoTime();
+    for (var e : lingering.entrySet()) {
+      if (now - e.getValue() < LINGER.toNanos()) {
+        continue;
+      }
+      SiteName name = SiteName.of(e.getKey());
+      locks.locked(name, () -> {
+        Long last = lingering.get(name.value());
+        if (last != null && System.nanoTime() - last >= LINGER.toNanos()) {
+          lingering.remove(name.value());
+          engine.contents().release(name);
+        }
+        return null;
+      });
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.pier.engine.testing.TestImages;
 import dev.pier.server.PierApplication;
 import dev.pier.server.edge.EdgeLifecycle;
 import dev.pier.server.security.EmbeddedLdap;
+import dev.pier.server.ssh.SshServerLifecycle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -65,6 +66,7 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.engine.watch-interval=1s",
         "--pier.engine.usage-interval=1s",
         "--pier.engine.reconcile-interval=2s",
+        "--pier.sftp.port=0",
         "--logging.file.name=" + host.dataDir.resolve("logs/pier.log")));
     args.addAll(extraArgs);
     context = new SpringApplicationBuilder(PierApplication.class).run(args.toArray(String[]::new));
@@ -88,6 +90,11 @@ public final class PierTestServer implements AutoCloseable {
 
   public ConfigurableApplicationContext context() {
     return context;
+  }
+
+  /** The port of Pier's SSH server (SFTP, git). */
+  public int sshPort() {
+    return context.getBean(SshServerLifecycle.class).port();
   }
 
   public int edgePort() {

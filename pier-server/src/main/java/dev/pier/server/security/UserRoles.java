@@ -1,0 +1,33 @@
+package dev.pier.server.security;
+
+import dev.pier.server.common.Caller;
+import dev.pier.server.config.PierProperties;
+import java.text.MessageFormat;
+import java.util.Locale;
+import org.springframework.ldap.support.LdapEncoder;
+import org.springframework.security.ldap.userdetails.DefaultLdapAuthoritiesPopulator;
+import org.springframework.stereotype.Component;
+
+/**
+ * A user's roles read from the directory without their password: for logins that prove who they are another way
+ * (an SSH key), so that an admin stays an admin however they log in.
+ */
+@Component
+public class UserRoles {
+
+  private final DefaultLdapAuthoritiesPopulator groups;
+  private final PierProperties props;
+
+  UserRoles(DefaultLdapAuthoritiesPopulator groups, PierProperties props) {
+    this.groups = groups;
+    this.props = props;
+  }
+
+  /** The caller {@code user} is, by their groups now. */
+  public Caller caller(String user) {
+    String name = user.toLowerCase(Locale.ROOT);
+    String dn = MessageFormat.format(props.ldap().userDnPattern(), LdapEncoder.nameEncode(name)) + "," + props.ldap().baseDn();
+    boolean admin = groups.getGroupMembershipRoles(dn, name).stream().anyMatch(a -> SecurityConfig.ADMIN.equals(a.getAuthority()));
+    return new Caller(name, admin);
+  }
+}

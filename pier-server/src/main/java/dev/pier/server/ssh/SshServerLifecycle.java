@@ -1,0 +1,210 @@
+package dev.pier.server.ssh;
+
+import dev.pier.server.common.Caller;
+import dev.pier.server.config.PierProperties;
+import dev.pier.server.content.FileService;
+import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.security.UserRoles;
+import dev.pier.server.site.SiteService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pier's own SSH server (Apache MINA SSHD), one port for every site: users log in with their directory password or
+ * a key of theirs, and get SFTP into their sites' live files ({@link SiteFileSystemProvider}) or git push
+ * ({@link GitPush}); no shell, no other command, no forwarding of ports, agents or X11. Its host key is made at
+ * the first start ({@code DATA-DIR/ssh/host-key}) and kept.
+ */
+@Component
+public class SshServerLifecycle implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(SshServerLifecycle.class);
+  static final AttributeRepository.AttributeKey<Caller> CALLER = new AttributeRepository.AttributeKey<>();
+
+  private final SshProperties props;
+  private final Path hostKey;
+  private final AuthenticationManager ldap;
+  private final UserRoles roles;
+  private final SshKeyService keys;
+  private final SiteFileSystemProvider files;
+  private final GitPush git;
+  private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
+  private SshServer server;
+  private String fingerprint;
+
+  SshServerLifecycle(SshProperties props, PierProperties pier, AuthenticationManager ldap, UserRoles roles, SshKeyService keys,
+      FileService fileService, SiteService sites, GitPush git) {
+    this.props = props;
+    this.hostKey = pier.dataDir().resolve("ssh/host-key");
+    this.ldap = ldap;
+    this.roles = roles;
+    this.keys = keys;
+    this.files = new SiteFileSystemProvider(fileService, sites);
+    this.git = git;
+  }
+
+  @Override
+  public void start() {
+    if (props.port() < 0) {
+      return;
+    }
+    try {
+      Files.createDirectories(hostKey.getParent());
+      Files.setPosixFilePermissions(hostKey.getParent(), PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make " + hostKey.getParent(), e);
+    }
+    SimpleGeneratorHostKeyProvider keyProvider = new SimpleGeneratorHostKeyProvider(hostKey);
+    keyProvider.setAlgorithm(KeyUtils.EC_ALGORITHM);
+    keyProvider.setKeySize(256);
+    List<KeyPair> pairs;
+    try {
+      pairs = keyProvider.loadKeys(null);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read or make the SSH host key " + hostKey + ": " + e.getMessage(), e);
+    }
+    fingerprint = KeyUtils.getFingerPrint(pairs.getFirst().getPublic());
+
+    server = SshServer.setUpDefaultServer();
+    server.setPort(props.port());
+    server.setKeyPairProvider(keyProvider);
+    server.setPasswordAuthenticator(this::password);
+    server.setPublickeyAuthenticator(this::publicKey);
+    server.setKeyboardInteractiveAuthenticator(null);
+    server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+    server.setAgentFactory(null);
+    server.setShellFactory(null);
+    server.setCommandFactory(git);
+    server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().withFileSystemAccessor(new SftpFileSystemAccessor() {
+      // Handles through the session's file system (one short call per request), not FileChannel.open's own.
+      @Override
+      public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle handle, Path file, String id,
+          Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+        return Files.newByteChannel(file, options, attrs);
+      }
+    }).build()));
+    server.setFileSystemFactory(new FileSystemFactory() {
+      @Override
+      public Path getUserHomeDir(SessionContext session) {
+        return null;
+      }
+
+      @Override
+      public java.nio.file.FileSystem createFileSystem(SessionContext session) {
+        return files.newFileSystem(caller(session));
+      }
+    });
+    CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 6);
+    CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
+    CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ofMinutes(30));
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen for SSH on port " + props.port() + ": " + e.getMessage()
+          + " (set another with --sftp-port, or -1 for none)", e);
+    }
+    log.info("SFTP and git push on port {}; host key {}", port(), fingerprint);
+  }
+
+  static Caller caller(SessionContext session) {
+    Caller c = session.getAttribute(CALLER);
+    if (c == null) {
+      throw new IllegalStateException("an SSH session without a logged-in user");
+    }
+    return c;
+  }
+
+  private boolean password(String user, String password, ServerSession session) {
+    String address = address(session.getClientAddress());
+    Duration wait = throttle.wait(user, address);
+    if (!wait.isZero()) {
+      log.warn("SSH login of {} from {} refused unchecked: {} failures in a row, next try in {} s", user, address, LoginThrottle.FREE, wait.toSeconds());
+      return false;
+    }
+    try {
+      Authentication auth = ldap.authenticate(new UsernamePasswordAuthenticationToken(user, password));
+      session.setAttribute(CALLER, SecurityConfig.caller(auth));
+      throttle.succeeded(user, address);
+      return true;
+    } catch (AuthenticationException e) {
+      throttle.failed(user, address);
+      log.info("SSH login of {} from {} failed: {}", user, address, e.getMessage());
+      return false;
+    }
+  }
+
+  private boolean publicKey(String user, java.security.PublicKey key, ServerSession session) {
+    String name = user.toLowerCase(Locale.ROOT);
+    if (!keys.accepts(name, key)) {
+      return false;
+    }
+    session.setAttribute(CALLER, roles.caller(name));
+    return true;
+  }
+
+  private static String address(SocketAddress a) {
+    return a instanceof InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
+  }
+
+  /** The port it listens on, or -1 when there is no SSH server. */
+  public int port() {
+    return server == null ? -1 : server.getPort();
+  }
+
+  /** The host key's fingerprint, as {@code ssh} shows it ({@code SHA256:...}), or null without an SSH server. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  @Override
+  public void stop() {
+    if (server != null) {
+      try {
+        server.stop(true);
+      } catch (IOException e) {
+        log.warn("stopping the SSH server: {}", e.getMessage());
+      }
+      server = null;
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return server != null && server.isStarted();
+  }
+}

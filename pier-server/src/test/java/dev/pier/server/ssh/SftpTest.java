@@ -1,0 +1,137 @@
+package dev.pier.server.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.server.testing.PierTestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** Pier's SSH server with OpenSSH's own sftp, ssh and git clients, on real sites. */
+@Tag("root")
+class SftpTest {
+
+  @TempDir
+  Path tmp;
+
+  private PierTestServer server;
+  private SshClients clients;
+  private String web;
+  private String calm;
+  private String bobs;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new PierTestServer();
+    clients = new SshClients(tmp, server.sshPort());
+    web = server.host.siteName("web");
+    calm = server.host.siteName("calm");
+    bobs = server.host.siteName("bobs");
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + web + "\"}");
+    server.api("alice", "POST", "/api/v1/sites/" + web + "/start", null);
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + calm + "\"}");
+    server.api("bob", "POST", "/api/v1/sites", "{\"name\":\"" + bobs + "\"}");
+    String key = "{\"name\":\"laptop\",\"key\":\"" + clients.publicKey() + "\"}";
+    assertThat(server.api("alice", "POST", "/api/v1/keys", key).statusCode()).isEqualTo(201);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void aUserSeesTheirSitesAndPutsFilesLiveWithTheirKey() throws Exception {
+    Path local = Files.createDirectories(tmp.resolve("local/assets"));
+    Files.writeString(tmp.resolve("local/index.html"), "<h1>by sftp</h1>");
+    Files.writeString(local.resolve("app.js"), "console.log(1)");
+    SshClients.Result r = clients.sftp("alice", "ls -1", "cd " + web, "put " + tmp.resolve("local/index.html"), "put -r " + local, "ls -1 assets");
+    assertThat(r.ok()).as(r.toString()).isTrue();
+    assertThat(r.out()).contains(web).contains(calm).doesNotContain(bobs).contains("app.js");
+    assertThat(server.visit(web).body()).as("live at once").isEqualTo("<h1>by sftp</h1>");
+    assertThat(server.visit(web, "/assets/app.js").body()).isEqualTo("console.log(1)");
+
+    JsonNode ssh = server.apiJson("alice", "GET", "/api/v1/ssh", null);
+    SshClients.Result known = SshClients.run(tmp, java.util.Map.of(), "ssh-keygen", "-l", "-f", tmp.resolve("known_hosts").toString());
+    assertThat(known.out()).as("the host key the client saw is the one Pier shows").contains(ssh.path("hostKeyFingerprint").asString());
+
+    // A stopped site takes files too, and shows them when started.
+    assertThat(clients.sftp("alice", "cd " + calm, "put " + tmp.resolve("local/index.html")).ok()).isTrue();
+    assertThat(server.apiJson("alice", "GET", "/api/v1/sites/" + calm, null).path("state").asString()).isEqualTo("STOPPED");
+    server.api("alice", "POST", "/api/v1/sites/" + calm + "/start", null);
+    assertThat(server.visit(calm).body()).isEqualTo("<h1>by sftp</h1>");
+  }
+
+  @Test
+  void nothingOutsideTheUsersSitesIsReachable() throws Exception {
+    SshClients.Result climb = clients.sftp("alice", "cd " + web, "cd ../../..", "pwd", "ls -1");
+    assertThat(climb.ok()).as(climb.toString()).isTrue();
+    assertThat(climb.out()).as("climbing stops at the session's root").contains("Remote working directory: /").contains(web)
+        .doesNotContain("etc").doesNotContain("bin");
+    assertThat(clients.sftp("alice", "get /etc/passwd " + tmp.resolve("stolen")).ok()).isFalse();
+    assertThat(clients.sftp("alice", "get ../../../../etc/passwd " + tmp.resolve("stolen")).ok()).isFalse();
+    assertThat(tmp.resolve("stolen")).doesNotExist();
+    SshClients.Result other = clients.sftp("alice", "cd " + bobs);
+    assertThat(other.ok()).as("another user's site is not found").isFalse();
+    SshClients.Result link = clients.sftp("alice", "cd " + web, "symlink /etc/passwd passwd");
+    assertThat(link.ok()).as("no links: " + link).isFalse();
+    assertThat(server.visit(web, "/passwd").statusCode()).isEqualTo(404);
+    assertThat(clients.sftp("alice", "mkdir new-folder").ok()).as("the session's root is read-only").isFalse();
+
+    SshClients.Result shell = clients.ssh("alice", "cat", "/etc/passwd");
+    assertThat(shell.ok()).isFalse();
+    assertThat(shell.out()).doesNotContain("root:");
+    assertThat(shell.err()).contains("sftp, git push and git clone only");
+    SshClients.Result forward = clients.ssh("alice", "-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9");
+    assertThat(forward.ok()).as("no port forwarding: " + forward).isFalse();
+    assertThat(forward.err()).contains("forwarding failed");
+  }
+
+  @Test
+  void passwordsWorkAndRepeatedWrongOnesAreThrottled() throws Exception {
+    SshClients.Result ok = clients.sftpWithPassword("bob", server.password("bob"), "ls -1");
+    assertThat(ok.ok()).as(ok.toString()).isTrue();
+    assertThat(ok.out()).contains(bobs).doesNotContain(web);
+    for (int i = 0; i < LoginThrottle.FREE; i++) {
+      assertThat(clients.sftpWithPassword("bob", "wrong-" + i, "ls").ok()).isFalse();
+    }
+    SshClients.Result throttled = clients.sftpWithPassword("bob", server.password("bob"), "ls -1");
+    assertThat(throttled.ok()).as("the right password is not even checked while throttled").isFalse();
+  }
+
+  @Test
+  void gitPushPublishesTheTreeAndARefusedTreeChangesNothing() throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("repo"));
+    Files.writeString(work.resolve("index.html"), "<h1>pushed</h1>");
+    Files.createDirectories(work.resolve("css"));
+    Files.writeString(work.resolve("css/site.css"), "h1{}");
+    assertThat(clients.git(work, "init", "-q").ok()).isTrue();
+    assertThat(clients.git(work, "add", ".").ok()).isTrue();
+    assertThat(clients.git(work, "commit", "-q", "-m", "first").ok()).isTrue();
+    String url = "ssh://alice@127.0.0.1:" + server.sshPort() + "/" + web + ".git";
+    SshClients.Result push = clients.git(work, "push", url, "main");
+    assertThat(push.ok()).as(push.toString()).isTrue();
+    assertThat(push.err()).contains("Published release").contains("http://" + web + "." + PierTestServer.DOMAIN);
+    assertThat(server.visit(web).body()).isEqualTo("<h1>pushed</h1>");
+    assertThat(server.visit(web, "/css/site.css").body()).isEqualTo("h1{}");
+    assertThat(server.apiJson("alice", "GET", "/api/v1/sites/" + web + "/releases", null).get(0).path("source").asString()).isEqualTo("git");
+
+    Files.createSymbolicLink(work.resolve("secrets"), Path.of("/etc/shadow"));
+    Files.writeString(work.resolve("index.html"), "<h1>never</h1>");
+    clients.git(work, "add", ".");
+    clients.git(work, "commit", "-q", "-m", "with a link");
+    SshClients.Result refused = clients.git(work, "push", url, "main");
+    assertThat(refused.ok()).as(refused.toString()).isFalse();
+    assertThat(refused.err()).contains("Not published").contains("\"secrets\" is a symbolic link");
+    assertThat(server.visit(web).body()).as("the site stays as it was").isEqualTo("<h1>pushed</h1>");
+
+    SshClients.Result bobPush = clients.git(work, "push", "ssh://alice@127.0.0.1:" + server.sshPort() + "/" + bobs + ".git", "main");
+    assertThat(bobPush.ok()).isFalse();
+    assertThat(bobPush.err()).contains("site \"" + bobs + "\" does not exist");
+  }
+}
