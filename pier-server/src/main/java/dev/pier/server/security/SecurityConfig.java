@@ -118,7 +118,7 @@ public class SecurityConfig {
   SecurityFilterChain panel(HttpSecurity http, AuthenticationManager ldap) throws Exception {
     http.authenticationManager(ldap)
         .authorizeHttpRequests(a -> a
-            .requestMatchers("/login", "/webjars/**", "/css/**", "/favicon.ico", "/error", "/ca.pem").permitAll()
+            .requestMatchers("/login", "/webjars/**", "/css/**", "/js/**", "/favicon.ico", "/error", "/ca.pem").permitAll()
             .anyRequest().authenticated())
         .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", true).permitAll())
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll());

@@ -136,6 +136,20 @@ class SitePanelController {
     return "redirect:/";
   }
 
+  /** A site's own page: its state and link; publishing, releases, files and SFTP are worked by the page's script. */
+  @GetMapping("/sites/{name}")
+  String page(@PathVariable String name, Authentication auth, Model model, RedirectAttributes flash) {
+    Caller caller = SecurityConfig.caller(auth);
+    try {
+      model.addAttribute("site", row(sites.get(caller, name), edge.httpPort()));
+    } catch (InvalidSiteNameException | PierException e) {
+      Flash.failed(flash, e);
+      return "redirect:/";
+    }
+    model.addAttribute("caller", caller);
+    return "site";
+  }
+
   @GetMapping("/sites/{name}/settings")
   String settings(@PathVariable String name, Authentication auth, Model model, RedirectAttributes flash) {
     Caller caller = SecurityConfig.caller(auth);

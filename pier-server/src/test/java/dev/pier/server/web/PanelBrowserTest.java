@@ -229,6 +229,70 @@ class PanelBrowserTest {
     assertThat(server.api("alice", "GET", "/api/v1/sites/" + aliceSite, null).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void aUserPublishesRollsBackAndEditsTheirSiteOnItsPage() throws Exception {
+    String name = server.host.siteName("page");
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+    Path zip = Files.createTempFile("pier-publish-", ".zip");
+    try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+      for (String[] f : new String[][] {{"mysite/index.html", "<h1>from the page</h1>"}, {"mysite/style.css", "h1{}"}}) {
+        out.putNextEntry(new java.util.zip.ZipEntry(f[0]));
+        out.write(f[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.closeEntry();
+      }
+    }
+
+    driver.get(server.panelUrl());
+    wait.until(ExpectedConditions.urlContains("/login"));
+    logIn("alice", server.password("alice"));
+    // The site's name in the table leads to its page.
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#sites tr[data-site='" + name + "'] .site-name a"))).click();
+    waitForText(By.id("site-title"), name);
+    waitForText(By.id("sftp-command"), "sftp -P " + server.sshPort() + " alice@");
+    waitForText(By.cssSelector("#release-rows"), "starter");
+
+    // Publish an archive through the page's file input; the folder it wraps everything in is unwrapped.
+    WebElement input = driver.findElement(By.id("archive-input"));
+    driver.executeScript("arguments[0].classList.remove('d-none')", input);
+    input.sendKeys(zip.toString());
+    waitForText(By.id("published"), "Published release");
+    snap("site-published");
+    assertThat(server.visit(name).body()).isEqualTo("<h1>from the page</h1>");
+    waitForText(By.cssSelector("#release-rows tr.table-success"), "upload");
+
+    // Undo goes back to the release before.
+    driver.findElement(By.id("publish-undo")).click();
+    waitForText(By.id("publish-result"), "is live");
+    assertThat(server.visit(name).body()).contains("This is the site <strong>" + name + "</strong>");
+    waitForText(By.cssSelector("#release-rows tr.table-success"), "starter");
+    // And Activate forward again.
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#release-rows .release-activate"))).click();
+    waitForText(By.cssSelector("#release-rows tr.table-success"), "upload");
+    assertThat(server.visit(name).body()).isEqualTo("<h1>from the page</h1>");
+
+    // The file manager: edit index.html in the code editor and save; the edge serves the change.
+    WebElement edit = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#file-rows tr[data-file='/index.html'] .file-edit")));
+    edit.click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#editor .CodeMirror")));
+    wait.until(d -> "<h1>from the page</h1>".equals(driver.executeScript("return document.querySelector('#editor .CodeMirror').CodeMirror.getValue()")));
+    driver.executeScript("document.querySelector('#editor .CodeMirror').CodeMirror.setValue('<h1>edited in the browser</h1>')");
+    snap("site-editor");
+    driver.findElement(By.id("editor-save")).click();
+    waitForText(By.id("editor-saved"), "Saved");
+    assertThat(server.visit(name).body()).isEqualTo("<h1>edited in the browser</h1>");
+    assertThat(driver.findElement(By.cssSelector("#file-rows tr[data-file='/style.css']")).getText()).contains("style.css");
+
+    // A key on the Keys page.
+    driver.get(server.panelUrl() + "keys");
+    driver.findElement(By.id("key-name")).sendKeys("laptop");
+    driver.findElement(By.id("key-text")).sendKeys("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test@pier");
+    driver.findElement(By.cssSelector("#add-key button[type=submit]")).click();
+    waitForText(By.id("flash-success"), "Key laptop added (SHA256:");
+    assertThat(driver.findElement(By.id("keys")).getText()).contains("laptop");
+    Files.deleteIfExists(zip);
+  }
+
   private void logIn(String user, String password) {
     WebElement username = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
     username.clear();
