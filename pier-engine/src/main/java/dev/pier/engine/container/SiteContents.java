@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Reaches a site's content ({@link Releases}) in any state: while the site runs its file system is mounted already;
@@ -34,12 +35,11 @@ public final class SiteContents {
   /**
    * Runs {@code work} on the site's releases with its file system mounted. The caller holds the site's lock, so no
    * start or stop runs meanwhile, and says whether the site runs (its container then has the file system mounted
-   * already). A stopped site's file system is mounted for the call and stays mounted after it, for the next call
-   * to find; {@link #release} unmounts it. A site that runs since before releases existed (its container sees its
-   * old web root) must be restarted once first.
+   * already); the site's spec is asked for only to mount it. A stopped site's file system is mounted for the call
+   * and stays mounted after it, for the next call to find; {@link #release} unmounts it. A site that runs since
+   * before releases existed (its container sees its old web root) must be restarted once first.
    */
-  public <T> T with(SiteSpec site, boolean running, Function<Releases, T> work) {
-    SiteName name = site.name();
+  public <T> T with(SiteName name, Supplier<SiteSpec> site, boolean running, Function<Releases, T> work) {
     WebRoot web = layout.webRoot(name);
     SiteDisk disk = layout.disk(name);
     if (running) {
@@ -51,8 +51,9 @@ public final class SiteContents {
     }
     // The mount point is an empty directory while the file system is not mounted: www is there only when it is.
     if (!Files.isDirectory(web.www(), LinkOption.NOFOLLOW_LINKS)) {
-      host.disks().ensure(disk, site.diskBytes());
-      SiteFiles.ensureWebRoot(disk.mountPoint(), site);
+      SiteSpec spec = site.get();
+      host.disks().ensure(disk, spec.diskBytes());
+      SiteFiles.ensureWebRoot(disk.mountPoint(), spec);
     }
     return work.apply(new Releases(web));
   }

@@ -3,7 +3,6 @@ package dev.pier.engine.content;
 import dev.pier.engine.util.MoreFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -87,7 +85,11 @@ public final class Releases {
     return id;
   }
 
-  /** Makes release {@code id} live in one rename of the {@code html} link; returns the id that was live before. */
+  /**
+   * Makes release {@code id} live in one rename of the {@code html} link; returns the id that was live before. The
+   * rename is not synced to disk (that costs a journal commit, tens of milliseconds): it reaches the disk with the
+   * file system's next commit, and after a crash before that the release before is live, as Pier's records then say.
+   */
   public Optional<String> activate(String id) {
     checkId(id);
     if (!Files.isDirectory(root.release(id), LinkOption.NOFOLLOW_LINKS)) {
@@ -98,7 +100,6 @@ public final class Releases {
     try {
       Files.createSymbolicLink(link, Path.of("releases", id));
       Files.move(link, root.live(), StandardCopyOption.ATOMIC_MOVE);
-      syncDirectory(root.www());
     } catch (IOException e) {
       try {
         Files.deleteIfExists(link);
@@ -221,12 +222,4 @@ public final class Releases {
     return HexFormat.of().formatHex(b);
   }
 
-  /** Makes a rename in {@code dir} durable. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // best effort: the rename itself is done
-    }
-  }
 }

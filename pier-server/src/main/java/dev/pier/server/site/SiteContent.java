@@ -20,7 +20,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class SiteContent {
 
-  private final SiteService sites;
   private final SiteRepository repo;
   private final SiteLocks locks;
   private final SiteSpecs specs;
@@ -29,8 +28,7 @@ public class SiteContent {
   /** How long a stopped site's file system stays mounted after a call on its content. */
   static final Duration LINGER = Duration.ofSeconds(10);
 
-  SiteContent(SiteService sites, SiteRepository repo, SiteLocks locks, SiteSpecs specs, SiteEngine engine) {
-    this.sites = sites;
+  SiteContent(SiteRepository repo, SiteLocks locks, SiteSpecs specs, SiteEngine engine) {
     this.repo = repo;
     this.locks = locks;
     this.specs = specs;
@@ -39,9 +37,11 @@ public class SiteContent {
 
   /** Runs {@code work} on the content of site {@code rawName}, which the caller may see. */
   public <T> T with(Caller caller, String rawName, BiFunction<Site, Releases, T> work) {
-    Site seen = sites.get(caller, rawName);
-    return locks.locked(seen.name(), () -> {
-      Site s = repo.find(seen.name()).orElseThrow(() -> SiteErrors.notFound(rawName));
+    SiteName name = SiteName.of(rawName);
+    // Read once, under the lock: SFTP makes one call per request, and each query counts.
+    return locks.locked(name, () -> {
+      Site s = repo.find(name).filter(found -> caller.admin() || found.owner().equals(caller.user()))
+          .orElseThrow(() -> SiteErrors.notFound(rawName));
       if (s.state() == SiteState.DELETING || s.wish() == SiteWish.DELETED) {
         throw SiteErrors.deleting(s.name());
       }
@@ -53,7 +53,7 @@ public class SiteContent {
         case STOPPED, SLEEPING -> false;
         default -> engine.isRunning(s.name()); // an intent a crash left: ask the host
       };
-      T result = engine.contents().with(specs.spec(s), running, r -> work.apply(s, r));
+      T result = engine.contents().with(s.name(), () -> specs.spec(s), running, r -> work.apply(s, r));
       if (!running) {
         lingering.put(s.name().value(), System.nanoTime());
       }

@@ -131,6 +131,7 @@ class GitPush implements CommandFactory {
     public void start(ChannelSession channel, Environment env) {
       Caller caller = SshServerLifecycle.caller(channel.getSession());
       runner.execute(() -> {
+        Thread.currentThread().setContextClassLoader(GitPush.class.getClassLoader());
         int status = 0;
         try {
           Site s = sites.get(caller, site);

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.FileSystemFactory;
@@ -103,8 +104,8 @@ public class SshServerLifecycle implements SmartLifecycle {
     server = SshServer.setUpDefaultServer();
     server.setPort(props.port());
     server.setKeyPairProvider(keyProvider);
-    server.setPasswordAuthenticator(this::password);
-    server.setPublickeyAuthenticator(this::publicKey);
+    server.setPasswordAuthenticator((user, password, session) -> withPierClassLoader(() -> password(user, password, session)));
+    server.setPublickeyAuthenticator((user, key, session) -> withPierClassLoader(() -> publicKey(user, key, session)));
     server.setKeyboardInteractiveAuthenticator(null);
     server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     server.setAgentFactory(null);
@@ -129,6 +130,8 @@ public class SshServerLifecycle implements SmartLifecycle {
         return files.newFileSystem(caller(session));
       }
     });
+    // SFTP is one request and its answer after another: without this, Nagle's algorithm holds each small answer back.
+    CoreModuleProperties.TCP_NODELAY.set(server, true);
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 6);
     CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
     CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ofMinutes(30));
@@ -175,6 +178,21 @@ public class SshServerLifecycle implements SmartLifecycle {
     }
     session.setAttribute(CALLER, roles.caller(name));
     return true;
+  }
+
+  /**
+   * Runs {@code work} with Pier's class loader as the thread's context class loader: the SSH server's threads have
+   * the JVM's, from which JNDI cannot load Spring LDAP's object factory when Pier runs from its jar.
+   */
+  static boolean withPierClassLoader(BooleanSupplier work) {
+    Thread t = Thread.currentThread();
+    ClassLoader before = t.getContextClassLoader();
+    t.setContextClassLoader(SshServerLifecycle.class.getClassLoader());
+    try {
+      return work.getAsBoolean();
+    } finally {
+      t.setContextClassLoader(before);
+    }
   }
 
   private static String address(SocketAddress a) {

@@ -68,6 +68,16 @@ class SftpTest {
   }
 
   @Test
+  void anAdminSeesTheirOwnSitesAndEverySiteUnderAllSites() throws Exception {
+    String key = "{\"name\":\"laptop\",\"key\":\"" + clients.publicKey() + "\"}";
+    assertThat(server.api("admin", "POST", "/api/v1/keys", key).statusCode()).isEqualTo(201);
+    SshClients.Result r = clients.sftp("admin", "ls -1", "cd " + SiteFileSystemProvider.ALL_SITES, "ls -1");
+    assertThat(r.ok()).as(r.toString()).isTrue();
+    assertThat(r.out()).contains(SiteFileSystemProvider.ALL_SITES).contains(web).contains(calm).contains(bobs);
+    assertThat(clients.sftp("alice", "cd " + SiteFileSystemProvider.ALL_SITES).ok()).as("not for users").isFalse();
+  }
+
+  @Test
   void nothingOutsideTheUsersSitesIsReachable() throws Exception {
     SshClients.Result climb = clients.sftp("alice", "cd " + web, "cd ../../..", "pwd", "ls -1");
     assertThat(climb.ok()).as(climb.toString()).isTrue();
