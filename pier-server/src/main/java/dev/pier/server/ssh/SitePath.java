@@ -3,6 +3,7 @@ package dev.pier.server.ssh;
 import java.io.IOException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.ProviderMismatchException;
 import java.util.List;
 import org.apache.sshd.common.file.util.BasePath;
 
@@ -34,6 +35,6 @@ final class SitePath extends BasePath<SitePath, SiteFileSystem> {
     if (p instanceof SitePath s) {
       return s;
     }
-    throw new java.nio.file.ProviderMismatchException("not a path of an SFTP session: " + p);
+    throw new ProviderMismatchException("not a path of an SFTP session: " + p);
   }
 }

@@ -11,12 +11,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -126,7 +128,7 @@ public class SshServerLifecycle implements SmartLifecycle {
       }
 
       @Override
-      public java.nio.file.FileSystem createFileSystem(SessionContext session) {
+      public FileSystem createFileSystem(SessionContext session) {
         return files.newFileSystem(caller(session));
       }
     });
@@ -171,7 +173,7 @@ public class SshServerLifecycle implements SmartLifecycle {
     }
   }
 
-  private boolean publicKey(String user, java.security.PublicKey key, ServerSession session) {
+  private boolean publicKey(String user, PublicKey key, ServerSession session) {
     String name = user.toLowerCase(Locale.ROOT);
     if (!keys.accepts(name, key)) {
       return false;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.server.testing.PierTestServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -74,7 +75,7 @@ class FileApiTest {
     assertThat(server.api("bob", "GET", files + "/", null).statusCode()).as("another user's site").isEqualTo(404);
     assertThat(put("bob", site, "/index.html", "defaced").statusCode()).isEqualTo(404);
     assertThat(server.visit(site).body()).isEqualTo("<h1>mine</h1>");
-    try (var all = java.nio.file.Files.walk(server.host.dataDir)) {
+    try (var all = Files.walk(server.host.dataDir)) {
       assertThat(all.filter(p -> p.getFileName().toString().equals("escaped.html"))).isEmpty();
     }
   }

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.image.ImageRecipe;
+import dev.pier.engine.testing.TestHost;
 import dev.pier.server.testing.PierTestServer;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,7 +159,7 @@ class PublishTest {
 
     record Bad(String what, byte[] body, String type, int status, String says) {}
     byte[] good = release("never", 0).zip();
-    byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
+    byte[] truncated = Arrays.copyOf(good, good.length / 2);
     List<Bad> bad = List.of(
         new Bad("a path that climbs out", Archive.of("index.html", "x", "../escaped-marker.html", "x").zip(), "application/zip", 400, "climbs out"),
         new Bad("a sibling with a shared prefix", Archive.of("../html2/escaped-marker.html", "x").zip(), "application/zip", 400, "climbs out"),
@@ -173,7 +179,7 @@ class PublishTest {
     // Over the site's body limit: refused before it is unpacked.
     server.api("alice", "PATCH", "/api/v1/sites/" + site, "{\"maxBodyBytes\":1000}");
     byte[] noise = new byte[4000];
-    new java.util.Random(1).nextBytes(noise);
+    new Random(1).nextBytes(noise);
     HttpResponse<String> large = publish("alice", site, Archive.of("noise.bin", "").add("noise.bin", noise).zip());
     assertThat(large.statusCode()).as(large.body()).isEqualTo(413);
     server.api("alice", "PATCH", "/api/v1/sites/" + site, "{\"maxBodyBytes\":0}");
@@ -186,10 +192,10 @@ class PublishTest {
 
     JsonNode list = server.apiJson("alice", "GET", "/api/v1/sites/" + site + "/releases", null);
     assertThat(list.size()).as("no release was made by a refused publish: " + list).isEqualTo(2);
-    try (var all = java.nio.file.Files.walk(server.host.dataDir)) {
+    try (var all = Files.walk(server.host.dataDir)) {
       assertThat(all.filter(p -> p.getFileName().toString().startsWith("escaped-marker"))).isEmpty();
     }
-    try (var staging = java.nio.file.Files.list(server.host.dataDir.resolve("sites/" + site + "/layer/staging"))) {
+    try (var staging = Files.list(server.host.dataDir.resolve("sites/" + site + "/layer/staging"))) {
       assertThat(staging).as("nothing left of the refused publishes").isEmpty();
     }
   }
@@ -236,5 +242,50 @@ class PublishTest {
         .isEqualTo("count=1 web=refused data=written");
     assertThat(server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + starter + "/activate", null).statusCode()).isEqualTo(200);
     assertThat(server.visits(site)).as("rolled back onto the same data").isEqualTo("2");
+  }
+
+  @Test
+  void onlyTheLastReleasesAreKeptAndTheLiveOneNeverGoes() throws Exception {
+    server.close();
+    server = new PierTestServer(new TestHost(), "--pier.publish.keep-releases=2");
+    String site = newSite("keep", "alice");
+    List<Long> ids = new ArrayList<>();
+    for (String tag : List.of("r1", "r2")) {
+      ids.add(PierTestServer.json(publish("alice", site, release(tag, 0).zip())).path("id").asLong());
+    }
+    // Roll back to r1, then publish twice more: r1 stays while live, the others go oldest first.
+    server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + ids.get(0) + "/activate", null);
+    JsonNode r3 = PierTestServer.json(publish("alice", site, release("r3", 0).zip()));
+    JsonNode list = server.apiJson("alice", "GET", "/api/v1/sites/" + site + "/releases", null);
+    assertThat(list.findValuesAsString("source")).as(list.toString()).hasSize(2);
+    assertThat(list.get(0).path("id").asLong()).isEqualTo(r3.path("id").asLong());
+    assertThat(list.get(1).path("id").asLong()).as("the newest of the others").isEqualTo(ids.get(1));
+    server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + ids.get(1) + "/activate", null);
+    publish("alice", site, release("r4", 0).zip());
+    list = server.apiJson("alice", "GET", "/api/v1/sites/" + site + "/releases", null);
+    assertThat(list.size()).isEqualTo(2);
+    assertThat(server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + ids.get(0) + "/activate", null).statusCode())
+        .as("a pruned release is gone").isEqualTo(404);
+    server.api("alice", "POST", "/api/v1/sites/" + site + "/start", null);
+    assertThat(server.visit(site).body()).isEqualTo("index of r4");
+  }
+
+  @Test
+  void twoPublishesAtOnceAreTakenOneAfterTheOther() throws Exception {
+    String site = newSite("twice", "alice");
+    server.api("alice", "POST", "/api/v1/sites/" + site + "/start", null);
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      var a = pool.submit(() -> publish("alice", site, release("a", 1500).zip()));
+      var b = pool.submit(() -> publish("alice", site, release("b", 1500).zip()));
+      assertThat(a.get().statusCode()).isEqualTo(201);
+      assertThat(b.get().statusCode()).isEqualTo(201);
+    }
+    JsonNode list = server.apiJson("alice", "GET", "/api/v1/sites/" + site + "/releases", null);
+    assertThat(list.size()).isEqualTo(3);
+    String live = list.get(0).path("active").asBoolean() ? "newest" : "other";
+    assertThat(live).as("the publish that ended last is live: " + list).isEqualTo("newest");
+    assertThat(server.visit(site).body()).isIn("index of a", "index of b");
+    assertThat(list.get(0).path("files").asLong()).isEqualTo(1502);
+    assertThat(list.get(1).path("files").asLong()).isEqualTo(1502);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.server.testing.PierTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -57,7 +58,7 @@ class SftpTest {
     assertThat(server.visit(web, "/assets/app.js").body()).isEqualTo("console.log(1)");
 
     JsonNode ssh = server.apiJson("alice", "GET", "/api/v1/ssh", null);
-    SshClients.Result known = SshClients.run(tmp, java.util.Map.of(), "ssh-keygen", "-l", "-f", tmp.resolve("known_hosts").toString());
+    SshClients.Result known = SshClients.run(tmp, Map.of(), "ssh-keygen", "-l", "-f", tmp.resolve("known_hosts").toString());
     assertThat(known.out()).as("the host key the client saw is the one Pier shows").contains(ssh.path("hostKeyFingerprint").asString());
 
     // A stopped site takes files too, and shows them when started.

@@ -7,6 +7,7 @@ import dev.pier.server.testing.PierTestServer;
 import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +16,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -235,10 +238,10 @@ class PanelBrowserTest {
     server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
     server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
     Path zip = Files.createTempFile("pier-publish-", ".zip");
-    try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+    try (var out = new ZipOutputStream(Files.newOutputStream(zip))) {
       for (String[] f : new String[][] {{"mysite/index.html", "<h1>from the page</h1>"}, {"mysite/style.css", "h1{}"}}) {
-        out.putNextEntry(new java.util.zip.ZipEntry(f[0]));
-        out.write(f[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.putNextEntry(new ZipEntry(f[0]));
+        out.write(f[1].getBytes(StandardCharsets.UTF_8));
         out.closeEntry();
       }
     }
