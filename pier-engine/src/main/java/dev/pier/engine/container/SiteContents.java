@@ -47,7 +47,7 @@ public final class SiteContents {
         throw new ContentException(ContentException.Reason.CONFLICT, "site \"" + name + "\" runs since before Pier kept releases:"
             + " stop and start it once, then publish");
       }
-      return work.apply(new Releases(web));
+      return work.apply(new Releases(web, () -> host.disks().sync(disk)));
     }
     // The mount point is an empty directory while the file system is not mounted: www is there only when it is.
     if (!Files.isDirectory(web.www(), LinkOption.NOFOLLOW_LINKS)) {
@@ -55,7 +55,7 @@ public final class SiteContents {
       host.disks().ensure(disk, spec.diskBytes());
       SiteFiles.ensureWebRoot(disk.mountPoint(), spec);
     }
-    return work.apply(new Releases(web));
+    return work.apply(new Releases(web, () -> host.disks().sync(disk)));
   }
 
   /** Unmounts a stopped site's file system that {@link #with} left mounted; nothing while the site runs. */

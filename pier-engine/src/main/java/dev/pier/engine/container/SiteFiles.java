@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
@@ -70,14 +71,16 @@ final class SiteFiles {
     for (Path d : new Path[] {fresh, releases, fresh.resolve("data")}) {
       Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
+    // The old web root and data lie in the layer the old container wrote: every name on the way is checked to be a
+    // real folder, so no link it planted leads the move elsewhere.
     Path upper = disk.resolve("upper");
-    Path oldHtml = upper.resolve("var/www/html");
-    Path oldData = upper.resolve(DefaultPage.DATA_DIR);
-    if (Files.isDirectory(oldHtml, LinkOption.NOFOLLOW_LINKS) && !Files.exists(releases.resolve("existing"), LinkOption.NOFOLLOW_LINKS)) {
+    Path oldHtml = realFolder(upper, "var", "www", "html");
+    Path oldData = realFolder(upper, "var", "www", "data");
+    if (oldHtml != null && !Files.exists(releases.resolve("existing"), LinkOption.NOFOLLOW_LINKS)) {
       Files.move(oldHtml, releases.resolve("existing"), StandardCopyOption.ATOMIC_MOVE);
-      removeSpecialFiles(releases.resolve("existing"));
+      asPublished(releases.resolve("existing"));
     }
-    if (Files.isDirectory(oldData, LinkOption.NOFOLLOW_LINKS) && !Files.exists(disk.resolve("data"), LinkOption.NOFOLLOW_LINKS)) {
+    if (oldData != null && !Files.exists(disk.resolve("data"), LinkOption.NOFOLLOW_LINKS)) {
       Files.move(oldData, disk.resolve("data"), StandardCopyOption.ATOMIC_MOVE);
     }
     String first = Files.isDirectory(releases.resolve("existing"), LinkOption.NOFOLLOW_LINKS) ? "existing" : "starter";
@@ -97,13 +100,38 @@ final class SiteFiles {
     Files.move(fresh, root.www(), StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Removes what is neither file, folder nor link (overlayfs's whiteouts, devices, FIFOs), links unfollowed. */
-  private static void removeSpecialFiles(Path dir) throws IOException {
+  /** {@code dir/names...} when each name on the way is a folder and no link; else null. */
+  private static Path realFolder(Path dir, String... names) {
+    Path p = dir;
+    for (String n : names) {
+      p = p.resolve(n);
+      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+    }
+    return p;
+  }
+
+  /**
+   * Gives an old web root what a publish gives: folders 0755, files 0644 (0755 if their owner could run them), no
+   * setuid, setgid or sticky bit, nothing group- or world-writable; what is neither file, folder nor link
+   * (overlayfs's whiteouts, devices, FIFOs) goes. Links stay, and are never followed: Pier does not follow them.
+   */
+  private static void asPublished(Path dir) throws IOException {
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return FileVisitResult.CONTINUE;
+      }
+
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
         if (a.isOther()) {
           Files.delete(file);
+        } else if (a.isRegularFile()) {
+          boolean exec = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(exec ? "rwxr-xr-x" : "rw-r--r--"));
         }
         return FileVisitResult.CONTINUE;
       }

@@ -34,12 +34,22 @@ public final class Releases {
   /** Release ids: a sortable time and a random part, {@code 20261207-143012-3fa9}; or a name Pier gave earlier. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The name of a new link before it replaces {@code html}. */
+  private static final String NEW_LINK = ".html-";
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final WebRoot root;
+  private final Runnable sync;
 
-  public Releases(WebRoot root) {
+  /** {@code sync} writes the site's file system out to its disk (syncfs): a release's files before it goes live. */
+  public Releases(WebRoot root, Runnable sync) {
     this.root = root;
+    this.sync = sync;
+  }
+
+  /** Releases whose file system needs no syncing (tests). */
+  public Releases(WebRoot root) {
+    this(root, () -> {});
   }
 
   public WebRoot root() {
@@ -72,9 +82,13 @@ public final class Releases {
     }
   }
 
-  /** Makes staged content a release (not live yet) and returns its id. */
+  /**
+   * Makes staged content a release (not live yet) and returns its id. Its files are written out to the disk first,
+   * so that a crash after it goes live never leaves a live release with files the disk did not get.
+   */
   public String keep(Staged staged) {
     String id = newId();
+    sync.run();
     try {
       Files.createDirectories(root.releases());
       Files.move(staged.content(), root.release(id), StandardCopyOption.ATOMIC_MOVE);
@@ -96,7 +110,7 @@ public final class Releases {
       throw new ContentException(ContentException.Reason.NOT_FOUND, "release " + id + " is not on the site's disk");
     }
     Optional<String> before = active();
-    Path link = root.www().resolve(".html-" + random());
+    Path link = root.www().resolve(NEW_LINK + random());
     try {
       Files.createSymbolicLink(link, Path.of("releases", id));
       Files.move(link, root.live(), StandardCopyOption.ATOMIC_MOVE);
@@ -172,9 +186,18 @@ public final class Releases {
     MoreFiles.deleteRecursively(trash);
   }
 
-  /** Empties {@code staging}: what a publish or delete cut short left there. */
+  /** Empties {@code staging}, and removes new links a swap cut short left: what a publish or delete cut short left. */
   public void clearStaging() {
     MoreFiles.deleteRecursively(root.staging());
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(root.www(), NEW_LINK + "*")) {
+      for (Path p : s) {
+        Files.deleteIfExists(p);
+      }
+    } catch (NoSuchFileException e) {
+      // no www yet
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean " + root.www(), e);
+    }
   }
 
   /** Counts the files of a release and their bytes. */

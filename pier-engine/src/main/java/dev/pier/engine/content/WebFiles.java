@@ -34,7 +34,8 @@ import java.util.Set;
  * The live files of a site (its active release), as a file manager and SFTP change them: every path is a
  * {@link ContentPath} walked from the web root one name at a time, and no symbolic link on the way is followed
  * (a site from before releases may hold some; Pier makes none). A file written replaces the old one in one rename,
- * so a visitor gets the whole old file or the whole new one. What lands there gets the permissions a publish gives.
+ * so a visitor gets the whole old file or the whole new one; it is written in {@code staging} first, never in the
+ * served tree. What lands there gets the permissions a publish gives.
  */
 public final class WebFiles {
 
@@ -51,11 +52,28 @@ public final class WebFiles {
   public record Entry(String name, ContentPath path, Kind kind, long size, Instant modified) {}
 
   private final Path root;
+  private final String release;
   private final Releases releases;
 
   public WebFiles(Releases releases) {
     this.releases = releases;
-    this.root = releases.liveDir();
+    this.release = releases.active().orElseThrow(() -> new ContentException(ContentException.Reason.NOT_FOUND,
+        "the site has no live release"));
+    this.root = releases.root().release(release);
+  }
+
+  /** The id of the live release these files are of. */
+  public String release() {
+    return release;
+  }
+
+  /** A new name in {@code staging}, on the same file system as the live files but never served. */
+  private Path aside(String kind) {
+    try {
+      return Files.createDirectories(releases.root().staging()).resolve(kind + "-" + random());
+    } catch (IOException e) {
+      throw Unpacker.isNoSpace(e) ? Unpacker.noSpace(e) : new UncheckedIOException("cannot make " + releases.root().staging(), e);
+    }
   }
 
   /** The live release's directory on the host. */
@@ -149,7 +167,7 @@ public final class WebFiles {
     if (a != null && a.isDirectory()) {
       throw new ContentException(ContentException.Reason.CONFLICT, "\"" + path + "\" is a folder");
     }
-    Path tmp = p.resolveSibling(".pier-upload-" + random());
+    Path tmp = aside("upload");
     try {
       long total = 0;
       try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
@@ -271,7 +289,7 @@ public final class WebFiles {
     }
     if (a.isDirectory()) {
       // Moved aside in one rename first: visitors never see half a folder.
-      Path aside = p.resolveSibling(".pier-deleting-" + random());
+      Path aside = aside("delete");
       try {
         Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {

@@ -53,8 +53,12 @@ public final class StaticImage {
    * by the next connection; one long-running httpd would keep serving the release it started in.
    */
   public static List<String> command() {
-    return List.of("/bin/busybox", "nc", "-ll", "-p", "80", "-e", "/bin/busybox", "httpd", "-i", "-u", WWW_DATA + ":" + WWW_DATA,
-        "-h", "/var/www/html");
+    // -c /dev/null: no configuration, so none from the web root either (busybox looks for HOME/httpd.conf, where
+    // a tenant could map file types to /bin/sh). nc's listen backlog is the number of l's: 16 (two l's make it
+    // keep listening). A fork that fails (the plan's process limit reached) ends nc, and the restart policy
+    // starts the site again.
+    return List.of("/bin/busybox", "nc", "-" + "l".repeat(16), "-p", "80", "-e", "/bin/busybox", "httpd", "-i", "-u", WWW_DATA + ":" + WWW_DATA,
+        "-c", "/dev/null", "-h", "/var/www/html");
   }
 
   /**

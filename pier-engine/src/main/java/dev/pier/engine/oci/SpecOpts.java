@@ -103,12 +103,12 @@ public final class SpecOpts {
   }
 
   /**
-   * Host directories bind-mounted in order: read-only ones without setuid or devices; writable ones also without
-   * running programs from them (a site's data is not code).
+   * Host directories bind-mounted in order, none with setuid programs, devices or anything to run: a site's content
+   * and data are read by its server, never run (a CGI program published by a tenant does not start).
    */
   public static SpecOpt withDirs(List<ContainerSpec.Dir> dirs) {
-    return s -> dirs.forEach(d -> s.mounts.add(mount(d.inside(), "bind", d.host().toString(), d.writable()
-        ? List.of("bind", "rw", "nosuid", "nodev", "noexec") : List.of("bind", "ro", "nosuid", "nodev"))));
+    return s -> dirs.forEach(d -> s.mounts.add(mount(d.inside(), "bind", d.host().toString(),
+        List.of("bind", d.writable() ? "rw" : "ro", "nosuid", "nodev", "noexec"))));
   }
 
   private static Map<String, Object> mount(String destination, String type, String source, List<String> options) {

@@ -88,4 +88,9 @@ public final class LoopDisks implements SiteDisks {
     String du = runner.check(Command.of("du", "--block-size=1", "-s", disk.image().toString())).stdout();
     return Long.parseLong(du.strip().split("\\s+")[0]);
   }
+
+  @Override
+  public void sync(SiteDisk disk) {
+    runner.check(Command.of("sync", "--file-system", disk.mountPoint().toString()).withTimeout(LONG));
+  }
 }

@@ -18,4 +18,7 @@ public interface SiteDisks {
 
   /** Bytes the disk takes on the host while not mounted: the blocks its file holds; 0 when there is none. */
   long fileUsage(SiteDisk disk);
+
+  /** Writes what the mounted file system holds in memory to the disk (syncfs), so a rename after it is ordered after it. */
+  void sync(SiteDisk disk);
 }

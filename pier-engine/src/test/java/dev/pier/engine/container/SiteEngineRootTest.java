@@ -2,17 +2,21 @@ package dev.pier.engine.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.engine.content.ContentSource;
+import dev.pier.engine.content.Unpacker;
 import dev.pier.engine.exec.Command;
 import dev.pier.engine.exec.ProcessRunner;
 import dev.pier.engine.host.RealHost;
 import dev.pier.engine.limits.Limits;
 import dev.pier.engine.site.SiteName;
 import dev.pier.engine.testing.TestHost;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,6 +188,30 @@ class SiteEngineRootTest {
     java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("runc", "exec", s.containerId()));
     cmd.addAll(java.util.List.of(argv));
     return runner.run(Command.of(cmd).withTimeout(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void aSiteSeesItsWebRootReadOnlyAndRunsNothingFromItsContentOrData() throws Exception {
+    SiteSpec s = site("readonly", address(23));
+    engine.prepare(s);
+    engine.start(s);
+    engine.contents().with(s.name(), () -> s, true, r -> {
+      ContentSource tool = sink -> sink.accept(new ContentSource.Entry("run.sh", ContentSource.Kind.FILE, 0755, -1),
+          new ByteArrayInputStream("#!/bin/sh\necho RAN\n".getBytes(StandardCharsets.UTF_8)));
+      return r.activate(r.keep(r.stage(tool, new Unpacker.Limits(1 << 20, 10))));
+    });
+    var write = inside(s, "/bin/busybox", "touch", "/var/www/html/planted");
+    assertThat(write.succeeded()).as("root inside writes the web root: " + write).isFalse();
+    assertThat(write.stderr()).contains("Read-only file system");
+    var data = inside(s, "/bin/busybox", "sh", "-c", "echo kept > /var/www/data/note && /bin/busybox cat /var/www/data/note");
+    assertThat(data.stdout()).as(data.toString()).contains("kept");
+    var run = inside(s, "/var/www/html/run.sh");
+    assertThat(run.succeeded()).as("a published program runs: " + run).isFalse();
+    assertThat(run.stdout()).doesNotContain("RAN");
+    var copied = inside(s, "/bin/busybox", "sh", "-c", "/bin/busybox cp /bin/busybox /var/www/data/bb && /var/www/data/bb echo RAN");
+    assertThat(copied.stdout()).as("a program copied into the data runs: " + copied).doesNotContain("RAN");
+    assertThat(engine.isRunning(s.name())).isTrue();
+    engine.remove(s);
   }
 
   @Test

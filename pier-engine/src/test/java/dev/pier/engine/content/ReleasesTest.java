@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,15 @@ class ReleasesTest {
   private static final Unpacker.Limits LIMITS = new Unpacker.Limits(1 << 20, 100);
 
   /** A source of files given as name to content. */
+  /** Names and contents, in the order given. */
+  static Map<String, String> ordered(String... namesAndContents) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndContents.length; i += 2) {
+      m.put(namesAndContents[i], namesAndContents[i + 1]);
+    }
+    return m;
+  }
+
   static ContentSource files(Map<String, String> files) {
     return sink -> {
       for (var f : files.entrySet()) {
@@ -57,7 +67,7 @@ class ReleasesTest {
   void aFailedStageLeavesNothingAndUnknownReleasesAreNotFound() throws Exception {
     Releases r = new Releases(new WebRoot(layer));
     Files.createDirectories(r.root().www());
-    assertThatThrownBy(() -> r.stage(files(Map.of("ok.html", "x", "../out.html", "y")), LIMITS)).isInstanceOf(ContentException.class);
+    assertThatThrownBy(() -> r.stage(files(ordered("ok.html", "x", "../out.html", "y")), LIMITS)).isInstanceOf(ContentException.class);
     try (var left = Files.list(r.root().staging())) {
       assertThat(left).isEmpty();
     }

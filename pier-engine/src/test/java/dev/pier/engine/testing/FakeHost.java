@@ -649,6 +649,11 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
   }
 
   @Override
+  public synchronized void sync(SiteDisk disk) {
+    // the fake disk is a directory of the test's file system: nothing to write out
+  }
+
+  @Override
   public synchronized Optional<Usage> read(String cgroupPath) {
     return containers.values().stream().filter(b -> b.cgroup.equals(cgroupPath) && b.status.equals("running")).findFirst().map(b -> b.usage);
   }

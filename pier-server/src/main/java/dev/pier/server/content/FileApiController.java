@@ -4,6 +4,7 @@ import dev.pier.engine.content.WebFiles;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.PierException;
 import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,7 +14,6 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -72,16 +72,14 @@ class FileApiController {
       response.getWriter().write(JSON.writeValueAsString(new FolderJson(e.path().toString(), entries)));
       return;
     }
-    Path copy = files.copy(caller, name, path);
-    try (InputStream in = Files.newInputStream(copy); OutputStream out = response.getOutputStream()) {
+    try (Uploads.Spooled copy = files.copy(caller, name, path); InputStream in = Files.newInputStream(copy.file());
+        OutputStream out = response.getOutputStream()) {
       response.setContentType(MediaTypeFactory.getMediaType(e.name()).map(Object::toString).orElse("application/octet-stream"));
-      response.setContentLengthLong(Files.size(copy));
+      response.setContentLengthLong(Files.size(copy.file()));
       response.setHeader("Content-Disposition", ContentDisposition.attachment().filename(e.name(), StandardCharsets.UTF_8)
           .build().toString());
       response.setHeader("X-Content-Type-Options", "nosniff");
       in.transferTo(out);
-    } finally {
-      Uploads.delete(copy);
     }
   }
 
@@ -89,14 +87,12 @@ class FileApiController {
   ResponseEntity<EntryJson> put(@PathVariable String name, @PathVariable String path, HttpServletRequest request, Authentication auth)
       throws IOException {
     Caller caller = SecurityConfig.caller(auth);
-    long limit = Uploads.limit(sites.get(caller, name));
-    Path body = uploads.receive(request.getInputStream(), request.getContentLengthLong(), limit, "the file");
-    try (InputStream in = Files.newInputStream(body)) {
+    Site site = sites.get(caller, name);
+    try (Uploads.Spooled body = uploads.receive(site, request.getInputStream(), request.getContentLengthLong(), Uploads.limit(site),
+        "the file"); InputStream in = Files.newInputStream(body.file())) {
       boolean created = files.write(caller, name, path, in);
       EntryJson e = EntryJson.of(files.stat(caller, name, path));
       return created ? ResponseEntity.created(URI.create("/api/v1/sites/" + name + "/files" + e.path())).body(e) : ResponseEntity.ok(e);
-    } finally {
-      Uploads.delete(body);
     }
   }
 

@@ -5,13 +5,8 @@ import dev.pier.engine.content.ContentPath;
 import dev.pier.engine.content.WebFiles;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.PierException;
-import dev.pier.server.config.PierProperties;
-import java.io.IOException;
+import dev.pier.server.site.SiteService;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -28,11 +23,13 @@ public class FileService {
   private static final Logger log = LoggerFactory.getLogger(FileService.class);
 
   private final Contents content;
-  private final Path tmp;
+  private final SiteService sites;
+  private final Uploads uploads;
 
-  FileService(Contents content, PierProperties props) {
+  FileService(Contents content, SiteService sites, Uploads uploads) {
     this.content = content;
-    this.tmp = props.dataDir().resolve("tmp");
+    this.sites = sites;
+    this.uploads = uploads;
   }
 
   /** Runs {@code work} on the site's live files. */
@@ -50,19 +47,25 @@ public class FileService {
 
   /**
    * A copy of a file's bytes in {@code DATA-DIR/tmp}, made under the site's lock so that a slow download never holds
-   * it; the caller deletes it.
+   * it; the caller closes it, which deletes it.
    */
-  public Path copy(Caller caller, String site, String path) {
-    return on(caller, site, f -> {
-      try (InputStream in = f.read(parse(path))) {
-        Files.createDirectories(tmp);
-        Path copy = Files.createTempFile(tmp, "download-", ".part");
-        Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-        return copy;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot copy " + path, e);
-      }
-    });
+  public Uploads.Spooled copy(Caller caller, String site, String path) {
+    ContentPath p = parse(path);
+    Uploads.Spooled copy = uploads.reserve(sites.get(caller, site), "download-"); // the wait for a turn holds no lock
+    try {
+      on(caller, site, f -> {
+        uploads.fill(copy, f.stat(p).size(), out -> {
+          try (InputStream in = f.read(p)) {
+            in.transferTo(out);
+          }
+        });
+        return null;
+      });
+      return copy;
+    } catch (RuntimeException e) {
+      copy.close();
+      throw e;
+    }
   }
 
   /** Writes the file (its folders made as needed); returns whether it is new. */

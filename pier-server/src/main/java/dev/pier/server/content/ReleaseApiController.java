@@ -4,11 +4,11 @@ import dev.pier.engine.content.ArchiveFormat;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.PierException;
 import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteService;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -46,13 +46,11 @@ class ReleaseApiController {
     ArchiveFormat format = ArchiveFormat.ofMediaType(request.getContentType()).orElseThrow(() -> PierException.invalid("Not an archive",
         "send the archive as the body with Content-Type application/zip, application/x-tar or application/gzip (a .tar.gz), not "
             + (request.getContentType() == null ? "none" : "\"" + request.getContentType() + "\"")));
-    long limit = Uploads.limit(sites.get(caller, name));
-    Path file = uploads.receive(request.getInputStream(), request.getContentLengthLong(), limit, "the archive");
-    try {
-      Release r = releases.publish(caller, name, file, format, "upload");
+    Site site = sites.get(caller, name);
+    try (Uploads.Spooled archive = uploads.receive(site, request.getInputStream(), request.getContentLengthLong(), Uploads.limit(site),
+        "the archive")) {
+      Release r = releases.publish(caller, name, archive.file(), format, "upload");
       return ResponseEntity.created(URI.create("/api/v1/sites/" + name + "/releases/" + r.id())).body(ReleaseJson.of(r));
-    } finally {
-      Uploads.delete(file);
     }
   }
 

@@ -76,6 +76,7 @@ public class ReleaseService {
       r.activate(rel.dir());
       repo.setActive(s.name(), rel.dir());
       log.info("site {}: {} made release {} live", s.name(), caller.user(), id);
+      prune(s, r);
       return repo.find(s.name(), id).orElseThrow();
     });
   }

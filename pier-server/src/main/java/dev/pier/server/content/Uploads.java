@@ -12,25 +12,51 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 /**
- * Uploaded bodies, kept in {@code DATA-DIR/tmp} while they are published: never more than the site's body limit
- * (the one its visitors have, 100 MiB unless its owner set another), deleted when the publish ends.
+ * Files Pier keeps in {@code DATA-DIR/tmp} for a moment: uploads while they are published, copies of files while
+ * they are downloaded. One at a time per site (others wait, up to a minute), an upload never more than the site's
+ * body limit, and none while Pier's own disk is nearly full: no tenant fills Pier's disk through them. Deleted
+ * when done, and at each start.
  */
 @Component
 class Uploads {
 
+  /** Left free on Pier's own disk. */
+  static final long RESERVE = 256L << 20;
+
   private final Path dir;
+  private final Map<String, Semaphore> perSite = new ConcurrentHashMap<>();
+
+  /** A file kept for a moment; closing it deletes it and lets the site's next one in. */
+  record Spooled(Path file, Semaphore permit) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // left in DATA-DIR/tmp, which the next start empties
+      } finally {
+        permit.release();
+      }
+    }
+  }
 
   Uploads(PierProperties props) {
     this.dir = props.dataDir().resolve("tmp");
-    // What uploads cut short by a stop of Pier left.
-    try (var left = Files.isDirectory(dir) ? Files.list(dir) : Stream.<Path>empty()) {
-      left.filter(p -> p.getFileName().toString().startsWith("upload-")).forEach(Uploads::delete);
+    // What uploads and downloads cut short by a stop of Pier left.
+    try (Stream<Path> left = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+      for (Path p : left.filter(p -> p.getFileName().toString().matches("(upload|download)-.*\\.part")).toList()) {
+        Files.deleteIfExists(p);
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + dir, e);
+      throw new UncheckedIOException("cannot empty " + dir, e);
     }
   }
 
@@ -39,19 +65,12 @@ class Uploads {
     return s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes();
   }
 
-  /** Copies {@code body} into a new file, refusing it when it is over {@code limit} bytes; the caller deletes it. */
-  Path receive(InputStream body, long declaredLength, long limit, String what) {
+  /** Copies {@code body} into a new file, refusing it when it is over {@code limit} bytes. */
+  Spooled receive(Site site, InputStream body, long declaredLength, long limit, String what) {
     if (declaredLength > limit) {
       throw tooLarge(limit, what);
     }
-    Path file;
-    try {
-      Files.createDirectories(dir);
-      file = Files.createTempFile(dir, "upload-", ".part", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot make a file in " + dir, e);
-    }
-    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
+    return spool(site, "upload-", declaredLength >= 0 ? declaredLength : limit, out -> {
       byte[] buf = new byte[1 << 16];
       long total = 0;
       for (int n; (n = body.read(buf)) > 0; ) {
@@ -61,22 +80,60 @@ class Uploads {
         }
         out.write(buf, 0, n);
       }
-      return file;
-    } catch (IOException | RuntimeException e) {
-      delete(file);
-      if (e instanceof IOException io) {
-        throw PierException.invalid("Upload cut short", "the upload ended before its end: " + io.getMessage());
-      }
-      throw (RuntimeException) e;
+    });
+  }
+
+  /** A new file for the site, at most {@code size} bytes, filled by {@code fill}. */
+  Spooled spool(Site site, String prefix, long size, Filler fill) {
+    Spooled s = reserve(site, prefix);
+    try {
+      fill(s, size, fill);
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
     }
   }
 
-  static void delete(Path file) {
+  /** Waits for the site's turn (a minute at most) and makes an empty file for it. */
+  Spooled reserve(Site site, String prefix) {
+    Semaphore permit = perSite.computeIfAbsent(site.name().value(), k -> new Semaphore(1));
     try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // left in DATA-DIR/tmp, which the next start empties
+      if (!permit.tryAcquire(60, TimeUnit.SECONDS)) {
+        throw PierException.conflict("Busy", "another upload or download of site \"" + site.name() + "\" is under way: try again");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw PierException.conflict("Busy", "interrupted while waiting for another upload of site \"" + site.name() + "\"");
     }
+    try {
+      Files.createDirectories(dir);
+      return new Spooled(Files.createTempFile(dir, prefix, ".part",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), permit);
+    } catch (IOException e) {
+      permit.release();
+      throw new UncheckedIOException("cannot make a file in " + dir, e);
+    }
+  }
+
+  /** Fills a reserved file with at most {@code size} bytes, when Pier's disk has room for them. */
+  void fill(Spooled s, long size, Filler fill) {
+    try {
+      if (Files.getFileStore(dir).getUsableSpace() < size + RESERVE) {
+        throw new PierException(PierException.Kind.NO_SPACE, "Pier's disk is full", "Pier's own disk has too little room left for this"
+            + " (" + size + " bytes): an administrator must free some", null);
+      }
+      try (OutputStream out = Files.newOutputStream(s.file(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        fill.fill(out);
+      }
+    } catch (IOException e) {
+      throw PierException.invalid("Transfer cut short", "the transfer ended before its end: " + e.getMessage());
+    }
+  }
+
+  /** Writes a spooled file's bytes. */
+  interface Filler {
+    void fill(OutputStream out) throws IOException;
   }
 
   private static PierException tooLarge(long limit, String what) {

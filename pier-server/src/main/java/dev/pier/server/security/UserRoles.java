@@ -4,7 +4,10 @@ import dev.pier.server.common.Caller;
 import dev.pier.server.config.PierProperties;
 import java.text.MessageFormat;
 import java.util.Locale;
+import org.springframework.ldap.NameNotFoundException;
 import org.springframework.ldap.support.LdapEncoder;
+import org.springframework.security.ldap.DefaultSpringSecurityContextSource;
+import org.springframework.security.ldap.SpringSecurityLdapTemplate;
 import org.springframework.security.ldap.userdetails.DefaultLdapAuthoritiesPopulator;
 import org.springframework.stereotype.Component;
 
@@ -17,10 +20,23 @@ public class UserRoles {
 
   private final DefaultLdapAuthoritiesPopulator groups;
   private final PierProperties props;
+  private final SpringSecurityLdapTemplate ldap;
 
-  UserRoles(DefaultLdapAuthoritiesPopulator groups, PierProperties props) {
+  UserRoles(DefaultLdapAuthoritiesPopulator groups, PierProperties props, DefaultSpringSecurityContextSource source) {
     this.groups = groups;
     this.props = props;
+    this.ldap = new SpringSecurityLdapTemplate(source);
+  }
+
+  /** Whether {@code user} is in the directory now (a key outlives nothing its owner no longer has). */
+  public boolean exists(String user) {
+    String name = user.toLowerCase(Locale.ROOT);
+    try {
+      ldap.lookup(MessageFormat.format(props.ldap().userDnPattern(), LdapEncoder.nameEncode(name)));
+      return true;
+    } catch (NameNotFoundException e) {
+      return false;
+    }
   }
 
   /** The caller {@code user} is, by their groups now. */

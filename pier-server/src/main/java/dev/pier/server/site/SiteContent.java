@@ -53,12 +53,26 @@ public class SiteContent {
         case STOPPED, SLEEPING -> false;
         default -> engine.isRunning(s.name()); // an intent a crash left: ask the host
       };
-      T result = engine.contents().with(s.name(), () -> specs.spec(s), running, r -> work.apply(s, r));
-      if (!running) {
-        lingering.put(s.name().value(), System.nanoTime());
+      try {
+        return engine.contents().with(s.name(), () -> specs.spec(s), running, r -> work.apply(s, r));
+      } finally {
+        if (!running) {
+          lingering.put(s.name().value(), System.nanoTime()); // mounted now, whether the work succeeded or not
+        }
       }
-      return result;
     });
+  }
+
+  /**
+   * Unmounts a stopped site's file system left mounted for the next content call, at once; the caller holds the
+   * site's lock. Returns whether there was one: a reconciliation then knows the mount was no leftover.
+   */
+  boolean releaseIfLingering(SiteName name) {
+    if (lingering.remove(name.value()) == null) {
+      return false;
+    }
+    engine.contents().release(name);
+    return true;
   }
 
   /**

@@ -49,11 +49,12 @@ class SiteSync implements SiteWorkers.Sync {
   private final PierProperties props;
   private final ApplicationEventPublisher events;
   private final HostLeftovers leftovers;
+  private final SiteContent content;
   private final Map<String, Restarts> restarts = new ConcurrentHashMap<>();
   private final Semaphore startups = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
   SiteSync(SiteRepository repo, SiteEngine engine, SiteSpecs specs, SiteLocks locks, RouteRefresher routes, ImageService images,
-      PierProperties props, ApplicationEventPublisher events, HostLeftovers leftovers) {
+      PierProperties props, ApplicationEventPublisher events, HostLeftovers leftovers, SiteContent content) {
     this.repo = repo;
     this.engine = engine;
     this.specs = specs;
@@ -63,6 +64,7 @@ class SiteSync implements SiteWorkers.Sync {
     this.props = props;
     this.events = events;
     this.leftovers = leftovers;
+    this.content = content;
   }
 
   @Override
@@ -238,8 +240,10 @@ class SiteSync implements SiteWorkers.Sync {
     }
     boolean checking = causes.contains(Cause.STARTUP) || causes.contains(Cause.RECONCILE);
     boolean running = engine.isRunning(s.name());
+    // A stopped site's disk left mounted by a change of its content is no leftover: it is unmounted here.
+    boolean lingered = checking && !running && content.releaseIfLingering(s.name());
     if (!running && s.state() != SiteState.RUNNING && s.state() != SiteState.STOPPING
-        && !(checking && leftovers.has(s.name()))) {
+        && !(checking && !lingered && leftovers.has(s.name()))) {
       if (s.state() != target) {
         settle(s, target, s.state() == SiteState.STOPPED || s.state() == SiteState.SLEEPING ? s.lastError() : null);
       }

@@ -1,5 +1,6 @@
 package dev.pier.server.ssh;
 
+import dev.pier.edge.Route;
 import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.EdgeStatus;
@@ -58,9 +59,11 @@ class GitPush implements CommandFactory {
   private final ReleaseService releases;
   private final SiteUrls urls;
   private final EdgeStatus edge;
+  private final SshCallers callers;
   private final ExecutorService runner = Executors.newVirtualThreadPerTaskExecutor();
 
-  GitPush(PierProperties props, SiteService sites, ReleaseService releases, SiteUrls urls, EdgeStatus edge) {
+  GitPush(PierProperties props, SiteService sites, ReleaseService releases, SiteUrls urls, EdgeStatus edge, SshCallers callers) {
+    this.callers = callers;
     this.reposDir = props.dataDir().resolve("git");
     this.sites = sites;
     this.releases = releases;
@@ -129,7 +132,7 @@ class GitPush implements CommandFactory {
 
     @Override
     public void start(ChannelSession channel, Environment env) {
-      Caller caller = SshServerLifecycle.caller(channel.getSession());
+      Caller caller = callers.of(channel.getSession());
       runner.execute(() -> {
         Thread.currentThread().setContextClassLoader(GitPush.class.getClassLoader());
         int status = 0;
@@ -139,6 +142,8 @@ class GitPush implements CommandFactory {
             if (receive) {
               ReceivePack rp = new ReceivePack(repo);
               rp.setAllowNonFastForwards(true);
+              // A push is an upload: no larger than the site's body limit (its objects stay on Pier's disk).
+              rp.setMaxPackSizeLimit(s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes());
               rp.setPreReceiveHook((pack, commands) -> publish(caller, s, repo, pack, commands));
               rp.receive(in, out, err);
             } else {

@@ -1,11 +1,13 @@
 package dev.pier.server.ssh;
 
+import dev.pier.engine.content.WebFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystemException;
 
 /**
  * An SFTP file handle: each read or write opens the file, does its part at its position and closes it again, under
@@ -15,14 +17,16 @@ final class SiteChannel implements SeekableByteChannel {
 
   private final SiteFileSystemProvider provider;
   private final SiteFileSystemProvider.Target target;
+  private final String release;
   private final boolean writable;
   private final boolean append;
   private long position;
   private boolean open = true;
 
-  SiteChannel(SiteFileSystemProvider provider, SiteFileSystemProvider.Target target, boolean writable, boolean append) {
+  SiteChannel(SiteFileSystemProvider provider, SiteFileSystemProvider.Target target, String release, boolean writable, boolean append) {
     this.provider = provider;
     this.target = target;
+    this.release = release;
     this.writable = writable;
     this.append = append;
   }
@@ -31,7 +35,7 @@ final class SiteChannel implements SeekableByteChannel {
   public int read(ByteBuffer dst) throws IOException {
     check();
     int n = provider.on(target, f -> {
-      try (SeekableByteChannel ch = f.open(target.path(), false, false, false)) {
+      try (SeekableByteChannel ch = open(f, false)) {
         ch.position(position);
         return ch.read(dst);
       } catch (IOException e) {
@@ -52,7 +56,7 @@ final class SiteChannel implements SeekableByteChannel {
     }
     long[] at = {position};
     int n = provider.on(target, f -> {
-      try (SeekableByteChannel ch = f.open(target.path(), true, false, false)) {
+      try (SeekableByteChannel ch = open(f, true)) {
         if (append) {
           at[0] = ch.size();
         }
@@ -92,7 +96,7 @@ final class SiteChannel implements SeekableByteChannel {
       throw new NonWritableChannelException();
     }
     provider.on(target, f -> {
-      try (SeekableByteChannel ch = f.open(target.path(), true, false, false)) {
+      try (SeekableByteChannel ch = open(f, true)) {
         ch.truncate(size);
         return null;
       } catch (IOException e) {
@@ -111,6 +115,18 @@ final class SiteChannel implements SeekableByteChannel {
   @Override
   public void close() {
     open = false;
+  }
+
+  /**
+   * The file, in the release it was opened in: after a publish or rollback the same path is another release's
+   * file, which a transfer under way must not change.
+   */
+  private SeekableByteChannel open(WebFiles f, boolean write) throws IOException {
+    if (!f.release().equals(release)) {
+      throw new FileSystemException(target.shown().toString(), null,
+          "the site's live content changed (a publish or a rollback) during the transfer: send the file again");
+    }
+    return f.open(target.path(), write, false, false);
   }
 
   private void check() throws IOException {

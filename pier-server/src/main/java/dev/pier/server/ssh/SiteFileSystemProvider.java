@@ -2,6 +2,7 @@ package dev.pier.server.ssh;
 
 import dev.pier.engine.content.ContentPath;
 import dev.pier.engine.content.WebFiles;
+import dev.pier.engine.site.InvalidSiteNameException;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.PierException;
 import dev.pier.server.content.FileService;
@@ -99,6 +100,10 @@ final class SiteFileSystemProvider extends FileSystemProvider {
       return files.on(caller, t.site(), work);
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    } catch (InvalidSiteNameException e) {
+      throw new NoSuchFileException(t.shown().toString(), null, e.getMessage());
+    } catch (IllegalStateException e) {
+      throw new FileSystemException(t.shown().toString(), null, e.getMessage());
     } catch (PierException e) {
       String path = t.shown().toString();
       throw switch (e.kind()) {
@@ -145,17 +150,17 @@ final class SiteFileSystemProvider extends FileSystemProvider {
     boolean createNew = options.contains(StandardOpenOption.CREATE_NEW);
     boolean create = createNew || options.contains(StandardOpenOption.CREATE);
     boolean truncate = options.contains(StandardOpenOption.TRUNCATE_EXISTING);
-    on(t, f -> {
+    String release = on(t, f -> {
       if (createNew && f.exists(t.path())) {
         throw new UncheckedIOException(new FileAlreadyExistsException(t.shown().toString()));
       }
       try (SeekableByteChannel ch = f.open(t.path(), write, create && write, truncate && write)) {
-        return ch.size();
+        return f.release();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     });
-    return new SiteChannel(this, t, write, options.contains(StandardOpenOption.APPEND));
+    return new SiteChannel(this, t, release, write, options.contains(StandardOpenOption.APPEND));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.pier.server.ssh;
 
-import dev.pier.server.common.Caller;
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.content.FileService;
 import dev.pier.server.security.SecurityConfig;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
@@ -57,7 +55,6 @@ import org.springframework.stereotype.Component;
 public class SshServerLifecycle implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(SshServerLifecycle.class);
-  static final AttributeRepository.AttributeKey<Caller> CALLER = new AttributeRepository.AttributeKey<>();
 
   private final SshProperties props;
   private final Path hostKey;
@@ -66,12 +63,13 @@ public class SshServerLifecycle implements SmartLifecycle {
   private final SshKeyService keys;
   private final SiteFileSystemProvider files;
   private final GitPush git;
+  private final SshCallers callers;
   private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
   private SshServer server;
   private String fingerprint;
 
   SshServerLifecycle(SshProperties props, PierProperties pier, AuthenticationManager ldap, UserRoles roles, SshKeyService keys,
-      FileService fileService, SiteService sites, GitPush git) {
+      FileService fileService, SiteService sites, GitPush git, SshCallers callers) {
     this.props = props;
     this.hostKey = pier.dataDir().resolve("ssh/host-key");
     this.ldap = ldap;
@@ -79,6 +77,7 @@ public class SshServerLifecycle implements SmartLifecycle {
     this.keys = keys;
     this.files = new SiteFileSystemProvider(fileService, sites);
     this.git = git;
+    this.callers = callers;
   }
 
   @Override
@@ -129,7 +128,7 @@ public class SshServerLifecycle implements SmartLifecycle {
 
       @Override
       public FileSystem createFileSystem(SessionContext session) {
-        return files.newFileSystem(caller(session));
+        return files.newFileSystem(callers.of(session));
       }
     });
     // SFTP is one request and its answer after another: without this, Nagle's algorithm holds each small answer back.
@@ -146,14 +145,6 @@ public class SshServerLifecycle implements SmartLifecycle {
     log.info("SFTP and git push on port {}; host key {}", port(), fingerprint);
   }
 
-  static Caller caller(SessionContext session) {
-    Caller c = session.getAttribute(CALLER);
-    if (c == null) {
-      throw new IllegalStateException("an SSH session without a logged-in user");
-    }
-    return c;
-  }
-
   private boolean password(String user, String password, ServerSession session) {
     String address = address(session.getClientAddress());
     Duration wait = throttle.wait(user, address);
@@ -163,7 +154,7 @@ public class SshServerLifecycle implements SmartLifecycle {
     }
     try {
       Authentication auth = ldap.authenticate(new UsernamePasswordAuthenticationToken(user, password));
-      session.setAttribute(CALLER, SecurityConfig.caller(auth));
+      session.setAttribute(SshCallers.CALLER, SecurityConfig.caller(auth));
       throttle.succeeded(user, address);
       return true;
     } catch (AuthenticationException e) {
@@ -173,13 +164,10 @@ public class SshServerLifecycle implements SmartLifecycle {
     }
   }
 
+  /** A key of the user's, and the user still in the directory; who they are is read once the login succeeded. */
   private boolean publicKey(String user, PublicKey key, ServerSession session) {
     String name = user.toLowerCase(Locale.ROOT);
-    if (!keys.accepts(name, key)) {
-      return false;
-    }
-    session.setAttribute(CALLER, roles.caller(name));
-    return true;
+    return keys.accepts(name, key) && roles.exists(name);
   }
 
   /**

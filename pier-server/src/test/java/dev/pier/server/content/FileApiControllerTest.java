@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -67,7 +68,8 @@ class FileApiControllerTest {
         .andExpect(jsonPath("$.entries[0].type").value("file"))
         .andExpect(jsonPath("$.entries[0].size").value(6));
     when(files.stat(ALICE, "blog", "/css/site.css")).thenReturn(entry("/css/site.css", WebFiles.Kind.FILE, 6));
-    when(files.copy(ALICE, "blog", "/css/site.css")).thenReturn(Files.writeString(Files.createTempFile(tmp, "d", ".part"), "body{}"));
+    when(files.copy(ALICE, "blog", "/css/site.css"))
+        .thenReturn(new Uploads.Spooled(Files.writeString(Files.createTempFile(tmp, "d", ".part"), "body{}"), new Semaphore(1)));
     mvc.perform(get("/api/v1/sites/blog/files/css/site.css").principal(Callers.user("alice")))
         .andExpect(status().isOk())
         .andExpect(content().string("body{}"))

@@ -3,6 +3,11 @@ package dev.pier.server.content;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.server.testing.PierTestServer;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,5 +93,45 @@ class FileApiTest {
     assertThat(server.apiJson("alice", "GET", "/api/v1/sites/" + site, null).path("state").asString()).isEqualTo("STOPPED");
     server.api("alice", "POST", "/api/v1/sites/" + site + "/start", null);
     assertThat(server.visit(site).body()).isEqualTo("edited while stopped");
+  }
+
+  @Test
+  void thePanelsSessionCallsTheApiOnlyWithItsToken() throws Exception {
+    String site = server.host.siteName("csrf");
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + site + "\"}");
+    HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+    String base = "http://127.0.0.1:" + server.edgePort();
+    String login = browser.send(request(base + "/login").build(), HttpResponse.BodyHandlers.ofString()).body();
+    String form = "username=alice&password=" + URLEncoder.encode(server.password("alice"), StandardCharsets.UTF_8) + "&_csrf="
+        + between(login, "name=\"_csrf\" value=\"", "\"");
+    HttpResponse<String> in = browser.send(request(base + "/login").header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(in.statusCode()).as("logged in: " + in.headers().map()).isEqualTo(302);
+    String page = browser.send(request(base + "/sites/" + site).build(), HttpResponse.BodyHandlers.ofString()).body();
+    String header = between(page, "data-csrf-header=\"", "\"");
+    String token = between(page, "data-csrf=\"", "\"");
+
+    String url = base + "/api/v1/sites/" + site + "/files/from-the-panel.html";
+    HttpResponse<String> forged = browser.send(request(url).PUT(HttpRequest.BodyPublishers.ofString("forged")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.statusCode()).as("the session's cookie alone, as another site's form would send it").isEqualTo(403);
+    assertThat(server.visit(site, "/from-the-panel.html").statusCode()).isNotEqualTo(200);
+    HttpResponse<String> withToken = browser.send(request(url).header(header, token).PUT(HttpRequest.BodyPublishers.ofString("mine")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(withToken.statusCode()).as(withToken.body()).isEqualTo(201);
+    HttpResponse<String> read = browser.send(request(base + "/api/v1/sites/" + site + "/files/").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).as("reading needs no token").isEqualTo(200);
+    assertThat(read.body()).contains("from-the-panel.html");
+  }
+
+  private static HttpRequest.Builder request(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Host", PierTestServer.DOMAIN).header("Accept", "application/json, text/html");
+  }
+
+  private static String between(String text, String before, String after) {
+    int at = text.indexOf(before);
+    assertThat(at).as("\"" + before + "\" in the page").isNotNegative();
+    int from = at + before.length();
+    return text.substring(from, text.indexOf(after, from));
   }
 }

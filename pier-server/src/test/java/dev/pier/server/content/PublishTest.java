@@ -6,8 +6,11 @@ import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.image.ImageRecipe;
 import dev.pier.engine.testing.TestHost;
 import dev.pier.server.testing.PierTestServer;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -195,6 +200,7 @@ class PublishTest {
     try (var all = Files.walk(server.host.dataDir)) {
       assertThat(all.filter(p -> p.getFileName().toString().startsWith("escaped-marker"))).isEmpty();
     }
+    assertThat(Path.of("/etc/escaped-marker")).doesNotExist();
     try (var staging = Files.list(server.host.dataDir.resolve("sites/" + site + "/layer/staging"))) {
       assertThat(staging).as("nothing left of the refused publishes").isEmpty();
     }
@@ -247,27 +253,27 @@ class PublishTest {
   @Test
   void onlyTheLastReleasesAreKeptAndTheLiveOneNeverGoes() throws Exception {
     server.close();
-    server = new PierTestServer(new TestHost(), "--pier.publish.keep-releases=2");
+    server = new PierTestServer(new TestHost(), "--pier.publish.keep-releases=3");
     String site = newSite("keep", "alice");
-    List<Long> ids = new ArrayList<>();
-    for (String tag : List.of("r1", "r2")) {
-      ids.add(PierTestServer.json(publish("alice", site, release(tag, 0).zip())).path("id").asLong());
-    }
-    // Roll back to r1, then publish twice more: r1 stays while live, the others go oldest first.
-    server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + ids.get(0) + "/activate", null);
-    JsonNode r3 = PierTestServer.json(publish("alice", site, release("r3", 0).zip()));
+    long starter = server.apiJson("alice", "GET", "/api/v1/sites/" + site + "/releases", null).get(0).path("id").asLong();
+    long r1 = PierTestServer.json(publish("alice", site, release("r1", 0).zip())).path("id").asLong();
+    long r2 = PierTestServer.json(publish("alice", site, release("r2", 0).zip())).path("id").asLong();
+    long r3 = PierTestServer.json(publish("alice", site, release("r3", 0).zip())).path("id").asLong();
     JsonNode list = server.apiJson("alice", "GET", "/api/v1/sites/" + site + "/releases", null);
-    assertThat(list.findValuesAsString("source")).as(list.toString()).hasSize(2);
-    assertThat(list.get(0).path("id").asLong()).isEqualTo(r3.path("id").asLong());
-    assertThat(list.get(1).path("id").asLong()).as("the newest of the others").isEqualTo(ids.get(1));
-    server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + ids.get(1) + "/activate", null);
-    publish("alice", site, release("r4", 0).zip());
-    list = server.apiJson("alice", "GET", "/api/v1/sites/" + site + "/releases", null);
-    assertThat(list.size()).isEqualTo(2);
-    assertThat(server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + ids.get(0) + "/activate", null).statusCode())
+    assertThat(list.findValues("id").stream().map(JsonNode::asLong).toList()).as("the last 3, newest first").containsExactly(r3, r2, r1);
+    assertThat(server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + starter + "/activate", null).statusCode())
         .as("a pruned release is gone").isEqualTo(404);
+
+    // The oldest made live, then fewer kept: the live one stays however old, the others go oldest first.
+    assertThat(server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + r1 + "/activate", null).statusCode()).isEqualTo(200);
+    server.stopServer();
+    server = new PierTestServer(server.host, "--pier.publish.keep-releases=2");
+    assertThat(server.api("alice", "POST", "/api/v1/sites/" + site + "/releases/" + r1 + "/activate", null).statusCode()).isEqualTo(200);
+    list = server.apiJson("alice", "GET", "/api/v1/sites/" + site + "/releases", null);
+    assertThat(list.findValues("id").stream().map(JsonNode::asLong).toList()).containsExactly(r3, r1);
+    assertThat(list.get(1).path("active").asBoolean()).isTrue();
     server.api("alice", "POST", "/api/v1/sites/" + site + "/start", null);
-    assertThat(server.visit(site).body()).isEqualTo("index of r4");
+    assertThat(server.visit(site).body()).isEqualTo("index of r1");
   }
 
   @Test
@@ -287,5 +293,30 @@ class PublishTest {
     assertThat(server.visit(site).body()).isIn("index of a", "index of b");
     assertThat(list.get(0).path("files").asLong()).isEqualTo(1502);
     assertThat(list.get(1).path("files").asLong()).isEqualTo(1502);
+  }
+
+  @Test
+  void publishedProgramsAndServerSettingsDoNotRunOnAStaticSite() throws Exception {
+    String site = newSite("nocgi", "alice");
+    server.api("alice", "POST", "/api/v1/sites/" + site + "/start", null);
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(tar)) {
+      String script = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nRAN'\n";
+      for (String[] f : new String[][] {{"cgi-bin/run", script}, {"run.sh", script}, {"httpd.conf", "*.sh:/bin/sh\n"}, {"index.html", "ok"}}) {
+        byte[] bytes = f[1].getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(f[0]);
+        e.setMode(0100755);
+        e.setSize(bytes.length);
+        t.putArchiveEntry(e);
+        t.write(bytes);
+        t.closeArchiveEntry();
+      }
+    }
+    assertThat(server.send("alice", "POST", "/api/v1/sites/" + site + "/releases", tar.toByteArray(), "application/x-tar").statusCode()).isEqualTo(201);
+    assertThat(server.visit(site).body()).isEqualTo("ok");
+    HttpResponse<String> cgi = server.visit(site, "/cgi-bin/run");
+    assertThat(cgi.body()).as("a CGI program of the tenant's: " + cgi.statusCode()).doesNotContain("RAN");
+    HttpResponse<String> mapped = server.visit(site, "/run.sh");
+    assertThat(mapped.body()).as("a script the tenant's httpd.conf maps to /bin/sh: " + mapped.statusCode()).doesNotContain("RAN");
   }
 }

@@ -2,6 +2,7 @@ package dev.pier.server.content;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +63,8 @@ class ReleaseApiControllerTest {
   @BeforeEach
   void setUp() throws Exception {
     when(sites.get(ALICE, "blog")).thenReturn(site(null));
-    when(uploads.receive(any(), any(Long.class), any(Long.class), any())).thenReturn(Files.createTempFile(tmp, "up", ".part"));
+    when(uploads.receive(any(), any(), anyLong(), anyLong(), any()))
+        .thenAnswer(i -> new Uploads.Spooled(Files.createTempFile(tmp, "up", ".part"), new Semaphore(1)));
   }
 
   @Test

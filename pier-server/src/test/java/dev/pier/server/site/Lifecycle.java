@@ -73,7 +73,8 @@ final class Lifecycle implements AutoCloseable {
     routes.engineReady();
     SiteLocks locks = new SiteLocks();
     SiteSpecs specs = new SiteSpecs(plans, images, props, repo);
-    SiteSync sync = new SiteSync(repo, engine, specs, locks, routes, images, props, events::add, new HostLeftovers(engine));
+    SiteSync sync = new SiteSync(repo, engine, specs, locks, routes, images, props, events::add, new HostLeftovers(engine),
+        new SiteContent(repo, locks, specs, engine));
     workers = new SiteWorkers(sync);
     sites = new SiteService(repo, engine, new AddressPool(Ipv4Subnet.parse("10.1.1.0/24", "10.1.1.254")), plans, images, locks, sync, specs,
         workers, routes);

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -73,7 +74,7 @@ public final class Pem {
   public static KeyPair keyPair(String pem) throws IOException {
     PrivateKey priv = null;
     PublicKey pub = null;
-    JcaPEMKeyConverter c = new JcaPEMKeyConverter();
+    JcaPEMKeyConverter c = converter();
     try (PEMParser p = new PEMParser(new StringReader(pem))) {
       for (Object o; (o = p.readObject()) != null; ) {
         if (o instanceof PrivateKeyInfo info) {
@@ -93,7 +94,7 @@ public final class Pem {
   public static PrivateKey privateKey(String pem) throws IOException {
     try (PEMParser p = new PEMParser(new StringReader(pem))) {
       Object o = p.readObject();
-      JcaPEMKeyConverter c = new JcaPEMKeyConverter();
+      JcaPEMKeyConverter c = converter();
       if (o instanceof PEMKeyPair kp) {
         return c.getPrivateKey(kp.getPrivateKeyInfo()); // the public half may be absent from the file
       }
@@ -102,5 +103,14 @@ public final class Pem {
       }
       throw new IOException("no private key in the PEM text");
     }
+  }
+
+  /**
+   * Keys made by the JDK's own providers: left alone, Bouncy Castle asks for an "ECDSA" key factory, which only
+   * Bouncy Castle has; once it is registered (the SSH server registers it) EC keys would be its own, and the JDK's
+   * TLS and signatures would not take them.
+   */
+  private static JcaPEMKeyConverter converter() {
+    return new JcaPEMKeyConverter().setAlgorithmMapping(X9ObjectIdentifiers.id_ecPublicKey, "EC");
   }
 }
