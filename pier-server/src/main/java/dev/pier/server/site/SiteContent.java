@@ -6,6 +6,7 @@ import dev.pier.engine.site.SiteName;
 import dev.pier.server.common.Caller;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -25,6 +26,12 @@ public class SiteContent {
   private final SiteSpecs specs;
   private final SiteEngine engine;
   private final Map<String, Long> lingering = new ConcurrentHashMap<>();
+  private final Map<String, Read> rows = new ConcurrentHashMap<>();
+  /** How long a site's row read for a content call serves the next ones at most. */
+  static final Duration FRESH = Duration.ofSeconds(2);
+
+  private record Read(Site site, long generation, long at) {}
+
   /** How long a stopped site's file system stays mounted after a call on its content. */
   static final Duration LINGER = Duration.ofSeconds(10);
 
@@ -38,9 +45,8 @@ public class SiteContent {
   /** Runs {@code work} on the content of site {@code rawName}, which the caller may see. */
   public <T> T with(Caller caller, String rawName, BiFunction<Site, Releases, T> work) {
     SiteName name = SiteName.of(rawName);
-    // Read once, under the lock: SFTP makes one call per request, and each query counts.
-    return locks.locked(name, () -> {
-      Site s = repo.find(name).filter(found -> caller.admin() || found.owner().equals(caller.user()))
+    return locks.lockedReading(name, () -> {
+      Site s = read(name).filter(found -> caller.admin() || found.owner().equals(caller.user()))
           .orElseThrow(() -> SiteErrors.notFound(rawName));
       if (s.state() == SiteState.DELETING || s.wish() == SiteWish.DELETED) {
         throw SiteErrors.deleting(s.name());
@@ -61,6 +67,24 @@ public class SiteContent {
         }
       }
     });
+  }
+
+  /**
+   * The site's row, read again only when work that may change it held its lock since, or after {@link #FRESH}:
+   * SFTP makes a call per request, and a query each would cost a third of its time. Under the site's lock the
+   * state does not change; the wish, written outside it, may be up to {@link #FRESH} old here, which only lets a
+   * change of content run before a delete that waits for the lock anyway.
+   */
+  private Optional<Site> read(SiteName name) {
+    long generation = locks.generation(name);
+    long now = System.nanoTime();
+    Read r = rows.get(name.value());
+    if (r != null && r.generation() == generation && now - r.at() < FRESH.toNanos()) {
+      return Optional.of(r.site());
+    }
+    Optional<Site> s = repo.find(name);
+    s.ifPresentOrElse(found -> rows.put(name.value(), new Read(found, generation, now)), () -> rows.remove(name.value()));
+    return s;
   }
 
   /**

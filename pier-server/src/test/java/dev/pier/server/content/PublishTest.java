@@ -301,7 +301,8 @@ class PublishTest {
     server.api("alice", "POST", "/api/v1/sites/" + site + "/start", null);
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     try (TarArchiveOutputStream t = new TarArchiveOutputStream(tar)) {
-      String script = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nRAN'\n";
+      // Prints RAN when run; its text does not hold the word.
+      String script = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'; printf 'R%sN' A\n";
       for (String[] f : new String[][] {{"cgi-bin/run", script}, {"run.sh", script}, {"httpd.conf", "*.sh:/bin/sh\n"}, {"index.html", "ok"}}) {
         byte[] bytes = f[1].getBytes(StandardCharsets.UTF_8);
         TarArchiveEntry e = new TarArchiveEntry(f[0]);
