@@ -97,37 +97,13 @@ class GitPush implements CommandFactory {
   }
 
   /** One git command on one site, run on a thread of its own. */
-  private final class GitCommand implements Command {
+  private final class GitCommand extends Streams {
     private final boolean receive;
     private final String site;
-    private InputStream in;
-    private OutputStream out;
-    private OutputStream err;
-    private ExitCallback exit;
 
     GitCommand(boolean receive, String site) {
       this.receive = receive;
       this.site = site;
-    }
-
-    @Override
-    public void setInputStream(InputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public void setOutputStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-      this.err = err;
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback callback) {
-      this.exit = callback;
     }
 
     @Override
@@ -165,10 +141,6 @@ class GitPush implements CommandFactory {
       });
     }
 
-    @Override
-    public void destroy(ChannelSession channel) {
-      // the thread ends with its streams
-    }
   }
 
   /** Publishes the tree of a pushed main branch; refuses the update, with the reason, if the publish fails. */
@@ -209,21 +181,22 @@ class GitPush implements CommandFactory {
     }
   }
 
-  /** A command refused with a message and exit status 1. */
-  private static final class Refusal implements Command {
-    private final String message;
-    private OutputStream err;
-    private ExitCallback exit;
+  /** A command's streams and exit callback, as the SSH server hands them over. */
+  private abstract static class Streams implements Command {
+    InputStream in;
+    OutputStream out;
+    OutputStream err;
+    ExitCallback exit;
 
-    Refusal(String message) {
-      this.message = message;
+    @Override
+    public void setInputStream(InputStream in) {
+      this.in = in;
     }
 
     @Override
-    public void setInputStream(InputStream in) {}
-
-    @Override
-    public void setOutputStream(OutputStream out) {}
+    public void setOutputStream(OutputStream out) {
+      this.out = out;
+    }
 
     @Override
     public void setErrorStream(OutputStream err) {
@@ -236,13 +209,24 @@ class GitPush implements CommandFactory {
     }
 
     @Override
+    public void destroy(ChannelSession channel) {
+      // a command ends with its streams
+    }
+  }
+
+  /** A command refused with a message and exit status 1. */
+  private static final class Refusal extends Streams {
+    private final String message;
+
+    Refusal(String message) {
+      this.message = message;
+    }
+
+    @Override
     public void start(ChannelSession channel, Environment env) {
       say(err, message);
       flush(err);
       exit.onExit(1, message.strip());
     }
-
-    @Override
-    public void destroy(ChannelSession channel) {}
   }
 }
