@@ -1,5 +1,6 @@
 package dev.pier.engine.container;
 
+import dev.pier.engine.content.ContentPath;
 import dev.pier.engine.content.WebRoot;
 import dev.pier.engine.image.StaticImage;
 import dev.pier.engine.util.MoreFiles;
@@ -115,7 +116,8 @@ final class SiteFiles {
   /**
    * Gives an old web root what a publish gives: folders 0755, files 0644 (0755 if their owner could run them), no
    * setuid, setgid or sticky bit, nothing group- or world-writable; what is neither file, folder nor link
-   * (overlayfs's whiteouts, devices, FIFOs) goes. Links stay, and are never followed: Pier does not follow them.
+   * (overlayfs's whiteouts, devices, FIFOs) goes, and so do web server settings files a publish refuses. Links
+   * stay, and are never followed: Pier does not follow them.
    */
   private static void asPublished(Path dir) throws IOException {
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
@@ -127,7 +129,7 @@ final class SiteFiles {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-        if (a.isOther()) {
+        if (a.isOther() || ContentPath.RESERVED.contains(file.getFileName().toString())) {
           Files.delete(file);
         } else if (a.isRegularFile()) {
           boolean exec = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);

@@ -3,6 +3,7 @@ package dev.pier.engine.content;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A path inside a site's web root as a sender gives it (an archive entry's name, a file manager's or SFTP client's
@@ -68,6 +69,20 @@ public record ContentPath(List<String> names) {
       out.add(n);
     }
     return new ContentPath(out);
+  }
+
+  /** Names no content may take: busybox httpd reads {@code httpd.conf} in every folder it serves from as its settings. */
+  public static final Set<String> RESERVED = Set.of("httpd.conf");
+
+  /** Refuses a path with a {@link #RESERVED} name anywhere in it. */
+  public ContentPath checkNotReserved() {
+    for (String n : names) {
+      if (RESERVED.contains(n)) {
+        throw ContentException.invalid("\"" + this + "\": \"" + n + "\" is a web server's settings file, which no site may"
+            + " publish (it could make the server run programs)");
+      }
+    }
+    return this;
   }
 
   public boolean isRoot() {

@@ -82,6 +82,7 @@ public final class Unpacker {
     if (!path.isRoot() && path.names().getFirst().equals("__MACOSX")) {
       return;
     }
+    path.checkNotReserved();
     String shown = ContentPath.printable(e.name());
     switch (e.kind()) {
       case SYMLINK -> throw ContentException.invalid("\"" + shown + "\" is a symbolic link: Pier publishes files and folders only");

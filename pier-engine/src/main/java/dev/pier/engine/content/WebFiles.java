@@ -161,6 +161,7 @@ public final class WebFiles {
     if (path.isRoot()) {
       throw ContentException.invalid("give the file a name");
     }
+    path.checkNotReserved();
     folders(path.parent());
     Path p = locate(path);
     BasicFileAttributes a = attributes(p);
@@ -206,6 +207,9 @@ public final class WebFiles {
     if (a == null && !create) {
       throw notFound(path);
     }
+    if (a == null) {
+      path.checkNotReserved();
+    }
     if (a != null && !a.isRegularFile()) {
       throw new ContentException(ContentException.Reason.CONFLICT, "\"" + path + "\" is not a file");
     }
@@ -226,6 +230,7 @@ public final class WebFiles {
 
   /** Makes the folder at {@code path} and any missing on the way; nothing if it exists. */
   public void folders(ContentPath path) {
+    path.checkNotReserved();
     Path p = root;
     for (int i = 0; i < path.names().size(); i++) {
       p = p.resolve(path.names().get(i));
@@ -261,6 +266,7 @@ public final class WebFiles {
     if (from.contains(to)) {
       throw ContentException.invalid("\"" + from + "\" cannot move into itself");
     }
+    to.checkNotReserved();
     Path src = locate(from);
     if (attributes(src) == null) {
       throw notFound(from);

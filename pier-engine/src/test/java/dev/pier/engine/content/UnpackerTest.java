@@ -176,6 +176,15 @@ class UnpackerTest {
   }
 
   @Test
+  void webServerSettingsFilesAreRefusedAtAnyDepth() throws Exception {
+    for (String name : new String[] {"httpd.conf", "sub/httpd.conf", "a/b/httpd.conf/x"}) {
+      Path zip = zip(z -> file(z, name, "*.sh:/bin/sh", 0644));
+      assertThatThrownBy(() -> unpack(zip, ArchiveFormat.ZIP)).as(name).isInstanceOf(ContentException.class)
+          .hasMessageContaining("\"httpd.conf\" is a web server's settings file");
+    }
+  }
+
+  @Test
   void aNameThatIsBothFileAndFolderIsRefused() throws Exception {
     Path zip = zip(z -> {
       file(z, "a", "file", 0644);

@@ -52,6 +52,7 @@ public class FileService {
   public Uploads.Spooled copy(Caller caller, String site, String path) {
     ContentPath p = parse(path);
     Uploads.Spooled copy = uploads.reserve(sites.get(caller, site), "download-"); // the wait for a turn holds no lock
+    boolean done = false;
     try {
       on(caller, site, f -> {
         uploads.fill(copy, f.stat(p).size(), out -> {
@@ -61,10 +62,12 @@ public class FileService {
         });
         return null;
       });
+      done = true;
       return copy;
-    } catch (RuntimeException e) {
-      copy.close();
-      throw e;
+    } finally {
+      if (!done) {
+        copy.close();
+      }
     }
   }
 

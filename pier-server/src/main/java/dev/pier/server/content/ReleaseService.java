@@ -56,7 +56,6 @@ public class ReleaseService {
   public Release publish(Caller caller, String site, ContentSource source, String how) {
     return onContent(caller, site, (s, r) -> {
       sync(s, r);
-      r.clearStaging();
       Releases.Staged staged = r.stage(source, new Unpacker.Limits(Math.max(0, r.freeBytes() - HEADROOM), props.maxFiles()));
       String dir = r.keep(staged);
       long id = repo.insert(s.name(), dir, Instant.now(), caller.user(), how, staged.files(), staged.bytes());
@@ -102,9 +101,11 @@ public class ReleaseService {
 
   /**
    * Brings the site's rows to what its disk holds: a release directory without a row (a crash between the two)
-   * gets one, a row whose directory is gone goes, and the live release is the one the html link points at.
+   * gets one, a row whose directory is gone goes, and the live release is the one the html link points at; and
+   * empties {@code staging}, where a publish or a file operation cut short left its pieces.
    */
   void sync(Site s, Releases r) {
+    r.clearStaging();
     Map<String, Release> rows = new HashMap<>();
     for (Release rel : repo.of(s.name())) {
       rows.put(rel.dir(), rel);

@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * when done, and at each start.
  */
 @Component
-class Uploads {
+public class Uploads {
 
   /** Left free on Pier's own disk. */
   static final long RESERVE = 256L << 20;
@@ -35,7 +35,7 @@ class Uploads {
   private final Map<String, Semaphore> perSite = new ConcurrentHashMap<>();
 
   /** A file kept for a moment; closing it deletes it and lets the site's next one in. */
-  record Spooled(Path file, Semaphore permit) implements AutoCloseable {
+  public record Spooled(Path file, Semaphore permit) implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -61,7 +61,7 @@ class Uploads {
   }
 
   /** The most a request to the site may send. */
-  static long limit(Site s) {
+  public static long limit(Site s) {
     return s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes();
   }
 
@@ -73,7 +73,16 @@ class Uploads {
     return spool(site, "upload-", declaredLength >= 0 ? declaredLength : limit, out -> {
       byte[] buf = new byte[1 << 16];
       long total = 0;
-      for (int n; (n = body.read(buf)) > 0; ) {
+      while (true) {
+        int n;
+        try {
+          n = body.read(buf);
+        } catch (IOException e) {
+          throw new ClientGone(e);
+        }
+        if (n <= 0) {
+          break;
+        }
         total += n;
         if (total > limit) {
           throw tooLarge(limit, what);
@@ -86,12 +95,15 @@ class Uploads {
   /** A new file for the site, at most {@code size} bytes, filled by {@code fill}. */
   Spooled spool(Site site, String prefix, long size, Filler fill) {
     Spooled s = reserve(site, prefix);
+    boolean done = false;
     try {
       fill(s, size, fill);
+      done = true;
       return s;
-    } catch (RuntimeException e) {
-      s.close();
-      throw e;
+    } finally {
+      if (!done) {
+        s.close();
+      }
     }
   }
 
@@ -116,18 +128,55 @@ class Uploads {
     }
   }
 
-  /** Fills a reserved file with at most {@code size} bytes, when Pier's disk has room for them. */
-  void fill(Spooled s, long size, Filler fill) {
+  /**
+   * The site's turn for something that writes up to {@code size} bytes onto Pier's own disk (a git push), when the
+   * disk has room for them; closing it ends the turn.
+   */
+  public Spooled turn(Site site, String what, long size) {
+    Spooled s = reserve(site, what + "-");
+    try {
+      checkRoom(size);
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void checkRoom(long size) {
     try {
       if (Files.getFileStore(dir).getUsableSpace() < size + RESERVE) {
         throw new PierException(PierException.Kind.NO_SPACE, "Pier's disk is full", "Pier's own disk has too little room left for this"
             + " (" + size + " bytes): an administrator must free some", null);
       }
-      try (OutputStream out = Files.newOutputStream(s.file(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        fill.fill(out);
-      }
     } catch (IOException e) {
-      throw PierException.invalid("Transfer cut short", "the transfer ended before its end: " + e.getMessage());
+      throw new UncheckedIOException("cannot read the free space of " + dir, e);
+    }
+  }
+
+  /**
+   * Fills a reserved file with at most {@code size} bytes, when Pier's disk has room for them. A failure to read
+   * what the client sends is the client's (400); Pier's disk filling up is a 507; anything else is Pier's.
+   */
+  void fill(Spooled s, long size, Filler fill) {
+    checkRoom(size);
+    try (OutputStream out = Files.newOutputStream(s.file(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      fill.fill(out);
+    } catch (ClientGone e) {
+      throw PierException.invalid("Transfer cut short", "the upload ended before its end: " + e.getCause().getMessage());
+    } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+        throw new PierException(PierException.Kind.NO_SPACE, "Pier's disk is full", "Pier's own disk filled up: an administrator must free"
+            + " some", e);
+      }
+      throw new UncheckedIOException("cannot write " + s.file(), e);
+    }
+  }
+
+  /** A read of the request's body that failed: the client went away. */
+  static final class ClientGone extends IOException {
+    ClientGone(IOException cause) {
+      super(cause);
     }
   }
 

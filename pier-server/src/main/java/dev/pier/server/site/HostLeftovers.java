@@ -29,6 +29,11 @@ class HostLeftovers {
   }
 
   boolean has(SiteName name) {
+    return has(name, true);
+  }
+
+  /** {@link #has}, counting mounts only when {@code withMounts} (a stopped site's disk a content call mounted is none). */
+  boolean has(SiteName name, boolean withMounts) {
     Snapshot s = snapshot;
     long now = System.nanoTime() / 1_000_000;
     if (s == null || now - s.at() > FRESH_MILLIS) {
@@ -39,6 +44,6 @@ class HostLeftovers {
       s = new Snapshot(now, ids, engine.mountPoints());
       snapshot = s;
     }
-    return engine.hasLeftovers(name, s.containers(), s.mounts());
+    return engine.hasLeftovers(name, s.containers(), withMounts ? s.mounts() : List.of());
   }
 }

@@ -240,10 +240,11 @@ class SiteSync implements SiteWorkers.Sync {
     }
     boolean checking = causes.contains(Cause.STARTUP) || causes.contains(Cause.RECONCILE);
     boolean running = engine.isRunning(s.name());
-    // A stopped site's disk left mounted by a change of its content is no leftover: it is unmounted here.
+    // A stopped site's disk left mounted by a change of its content is no leftover: it is unmounted here, and only
+    // the rest (a container, a network namespace) counts.
     boolean lingered = checking && !running && content.releaseIfLingering(s.name());
     if (!running && s.state() != SiteState.RUNNING && s.state() != SiteState.STOPPING
-        && !(checking && !lingered && leftovers.has(s.name()))) {
+        && !(checking && leftovers.has(s.name(), !lingered))) {
       if (s.state() != target) {
         settle(s, target, s.state() == SiteState.STOPPED || s.state() == SiteState.SLEEPING ? s.lastError() : null);
       }

@@ -1,6 +1,5 @@
 package dev.pier.server.ssh;
 
-import dev.pier.edge.Route;
 import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.EdgeStatus;
@@ -8,6 +7,7 @@ import dev.pier.server.common.PierException;
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.content.Release;
 import dev.pier.server.content.ReleaseService;
+import dev.pier.server.content.Uploads;
 import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteDeleted;
 import dev.pier.server.site.SiteService;
@@ -29,6 +29,7 @@ import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.command.CommandFactory;
+import org.eclipse.jgit.errors.TooLargePackException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -44,7 +45,8 @@ import org.springframework.stereotype.Component;
  * git over Pier's SSH server: {@code git push ssh://USER@HOST:2222/SITE.git main} keeps the push in the site's
  * repository ({@code DATA-DIR/git/SITE.git}) and publishes the pushed tree of {@code main} (or {@code master})
  * through the same pipeline as an upload; a tree the pipeline refuses is refused to the pusher with the reason,
- * and the branch and the site stay as they were. {@code git clone} and {@code fetch} read the same repository.
+ * and the branch and the site stay as they were. Other branches and tags are refused: only what is published is
+ * kept. {@code git clone} and {@code fetch} read the same repository.
  * Every other command is refused.
  */
 @Component
@@ -60,10 +62,13 @@ class GitPush implements CommandFactory {
   private final SiteUrls urls;
   private final EdgeStatus edge;
   private final SshCallers callers;
+  private final Uploads uploads;
   private final ExecutorService runner = Executors.newVirtualThreadPerTaskExecutor();
 
-  GitPush(PierProperties props, SiteService sites, ReleaseService releases, SiteUrls urls, EdgeStatus edge, SshCallers callers) {
+  GitPush(PierProperties props, SiteService sites, ReleaseService releases, SiteUrls urls, EdgeStatus edge, SshCallers callers,
+      Uploads uploads) {
     this.callers = callers;
+    this.uploads = uploads;
     this.reposDir = props.dataDir().resolve("git");
     this.sites = sites;
     this.releases = releases;
@@ -116,16 +121,22 @@ class GitPush implements CommandFactory {
           Site s = sites.get(caller, site);
           try (Repository repo = repository(s)) {
             if (receive) {
-              ReceivePack rp = new ReceivePack(repo);
-              rp.setAllowNonFastForwards(true);
-              // A push is an upload: no larger than the site's body limit (its objects stay on Pier's disk).
-              rp.setMaxPackSizeLimit(s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes());
-              rp.setPreReceiveHook((pack, commands) -> publish(caller, s, repo, pack, commands));
-              rp.receive(in, out, err);
+              // A push is an upload: the site's turn, no larger than its body limit, and room on Pier's disk for it.
+              long limit = Uploads.limit(s);
+              try (Uploads.Spooled turn = uploads.turn(s, "git", limit)) {
+                ReceivePack rp = new ReceivePack(repo);
+                rp.setAllowNonFastForwards(true);
+                rp.setMaxPackSizeLimit(limit);
+                rp.setPreReceiveHook((pack, commands) -> publish(caller, s, repo, pack, commands));
+                rp.receive(in, out, err);
+              }
             } else {
               new UploadPack(repo).upload(in, out, err);
             }
           }
+        } catch (TooLargePackException e) {
+          status = 1;
+          say(err, "pier: the push is larger than the site's body limit: " + e.getMessage() + "\n");
         } catch (PierException e) {
           status = 1;
           say(err, "pier: " + e.getMessage() + "\n");
@@ -146,7 +157,13 @@ class GitPush implements CommandFactory {
   /** Publishes the tree of a pushed main branch; refuses the update, with the reason, if the publish fails. */
   private void publish(Caller caller, Site s, Repository repo, ReceivePack pack, Collection<ReceiveCommand> commands) {
     for (ReceiveCommand cmd : commands) {
-      if (!PUBLISHING_BRANCHES.contains(cmd.getRefName()) || cmd.getType() == ReceiveCommand.Type.DELETE) {
+      if (!PUBLISHING_BRANCHES.contains(cmd.getRefName())) {
+        // Only what is published is kept: a repository is no place to store other branches and tags on Pier's disk.
+        cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "only main (or master) is taken: pushing it publishes the site");
+        continue;
+      }
+      if (cmd.getType() == ReceiveCommand.Type.DELETE) {
+        cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "the published branch is not deleted: push another tree to it");
         continue;
       }
       try {

@@ -299,11 +299,33 @@ class PublishTest {
   void publishedProgramsAndServerSettingsDoNotRunOnAStaticSite() throws Exception {
     String site = newSite("nocgi", "alice");
     server.api("alice", "POST", "/api/v1/sites/" + site + "/start", null);
+    // Prints RAN when run; its text does not hold the word.
+    String script = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'; printf 'R%sN' A\n";
+    byte[] programs = tar(new String[][] {{"cgi-bin/run", script}, {"run.sh", script}, {"index.html", "ok"}});
+    assertThat(server.send("alice", "POST", "/api/v1/sites/" + site + "/releases", programs, "application/x-tar").statusCode()).isEqualTo(201);
+    assertThat(server.visit(site).body()).isEqualTo("ok");
+    HttpResponse<String> cgi = server.visit(site, "/cgi-bin/run");
+    assertThat(cgi.body()).as("a CGI program of the tenant's: " + cgi.statusCode()).doesNotContain("RAN");
+
+    // busybox httpd reads httpd.conf in every folder it serves from, where "*.sh:/bin/sh" would run run.sh.
+    for (String conf : new String[] {"httpd.conf", "sub/httpd.conf"}) {
+      byte[] settings = tar(new String[][] {{"sub/run.sh", script}, {conf, "*.sh:/bin/sh\n"}, {"index.html", "settings"}});
+      HttpResponse<String> refused = server.send("alice", "POST", "/api/v1/sites/" + site + "/releases", settings, "application/x-tar");
+      assertThat(refused.statusCode()).as(conf + ": " + refused.body()).isEqualTo(400);
+      assertThat(PierTestServer.json(refused).path("detail").asString()).contains("web server's settings file");
+    }
+    assertThat(server.send("alice", "PUT", "/api/v1/sites/" + site + "/files/run.sh", script.getBytes(StandardCharsets.UTF_8),
+        "application/octet-stream").statusCode()).isEqualTo(200);
+    assertThat(server.send("alice", "PUT", "/api/v1/sites/" + site + "/files/httpd.conf", "*.sh:/bin/sh\n".getBytes(StandardCharsets.UTF_8),
+        "application/octet-stream").statusCode()).as("nor through the file manager").isEqualTo(400);
+    assertThat(server.visit(site, "/run.sh").body()).doesNotContain("RAN");
+    assertThat(server.visit(site).body()).isEqualTo("ok");
+  }
+
+  private static byte[] tar(String[][] files) throws Exception {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     try (TarArchiveOutputStream t = new TarArchiveOutputStream(tar)) {
-      // Prints RAN when run; its text does not hold the word.
-      String script = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'; printf 'R%sN' A\n";
-      for (String[] f : new String[][] {{"cgi-bin/run", script}, {"run.sh", script}, {"httpd.conf", "*.sh:/bin/sh\n"}, {"index.html", "ok"}}) {
+      for (String[] f : files) {
         byte[] bytes = f[1].getBytes(StandardCharsets.UTF_8);
         TarArchiveEntry e = new TarArchiveEntry(f[0]);
         e.setMode(0100755);
@@ -313,11 +335,6 @@ class PublishTest {
         t.closeArchiveEntry();
       }
     }
-    assertThat(server.send("alice", "POST", "/api/v1/sites/" + site + "/releases", tar.toByteArray(), "application/x-tar").statusCode()).isEqualTo(201);
-    assertThat(server.visit(site).body()).isEqualTo("ok");
-    HttpResponse<String> cgi = server.visit(site, "/cgi-bin/run");
-    assertThat(cgi.body()).as("a CGI program of the tenant's: " + cgi.statusCode()).doesNotContain("RAN");
-    HttpResponse<String> mapped = server.visit(site, "/run.sh");
-    assertThat(mapped.body()).as("a script the tenant's httpd.conf maps to /bin/sh: " + mapped.statusCode()).doesNotContain("RAN");
+    return tar.toByteArray();
   }
 }

@@ -141,6 +141,10 @@ class SftpTest {
     assertThat(refused.err()).contains("Not published").contains("\"secrets\" is a symbolic link");
     assertThat(server.visit(web).body()).as("the site stays as it was").isEqualTo("<h1>pushed</h1>");
 
+    SshClients.Result other = clients.git(work, "push", url, "HEAD~1:refs/heads/feature");
+    assertThat(other.ok()).as("only the published branch is kept: " + other).isFalse();
+    assertThat(other.err()).contains("only main (or master) is taken");
+
     SshClients.Result bobPush = clients.git(work, "push", "ssh://alice@127.0.0.1:" + server.sshPort() + "/" + bobs + ".git", "main");
     assertThat(bobPush.ok()).isFalse();
     assertThat(bobPush.err()).contains("site \"" + bobs + "\" does not exist");
