@@ -334,11 +334,10 @@ public final class WebFiles {
     return new Entry(path.fileName(), path, kind, a.isRegularFile() ? a.size() : 0, a.lastModifiedTime().toInstant());
   }
 
+  /** What is at {@code p}, links unfollowed; null when nothing is (asked without an exception: they are costly). */
   private static BasicFileAttributes attributes(Path p) {
     try {
-      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      return null;
+      return p.getFileSystem().provider().readAttributesIfExists(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + p, e);
     }
