@@ -1,5 +1,6 @@
 package dev.pier.engine.container;
 
+import dev.pier.engine.content.ContentModes;
 import dev.pier.engine.content.ContentPath;
 import dev.pier.engine.content.WebRoot;
 import dev.pier.engine.image.StaticImage;
@@ -56,7 +57,7 @@ final class SiteFiles {
           Files.setAttribute(data, "unix:gid", StaticImage.WWW_DATA, LinkOption.NOFOLLOW_LINKS);
           Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-x---"));
         } else {
-          Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+          Files.setPosixFilePermissions(data, ContentModes.FOLDER);
         }
       }
     } catch (IOException e) {
@@ -70,7 +71,7 @@ final class SiteFiles {
     Files.createDirectories(releases);
     Files.createDirectories(fresh.resolve("data"));
     for (Path d : new Path[] {fresh, releases, fresh.resolve("data")}) {
-      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(d, ContentModes.FOLDER);
     }
     // The old web root and data lie in the layer the old container wrote: every name on the way is checked to be a
     // real folder, so no link it planted leads the move elsewhere.
@@ -88,12 +89,12 @@ final class SiteFiles {
     if (first.equals("starter")) {
       Path starter = releases.resolve("starter");
       Files.createDirectories(starter);
-      Files.setPosixFilePermissions(starter, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(starter, ContentModes.FOLDER);
       boolean php = site.image().php();
       String name = site.name().value();
       Path index = starter.resolve(php ? "index.php" : "index.html");
       MoreFiles.writeAtomically(index, php ? DefaultPage.renderPhp(name, site.hostname()) : DefaultPage.render(name, site.hostname()));
-      Files.setPosixFilePermissions(index, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(index, ContentModes.FILE);
     }
     Path link = fresh.resolve("html");
     Files.deleteIfExists(link);
@@ -123,7 +124,7 @@ final class SiteFiles {
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(d, ContentModes.FOLDER);
         return FileVisitResult.CONTINUE;
       }
 
@@ -133,7 +134,7 @@ final class SiteFiles {
           Files.delete(file);
         } else if (a.isRegularFile()) {
           boolean exec = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(exec ? "rwxr-xr-x" : "rw-r--r--"));
+          Files.setPosixFilePermissions(file, ContentModes.file(exec));
         }
         return FileVisitResult.CONTINUE;
       }

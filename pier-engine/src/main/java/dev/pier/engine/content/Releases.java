@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -61,13 +60,13 @@ public final class Releases {
 
   /** Unpacks {@code source} into a fresh staging directory; on any failure nothing of it is left. */
   public Staged stage(ContentSource source, Unpacker.Limits limits) {
-    Path dir = root.staging().resolve("publish-" + random());
+    Path dir = root.staging().resolve("publish-" + randomName());
     try {
       Files.createDirectories(root.staging());
       Files.createDirectory(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(dir, ContentModes.FOLDER);
     } catch (IOException e) {
-      throw Unpacker.isNoSpace(e) ? Unpacker.noSpace(e) : new UncheckedIOException("cannot make " + dir, e);
+      throw ContentException.writeFailed("cannot make " + dir, e);
     }
     try {
       Unpacker.Result r = Unpacker.unpack(source, dir, limits);
@@ -110,7 +109,7 @@ public final class Releases {
       throw new ContentException(ContentException.Reason.NOT_FOUND, "release " + id + " is not on the site's disk");
     }
     Optional<String> before = active();
-    Path link = root.www().resolve(NEW_LINK + random());
+    Path link = root.www().resolve(NEW_LINK + randomName());
     try {
       Files.createSymbolicLink(link, Path.of("releases", id));
       Files.move(link, root.live(), StandardCopyOption.ATOMIC_MOVE);
@@ -120,7 +119,7 @@ public final class Releases {
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
-      throw Unpacker.isNoSpace(e) ? Unpacker.noSpace(e) : new UncheckedIOException("cannot make release " + id + " live", e);
+      throw ContentException.writeFailed("cannot make release " + id + " live", e);
     }
     return before;
   }
@@ -138,12 +137,6 @@ public final class Releases {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + root.live(), e);
     }
-  }
-
-  /** The live release's directory, where the file manager and SFTP work. */
-  public Path liveDir() {
-    return active().map(root::release).orElseThrow(() -> new ContentException(ContentException.Reason.NOT_FOUND,
-        "the site has no live release"));
   }
 
   /** The ids of the releases on disk. */
@@ -176,7 +169,7 @@ public final class Releases {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Path trash = root.staging().resolve("delete-" + random());
+    Path trash = root.staging().resolve("delete-" + randomName());
     try {
       Files.createDirectories(root.staging());
       Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
@@ -236,10 +229,11 @@ public final class Releases {
   }
 
   private static String newId() {
-    return STAMP.format(Instant.now()) + "-" + random().substring(0, 6);
+    return STAMP.format(Instant.now()) + "-" + randomName().substring(0, 6);
   }
 
-  private static String random() {
+  /** A name no other in the site's directories has: 12 random hex digits. */
+  static String randomName() {
     byte[] b = new byte[6];
     RANDOM.nextBytes(b);
     return HexFormat.of().formatHex(b);

@@ -11,11 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Writes what a {@link ContentSource} gives into a fresh directory, checking every entry: its path
@@ -29,10 +26,6 @@ public final class Unpacker {
 
   /** The files (and folders) a publish holds at most when nobody says otherwise. */
   public static final long DEFAULT_MAX_FILES = 100_000;
-
-  private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwxr-xr-x");
-  private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-r--r--");
-  private static final Set<PosixFilePermission> EXEC = PosixFilePermissions.fromString("rwxr-xr-x");
 
   /**
    * How much a publish may hold.
@@ -68,7 +61,7 @@ public final class Unpacker {
     try {
       source.forEach(u::accept);
     } catch (IOException e) {
-      throw u.failure(e);
+      throw ContentException.writeFailed("cannot write the content into " + dir, e);
     }
     if (u.files == 0) {
       throw ContentException.invalid("the archive holds no files");
@@ -108,7 +101,7 @@ public final class Unpacker {
       if (a == null) {
         count();
         Files.createDirectory(p);
-        Files.setPosixFilePermissions(p, DIR);
+        Files.setPosixFilePermissions(p, ContentModes.FOLDER);
       } else if (!a.isDirectory()) {
         throw ContentException.invalid("\"" + new ContentPath(path.names().subList(0, i + 1)) + "\" is both a file and a folder in the archive");
       }
@@ -143,7 +136,7 @@ public final class Unpacker {
         out.write(buf, 0, n);
       }
     }
-    Files.setPosixFilePermissions(p, (e.mode() & 0111) != 0 ? EXEC : FILE);
+    Files.setPosixFilePermissions(p, ContentModes.file((e.mode() & 0111) != 0));
     if (e.mtime() >= 0) {
       Files.setLastModifiedTime(p, FileTime.fromMillis(e.mtime()));
     }
@@ -172,27 +165,5 @@ public final class Unpacker {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
     return top.size() == 1 && Files.isDirectory(top.getFirst(), LinkOption.NOFOLLOW_LINKS) ? top.getFirst() : dir;
-  }
-
-  /** A write that failed: the disk full is the sender's to know; anything else is Pier's. */
-  private RuntimeException failure(IOException e) {
-    if (isNoSpace(e)) {
-      return noSpace(e);
-    }
-    return new UncheckedIOException("cannot write the content into " + dir, e);
-  }
-
-  static boolean isNoSpace(IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && (t.getMessage().contains("No space left on device") || t.getMessage().contains("Disk quota exceeded"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static ContentException noSpace(IOException e) {
-    return new ContentException(ContentException.Reason.NO_SPACE, "the site's disk filled up while writing the content: publish less,"
-        + " delete old files, or ask for a plan with more disk", e);
   }
 }

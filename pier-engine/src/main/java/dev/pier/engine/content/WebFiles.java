@@ -19,14 +19,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -38,10 +35,6 @@ import java.util.Set;
  * served tree. What lands there gets the permissions a publish gives.
  */
 public final class WebFiles {
-
-  private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwxr-xr-x");
-  private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-r--r--");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What is at a path. */
   public enum Kind {
@@ -70,15 +63,10 @@ public final class WebFiles {
   /** A new name in {@code staging}, on the same file system as the live files but never served. */
   private Path aside(String kind) {
     try {
-      return Files.createDirectories(releases.root().staging()).resolve(kind + "-" + random());
+      return Files.createDirectories(releases.root().staging()).resolve(kind + "-" + Releases.randomName());
     } catch (IOException e) {
-      throw Unpacker.isNoSpace(e) ? Unpacker.noSpace(e) : new UncheckedIOException("cannot make " + releases.root().staging(), e);
+      throw ContentException.writeFailed("cannot make " + releases.root().staging(), e);
     }
-  }
-
-  /** The live release's directory on the host. */
-  public Path root() {
-    return root;
   }
 
   /** The host path of {@code path}, every folder on the way checked to be a real folder; the last name may be anything. */
@@ -182,12 +170,12 @@ public final class WebFiles {
           out.write(buf, 0, n);
         }
       }
-      Files.setPosixFilePermissions(tmp, FILE);
+      Files.setPosixFilePermissions(tmp, ContentModes.FILE);
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE);
       return a == null;
     } catch (IOException e) {
       deleteQuietly(tmp);
-      throw Unpacker.isNoSpace(e) ? Unpacker.noSpace(e) : new UncheckedIOException("cannot write " + path, e);
+      throw ContentException.writeFailed("cannot write " + path, e);
     } catch (RuntimeException e) {
       deleteQuietly(tmp);
       throw e;
@@ -218,13 +206,13 @@ public final class WebFiles {
           : Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.READ)) : Set.of(StandardOpenOption.READ);
       Set<OpenOption> all = new HashSet<>(opts);
       all.add(LinkOption.NOFOLLOW_LINKS);
-      FileChannel ch = FileChannel.open(p, all, PosixFilePermissions.asFileAttribute(FILE));
+      FileChannel ch = FileChannel.open(p, all, PosixFilePermissions.asFileAttribute(ContentModes.FILE));
       if (a == null) {
-        Files.setPosixFilePermissions(p, FILE);
+        Files.setPosixFilePermissions(p, ContentModes.FILE);
       }
       return ch;
     } catch (IOException e) {
-      throw Unpacker.isNoSpace(e) ? Unpacker.noSpace(e) : new UncheckedIOException("cannot open " + path, e);
+      throw ContentException.writeFailed("cannot open " + path, e);
     }
   }
 
@@ -238,11 +226,11 @@ public final class WebFiles {
       if (a == null) {
         try {
           Files.createDirectory(p);
-          Files.setPosixFilePermissions(p, DIR);
+          Files.setPosixFilePermissions(p, ContentModes.FOLDER);
         } catch (FileAlreadyExistsException e) {
           // made meanwhile: checked below on the next turn
         } catch (IOException e) {
-          throw Unpacker.isNoSpace(e) ? Unpacker.noSpace(e) : new UncheckedIOException("cannot make " + path, e);
+          throw ContentException.writeFailed("cannot make " + path, e);
         }
       } else if (!a.isDirectory()) {
         throw new ContentException(ContentException.Reason.CONFLICT, "\"" + new ContentPath(path.names().subList(0, i + 1)) + "\" is a file");
@@ -355,9 +343,4 @@ public final class WebFiles {
     }
   }
 
-  private static String random() {
-    byte[] b = new byte[6];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 }

@@ -3,6 +3,8 @@ package dev.pier.server.content;
 import dev.pier.engine.content.ContentException;
 import dev.pier.engine.content.Releases;
 import dev.pier.server.common.Caller;
+import dev.pier.server.common.PierException;
+import dev.pier.server.common.PierException.Kind;
 import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteContent;
 import java.util.function.BiFunction;
@@ -22,7 +24,26 @@ class Contents {
     try {
       return content.with(caller, site, work);
     } catch (ContentException e) {
-      throw ContentErrors.of(e);
+      throw refusal(e);
     }
+  }
+
+  /** The engine's refusal of content, as the API and the panel answer it. */
+  static PierException refusal(ContentException e) {
+    Kind kind = switch (e.reason()) {
+      case INVALID -> Kind.INVALID;
+      case TOO_LARGE -> Kind.TOO_LARGE;
+      case NO_SPACE -> Kind.NO_SPACE;
+      case NOT_FOUND -> Kind.NOT_FOUND;
+      case CONFLICT -> Kind.CONFLICT;
+    };
+    String title = switch (e.reason()) {
+      case INVALID -> "Content refused";
+      case TOO_LARGE -> "Content too large";
+      case NO_SPACE -> "Disk full";
+      case NOT_FOUND -> "Not found";
+      case CONFLICT -> "Conflict";
+    };
+    return new PierException(kind, title, e.getMessage(), e);
   }
 }

@@ -65,9 +65,10 @@ class FileApiController {
   void get(@PathVariable String name, @PathVariable(required = false) String path, HttpServletResponse response, Authentication auth)
       throws IOException {
     Caller caller = SecurityConfig.caller(auth);
-    WebFiles.Entry e = files.stat(caller, name, path);
+    FileService.Listing found = files.look(caller, name, path);
+    WebFiles.Entry e = found.entry();
     if (e.kind() == WebFiles.Kind.FOLDER) {
-      List<EntryJson> entries = files.list(caller, name, path).stream().map(EntryJson::of).toList();
+      List<EntryJson> entries = found.entries().stream().map(EntryJson::of).toList();
       response.setContentType("application/json");
       response.getWriter().write(JSON.writeValueAsString(new FolderJson(e.path().toString(), entries)));
       return;
@@ -88,11 +89,11 @@ class FileApiController {
       throws IOException {
     Caller caller = SecurityConfig.caller(auth);
     Site site = sites.get(caller, name);
-    try (Uploads.Spooled body = uploads.receive(site, request.getInputStream(), request.getContentLengthLong(), Uploads.limit(site),
+    try (Uploads.Spooled body = uploads.receive(site, request.getInputStream(), request.getContentLengthLong(), site.web().bodyLimit(),
         "the file"); InputStream in = Files.newInputStream(body.file())) {
-      boolean created = files.write(caller, name, path, in);
-      EntryJson e = EntryJson.of(files.stat(caller, name, path));
-      return created ? ResponseEntity.created(URI.create("/api/v1/sites/" + name + "/files" + e.path())).body(e) : ResponseEntity.ok(e);
+      FileService.Written written = files.write(caller, name, path, in);
+      EntryJson e = EntryJson.of(written.entry());
+      return written.created() ? ResponseEntity.created(URI.create("/api/v1/sites/" + name + "/files" + e.path())).body(e) : ResponseEntity.ok(e);
     }
   }
 

@@ -37,12 +37,16 @@ public class FileService {
     return content.with(caller, site, (s, r) -> work.apply(new WebFiles(r)));
   }
 
-  public WebFiles.Entry stat(Caller caller, String site, String path) {
-    return on(caller, site, f -> f.stat(parse(path)));
-  }
+  /** What is at a path: a file, or a folder with its entries (folders first, then by name). */
+  public record Listing(WebFiles.Entry entry, List<WebFiles.Entry> entries) {}
 
-  public List<WebFiles.Entry> list(Caller caller, String site, String path) {
-    return on(caller, site, f -> f.list(parse(path)));
+  /** What is at {@code path}, read in one call: for a folder, its entries too. */
+  public Listing look(Caller caller, String site, String path) {
+    ContentPath p = parse(path);
+    return on(caller, site, f -> {
+      WebFiles.Entry e = f.stat(p);
+      return new Listing(e, e.kind() == WebFiles.Kind.FOLDER ? f.list(p) : List.of());
+    });
   }
 
   /**
@@ -72,12 +76,15 @@ public class FileService {
   }
 
   /** Writes the file (its folders made as needed); returns whether it is new. */
-  public boolean write(Caller caller, String site, String path, InputStream data) {
+  /** A file written: whether it is new, and what it is now. */
+  public record Written(boolean created, WebFiles.Entry entry) {}
+
+  public Written write(Caller caller, String site, String path, InputStream data) {
     ContentPath p = parse(path);
     return on(caller, site, f -> {
       boolean created = f.write(p, data, f.freeBytes());
       log.info("site {}: {} {} {}", site, caller.user(), created ? "created" : "replaced", p);
-      return created;
+      return new Written(created, f.stat(p));
     });
   }
 

@@ -47,7 +47,7 @@ class ReleaseApiController {
         "send the archive as the body with Content-Type application/zip, application/x-tar or application/gzip (a .tar.gz), not "
             + (request.getContentType() == null ? "none" : "\"" + request.getContentType() + "\"")));
     Site site = sites.get(caller, name);
-    try (Uploads.Spooled archive = uploads.receive(site, request.getInputStream(), request.getContentLengthLong(), Uploads.limit(site),
+    try (Uploads.Spooled archive = uploads.receive(site, request.getInputStream(), request.getContentLengthLong(), site.web().bodyLimit(),
         "the archive")) {
       Release r = releases.publish(caller, name, archive.file(), format, "upload");
       return ResponseEntity.created(URI.create("/api/v1/sites/" + name + "/releases/" + r.id())).body(ReleaseJson.of(r));

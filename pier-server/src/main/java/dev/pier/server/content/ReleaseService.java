@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -54,7 +53,7 @@ public class ReleaseService {
 
   /** Publishes what {@code source} gives as a new live release of the site, made by {@code how}. */
   public Release publish(Caller caller, String site, ContentSource source, String how) {
-    return onContent(caller, site, (s, r) -> {
+    return content.with(caller, site, (s, r) -> {
       sync(s, r);
       Releases.Staged staged = r.stage(source, new Unpacker.Limits(Math.max(0, r.freeBytes() - HEADROOM), props.maxFiles()));
       String dir = r.keep(staged);
@@ -69,7 +68,7 @@ public class ReleaseService {
 
   /** Makes release {@code id} of the site live again (a rollback, or forward). */
   public Release activate(Caller caller, String site, long id) {
-    return onContent(caller, site, (s, r) -> {
+    return content.with(caller, site, (s, r) -> {
       sync(s, r);
       Release rel = repo.find(s.name(), id).orElseThrow(() -> notFound(s, id));
       r.activate(rel.dir());
@@ -89,14 +88,10 @@ public class ReleaseService {
     if (!known.isEmpty()) {
       return known;
     }
-    return onContent(caller, site, (s, r) -> {
+    return content.with(caller, site, (s, r) -> {
       sync(s, r);
       return repo.of(s.name());
     });
-  }
-
-  private <T> T onContent(Caller caller, String site, BiFunction<Site, Releases, T> work) {
-    return content.with(caller, site, work);
   }
 
   /**

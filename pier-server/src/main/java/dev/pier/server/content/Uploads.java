@@ -1,6 +1,6 @@
 package dev.pier.server.content;
 
-import dev.pier.edge.Route;
+import dev.pier.engine.content.ContentException;
 import dev.pier.server.common.PierException;
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.site.Site;
@@ -58,11 +58,6 @@ public class Uploads {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot empty " + dir, e);
     }
-  }
-
-  /** The most a request to the site may send. */
-  public static long limit(Site s) {
-    return s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes();
   }
 
   /** Copies {@code body} into a new file, refusing it when it is over {@code limit} bytes. */
@@ -165,7 +160,7 @@ public class Uploads {
     } catch (ClientGone e) {
       throw PierException.invalid("Transfer cut short", "the upload ended before its end: " + e.getCause().getMessage());
     } catch (IOException e) {
-      if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+      if (ContentException.isNoSpace(e)) {
         throw new PierException(PierException.Kind.NO_SPACE, "Pier's disk is full", "Pier's own disk filled up: an administrator must free"
             + " some", e);
       }

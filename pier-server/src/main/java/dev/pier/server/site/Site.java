@@ -1,5 +1,6 @@
 package dev.pier.server.site;
 
+import dev.pier.edge.Route;
 import dev.pier.engine.site.SiteName;
 import java.time.Instant;
 
@@ -24,6 +25,11 @@ public record Site(SiteName name, String owner, SiteState state, String ipv4, St
 
     public Web(boolean httpsOnly, boolean hsts, Long maxBodyBytes) {
       this(httpsOnly, hsts, maxBodyBytes, null);
+    }
+
+    /** The largest request body the site takes: its own limit, or the edge's default. Uploads to it keep to it too. */
+    public long bodyLimit() {
+      return maxBodyBytes == null ? Route.Policy.DEFAULT_MAX_BODY : maxBodyBytes;
     }
   }
 

@@ -30,8 +30,7 @@ public final class SiteRoutes {
   static Optional<Route> route(Site s) {
     return switch (s.state()) {
       case RUNNING -> Optional.of(new Route.Upstream(s.name().value(), new InetSocketAddress(s.ipv4(), SITE_PORT),
-          new Route.Policy(s.web().httpsOnly(), s.web().hsts(),
-              s.web().maxBodyBytes() == null ? Route.Policy.DEFAULT_MAX_BODY : s.web().maxBodyBytes())));
+          new Route.Policy(s.web().httpsOnly(), s.web().hsts(), s.web().bodyLimit())));
       case DELETING -> Optional.empty();
       // Going to sleep, or to start again once stopped (a visitor's wake came meanwhile, or its owner's start): a
       // visitor who comes meanwhile is held for the start, as one who comes once it sleeps.

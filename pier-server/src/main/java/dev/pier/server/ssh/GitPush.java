@@ -122,7 +122,7 @@ class GitPush implements CommandFactory {
           try (Repository repo = repository(s)) {
             if (receive) {
               // A push is an upload: the site's turn, no larger than its body limit, and room on Pier's disk for it.
-              long limit = Uploads.limit(s);
+              long limit = s.web().bodyLimit();
               try (Uploads.Spooled turn = uploads.turn(s, "git", limit)) {
                 ReceivePack rp = new ReceivePack(repo);
                 rp.setAllowNonFastForwards(true);

@@ -29,12 +29,8 @@ class SshCallers {
       return c;
     }
     // A key login: the roles now, read with Pier's class loader (see SshServerLifecycle).
-    Caller[] found = new Caller[1];
-    SshServerLifecycle.withPierClassLoader(() -> {
-      found[0] = roles.caller(session.getUsername());
-      return true;
-    });
-    session.setAttribute(CALLER, found[0]);
-    return found[0];
+    Caller found = SshServerLifecycle.withPierClassLoader(() -> roles.caller(session.getUsername()));
+    session.setAttribute(CALLER, found);
+    return found;
   }
 }

@@ -23,7 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
@@ -174,12 +174,12 @@ public class SshServerLifecycle implements SmartLifecycle {
    * Runs {@code work} with Pier's class loader as the thread's context class loader: the SSH server's threads have
    * the JVM's, from which JNDI cannot load Spring LDAP's object factory when Pier runs from its jar.
    */
-  static boolean withPierClassLoader(BooleanSupplier work) {
+  static <T> T withPierClassLoader(Supplier<T> work) {
     Thread t = Thread.currentThread();
     ClassLoader before = t.getContextClassLoader();
     t.setContextClassLoader(SshServerLifecycle.class.getClassLoader());
     try {
-      return work.getAsBoolean();
+      return work.get();
     } finally {
       t.setContextClassLoader(before);
     }

@@ -59,15 +59,15 @@ class FileApiControllerTest {
 
   @Test
   void aFolderIsListedAsJsonAndAFileIsItsBytes() throws Exception {
-    when(files.stat(ALICE, "blog", "/css")).thenReturn(entry("/css", WebFiles.Kind.FOLDER, 0));
-    when(files.list(ALICE, "blog", "/css")).thenReturn(List.of(entry("/css/site.css", WebFiles.Kind.FILE, 6)));
+    when(files.look(ALICE, "blog", "/css"))
+        .thenReturn(new FileService.Listing(entry("/css", WebFiles.Kind.FOLDER, 0), List.of(entry("/css/site.css", WebFiles.Kind.FILE, 6))));
     mvc.perform(get("/api/v1/sites/blog/files/css").principal(Callers.user("alice")))
         .andExpect(status().isOk())
         .andExpect(jsonPath("$.path").value("/css"))
         .andExpect(jsonPath("$.entries[0].name").value("site.css"))
         .andExpect(jsonPath("$.entries[0].type").value("file"))
         .andExpect(jsonPath("$.entries[0].size").value(6));
-    when(files.stat(ALICE, "blog", "/css/site.css")).thenReturn(entry("/css/site.css", WebFiles.Kind.FILE, 6));
+    when(files.look(ALICE, "blog", "/css/site.css")).thenReturn(new FileService.Listing(entry("/css/site.css", WebFiles.Kind.FILE, 6), List.of()));
     when(files.copy(ALICE, "blog", "/css/site.css"))
         .thenReturn(new Uploads.Spooled(Files.writeString(Files.createTempFile(tmp, "d", ".part"), "body{}"), new Semaphore(1)));
     mvc.perform(get("/api/v1/sites/blog/files/css/site.css").principal(Callers.user("alice")))
@@ -96,7 +96,7 @@ class FileApiControllerTest {
     mvc.perform(delete("/api/v1/sites/blog/files/b.html").principal(Callers.user("alice")))
         .andExpect(status().isNoContent());
     verify(files).delete(ALICE, "blog", "/b.html");
-    when(files.stat(eq(ALICE), eq("blog"), any())).thenThrow(PierException.notFound("Not found", "\"/x\" does not exist"));
+    when(files.look(eq(ALICE), eq("blog"), any())).thenThrow(PierException.notFound("Not found", "\"/x\" does not exist"));
     mvc.perform(get("/api/v1/sites/blog/files/x").principal(Callers.user("alice")))
         .andExpect(status().isNotFound())
         .andExpect(jsonPath("$.detail").value("\"/x\" does not exist"));
