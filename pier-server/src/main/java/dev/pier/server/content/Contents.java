@@ -2,6 +2,7 @@ package dev.pier.server.content;
 
 import dev.pier.engine.content.ContentException;
 import dev.pier.engine.content.Releases;
+import dev.pier.engine.site.SiteName;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.PierException;
 import dev.pier.server.common.PierException.Kind;
@@ -26,6 +27,11 @@ class Contents {
     } catch (ContentException e) {
       throw refusal(e);
     }
+  }
+
+  /** Closes what SFTP keeps open on the site's live files: inside {@link #with}, before another release goes live. */
+  void closeKept(SiteName name) {
+    content.closeKept(name);
   }
 
   /** The engine's refusal of content, as the API and the panel answer it. */

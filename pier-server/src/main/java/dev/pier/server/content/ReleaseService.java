@@ -58,6 +58,7 @@ public class ReleaseService {
       Releases.Staged staged = r.stage(source, new Unpacker.Limits(Math.max(0, r.freeBytes() - HEADROOM), props.maxFiles()));
       String dir = r.keep(staged);
       long id = repo.insert(s.name(), dir, Instant.now(), caller.user(), how, staged.files(), staged.bytes());
+      content.closeKept(s.name());
       r.activate(dir);
       repo.setActive(s.name(), dir);
       log.info("site {}: {} published release {} ({} files, {} bytes) from {}", s.name(), caller.user(), id, staged.files(), staged.bytes(), how);
@@ -71,6 +72,7 @@ public class ReleaseService {
     return content.with(caller, site, (s, r) -> {
       sync(s, r);
       Release rel = repo.find(s.name(), id).orElseThrow(() -> notFound(s, id));
+      content.closeKept(s.name());
       r.activate(rel.dir());
       repo.setActive(s.name(), rel.dir());
       log.info("site {}: {} made release {} live", s.name(), caller.user(), id);

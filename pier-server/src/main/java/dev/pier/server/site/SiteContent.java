@@ -4,12 +4,14 @@ import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.content.Releases;
 import dev.pier.engine.site.SiteName;
 import dev.pier.server.common.Caller;
+import java.io.Closeable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -67,6 +69,37 @@ public class SiteContent {
         }
       }
     });
+  }
+
+  /**
+   * Keeps {@code open}, opened on the site's file system by work in {@link #with}, open after that work, so that the
+   * next calls on it need no path walk and no open again (an SFTP transfer writes a file in many requests). It is
+   * closed by {@link #close(Kept)}, or before the next start, stop or other change of the site, or before another
+   * release goes live ({@link #closeKept}); then {@link #whileKept} runs nothing. Called inside {@link #with}.
+   */
+  public Kept keep(String site, Closeable open) {
+    return locks.keep(SiteName.of(site), open);
+  }
+
+  /**
+   * Runs {@code work} under the site's lock while {@code k} is still open, and returns what it returns; null, with
+   * nothing run, once {@code k} was closed: the caller then starts again with {@link #with}.
+   */
+  public <T> T whileKept(Kept k, Supplier<T> work) {
+    return locks.whileKept(k, () -> {
+      lingering.computeIfPresent(k.site(), (name, at) -> System.nanoTime()); // a stopped site's mount is still in use
+      return work.get();
+    });
+  }
+
+  /** Closes {@code k}; nothing if it was closed. */
+  public void close(Kept k) {
+    locks.close(k);
+  }
+
+  /** Closes what is kept open on the site's live files: before another release goes live. Called inside {@link #with}. */
+  public void closeKept(SiteName name) {
+    locks.closeKept(name);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.pier.server.ssh;
 
 import dev.pier.engine.content.WebFiles;
+import dev.pier.server.site.Kept;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -10,37 +11,48 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemException;
 
 /**
- * An SFTP file handle: each read or write opens the file, does its part at its position and closes it again, under
- * the site's lock; so nothing of the site stays open between two requests of a session.
+ * An SFTP file handle. Its file stays open between requests, kept on the site ({@link Kept}): every read or write
+ * runs under the site's lock, and a start, stop or other change of the site, or a publish or rollback, closes the
+ * file first. The next request then opens it again, in the release it was first opened in, or fails when another
+ * release went live meanwhile.
  */
 final class SiteChannel implements SeekableByteChannel {
 
+  /** What a request does with the open file; never null. */
+  @FunctionalInterface
+  interface Work<T> {
+    T on(SeekableByteChannel file) throws IOException;
+  }
+
   private final SiteFileSystemProvider provider;
   private final SiteFileSystemProvider.Target target;
-  private final String release;
   private final boolean writable;
   private final boolean append;
+  private String release;
+  private SeekableByteChannel file;
+  private Kept kept;
   private long position;
   private boolean open = true;
 
-  SiteChannel(SiteFileSystemProvider provider, SiteFileSystemProvider.Target target, String release, boolean writable, boolean append) {
+  SiteChannel(SiteFileSystemProvider provider, SiteFileSystemProvider.Target target, boolean writable, boolean append) {
     this.provider = provider;
     this.target = target;
-    this.release = release;
     this.writable = writable;
     this.append = append;
   }
 
+  /** Takes {@code opened}, the file just opened in {@code f} under the site's lock, and keeps it open on the site. */
+  void opened(WebFiles f, SeekableByteChannel opened) {
+    release = f.release();
+    file = opened;
+    kept = provider.keep(target, opened);
+  }
+
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    check();
-    int n = provider.on(target, f -> {
-      try (SeekableByteChannel ch = open(f, false)) {
-        ch.position(position);
-        return ch.read(dst);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    int n = io(ch -> {
+      ch.position(position);
+      return ch.read(dst);
     });
     if (n > 0) {
       position += n;
@@ -50,21 +62,17 @@ final class SiteChannel implements SeekableByteChannel {
 
   @Override
   public int write(ByteBuffer src) throws IOException {
-    check();
     if (!writable) {
+      check();
       throw new NonWritableChannelException();
     }
     long[] at = {position};
-    int n = provider.on(target, f -> {
-      try (SeekableByteChannel ch = open(f, true)) {
-        if (append) {
-          at[0] = ch.size();
-        }
-        ch.position(at[0]);
-        return ch.write(src);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    int n = io(ch -> {
+      if (append) {
+        at[0] = ch.size();
       }
+      ch.position(at[0]);
+      return ch.write(src);
     });
     position = at[0] + n;
     return n;
@@ -85,23 +93,18 @@ final class SiteChannel implements SeekableByteChannel {
 
   @Override
   public long size() throws IOException {
-    check();
-    return provider.attributes(target.shown()).size();
+    return io(SeekableByteChannel::size);
   }
 
   @Override
   public SeekableByteChannel truncate(long size) throws IOException {
-    check();
     if (!writable) {
+      check();
       throw new NonWritableChannelException();
     }
-    provider.on(target, f -> {
-      try (SeekableByteChannel ch = open(f, true)) {
-        ch.truncate(size);
-        return null;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    io(ch -> {
+      ch.truncate(size);
+      return Boolean.TRUE;
     });
     position = Math.min(position, size);
     return this;
@@ -115,18 +118,38 @@ final class SiteChannel implements SeekableByteChannel {
   @Override
   public void close() {
     open = false;
+    if (kept != null) {
+      provider.close(kept);
+    }
   }
 
   /**
-   * The file, in the release it was opened in: after a publish or rollback the same path is another release's
+   * Runs {@code work} on the open file under the site's lock; when the file was closed by a change of the site, opens
+   * it again first, in the release it was opened in: after a publish or rollback the same path is another release's
    * file, which a transfer under way must not change.
    */
-  private SeekableByteChannel open(WebFiles f, boolean write) throws IOException {
-    if (!f.release().equals(release)) {
-      throw new FileSystemException(target.shown().toString(), null,
-          "the site's live content changed (a publish or a rollback) during the transfer: send the file again");
+  private <T> T io(Work<T> work) throws IOException {
+    check();
+    T done = provider.whileKept(kept, () -> unchecked(work, file));
+    if (done != null) {
+      return done;
     }
-    return f.open(target.path(), write, false, false);
+    return provider.on(target, f -> {
+      if (!f.release().equals(release)) {
+        throw new UncheckedIOException(new FileSystemException(target.shown().toString(), null,
+            "the site's live content changed (a publish or a rollback) during the transfer: send the file again"));
+      }
+      opened(f, f.open(target.path(), writable, false, false));
+      return unchecked(work, file);
+    });
+  }
+
+  private static <T> T unchecked(Work<T> work, SeekableByteChannel file) {
+    try {
+      return work.on(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void check() throws IOException {

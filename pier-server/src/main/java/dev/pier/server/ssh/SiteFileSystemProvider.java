@@ -6,8 +6,11 @@ import dev.pier.engine.site.InvalidSiteNameException;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.PierException;
 import dev.pier.server.content.FileService;
+import dev.pier.server.site.Kept;
 import dev.pier.server.site.Site;
+import dev.pier.server.site.SiteContent;
 import dev.pier.server.site.SiteService;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -40,11 +43,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The file system SFTP sessions see. Every operation is one short call on a site's live files ({@link FileService}:
- * its owner checked, under the site's lock, its disk mounted in any state); nothing stays open between calls, so a
- * site can start or stop between two requests of a session. No link is made or followed.
+ * its owner checked, under the site's lock, its disk mounted in any state). Only an open file handle stays open
+ * between calls, kept on its site ({@link SiteContent#keep}), which closes it before a start, stop or publish. No
+ * link is made or followed.
  */
 final class SiteFileSystemProvider extends FileSystemProvider {
 
@@ -53,10 +58,12 @@ final class SiteFileSystemProvider extends FileSystemProvider {
 
   private final FileService files;
   private final SiteService sites;
+  private final SiteContent content;
 
-  SiteFileSystemProvider(FileService files, SiteService sites) {
+  SiteFileSystemProvider(FileService files, SiteService sites, SiteContent content) {
     this.files = files;
     this.sites = sites;
+    this.content = content;
   }
 
   SiteFileSystem newFileSystem(Caller caller) {
@@ -96,8 +103,30 @@ final class SiteFileSystemProvider extends FileSystemProvider {
   /** Runs {@code work} on the target's site; Pier's refusals become the file errors an SFTP client understands. */
   <T> T on(Target t, Function<WebFiles, T> work) throws IOException {
     Caller caller = t.shown().getFileSystem().caller();
+    return refusing(t, () -> files.on(caller, t.site(), work));
+  }
+
+  /** Keeps a file opened in {@link #on} open on the target's site; called inside {@link #on}. */
+  Kept keep(Target t, Closeable open) {
+    return content.keep(t.site(), open);
+  }
+
+  /** Runs {@code work} under the site's lock while {@code k} is open; null, and nothing run, once it was closed. */
+  <T> T whileKept(Kept k, Supplier<T> work) throws IOException {
     try {
-      return files.on(caller, t.site(), work);
+      return content.whileKept(k, work);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  void close(Kept k) {
+    content.close(k);
+  }
+
+  private static <T> T refusing(Target t, Supplier<T> call) throws IOException {
+    try {
+      return call.get();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } catch (InvalidSiteNameException e) {
@@ -150,17 +179,15 @@ final class SiteFileSystemProvider extends FileSystemProvider {
     boolean createNew = options.contains(StandardOpenOption.CREATE_NEW);
     boolean create = createNew || options.contains(StandardOpenOption.CREATE);
     boolean truncate = options.contains(StandardOpenOption.TRUNCATE_EXISTING);
-    String release = on(t, f -> {
+    SiteChannel channel = new SiteChannel(this, t, write, options.contains(StandardOpenOption.APPEND));
+    on(t, f -> {
       if (createNew && f.exists(t.path())) {
         throw new UncheckedIOException(new FileAlreadyExistsException(t.shown().toString()));
       }
-      try (SeekableByteChannel ch = f.open(t.path(), write, create && write, truncate && write)) {
-        return f.release();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      channel.opened(f, f.open(t.path(), write, create && write, truncate && write));
+      return channel;
     });
-    return new SiteChannel(this, t, release, write, options.contains(StandardOpenOption.APPEND));
+    return channel;
   }
 
   @Override

@@ -1,11 +1,22 @@
 package dev.pier.server.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.server.testing.PierTestServer;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -66,6 +77,54 @@ class SftpTest {
     assertThat(server.apiJson("alice", "GET", "/api/v1/sites/" + calm, null).path("state").asString()).isEqualTo("STOPPED");
     server.api("alice", "POST", "/api/v1/sites/" + calm + "/start", null);
     assertThat(server.visit(calm).body()).isEqualTo("<h1>by sftp</h1>");
+  }
+
+  /**
+   * A transfer keeps its file open between requests (no path walk and no open per write); a stop, a start or a publish
+   * meanwhile must not be blocked by it (the site's disk unmounts), and must never let it write where the site no
+   * longer serves. Driven with MINA's own SFTP client: OpenSSH's sftp cannot pause between two writes of one file.
+   */
+  @Test
+  void aFileOpenOverSftpNeitherBlocksAStopNorWritesIntoAReleaseNoLongerLive() throws Exception {
+    try (SshClient ssh = SshClient.setUpDefaultClient()) {
+      ssh.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+      ssh.start();
+      try (ClientSession session = ssh.connect("alice", "127.0.0.1", server.sshPort()).verify(Duration.ofSeconds(30)).getSession()) {
+        session.addPasswordIdentity(server.password("alice"));
+        session.auth().verify(Duration.ofSeconds(30));
+        try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+          byte[] first = "<h1>written before the stop, ".getBytes(StandardCharsets.UTF_8);
+          byte[] second = "and after it</h1>".getBytes(StandardCharsets.UTF_8);
+          SftpClient.CloseableHandle h = sftp.open(web + "/index.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate);
+          sftp.write(h, 0, first);
+
+          HttpResponse<String> stopped = server.api("alice", "POST", "/api/v1/sites/" + web + "/stop", null);
+          assertThat(stopped.statusCode()).as("the open file did not keep the site's disk from unmounting: " + stopped.body()).isEqualTo(200);
+          assertThat(PierTestServer.json(stopped).path("state").asString()).isEqualTo("STOPPED");
+          sftp.write(h, first.length, second);
+          h.close();
+          server.api("alice", "POST", "/api/v1/sites/" + web + "/start", null);
+          assertThat(server.visit(web).body()).as("the transfer went on across the stop")
+              .isEqualTo("<h1>written before the stop, and after it</h1>");
+
+          SftpClient.CloseableHandle late = sftp.open(web + "/late.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create);
+          sftp.write(late, 0, "<p>old".getBytes(StandardCharsets.UTF_8));
+          Path zip = tmp.resolve("site.zip");
+          try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new ZipEntry("index.html"));
+            z.write("<h1>published</h1>".getBytes(StandardCharsets.UTF_8));
+          }
+          assertThat(server.send("alice", "POST", "/api/v1/sites/" + web + "/releases", Files.readAllBytes(zip), "application/zip").statusCode())
+              .isEqualTo(201);
+          assertThatThrownBy(() -> sftp.write(late, 6, " and more</p>".getBytes(StandardCharsets.UTF_8)))
+              .as("the file belongs to the release before: the transfer is refused, not written where nobody sees it")
+              .hasMessageContaining("send the file again");
+          late.close();
+          assertThat(server.visit(web).body()).isEqualTo("<h1>published</h1>");
+          assertThat(server.visit(web, "/late.html").statusCode()).isEqualTo(404);
+        }
+      }
+    }
   }
 
   @Test

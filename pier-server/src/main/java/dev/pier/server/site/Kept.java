@@ -1,0 +1,34 @@
+package dev.pier.server.site;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * Something kept open on a site's file system between two calls under the site's lock (an SFTP transfer's file):
+ * closed by its user, or by the next work that may change the site ({@link SiteContent#keep}).
+ */
+public final class Kept {
+
+  private final String site;
+  private final Closeable open;
+  private volatile boolean closed;
+
+  Kept(String site, Closeable open) {
+    this.site = site;
+    this.open = open;
+  }
+
+  String site() {
+    return site;
+  }
+
+  /** Whether it was closed: by its user, or by work that changed the site since. */
+  public boolean closed() {
+    return closed;
+  }
+
+  void close() throws IOException {
+    closed = true;
+    open.close();
+  }
+}
