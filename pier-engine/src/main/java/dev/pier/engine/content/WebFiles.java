@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -191,28 +192,72 @@ public final class WebFiles {
       throw new ContentException(ContentException.Reason.CONFLICT, "\"/\" is a folder");
     }
     Path p = locate(path);
-    BasicFileAttributes a = attributes(p);
-    if (a == null && !create) {
-      throw notFound(path);
+    if (!write) {
+      // Looked at before it is opened: opening a FIFO for reading would wait for a writer.
+      BasicFileAttributes a = attributes(p);
+      if (a == null) {
+        throw notFound(path);
+      }
+      if (!a.isRegularFile()) {
+        throw notAFile(path);
+      }
+      try {
+        return FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException e) {
+        throw ContentException.writeFailed("cannot open " + path, e);
+      }
     }
-    if (a == null) {
+    if (create) {
       path.checkNotReserved();
     }
-    if (a != null && !a.isRegularFile()) {
-      throw new ContentException(ContentException.Reason.CONFLICT, "\"" + path + "\" is not a file");
+    // Opened first, looked at after: a new file is not asked for first (an absent file costs an exception, a third of
+    // an SFTP upload's time per file). Opening for reading and writing never waits, and O_NOFOLLOW refuses a link.
+    Set<OpenOption> options = new HashSet<>(List.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+    if (create) {
+      options.add(StandardOpenOption.CREATE);
+    }
+    if (truncate) {
+      options.add(StandardOpenOption.TRUNCATE_EXISTING);
+    }
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(p, options, PosixFilePermissions.asFileAttribute(ContentModes.FILE));
+    } catch (NoSuchFileException e) {
+      throw notFound(path);
+    } catch (IOException e) {
+      BasicFileAttributes a = attributes(p);
+      if (a != null && !a.isRegularFile()) {
+        throw notAFile(path);
+      }
+      throw ContentException.writeFailed("cannot open " + path, e);
     }
     try {
-      Set<StandardOpenOption> opts = write ? (truncate ? Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
-          : Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.READ)) : Set.of(StandardOpenOption.READ);
-      Set<OpenOption> all = new HashSet<>(opts);
-      all.add(LinkOption.NOFOLLOW_LINKS);
-      FileChannel ch = FileChannel.open(p, all, PosixFilePermissions.asFileAttribute(ContentModes.FILE));
-      if (a == null) {
-        Files.setPosixFilePermissions(p, ContentModes.FILE);
+      PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile()) {
+        throw notAFile(path); // closed below
+      }
+      if (!a.permissions().equals(ContentModes.FILE) && !a.permissions().equals(ContentModes.PROGRAM)) {
+        Files.setPosixFilePermissions(p, ContentModes.FILE); // made under a stricter umask
       }
       return ch;
     } catch (IOException e) {
+      closeQuietly(ch);
       throw ContentException.writeFailed("cannot open " + path, e);
+    } catch (RuntimeException e) {
+      closeQuietly(ch);
+      throw e;
+    }
+  }
+
+  private static ContentException notAFile(ContentPath path) {
+    return new ContentException(ContentException.Reason.CONFLICT, "\"" + path + "\" is not a file");
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // opened for nothing: nothing is lost
     }
   }
 
