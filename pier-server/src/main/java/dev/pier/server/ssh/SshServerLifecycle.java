@@ -10,13 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystem;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -24,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -35,12 +30,6 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
-import org.apache.sshd.sftp.server.FileHandle;
-import org.apache.sshd.sftp.server.SftpErrorStatusDataHandler;
-import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
-import org.apache.sshd.sftp.server.SftpSubsystemEnvironment;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
-import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -67,6 +56,7 @@ public class SshServerLifecycle implements SmartLifecycle {
   private final UserRoles roles;
   private final SshKeyService keys;
   private final SiteFileSystemProvider files;
+  private final SiteContent content;
   private final GitPush git;
   private final SshCallers callers;
   private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
@@ -81,6 +71,7 @@ public class SshServerLifecycle implements SmartLifecycle {
     this.roles = roles;
     this.keys = keys;
     this.files = new SiteFileSystemProvider(fileService, sites, content);
+    this.content = content;
     this.git = git;
     this.callers = callers;
   }
@@ -117,22 +108,7 @@ public class SshServerLifecycle implements SmartLifecycle {
     server.setAgentFactory(null);
     server.setShellFactory(null);
     server.setCommandFactory(git);
-    server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().withFileSystemAccessor(new SftpFileSystemAccessor() {
-      // Handles through the session's file system (its files kept open on their site), not FileChannel.open's own.
-      @Override
-      public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle handle, Path file, String id,
-          Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
-        return Files.newByteChannel(file, options, attrs);
-      }
-    }).withSftpErrorStatusDataHandler(new SftpErrorStatusDataHandler() {
-      // Pier's reason for a refusal ("the site's live content changed...: send the file again"), not "General
-      // failure". A reason is Pier's sentence or the system's error text: neither names a path on the host.
-      @Override
-      public String resolveErrorMessage(SftpSubsystemEnvironment sftp, int id, Throwable e, int status, int cmd, Object... args) {
-        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-            : SftpErrorStatusDataHandler.super.resolveErrorMessage(sftp, id, e, status, cmd, args);
-      }
-    }).build()));
+    server.setSubsystemFactories(List.of(new SiteSftp(content::mayWait)));
     server.setFileSystemFactory(new FileSystemFactory() {
       @Override
       public Path getUserHomeDir(SessionContext session) {
