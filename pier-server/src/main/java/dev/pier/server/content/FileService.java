@@ -75,10 +75,10 @@ public class FileService {
     }
   }
 
-  /** Writes the file (its folders made as needed); returns whether it is new. */
   /** A file written: whether it is new, and what it is now. */
   public record Written(boolean created, WebFiles.Entry entry) {}
 
+  /** Writes the file (its folders made as needed): whether it is new, and what it is now. */
   public Written write(Caller caller, String site, String path, InputStream data) {
     ContentPath p = parse(path);
     return on(caller, site, f -> {
