@@ -19,7 +19,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -236,8 +238,9 @@ public final class WebFiles {
       if (!a.isRegularFile()) {
         throw notAFile(path); // closed below
       }
-      if (!a.permissions().equals(ContentModes.FILE) && !a.permissions().equals(ContentModes.PROGRAM)) {
-        Files.setPosixFilePermissions(p, ContentModes.FILE); // made under a stricter umask
+      Set<PosixFilePermission> mode = ContentModes.file(a.permissions().contains(PosixFilePermission.OWNER_EXECUTE));
+      if (!a.permissions().equals(mode)) { // made under a stricter umask, or a stray mode: the content's own
+        Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(mode);
       }
       return ch;
     } catch (IOException e) {

@@ -92,14 +92,6 @@ public class SiteContent {
     });
   }
 
-  /**
-   * Whether work on a site's content might wait now, for a site's lock that is held: SFTP then answers on a thread
-   * of its own rather than the connection's.
-   */
-  public boolean mayWait() {
-    return locks.anyHeld();
-  }
-
   /** Closes {@code k}; nothing if it was closed. */
   public void close(Kept k) {
     locks.close(k);

@@ -5,7 +5,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -25,19 +24,16 @@ class SiteLocks {
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicLong> generations = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<Kept>> kept = new ConcurrentHashMap<>();
-  private final AtomicInteger held = new AtomicInteger();
 
   /** Runs {@code work} holding the site's lock; the site's {@link #generation} counts it, as it may change the site. */
   <T> T locked(SiteName name, Supplier<T> work) {
     ReentrantLock lock = locks.computeIfAbsent(name.value(), k -> new ReentrantLock());
     lock.lock();
-    held.incrementAndGet();
     try {
       closeKept(name);
       return work.get();
     } finally {
       generations.computeIfAbsent(name.value(), k -> new AtomicLong()).incrementAndGet();
-      held.decrementAndGet();
       lock.unlock();
     }
   }
@@ -46,18 +42,11 @@ class SiteLocks {
   <T> T lockedReading(SiteName name, Supplier<T> work) {
     ReentrantLock lock = locks.computeIfAbsent(name.value(), k -> new ReentrantLock());
     lock.lock();
-    held.incrementAndGet();
     try {
       return work.get();
     } finally {
-      held.decrementAndGet();
       lock.unlock();
     }
-  }
-
-  /** Whether some site's lock is held now: work on a site may have to wait for it. */
-  boolean anyHeld() {
-    return held.get() > 0;
   }
 
   /** How many times work that may change the site held its lock: a row read at one generation holds until the next. */

@@ -32,17 +32,29 @@ final class SiteChannel implements SeekableByteChannel {
   private SeekableByteChannel file;
   private Kept kept;
   private long position;
-  private boolean open = true;
+  private volatile boolean open = true;
 
   SiteChannel(SiteFileSystemProvider provider, SiteFileSystemProvider.Target target, boolean writable, boolean append) {
     this.provider = provider;
     this.target = target;
     this.writable = writable;
     this.append = append;
+    target.shown().getFileSystem().opened(this);
   }
 
-  /** Takes {@code opened}, the file just opened in {@code f} under the site's lock, and keeps it open on the site. */
-  void opened(WebFiles f, SeekableByteChannel opened) {
+  /**
+   * Takes {@code opened}, the file just opened in {@code f} under the site's lock, and keeps it open on the site;
+   * closes it instead when the handle was closed meanwhile (its session ended).
+   */
+  synchronized void opened(WebFiles f, SeekableByteChannel opened) {
+    if (!open) {
+      try {
+        opened.close();
+      } catch (IOException ignored) {
+        // opened for nothing
+      }
+      throw new UncheckedIOException(new ClosedChannelException());
+    }
     release = f.release();
     file = opened;
     kept = provider.keep(target, opened);
@@ -116,11 +128,12 @@ final class SiteChannel implements SeekableByteChannel {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     open = false;
     if (kept != null) {
       provider.close(kept);
     }
+    target.shown().getFileSystem().closed(this);
   }
 
   /**

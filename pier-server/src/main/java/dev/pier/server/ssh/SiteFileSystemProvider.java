@@ -44,6 +44,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file system SFTP sessions see. Every operation is one short call on a site's live files ({@link FileService}:
@@ -52,6 +54,8 @@ import java.util.function.Supplier;
  * link is made or followed.
  */
 final class SiteFileSystemProvider extends FileSystemProvider {
+
+  private static final Logger log = LoggerFactory.getLogger(SiteFileSystemProvider.class);
 
   /** An admin's folder holding every site. */
   static final String ALL_SITES = "_all-sites";
@@ -132,7 +136,9 @@ final class SiteFileSystemProvider extends FileSystemProvider {
     } catch (InvalidSiteNameException e) {
       throw new NoSuchFileException(t.shown().toString(), null, e.getMessage());
     } catch (IllegalStateException e) {
-      throw new FileSystemException(t.shown().toString(), null, e.getMessage());
+      // The engine's words may name paths on the host: logged, and the client told less.
+      log.warn("SFTP on {}: {}", t.shown(), e.getMessage(), e);
+      throw new FileSystemException(t.shown().toString(), null, "Pier could not reach the site's files: try again, or ask an admin");
     } catch (PierException e) {
       String path = t.shown().toString();
       throw switch (e.kind()) {

@@ -30,6 +30,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -55,8 +56,12 @@ public class SshServerLifecycle implements SmartLifecycle {
   private final AuthenticationManager ldap;
   private final UserRoles roles;
   private final SshKeyService keys;
+  /** SSH connections one user may have open at once (a file manager opens two or three). */
+  static final int MAX_SESSIONS_PER_USER = 10;
+  /** Files and folders one SFTP session may have open at once (clients keep a few). */
+  static final int MAX_HANDLES_PER_SESSION = 128;
+
   private final SiteFileSystemProvider files;
-  private final SiteContent content;
   private final GitPush git;
   private final SshCallers callers;
   private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
@@ -71,7 +76,6 @@ public class SshServerLifecycle implements SmartLifecycle {
     this.roles = roles;
     this.keys = keys;
     this.files = new SiteFileSystemProvider(fileService, sites, content);
-    this.content = content;
     this.git = git;
     this.callers = callers;
   }
@@ -108,7 +112,7 @@ public class SshServerLifecycle implements SmartLifecycle {
     server.setAgentFactory(null);
     server.setShellFactory(null);
     server.setCommandFactory(git);
-    server.setSubsystemFactories(List.of(new SiteSftp(content::mayWait)));
+    server.setSubsystemFactories(List.of(new SiteSftp()));
     server.setFileSystemFactory(new FileSystemFactory() {
       @Override
       public Path getUserHomeDir(SessionContext session) {
@@ -127,6 +131,9 @@ public class SshServerLifecycle implements SmartLifecycle {
     server.setCipherFactories(List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr,
         BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr));
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 6);
+    // An open handle holds a file open (kept on its site): a user cannot take all of Pier's file descriptors.
+    CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, MAX_SESSIONS_PER_USER);
+    SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(server, MAX_HANDLES_PER_SESSION);
     CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
     CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ofMinutes(30));
     try {

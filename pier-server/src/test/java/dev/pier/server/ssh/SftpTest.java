@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pier.server.testing.PierTestServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -87,43 +90,81 @@ class SftpTest {
   @Test
   void aFileOpenOverSftpNeitherBlocksAStopNorWritesIntoAReleaseNoLongerLive() throws Exception {
     try (SshClient ssh = SshClient.setUpDefaultClient()) {
-      ssh.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
       ssh.start();
-      try (ClientSession session = ssh.connect("alice", "127.0.0.1", server.sshPort()).verify(Duration.ofSeconds(30)).getSession()) {
-        session.addPasswordIdentity(server.password("alice"));
-        session.auth().verify(Duration.ofSeconds(30));
-        try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
-          byte[] first = "<h1>written before the stop, ".getBytes(StandardCharsets.UTF_8);
-          byte[] second = "and after it</h1>".getBytes(StandardCharsets.UTF_8);
-          SftpClient.CloseableHandle h = sftp.open(web + "/index.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate);
-          sftp.write(h, 0, first);
+      try (ClientSession session = login(ssh, "alice"); SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+        byte[] first = "<h1>written before the stop, ".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "and after it</h1>".getBytes(StandardCharsets.UTF_8);
+        SftpClient.CloseableHandle h = sftp.open(web + "/index.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate);
+        sftp.write(h, 0, first);
 
-          HttpResponse<String> stopped = server.api("alice", "POST", "/api/v1/sites/" + web + "/stop", null);
-          assertThat(stopped.statusCode()).as("the open file did not keep the site's disk from unmounting: " + stopped.body()).isEqualTo(200);
-          assertThat(PierTestServer.json(stopped).path("state").asString()).isEqualTo("STOPPED");
-          sftp.write(h, first.length, second);
-          h.close();
-          server.api("alice", "POST", "/api/v1/sites/" + web + "/start", null);
-          assertThat(server.visit(web).body()).as("the transfer went on across the stop")
-              .isEqualTo("<h1>written before the stop, and after it</h1>");
+        HttpResponse<String> stopped = server.api("alice", "POST", "/api/v1/sites/" + web + "/stop", null);
+        assertThat(stopped.statusCode()).as("the open file did not keep the site's disk from unmounting: " + stopped.body()).isEqualTo(200);
+        assertThat(PierTestServer.json(stopped).path("state").asString()).isEqualTo("STOPPED");
+        sftp.write(h, first.length, second);
+        h.close();
+        assertThat(server.api("alice", "POST", "/api/v1/sites/" + web + "/start", null).statusCode()).isEqualTo(200);
+        assertThat(server.visit(web).body()).as("the transfer went on across the stop")
+            .isEqualTo("<h1>written before the stop, and after it</h1>");
 
-          SftpClient.CloseableHandle late = sftp.open(web + "/late.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create);
-          sftp.write(late, 0, "<p>old".getBytes(StandardCharsets.UTF_8));
-          Path zip = tmp.resolve("site.zip");
-          try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
-            z.putNextEntry(new ZipEntry("index.html"));
-            z.write("<h1>published</h1>".getBytes(StandardCharsets.UTF_8));
-          }
-          assertThat(server.send("alice", "POST", "/api/v1/sites/" + web + "/releases", Files.readAllBytes(zip), "application/zip").statusCode())
-              .isEqualTo(201);
-          assertThatThrownBy(() -> sftp.write(late, 6, " and more</p>".getBytes(StandardCharsets.UTF_8)))
-              .as("the file belongs to the release before: the transfer is refused, not written where nobody sees it")
-              .hasMessageContaining("send the file again");
-          late.close();
-          assertThat(server.visit(web).body()).isEqualTo("<h1>published</h1>");
-          assertThat(server.visit(web, "/late.html").statusCode()).isEqualTo(404);
+        SftpClient.CloseableHandle late = sftp.open(web + "/late.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create);
+        sftp.write(late, 0, "<p>old".getBytes(StandardCharsets.UTF_8));
+        Path zip = tmp.resolve("site.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+          z.putNextEntry(new ZipEntry("index.html"));
+          z.write("<h1>published</h1>".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(server.send("alice", "POST", "/api/v1/sites/" + web + "/releases", Files.readAllBytes(zip), "application/zip").statusCode())
+            .isEqualTo(201);
+        assertThatThrownBy(() -> sftp.write(late, 6, " and more</p>".getBytes(StandardCharsets.UTF_8)))
+            .as("the file belongs to the release before: the transfer is refused, not written where nobody sees it")
+            .hasMessageContaining("send the file again");
+        late.close();
+        assertThat(server.visit(web).body()).isEqualTo("<h1>published</h1>");
+        assertThat(server.visit(web, "/late.html").statusCode()).isEqualTo(404);
+      }
+    }
+  }
+
+  /** Every open handle holds a file open on its site: one user cannot take all of Pier's file descriptors. */
+  @Test
+  void aSessionsOpenFilesAndAUsersSessionsAreCapped() throws Exception {
+    try (SshClient ssh = SshClient.setUpDefaultClient()) {
+      ssh.start();
+      try (ClientSession session = login(ssh, "alice"); SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+        List<SftpClient.CloseableHandle> open = new ArrayList<>();
+        for (int i = 0; i < SshServerLifecycle.MAX_HANDLES_PER_SESSION; i++) {
+          open.add(sftp.open(web + "/f" + i + ".html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create));
+        }
+        assertThatThrownBy(() -> sftp.open(web + "/one-more.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create))
+            .hasMessageContaining("Too many open handles");
+        open.getFirst().close();
+        sftp.open(web + "/one-more.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create).close();
+      }
+      List<ClientSession> sessions = new ArrayList<>();
+      try {
+        for (int i = 0; i < SshServerLifecycle.MAX_SESSIONS_PER_USER; i++) {
+          sessions.add(login(ssh, "alice"));
+        }
+        assertThatThrownBy(() -> login(ssh, "alice")).as("one session more than a user may have").isInstanceOf(IOException.class);
+        login(ssh, "bob").close();
+      } finally {
+        for (ClientSession s : sessions) {
+          s.close();
         }
       }
+    }
+  }
+
+  private ClientSession login(SshClient ssh, String user) throws IOException {
+    ssh.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+    ClientSession session = ssh.connect(user, "127.0.0.1", server.sshPort()).verify(Duration.ofSeconds(30)).getSession();
+    try {
+      session.addPasswordIdentity(server.password(user));
+      session.auth().verify(Duration.ofSeconds(30));
+      return session;
+    } catch (IOException | RuntimeException e) {
+      session.close();
+      throw e;
     }
   }
 
