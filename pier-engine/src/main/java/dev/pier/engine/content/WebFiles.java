@@ -185,11 +185,14 @@ public final class WebFiles {
     }
   }
 
+  /** A file opened in place, and which file it is (its file system's key: device and inode). */
+  public record Opened(SeekableByteChannel channel, Object key) {}
+
   /**
    * Opens the file at {@code path} for positional reads and writes, as SFTP does (created when {@code create});
    * writes land in place. The caller closes it.
    */
-  public SeekableByteChannel open(ContentPath path, boolean write, boolean create, boolean truncate) {
+  public Opened open(ContentPath path, boolean write, boolean create, boolean truncate) {
     if (path.isRoot()) {
       throw new ContentException(ContentException.Reason.CONFLICT, "\"/\" is a folder");
     }
@@ -204,7 +207,7 @@ public final class WebFiles {
         throw notAFile(path);
       }
       try {
-        return FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        return new Opened(FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), a.fileKey());
       } catch (IOException e) {
         throw ContentException.writeFailed("cannot open " + path, e);
       }
@@ -242,7 +245,7 @@ public final class WebFiles {
       if (!a.permissions().equals(mode)) { // made under a stricter umask, or a stray mode: the content's own
         Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(mode);
       }
-      return ch;
+      return new Opened(ch, a.fileKey());
     } catch (IOException e) {
       closeQuietly(ch);
       throw ContentException.writeFailed("cannot open " + path, e);

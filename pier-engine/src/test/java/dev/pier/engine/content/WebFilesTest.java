@@ -40,21 +40,21 @@ class WebFilesTest {
   @Test
   void aNewFileIsMadeWithContentPermissionsAndAnOldOneWrittenInPlace() throws Exception {
     WebFiles f = new WebFiles(releases);
-    try (SeekableByteChannel ch = f.open(ContentPath.parse("new.html", false), true, true, false)) {
+    try (SeekableByteChannel ch = f.open(ContentPath.parse("new.html", false), true, true, false).channel()) {
       ch.write(ByteBuffer.wrap("new".getBytes(StandardCharsets.UTF_8)));
     }
     assertThat(live.resolve("new.html")).hasContent("new");
     assertThat(Files.getPosixFilePermissions(live.resolve("new.html"))).isEqualTo(ContentModes.FILE);
 
     Files.setPosixFilePermissions(live.resolve("index.html"), PosixFilePermissions.fromString("rw-rw-rw-"));
-    try (SeekableByteChannel ch = f.open(ContentPath.parse("index.html", false), true, true, true)) {
+    try (SeekableByteChannel ch = f.open(ContentPath.parse("index.html", false), true, true, true).channel()) {
       ch.write(ByteBuffer.wrap("n".getBytes(StandardCharsets.UTF_8)));
     }
     assertThat(live.resolve("index.html")).as("truncated, then written").hasContent("n");
     assertThat(Files.getPosixFilePermissions(live.resolve("index.html"))).as("world-writable no more").isEqualTo(ContentModes.FILE);
     Files.writeString(live.resolve("run.cgi"), "#!/bin/sh");
     Files.setPosixFilePermissions(live.resolve("run.cgi"), PosixFilePermissions.fromString("rwxrwx---"));
-    f.open(ContentPath.parse("run.cgi", false), true, true, false).close();
+    f.open(ContentPath.parse("run.cgi", false), true, true, false).channel().close();
     assertThat(Files.getPosixFilePermissions(live.resolve("run.cgi"))).as("still a program, readable by the web server").isEqualTo(ContentModes.PROGRAM);
 
     assertThatThrownBy(() -> f.open(ContentPath.parse("absent.html", false), true, false, false))

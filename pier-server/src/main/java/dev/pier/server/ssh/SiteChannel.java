@@ -29,6 +29,7 @@ final class SiteChannel implements SeekableByteChannel {
   private final boolean writable;
   private final boolean append;
   private String release;
+  private Object key;
   private SeekableByteChannel file;
   private Kept kept;
   private long position;
@@ -44,20 +45,26 @@ final class SiteChannel implements SeekableByteChannel {
 
   /**
    * Takes {@code opened}, the file just opened in {@code f} under the site's lock, and keeps it open on the site;
-   * closes it instead when the handle was closed meanwhile (its session ended).
+   * closes it instead when the handle was closed meanwhile (its session ended), or when it is opened again and is
+   * another file than the one first opened (moved, deleted and made again, replaced by the file manager).
    */
-  synchronized void opened(WebFiles f, SeekableByteChannel opened) {
-    if (!open) {
+  synchronized void opened(WebFiles f, WebFiles.Opened opened) {
+    IOException refused = !open ? new ClosedChannelException()
+        : key != null && !key.equals(opened.key()) ? new FileSystemException(target.shown().toString(), null,
+            "the file was replaced or moved during the transfer: send it again")
+        : null;
+    if (refused != null) {
       try {
-        opened.close();
+        opened.channel().close();
       } catch (IOException ignored) {
         // opened for nothing
       }
-      throw new UncheckedIOException(new ClosedChannelException());
+      throw new UncheckedIOException(refused);
     }
     release = f.release();
-    file = opened;
-    kept = provider.keep(target, opened);
+    key = opened.key();
+    file = opened.channel();
+    kept = provider.keep(target, file);
   }
 
   @Override

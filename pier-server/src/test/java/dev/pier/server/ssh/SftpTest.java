@@ -106,6 +106,17 @@ class SftpTest {
         assertThat(server.visit(web).body()).as("the transfer went on across the stop")
             .isEqualTo("<h1>written before the stop, and after it</h1>");
 
+        SftpClient.CloseableHandle replaced = sftp.open(web + "/page.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create);
+        sftp.write(replaced, 0, "<p>by sftp".getBytes(StandardCharsets.UTF_8));
+        assertThat(server.send("alice", "PUT", "/api/v1/sites/" + web + "/files/page.html", "<p>by the file manager</p>".getBytes(StandardCharsets.UTF_8),
+            "application/octet-stream").statusCode()).isEqualTo(200);
+        assertThat(server.api("alice", "POST", "/api/v1/sites/" + web + "/stop", null).statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> sftp.write(replaced, 10, "</p>".getBytes(StandardCharsets.UTF_8)))
+            .as("opened again after the stop, the path is another file now: not written over").hasMessageContaining("send it again");
+        replaced.close();
+        assertThat(server.api("alice", "POST", "/api/v1/sites/" + web + "/start", null).statusCode()).isEqualTo(200);
+        assertThat(server.visit(web, "/page.html").body()).isEqualTo("<p>by the file manager</p>");
+
         SftpClient.CloseableHandle late = sftp.open(web + "/late.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create);
         sftp.write(late, 0, "<p>old".getBytes(StandardCharsets.UTF_8));
         Path zip = tmp.resolve("site.zip");
