@@ -20,7 +20,6 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -28,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -185,8 +185,12 @@ public final class WebFiles {
     }
   }
 
-  /** A file opened in place, and which file it is (its file system's key: device and inode). */
-  public record Opened(SeekableByteChannel channel, Object key) {}
+  /**
+   * A file opened in place, and which file it is: its inode number, as the path showed it (looked at before a read
+   * opens it, after a write does: Java cannot ask the open file). Not the device: a site's disk may come back on
+   * another loop device after a stop.
+   */
+  public record Opened(SeekableByteChannel channel, long inode) {}
 
   /**
    * Opens the file at {@code path} for positional reads and writes, as SFTP does (created when {@code create});
@@ -199,15 +203,15 @@ public final class WebFiles {
     Path p = locate(path);
     if (!write) {
       // Looked at before it is opened: opening a FIFO for reading would wait for a writer.
-      BasicFileAttributes a = attributes(p);
+      Map<String, Object> a = unixAttributes(p);
       if (a == null) {
         throw notFound(path);
       }
-      if (!a.isRegularFile()) {
+      if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
         throw notAFile(path);
       }
       try {
-        return new Opened(FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), a.fileKey());
+        return new Opened(FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), (Long) a.get("ino"));
       } catch (IOException e) {
         throw ContentException.writeFailed("cannot open " + path, e);
       }
@@ -237,21 +241,34 @@ public final class WebFiles {
       throw ContentException.writeFailed("cannot open " + path, e);
     }
     try {
-      PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!a.isRegularFile()) {
+      Map<String, Object> a = unixAttributes(p);
+      if (a == null || !Boolean.TRUE.equals(a.get("isRegularFile"))) {
         throw notAFile(path); // closed below
       }
-      Set<PosixFilePermission> mode = ContentModes.file(a.permissions().contains(PosixFilePermission.OWNER_EXECUTE));
-      if (!a.permissions().equals(mode)) { // made under a stricter umask, or a stray mode: the content's own
+      @SuppressWarnings("unchecked")
+      Set<PosixFilePermission> perms = (Set<PosixFilePermission>) a.get("permissions");
+      Set<PosixFilePermission> mode = ContentModes.file(perms.contains(PosixFilePermission.OWNER_EXECUTE));
+      if (!perms.equals(mode)) { // made under a stricter umask, or a stray mode: the content's own
         Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(mode);
       }
-      return new Opened(ch, a.fileKey());
+      return new Opened(ch, (Long) a.get("ino"));
     } catch (IOException e) {
       closeQuietly(ch);
       throw ContentException.writeFailed("cannot open " + path, e);
     } catch (RuntimeException e) {
       closeQuietly(ch);
       throw e;
+    }
+  }
+
+  /** What is at {@code p}, links unfollowed, with its inode and permissions (one lstat); null when nothing is. */
+  private static Map<String, Object> unixAttributes(Path p) {
+    try {
+      return Files.readAttributes(p, "unix:isRegularFile,ino,permissions", LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + p, e);
     }
   }
 

@@ -37,6 +37,17 @@ public class FileService {
     return content.with(caller, site, (s, r) -> work.apply(new WebFiles(r)));
   }
 
+  /**
+   * {@link #on}, for work that replaces, moves or deletes files: what SFTP keeps open on the site is closed first, so
+   * a transfer whose file goes does not write on into it unseen.
+   */
+  public <T> T changing(Caller caller, String site, Function<WebFiles, T> work) {
+    return content.with(caller, site, (s, r) -> {
+      content.closeKept(s.name());
+      return work.apply(new WebFiles(r));
+    });
+  }
+
   /** What is at a path: a file, or a folder with its entries (folders first, then by name). */
   public record Listing(WebFiles.Entry entry, List<WebFiles.Entry> entries) {}
 
@@ -81,7 +92,7 @@ public class FileService {
   /** Writes the file (its folders made as needed): whether it is new, and what it is now. */
   public Written write(Caller caller, String site, String path, InputStream data) {
     ContentPath p = parse(path);
-    return on(caller, site, f -> {
+    return changing(caller, site, f -> {
       boolean created = f.write(p, data, f.freeBytes());
       log.info("site {}: {} {} {}", site, caller.user(), created ? "created" : "replaced", p);
       return new Written(created, f.stat(p));
@@ -99,7 +110,7 @@ public class FileService {
   public WebFiles.Entry move(Caller caller, String site, String from, String to) {
     ContentPath src = parse(from);
     ContentPath dst = parse(to);
-    return on(caller, site, f -> {
+    return changing(caller, site, f -> {
       f.move(src, dst);
       log.info("site {}: {} moved {} to {}", site, caller.user(), src, dst);
       return f.stat(dst);
@@ -108,7 +119,7 @@ public class FileService {
 
   public void delete(Caller caller, String site, String path) {
     ContentPath p = parse(path);
-    on(caller, site, f -> {
+    changing(caller, site, f -> {
       f.delete(p);
       log.info("site {}: {} deleted {}", site, caller.user(), p);
       return null;

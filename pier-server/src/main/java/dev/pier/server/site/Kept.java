@@ -4,8 +4,9 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * Something kept open on a site's file system between two calls under the site's lock (an SFTP transfer's file):
- * closed by its user, or by the next work that may change the site ({@link SiteContent#keep}).
+ * Something kept open on a site's file system between two calls under the site's lock (an SFTP transfer's file),
+ * made by {@link SiteContent#keep}: closed by its user, or by the next work that may change the site
+ * ({@link SiteLocks#locked}, {@link SiteContent#closeKept}).
  */
 public final class Kept {
 

@@ -12,9 +12,11 @@ import java.nio.file.FileSystemException;
 
 /**
  * An SFTP file handle. Its file stays open between requests, kept on the site ({@link Kept}): every read or write
- * runs under the site's lock, and a start, stop or other change of the site, or a publish or rollback, closes the
- * file first. The next request then opens it again, in the release it was first opened in, or fails when another
- * release went live meanwhile.
+ * runs under the site's lock, and a start, stop or other change of the site, a publish or rollback, or a change of
+ * the site's files by another hand (the file manager, a delete or rename over SFTP) closes the file first. The next
+ * request then opens it again, in the release it was first opened in: it fails when another release went live
+ * meanwhile, or when the path is another file by then (another inode; a file deleted and made again may get the same
+ * number back, so this is a safeguard, not a proof).
  */
 final class SiteChannel implements SeekableByteChannel {
 
@@ -29,7 +31,7 @@ final class SiteChannel implements SeekableByteChannel {
   private final boolean writable;
   private final boolean append;
   private String release;
-  private Object key;
+  private long inode = -1;
   private SeekableByteChannel file;
   private Kept kept;
   private long position;
@@ -40,31 +42,35 @@ final class SiteChannel implements SeekableByteChannel {
     this.target = target;
     this.writable = writable;
     this.append = append;
-    target.shown().getFileSystem().opened(this);
   }
 
   /**
    * Takes {@code opened}, the file just opened in {@code f} under the site's lock, and keeps it open on the site;
    * closes it instead when the handle was closed meanwhile (its session ended), or when it is opened again and is
-   * another file than the one first opened (moved, deleted and made again, replaced by the file manager).
+   * another file than the one first opened.
    */
   synchronized void opened(WebFiles f, WebFiles.Opened opened) {
     IOException refused = !open ? new ClosedChannelException()
-        : key != null && !key.equals(opened.key()) ? new FileSystemException(target.shown().toString(), null,
-            "the file was replaced or moved during the transfer: send it again")
+        : inode >= 0 && inode != opened.inode() ? new FileSystemException(target.shown().toString(), null,
+            "the file was replaced, moved or deleted during the transfer: start it again")
         : null;
-    if (refused != null) {
+    if (refused == null) {
       try {
-        opened.channel().close();
-      } catch (IOException ignored) {
-        // opened for nothing
+        kept = provider.keep(target, opened.channel());
+      } catch (RuntimeException e) {
+        closeQuietly(opened.channel());
+        throw e;
       }
-      throw new UncheckedIOException(refused);
+      if (inode < 0) {
+        target.shown().getFileSystem().opened(this);
+      }
+      release = f.release();
+      inode = opened.inode();
+      file = opened.channel();
+      return;
     }
-    release = f.release();
-    key = opened.key();
-    file = opened.channel();
-    kept = provider.keep(target, file);
+    closeQuietly(opened.channel());
+    throw new UncheckedIOException(refused);
   }
 
   @Override
@@ -136,11 +142,15 @@ final class SiteChannel implements SeekableByteChannel {
 
   @Override
   public synchronized void close() {
+    if (!open) {
+      return;
+    }
     open = false;
     if (kept != null) {
       provider.close(kept);
+      target.shown().getFileSystem().closed(this);
+      provider.released(target);
     }
-    target.shown().getFileSystem().closed(this);
   }
 
   /**
@@ -157,11 +167,19 @@ final class SiteChannel implements SeekableByteChannel {
     return provider.on(target, f -> {
       if (!f.release().equals(release)) {
         throw new UncheckedIOException(new FileSystemException(target.shown().toString(), null,
-            "the site's live content changed (a publish or a rollback) during the transfer: send the file again"));
+            "the site's live content changed (a publish or a rollback) during the transfer: start it again"));
       }
       opened(f, f.open(target.path(), writable, false, false));
       return unchecked(work, file);
     });
+  }
+
+  private static void closeQuietly(SeekableByteChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // opened for nothing
+    }
   }
 
   private static <T> T unchecked(Work<T> work, SeekableByteChannel file) {

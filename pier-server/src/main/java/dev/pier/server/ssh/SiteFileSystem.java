@@ -33,7 +33,7 @@ final class SiteFileSystem extends BaseFileSystem<SitePath> {
     return (SiteFileSystemProvider) super.provider();
   }
 
-  /** Counts an open file handle of the session's, closed with the session at the latest. */
+  /** Adds an open file handle of the session's, closed with the session at the latest. */
   void opened(SiteChannel channel) {
     channels.add(channel);
   }

@@ -42,6 +42,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,9 +51,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The file system SFTP sessions see. Every operation is one short call on a site's live files ({@link FileService}:
- * its owner checked, under the site's lock, its disk mounted in any state). Only an open file handle stays open
- * between calls, kept on its site ({@link SiteContent#keep}), which closes it before a start, stop or publish. No
- * link is made or followed.
+ * its owner checked, under the site's lock, its disk mounted in any state). Only an open file handle's file stays
+ * open between calls, kept on its site ({@link SiteContent#keep}), which closes it before a start, stop, publish or
+ * a change of the files by another hand; the handle's reads and writes then run under the site's lock alone (its
+ * owner was checked when it was opened). No link is made or followed.
  */
 final class SiteFileSystemProvider extends FileSystemProvider {
 
@@ -59,10 +62,14 @@ final class SiteFileSystemProvider extends FileSystemProvider {
 
   /** An admin's folder holding every site. */
   static final String ALL_SITES = "_all-sites";
+  /** Files one user's SFTP sessions may hold open at once, all sessions and channels together. */
+  static final int MAX_OPEN_FILES_PER_USER = 256;
 
   private final FileService files;
   private final SiteService sites;
   private final SiteContent content;
+  /** Per user, the files their sessions hold open: each is a file descriptor of Pier's. */
+  private final Map<String, AtomicInteger> openFiles = new ConcurrentHashMap<>();
 
   SiteFileSystemProvider(FileService files, SiteService sites, SiteContent content) {
     this.files = files;
@@ -110,6 +117,15 @@ final class SiteFileSystemProvider extends FileSystemProvider {
     return refusing(t, () -> files.on(caller, t.site(), work));
   }
 
+  /**
+   * {@link #on}, for work that deletes or moves files: open handles' files are closed first, so that one whose file
+   * goes does not write on into it unseen (its next request opens the path again and finds what is there now).
+   */
+  <T> T changing(Target t, Function<WebFiles, T> work) throws IOException {
+    Caller caller = t.shown().getFileSystem().caller();
+    return refusing(t, () -> files.changing(caller, t.site(), work));
+  }
+
   /** Keeps a file opened in {@link #on} open on the target's site; called inside {@link #on}. */
   Kept keep(Target t, Closeable open) {
     return content.keep(t.site(), open);
@@ -137,7 +153,8 @@ final class SiteFileSystemProvider extends FileSystemProvider {
       throw new NoSuchFileException(t.shown().toString(), null, e.getMessage());
     } catch (IllegalStateException e) {
       // The engine's words may name paths on the host: logged, and the client told less.
-      log.warn("SFTP on {}: {}", t.shown(), e.getMessage(), e);
+      log.warn("SFTP on {}: {}", t.shown(), e.getMessage());
+      log.debug("SFTP on {}", t.shown(), e);
       throw new FileSystemException(t.shown().toString(), null, "Pier could not reach the site's files: try again, or ask an admin");
     } catch (PierException e) {
       String path = t.shown().toString();
@@ -185,15 +202,41 @@ final class SiteFileSystemProvider extends FileSystemProvider {
     boolean createNew = options.contains(StandardOpenOption.CREATE_NEW);
     boolean create = createNew || options.contains(StandardOpenOption.CREATE);
     boolean truncate = options.contains(StandardOpenOption.TRUNCATE_EXISTING);
+    reserve(t);
     SiteChannel channel = new SiteChannel(this, t, write, options.contains(StandardOpenOption.APPEND));
-    on(t, f -> {
-      if (createNew && f.exists(t.path())) {
-        throw new UncheckedIOException(new FileAlreadyExistsException(t.shown().toString()));
-      }
-      channel.opened(f, f.open(t.path(), write, create && write, truncate && write));
-      return channel;
-    });
+    try {
+      on(t, f -> {
+        if (createNew && f.exists(t.path())) {
+          throw new UncheckedIOException(new FileAlreadyExistsException(t.shown().toString()));
+        }
+        channel.opened(f, f.open(t.path(), write, create && write, truncate && write));
+        return channel;
+      });
+    } catch (IOException | RuntimeException e) {
+      released(t);
+      throw e;
+    }
     return channel;
+  }
+
+  /** Takes one of the files the session's user may have open at once, or refuses. */
+  private void reserve(Target t) throws IOException {
+    String user = t.shown().getFileSystem().caller().user();
+    AtomicInteger n = openFiles.computeIfAbsent(user, u -> new AtomicInteger());
+    if (n.incrementAndGet() > MAX_OPEN_FILES_PER_USER) {
+      n.decrementAndGet();
+      throw new FileSystemException(t.shown().toString(), null, "Too many open files: " + user + " has "
+          + MAX_OPEN_FILES_PER_USER + " open in all their sessions; close some first");
+    }
+  }
+
+  /** Gives back a file taken by {@link #reserve}: its handle closed, or its open failed. */
+  void released(Target t) {
+    String user = t.shown().getFileSystem().caller().user();
+    AtomicInteger n = openFiles.get(user);
+    if (n != null && n.decrementAndGet() <= 0) {
+      openFiles.remove(user, n);
+    }
   }
 
   @Override
@@ -251,7 +294,7 @@ final class SiteFileSystemProvider extends FileSystemProvider {
     if (t.isVirtual() || t.isSiteRoot()) {
       throw readOnly(t);
     }
-    on(t, f -> {
+    changing(t, f -> {
       WebFiles.Entry e = f.stat(t.path());
       if (e.kind() == WebFiles.Kind.FOLDER && !f.list(t.path()).isEmpty()) {
         throw new UncheckedIOException(new DirectoryNotEmptyException(t.shown().toString()));
@@ -277,7 +320,7 @@ final class SiteFileSystemProvider extends FileSystemProvider {
       throw new AccessDeniedException(from.shown().toString(), to.shown().toString(), "files move within one site only");
     }
     boolean replace = Arrays.asList(options).contains(StandardCopyOption.REPLACE_EXISTING);
-    on(from, f -> {
+    changing(from, f -> {
       if (replace && f.exists(to.path()) && f.stat(to.path()).kind() != WebFiles.Kind.FOLDER) {
         f.delete(to.path());
       }

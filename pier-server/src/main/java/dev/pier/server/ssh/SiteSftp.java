@@ -32,7 +32,7 @@ final class SiteSftp extends SftpSubsystemFactory {
       }
     });
     setErrorStatusDataHandler(new SftpErrorStatusDataHandler() {
-      // Pier's reason for a refusal ("the site's live content changed...: send the file again"), not "General
+      // Pier's reason for a refusal ("the site's live content changed...: start it again"), not "General
       // failure"; the SFTP server's own ("Too many open handles"), not the status' text ("No space left on device").
       // A reason is Pier's sentence or the system's error text, and the server's names no file: no path on the host.
       @Override

@@ -50,17 +50,16 @@ import org.springframework.stereotype.Component;
 public class SshServerLifecycle implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(SshServerLifecycle.class);
+  /** SSH connections one user may have open at once, git's included (a file manager opens two or three). */
+  static final int MAX_SESSIONS_PER_USER = 10;
+  /** Files and folders one SFTP channel may have open at once (clients keep a few). */
+  static final int MAX_HANDLES_PER_SESSION = 128;
 
   private final SshProperties props;
   private final Path hostKey;
   private final AuthenticationManager ldap;
   private final UserRoles roles;
   private final SshKeyService keys;
-  /** SSH connections one user may have open at once (a file manager opens two or three). */
-  static final int MAX_SESSIONS_PER_USER = 10;
-  /** Files and folders one SFTP session may have open at once (clients keep a few). */
-  static final int MAX_HANDLES_PER_SESSION = 128;
-
   private final SiteFileSystemProvider files;
   private final GitPush git;
   private final SshCallers callers;
@@ -131,7 +130,8 @@ public class SshServerLifecycle implements SmartLifecycle {
     server.setCipherFactories(List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr,
         BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr));
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 6);
-    // An open handle holds a file open (kept on its site): a user cannot take all of Pier's file descriptors.
+    // An open handle holds a file open (kept on its site): with these, and SiteFileSystemProvider's own cap on a
+    // user's open files, a user cannot take all of Pier's file descriptors.
     CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, MAX_SESSIONS_PER_USER);
     SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(server, MAX_HANDLES_PER_SESSION);
     CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
@@ -147,6 +147,9 @@ public class SshServerLifecycle implements SmartLifecycle {
 
   private boolean password(String user, String password, ServerSession session) {
     String address = address(session.getClientAddress());
+    if (!lowercase(user, address)) {
+      return false;
+    }
     Duration wait = throttle.wait(user, address);
     if (!wait.isZero()) {
       log.warn("SSH login of {} from {} refused unchecked: {} failures in a row, next try in {} s", user, address, LoginThrottle.FREE, wait.toSeconds());
@@ -166,8 +169,19 @@ public class SshServerLifecycle implements SmartLifecycle {
 
   /** A key of the user's, and the user still in the directory; who they are is read once the login succeeded. */
   private boolean publicKey(String user, PublicKey key, ServerSession session) {
-    String name = user.toLowerCase(Locale.ROOT);
-    return keys.accepts(name, key) && roles.exists(name);
+    return lowercase(user, address(session.getClientAddress())) && keys.accepts(user, key) && roles.exists(user);
+  }
+
+  /**
+   * Pier's user names are lowercase; the SSH server counts a user's sessions by the name as typed, so "Alice" and
+   * "alice" would each get their own. Other spellings are refused, with the reason in the log.
+   */
+  private static boolean lowercase(String user, String address) {
+    if (user.equals(user.toLowerCase(Locale.ROOT))) {
+      return true;
+    }
+    log.info("SSH login as {} from {} refused: user names are lowercase, log in as {}", user, address, user.toLowerCase(Locale.ROOT));
+    return false;
   }
 
   /**

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.server.testing.PierTestServer;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,11 +110,10 @@ class SftpTest {
         sftp.write(replaced, 0, "<p>by sftp".getBytes(StandardCharsets.UTF_8));
         assertThat(server.send("alice", "PUT", "/api/v1/sites/" + web + "/files/page.html", "<p>by the file manager</p>".getBytes(StandardCharsets.UTF_8),
             "application/octet-stream").statusCode()).isEqualTo(200);
-        assertThat(server.api("alice", "POST", "/api/v1/sites/" + web + "/stop", null).statusCode()).isEqualTo(200);
         assertThatThrownBy(() -> sftp.write(replaced, 10, "</p>".getBytes(StandardCharsets.UTF_8)))
-            .as("opened again after the stop, the path is another file now: not written over").hasMessageContaining("send it again");
+            .as("the file manager replaced the file: the transfer is told, not written on into a file nobody sees")
+            .hasMessageContaining("was replaced, moved or deleted");
         replaced.close();
-        assertThat(server.api("alice", "POST", "/api/v1/sites/" + web + "/start", null).statusCode()).isEqualTo(200);
         assertThat(server.visit(web, "/page.html").body()).isEqualTo("<p>by the file manager</p>");
 
         SftpClient.CloseableHandle late = sftp.open(web + "/late.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create);
@@ -128,7 +127,7 @@ class SftpTest {
             .isEqualTo(201);
         assertThatThrownBy(() -> sftp.write(late, 6, " and more</p>".getBytes(StandardCharsets.UTF_8)))
             .as("the file belongs to the release before: the transfer is refused, not written where nobody sees it")
-            .hasMessageContaining("send the file again");
+            .hasMessageContaining("live content changed");
         late.close();
         assertThat(server.visit(web).body()).isEqualTo("<h1>published</h1>");
         assertThat(server.visit(web, "/late.html").statusCode()).isEqualTo(404);
@@ -138,26 +137,38 @@ class SftpTest {
 
   /** Every open handle holds a file open on its site: one user cannot take all of Pier's file descriptors. */
   @Test
-  void aSessionsOpenFilesAndAUsersSessionsAreCapped() throws Exception {
+  void aUsersOpenFilesAndSessionsAreCapped() throws Exception {
     try (SshClient ssh = SshClient.setUpDefaultClient()) {
       ssh.start();
-      try (ClientSession session = login(ssh, "alice"); SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+      try (ClientSession s1 = login(ssh, "alice"); SftpClient one = SftpClientFactory.instance().createSftpClient(s1);
+          ClientSession s2 = login(ssh, "alice"); SftpClient two = SftpClientFactory.instance().createSftpClient(s2);
+          ClientSession s3 = login(ssh, "alice"); SftpClient three = SftpClientFactory.instance().createSftpClient(s3)) {
         List<SftpClient.CloseableHandle> open = new ArrayList<>();
         for (int i = 0; i < SshServerLifecycle.MAX_HANDLES_PER_SESSION; i++) {
-          open.add(sftp.open(web + "/f" + i + ".html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create));
+          open.add(one.open(web + "/f" + i + ".html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create));
         }
-        assertThatThrownBy(() -> sftp.open(web + "/one-more.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create))
+        assertThatThrownBy(() -> one.open(web + "/more.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create))
             .hasMessageContaining("Too many open handles");
+        for (int i = SshServerLifecycle.MAX_HANDLES_PER_SESSION; i < SiteFileSystemProvider.MAX_OPEN_FILES_PER_USER; i++) {
+          open.add(two.open(web + "/f" + i + ".html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create));
+        }
+        assertThatThrownBy(() -> three.open(web + "/more.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create))
+            .as("the user's sessions together").hasMessageContaining("Too many open files");
+        assertThatThrownBy(() -> three.open(web + "/absent.html", SftpClient.OpenMode.Read)).as("a failed open gives its turn back")
+            .hasMessageContaining("Too many open files");
         open.getFirst().close();
-        sftp.open(web + "/one-more.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create).close();
+        three.open(web + "/more.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create).close();
+        assertThatThrownBy(() -> three.open(web + "/absent.html", SftpClient.OpenMode.Read)).hasMessageNotContaining("Too many");
+        three.open(web + "/more.html", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create).close();
       }
-      List<ClientSession> sessions = new ArrayList<>();
+      List<ClientSession> sessions = new ArrayList<>(); // bob's: alice's may still be closing on the server's side
       try {
         for (int i = 0; i < SshServerLifecycle.MAX_SESSIONS_PER_USER; i++) {
-          sessions.add(login(ssh, "alice"));
+          sessions.add(login(ssh, "bob"));
         }
-        assertThatThrownBy(() -> login(ssh, "alice")).as("one session more than a user may have").isInstanceOf(IOException.class);
-        login(ssh, "bob").close();
+        assertThatThrownBy(() -> login(ssh, "bob")).as("one session more than a user may have").isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> login(ssh, "Bob")).as("nor under another spelling").isInstanceOf(IOException.class);
+        login(ssh, "admin").close();
       } finally {
         for (ClientSession s : sessions) {
           s.close();
