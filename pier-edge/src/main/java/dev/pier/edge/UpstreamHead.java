@@ -24,6 +24,8 @@ final class UpstreamHead {
   static final int DROP_HSTS = 8;
   /** Drop Connection and Upgrade only (the answer to a WebSocket upgrade sets them itself). */
   static final int DROP_CONNECTION_UPGRADE = 16;
+  /** Not a drop: a {@code Set-Cookie} with a Domain attribute is passed without it ({@link SetCookies}). */
+  static final int COOKIE_DOMAIN = 32;
 
   private static final byte[][] HOP_BY_HOP = names("keep-alive", "proxy-connection", "te", "trailer");
   private static final byte[] HOST = ascii("host");
@@ -32,6 +34,7 @@ final class UpstreamHead {
   private static final byte[] CONTENT_LENGTH = ascii("content-length");
   private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
   private static final byte[] HSTS = ascii("strict-transport-security");
+  private static final byte[] SET_COOKIE = ascii("set-cookie");
   private static final byte[] HTTP_1_1 = ascii("HTTP/1.1");
   private static final byte[] CLOSE = ascii("close");
   private static final byte[] KEEP_ALIVE = ascii("keep-alive");
@@ -172,6 +175,9 @@ final class UpstreamHead {
       fields[f + 2] = vs;
       fields[f + 3] = ve;
       fields[f + 4] = drops(a, pos, colon);
+      if (HeaderBytes.nameIs(a, pos, colon, SET_COOKIE) && SetCookies.hasDomain(new String(a, vs, ve - vs, StandardCharsets.ISO_8859_1))) {
+        fields[f + 4] |= COOKIE_DOMAIN;
+      }
       count++;
       if (HeaderBytes.nameIs(a, pos, colon, CONTENT_LENGTH)) {
         if (length >= 0) {
@@ -217,7 +223,13 @@ final class UpstreamHead {
     out.writeByte('\r').writeByte('\n');
     for (int i = 0; i < count; i++) {
       int f = i * 5;
-      if ((fields[f + 4] & drop) == 0) {
+      int flags = fields[f + 4];
+      if ((flags & COOKIE_DOMAIN) != 0) {
+        out.writeBytes(src, fields[f], fields[f + 2] - fields[f]);
+        out.writeCharSequence(SetCookies.hostOnly(new String(src, fields[f + 2], fields[f + 3] - fields[f + 2], StandardCharsets.ISO_8859_1)),
+            StandardCharsets.ISO_8859_1);
+        out.writeByte('\r').writeByte('\n');
+      } else if ((flags & drop) == 0) {
         out.writeBytes(src, fields[f], fields[f + 3] - fields[f]).writeByte('\r').writeByte('\n');
       }
     }
@@ -286,8 +298,9 @@ final class UpstreamHead {
         new HttpResponseStatus(status, reason.isEmpty() ? HttpResponseStatus.valueOf(status).reasonPhrase() : reason), false);
     for (int i = 0; i < count; i++) {
       int f = i * 5;
+      String value = new String(src, fields[f + 2], fields[f + 3] - fields[f + 2], StandardCharsets.ISO_8859_1);
       response.headers().add(new String(src, fields[f], fields[f + 1] - fields[f], StandardCharsets.ISO_8859_1),
-          new String(src, fields[f + 2], fields[f + 3] - fields[f + 2], StandardCharsets.ISO_8859_1));
+          (fields[f + 4] & COOKIE_DOMAIN) != 0 ? SetCookies.hostOnly(value) : value);
     }
     return response;
   }

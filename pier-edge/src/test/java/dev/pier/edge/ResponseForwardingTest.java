@@ -56,6 +56,22 @@ class ResponseForwardingTest {
     }
   }
 
+  /**
+   * The cookie bomb: a site setting cookies for the whole domain (the panel's and every other site's) with big
+   * values would make every later request of that browser to any of them too large. Its cookies stay its own.
+   */
+  @Test
+  void aSitesCookiesLoseTheirDomainSoTheyReachNoOtherHost() throws Exception {
+    String bomb = "x".repeat(4000);
+    answerWith("HTTP/1.1 200 OK\r\nSet-Cookie: a=" + bomb + "; Domain=localhost; Path=/\r\nSet-Cookie: b=1;domain=.LOCALHOST\r\n"
+        + "Set-Cookie: own=1; Secure; HttpOnly\r\nContent-Length: 2\r\n\r\nok");
+    try (RawHttp client = RawHttp.loopback(edge.httpPort())) {
+      RawHttp.Response r = client.get("blog.localhost", "/");
+      assertThat(r.text()).isEqualTo("ok");
+      assertThat(r.headers().get("set-cookie")).containsExactly("a=" + bomb + "; Path=/", "b=1", "own=1; Secure; HttpOnly");
+    }
+  }
+
   @Test
   void aChunkedBodyGoesAsItCameToHttp11AndAsBareDataToHttp10() throws Exception {
     answerWith("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n");

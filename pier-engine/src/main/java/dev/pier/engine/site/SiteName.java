@@ -16,6 +16,16 @@ public record SiteName(String value) implements Comparable<SiteName> {
       "www", "ns", "ns1", "ns2", "mail", "smtp", "imap", "pop", "mx", "ftp", "sftp", "admin", "api",
       "panel", "pier", "localhost", "dashboard", "static", "assets", "acme", "autoconfig", "autodiscover");
 
+  /**
+   * More names no new site may take (existing sites keep theirs): hosts a visitor trusts for logging in, mail or
+   * the network's own configuration (a site named {@code wpad} would hand browsers a proxy; {@code mta-sts} sets the
+   * domain's mail policy).
+   */
+  public static final Set<String> RESERVED_FOR_NEW = Set.of(
+      "login", "logout", "signin", "signup", "sso", "auth", "oauth", "account", "accounts", "id", "my", "secure",
+      "webmail", "email", "pop3", "imap4", "mta-sts", "ssh", "git", "status", "cdn", "ca", "pki", "ldap", "vpn",
+      "proxy", "wpad", "isatap", "dns", "ntp", "ns3", "ns4", "support", "help", "portal", "billing");
+
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   public SiteName {
@@ -27,6 +37,15 @@ public record SiteName(String value) implements Comparable<SiteName> {
 
   public static SiteName of(String value) {
     return new SiteName(value);
+  }
+
+  /** A name for a site to be created: valid, and none of {@link #RESERVED_FOR_NEW} either. */
+  public static SiteName forNewSite(String value) {
+    SiteName name = new SiteName(value);
+    if (RESERVED_FOR_NEW.contains(value)) {
+      throw new InvalidSiteNameException(value, "it is reserved for the platform; choose another name");
+    }
+    return name;
   }
 
   /** Why {@code value} is not a valid site name, or null when it is one. */

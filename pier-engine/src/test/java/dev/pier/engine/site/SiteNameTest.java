@@ -56,4 +56,11 @@ class SiteNameTest {
   void refusesReservedNames(String name) {
     assertThatThrownBy(() -> SiteName.of(name)).hasMessageContaining("reserved");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"login", "sso", "auth", "webmail", "ssh", "git", "status", "cdn", "account", "wpad", "mta-sts"})
+  void refusesNamesReservedForNewSitesWhileExistingOnesStillLoad(String name) {
+    assertThatThrownBy(() -> SiteName.forNewSite(name)).hasMessageContaining("reserved");
+    assertThat(SiteName.of(name).value()).as("a site made before the name was reserved").isEqualTo(name);
+  }
 }

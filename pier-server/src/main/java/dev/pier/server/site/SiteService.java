@@ -92,7 +92,7 @@ public class SiteService {
    * the defaults). The image need not be built yet: the site gets its current version at each start.
    */
   public Site create(Caller caller, String rawName, String planName, String imageName) {
-    SiteName name = SiteName.of(rawName);
+    SiteName name = SiteName.forNewSite(rawName);
     String plan = plan(planName == null || planName.isBlank() ? DEFAULT_PLAN : planName).name();
     String image = images.forCreate(imageName == null || imageName.isBlank() ? DEFAULT_IMAGE : imageName).name();
     locks.locked(name, () -> insert(caller, rawName, name, plan, image));
