@@ -5,30 +5,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The live files of a site (its active release), as a file manager and SFTP change them: every path is a
@@ -186,102 +177,17 @@ public final class WebFiles {
   }
 
   /**
-   * A file opened in place, and which file it is: its inode number, as the path showed it (looked at before a read
-   * opens it, after a write does: Java cannot ask the open file). Not the device: a site's disk may come back on
-   * another loop device after a stop.
-   */
-  public record Opened(SeekableByteChannel channel, long inode) {}
-
-  /**
    * Opens the file at {@code path} for positional reads and writes, as SFTP does (created when {@code create});
    * writes land in place. The caller closes it.
    */
-  public Opened open(ContentPath path, boolean write, boolean create, boolean truncate) {
+  public OpenedFile open(ContentPath path, boolean write, boolean create, boolean truncate) {
     if (path.isRoot()) {
       throw new ContentException(ContentException.Reason.CONFLICT, "\"/\" is a folder");
     }
-    Path p = locate(path);
-    if (!write) {
-      // Looked at before it is opened: opening a FIFO for reading would wait for a writer.
-      Map<String, Object> a = unixAttributes(p);
-      if (a == null) {
-        throw notFound(path);
-      }
-      if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
-        throw notAFile(path);
-      }
-      try {
-        return new Opened(FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), (Long) a.get("ino"));
-      } catch (IOException e) {
-        throw ContentException.writeFailed("cannot open " + path, e);
-      }
-    }
-    if (create) {
+    if (write && create) {
       path.checkNotReserved();
     }
-    // Opened first, looked at after: a new file is not asked for first (an absent file costs an exception, a third of
-    // an SFTP upload's time per file). Opening for reading and writing never waits, and O_NOFOLLOW refuses a link.
-    Set<OpenOption> options = new HashSet<>(List.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
-    if (create) {
-      options.add(StandardOpenOption.CREATE);
-    }
-    if (truncate) {
-      options.add(StandardOpenOption.TRUNCATE_EXISTING);
-    }
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(p, options, PosixFilePermissions.asFileAttribute(ContentModes.FILE));
-    } catch (NoSuchFileException e) {
-      throw notFound(path);
-    } catch (IOException e) {
-      BasicFileAttributes a = attributes(p);
-      if (a != null && !a.isRegularFile()) {
-        throw notAFile(path);
-      }
-      throw ContentException.writeFailed("cannot open " + path, e);
-    }
-    try {
-      Map<String, Object> a = unixAttributes(p);
-      if (a == null || !Boolean.TRUE.equals(a.get("isRegularFile"))) {
-        throw notAFile(path); // closed below
-      }
-      @SuppressWarnings("unchecked")
-      Set<PosixFilePermission> perms = (Set<PosixFilePermission>) a.get("permissions");
-      Set<PosixFilePermission> mode = ContentModes.file(perms.contains(PosixFilePermission.OWNER_EXECUTE));
-      if (!perms.equals(mode)) { // made under a stricter umask, or a stray mode: the content's own
-        Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(mode);
-      }
-      return new Opened(ch, (Long) a.get("ino"));
-    } catch (IOException e) {
-      closeQuietly(ch);
-      throw ContentException.writeFailed("cannot open " + path, e);
-    } catch (RuntimeException e) {
-      closeQuietly(ch);
-      throw e;
-    }
-  }
-
-  /** What is at {@code p}, links unfollowed, with its inode and permissions (one lstat); null when nothing is. */
-  private static Map<String, Object> unixAttributes(Path p) {
-    try {
-      return Files.readAttributes(p, "unix:isRegularFile,ino,permissions", LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + p, e);
-    }
-  }
-
-  private static ContentException notAFile(ContentPath path) {
-    return new ContentException(ContentException.Reason.CONFLICT, "\"" + path + "\" is not a file");
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // opened for nothing: nothing is lost
-    }
+    return OpenedFile.open(locate(path), path, write, create, truncate);
   }
 
   /** Makes the folder at {@code path} and any missing on the way; nothing if it exists. */

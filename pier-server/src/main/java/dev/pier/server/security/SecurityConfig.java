@@ -30,7 +30,8 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Log-in against LDAP. The API ({@code /api/**}) takes HTTP Basic, keeps no session and answers 401 with a
- * problem detail; the panel uses a log-in form and a session, with CSRF protection. Members of the LDAP group
+ * problem detail; the panel uses a log-in form and a session, with CSRF protection. Both go through the
+ * {@link LoginThrottle} (429 with Retry-After from the API; the form says how long to wait). Members of the LDAP group
  * named by {@code pier.ldap.admin-group} are admins.
  */
 @Configuration(proxyBeanMethods = false)
@@ -87,11 +88,18 @@ public class SecurityConfig {
 
   @Bean
   @Order(1)
-  SecurityFilterChain api(HttpSecurity http, AuthenticationManager ldap) throws Exception {
-    AuthenticationEntryPoint problem = (request, response, ex) -> writeProblem(request, response, HttpStatus.UNAUTHORIZED,
-        "Authentication required", "log in with HTTP Basic: your LDAP user name and password");
+  SecurityFilterChain api(HttpSecurity http, AuthenticationManager ldap, LoginThrottle throttle) throws Exception {
+    AuthenticationEntryPoint problem = (request, response, ex) -> {
+      if (ex instanceof ThrottledLogins.Throttled t) {
+        response.setHeader("Retry-After", Long.toString(t.retryAfterSeconds()));
+        writeProblem(request, response, HttpStatus.TOO_MANY_REQUESTS, "Too many failed log-ins", t.getMessage());
+      } else {
+        writeProblem(request, response, HttpStatus.UNAUTHORIZED, "Authentication required",
+            "log in with HTTP Basic: your LDAP user name and password");
+      }
+    };
     http.securityMatcher("/api/**")
-        .authenticationManager(ldap)
+        .authenticationManager(new ThrottledLogins(ldap, throttle))
         .authorizeHttpRequests(a -> a.anyRequest().authenticated())
         .httpBasic(b -> b.authenticationEntryPoint(problem).realmName("Pier"))
         .exceptionHandling(x -> x.authenticationEntryPoint(problem))
@@ -113,12 +121,19 @@ public class SecurityConfig {
 
   @Bean
   @Order(2)
-  SecurityFilterChain panel(HttpSecurity http, AuthenticationManager ldap) throws Exception {
-    http.authenticationManager(ldap)
+  SecurityFilterChain panel(HttpSecurity http, AuthenticationManager ldap, LoginThrottle throttle) throws Exception {
+    http.authenticationManager(new ThrottledLogins(ldap, throttle))
         .authorizeHttpRequests(a -> a
             .requestMatchers("/login", "/webjars/**", "/css/**", "/js/**", "/favicon.ico", "/error", "/ca.pem").permitAll()
             .anyRequest().authenticated())
-        .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", true).permitAll())
+        .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", true).permitAll()
+            .failureHandler((request, response, ex) -> {
+              if (ex instanceof ThrottledLogins.Throttled t) {
+                response.sendRedirect(request.getContextPath() + "/login?wait=" + t.retryAfterSeconds());
+              } else {
+                response.sendRedirect(request.getContextPath() + "/login?error");
+              }
+            }))
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll());
     return http.build();
   }

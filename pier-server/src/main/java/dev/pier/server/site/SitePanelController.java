@@ -9,6 +9,7 @@ import dev.pier.server.plan.Plan;
 import dev.pier.server.plan.PlanRepository;
 import dev.pier.server.security.SecurityConfig;
 import dev.pier.server.web.Flash;
+import jakarta.servlet.http.HttpServletResponse;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
@@ -73,8 +74,14 @@ class SitePanelController {
     this.edge = edge;
   }
 
+  /** The log-in form; after too many failures ({@code wait}: seconds), a 429 saying how long to wait. */
   @GetMapping("/login")
-  String login() {
+  String login(@RequestParam(name = "wait", required = false) String wait, Model model, HttpServletResponse response) {
+    if (wait != null && wait.matches("[0-9]{1,6}")) {
+      response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+      response.setHeader("Retry-After", wait);
+      model.addAttribute("waitSeconds", Long.parseLong(wait));
+    }
     return "login";
   }
 

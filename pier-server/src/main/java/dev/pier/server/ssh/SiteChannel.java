@@ -1,5 +1,6 @@
 package dev.pier.server.ssh;
 
+import dev.pier.engine.content.OpenedFile;
 import dev.pier.engine.content.WebFiles;
 import dev.pier.server.site.Kept;
 import java.io.IOException;
@@ -49,7 +50,7 @@ final class SiteChannel implements SeekableByteChannel {
    * closes it instead when the handle was closed meanwhile (its session ended), or when it is opened again and is
    * another file than the one first opened.
    */
-  synchronized void opened(WebFiles f, WebFiles.Opened opened) {
+  synchronized void opened(WebFiles f, OpenedFile opened) {
     IOException refused = !open ? new ClosedChannelException()
         : inode >= 0 && inode != opened.inode() ? new FileSystemException(target.shown().toString(), null,
             "the file was replaced, moved or deleted during the transfer: start it again")

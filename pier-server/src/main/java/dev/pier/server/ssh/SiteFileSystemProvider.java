@@ -2,9 +2,7 @@ package dev.pier.server.ssh;
 
 import dev.pier.engine.content.ContentPath;
 import dev.pier.engine.content.WebFiles;
-import dev.pier.engine.site.InvalidSiteNameException;
 import dev.pier.server.common.Caller;
-import dev.pier.server.common.PierException;
 import dev.pier.server.content.FileService;
 import dev.pier.server.site.Kept;
 import dev.pier.server.site.Site;
@@ -25,7 +23,6 @@ import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.NotLinkException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -42,12 +39,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The file system SFTP sessions see. Every operation is one short call on a site's live files ({@link FileService}:
@@ -58,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SiteFileSystemProvider extends FileSystemProvider {
 
-  private static final Logger log = LoggerFactory.getLogger(SiteFileSystemProvider.class);
 
   /** An admin's folder holding every site. */
   static final String ALL_SITES = "_all-sites";
@@ -68,8 +60,7 @@ final class SiteFileSystemProvider extends FileSystemProvider {
   private final FileService files;
   private final SiteService sites;
   private final SiteContent content;
-  /** Per user, the files their sessions hold open: each is a file descriptor of Pier's. */
-  private final Map<String, AtomicInteger> openFiles = new ConcurrentHashMap<>();
+  private final OpenFileCap openFiles = new OpenFileCap(MAX_OPEN_FILES_PER_USER);
 
   SiteFileSystemProvider(FileService files, SiteService sites, SiteContent content) {
     this.files = files;
@@ -145,28 +136,9 @@ final class SiteFileSystemProvider extends FileSystemProvider {
   }
 
   private static <T> T refusing(Target t, Supplier<T> call) throws IOException {
-    try {
-      return call.get();
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } catch (InvalidSiteNameException e) {
-      throw new NoSuchFileException(t.shown().toString(), null, e.getMessage());
-    } catch (IllegalStateException e) {
-      // The engine's words may name paths on the host: logged, and the client told less.
-      log.warn("SFTP on {}: {}", t.shown(), e.getMessage());
-      log.debug("SFTP on {}", t.shown(), e);
-      throw new FileSystemException(t.shown().toString(), null, "Pier could not reach the site's files: try again, or ask an admin");
-    } catch (PierException e) {
-      String path = t.shown().toString();
-      throw switch (e.kind()) {
-        case NOT_FOUND -> new NoSuchFileException(path, null, e.getMessage());
-        case ALREADY_EXISTS -> new FileAlreadyExistsException(path, null, e.getMessage());
-        case INVALID, FORBIDDEN -> new AccessDeniedException(path, null, e.getMessage());
-        case NO_SPACE, TOO_LARGE -> new FileSystemException(path, null, "No space left on device: " + e.getMessage());
-        default -> new FileSystemException(path, null, e.getMessage());
-      };
-    }
+    return SftpRefusals.refusing(t.shown().toString(), call);
   }
+
 
   private static AccessDeniedException readOnly(Target t) {
     return new AccessDeniedException(t.shown().toString(), null, "the session's own folders cannot be changed: work inside a site's folder");
@@ -202,7 +174,7 @@ final class SiteFileSystemProvider extends FileSystemProvider {
     boolean createNew = options.contains(StandardOpenOption.CREATE_NEW);
     boolean create = createNew || options.contains(StandardOpenOption.CREATE);
     boolean truncate = options.contains(StandardOpenOption.TRUNCATE_EXISTING);
-    reserve(t);
+    openFiles.reserve(t.shown().getFileSystem().caller().user(), t.shown().toString());
     SiteChannel channel = new SiteChannel(this, t, write, options.contains(StandardOpenOption.APPEND));
     try {
       on(t, f -> {
@@ -219,24 +191,9 @@ final class SiteFileSystemProvider extends FileSystemProvider {
     return channel;
   }
 
-  /** Takes one of the files the session's user may have open at once, or refuses. */
-  private void reserve(Target t) throws IOException {
-    String user = t.shown().getFileSystem().caller().user();
-    AtomicInteger n = openFiles.computeIfAbsent(user, u -> new AtomicInteger());
-    if (n.incrementAndGet() > MAX_OPEN_FILES_PER_USER) {
-      n.decrementAndGet();
-      throw new FileSystemException(t.shown().toString(), null, "Too many open files: " + user + " has "
-          + MAX_OPEN_FILES_PER_USER + " open in all their sessions; close some first");
-    }
-  }
-
-  /** Gives back a file taken by {@link #reserve}: its handle closed, or its open failed. */
+  /** Gives back one of the user's open files (the cap's): its handle closed, or its open failed. */
   void released(Target t) {
-    String user = t.shown().getFileSystem().caller().user();
-    AtomicInteger n = openFiles.get(user);
-    if (n != null && n.decrementAndGet() <= 0) {
-      openFiles.remove(user, n);
-    }
+    openFiles.release(t.shown().getFileSystem().caller().user());
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.pier.server.ssh;
 
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.content.FileService;
+import dev.pier.server.security.LoginThrottle;
 import dev.pier.server.security.SecurityConfig;
 import dev.pier.server.security.UserRoles;
 import dev.pier.server.site.SiteContent;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -63,12 +63,12 @@ public class SshServerLifecycle implements SmartLifecycle {
   private final SiteFileSystemProvider files;
   private final GitPush git;
   private final SshCallers callers;
-  private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
+  private final LoginThrottle throttle;
   private SshServer server;
   private String fingerprint;
 
   SshServerLifecycle(SshProperties props, PierProperties pier, AuthenticationManager ldap, UserRoles roles, SshKeyService keys,
-      FileService fileService, SiteService sites, SiteContent content, GitPush git, SshCallers callers) {
+      FileService fileService, SiteService sites, SiteContent content, GitPush git, SshCallers callers, LoginThrottle throttle) {
     this.props = props;
     this.hostKey = pier.dataDir().resolve("ssh/host-key");
     this.ldap = ldap;
@@ -77,6 +77,7 @@ public class SshServerLifecycle implements SmartLifecycle {
     this.files = new SiteFileSystemProvider(fileService, sites, content);
     this.git = git;
     this.callers = callers;
+    this.throttle = throttle;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.pier.server.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.server.security.LoginThrottle;
 import dev.pier.server.testing.PierTestServer;
 import java.io.IOException;
 import java.net.http.HttpResponse;

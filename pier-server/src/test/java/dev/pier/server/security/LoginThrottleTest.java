@@ -1,4 +1,4 @@
-package dev.pier.server.ssh;
+package dev.pier.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +29,7 @@ class LoginThrottleTest {
   };
 
   @Test
-  void repeatedFailuresMakeTheUserAndTheAddressWaitLongerEachTime() {
+  void repeatedFailuresMakeTheNameWaitAtThatAddressLongerEachTime() {
     LoginThrottle t = new LoginThrottle(clock);
     for (int i = 0; i < LoginThrottle.FREE - 1; i++) {
       t.failed("alice", "10.0.0.1");
@@ -37,9 +37,9 @@ class LoginThrottleTest {
     }
     t.failed("alice", "10.0.0.1");
     assertThat(t.wait("alice", "10.0.0.1")).isEqualTo(Duration.ofSeconds(2));
-    assertThat(t.wait("ALICE", "10.0.0.9")).as("the same user from elsewhere").isEqualTo(Duration.ofSeconds(2));
-    assertThat(t.wait("bob", "10.0.0.1")).as("another user from the same address").isEqualTo(Duration.ofSeconds(2));
-    assertThat(t.wait("bob", "10.0.0.9")).isZero();
+    assertThat(t.wait("ALICE", "10.0.0.1")).as("the same name spelled otherwise").isEqualTo(Duration.ofSeconds(2));
+    assertThat(t.wait("alice", "10.0.0.9")).as("the real alice, from where she logs in: never locked out by others").isZero();
+    assertThat(t.wait("bob", "10.0.0.1")).as("another user at the same address (a school's shared one)").isZero();
     now = now.plusSeconds(2);
     assertThat(t.wait("alice", "10.0.0.1")).isZero();
     t.failed("alice", "10.0.0.1");
@@ -50,6 +50,18 @@ class LoginThrottleTest {
     assertThat(t.wait("alice", "10.0.0.1")).isEqualTo(LoginThrottle.MAX_WAIT);
     t.succeeded("alice", "10.0.0.1");
     assertThat(t.wait("alice", "10.0.0.1")).isZero();
+  }
+
+  @Test
+  void guessingAcrossManyNamesFromOneAddressMakesThatAddressWait() {
+    LoginThrottle t = new LoginThrottle(clock);
+    for (int i = 0; i < LoginThrottle.FREE_PER_ADDRESS; i++) {
+      t.failed("user" + i, "10.0.0.3");
+    }
+    assertThat(t.wait("someone-else", "10.0.0.3")).isEqualTo(Duration.ofSeconds(2));
+    t.succeeded("user1", "10.0.0.3");
+    assertThat(t.wait("someone-else", "10.0.0.3")).as("one good account does not reset the address").isEqualTo(Duration.ofSeconds(2));
+    assertThat(t.wait("someone-else", "10.0.0.4")).isZero();
   }
 
   @Test

@@ -1,0 +1,63 @@
+package dev.pier.server.security;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
+
+/**
+ * The directory's log-in, for the panel's form and the API's HTTP Basic, behind the {@link LoginThrottle}: while a
+ * name is throttled at the client's address, its password is not even checked ({@link Throttled}); each failure is
+ * logged with the name and the address. The client's address is the edge's word for it (its forwarding headers).
+ */
+final class ThrottledLogins implements AuthenticationManager {
+
+  private static final Logger log = LoggerFactory.getLogger(ThrottledLogins.class);
+
+  /** A log-in refused unchecked, for {@link #retryAfter} more. */
+  static final class Throttled extends AuthenticationException {
+    private final Duration retryAfter;
+
+    Throttled(Duration retryAfter) {
+      super("too many failed log-ins: try again in " + Math.max(1, retryAfter.toSeconds()) + " s");
+      this.retryAfter = retryAfter;
+    }
+
+    /** Whole seconds, at least one: for a Retry-After header. */
+    long retryAfterSeconds() {
+      return Math.max(1, retryAfter.toSeconds() + (retryAfter.toMillisPart() > 0 ? 1 : 0));
+    }
+  }
+
+  private final AuthenticationManager directory;
+  private final LoginThrottle throttle;
+
+  ThrottledLogins(AuthenticationManager directory, LoginThrottle throttle) {
+    this.directory = directory;
+    this.throttle = throttle;
+  }
+
+  @Override
+  public Authentication authenticate(Authentication login) {
+    String user = login.getName() == null ? "" : login.getName();
+    String address = login.getDetails() instanceof WebAuthenticationDetails d && d.getRemoteAddress() != null ? d.getRemoteAddress() : "unknown";
+    Duration wait = throttle.wait(user, address);
+    if (!wait.isZero()) {
+      log.warn("log-in of {} from {} refused unchecked: too many failures, next try in {} s", user, address, Math.max(1, wait.toSeconds()));
+      throw new Throttled(wait);
+    }
+    try {
+      Authentication done = directory.authenticate(login);
+      throttle.succeeded(user, address);
+      return done;
+    } catch (BadCredentialsException e) {
+      throttle.failed(user, address);
+      log.info("log-in of {} from {} failed: wrong name or password", user, address);
+      throw e;
+    }
+  }
+}
