@@ -1,10 +1,12 @@
 package dev.pier.edge;
 
 /**
- * A site's cookies are its own: a {@code Set-Cookie} from upstream loses its {@code Domain} attribute, so the browser
- * keeps the cookie for the site's own host only. With it, a site could set cookies for the panel's domain and every
- * other site under it (five 4 KB ones make each later request to any of them too large: a cookie bomb), or read
- * theirs. A site has no subdomains of its own, so nothing it may do is lost. Pure.
+ * A site's response cookies are its own: a {@code Set-Cookie} from upstream loses its {@code Domain} attribute, so the
+ * browser keeps the cookie for the site's own host only. With it, a site's server could set cookies for the panel's
+ * domain and every other site under it (five 4 KB ones make each later request to any of them too large: a cookie
+ * bomb). A site has no subdomains of its own, so nothing it may do is lost. Not a whole defence: a site's own
+ * JavaScript can still set such cookies ({@code document.cookie}), which only a domain of the sites' own stops.
+ * Pure.
  */
 final class SetCookies {
 
@@ -44,8 +46,10 @@ final class SetCookies {
     while (s < to && (value.charAt(s) == ' ' || value.charAt(s) == '\t')) {
       s++;
     }
-    int eq = value.indexOf('=', s);
-    int nameEnd = eq < 0 || eq > to ? to : eq;
+    int nameEnd = s;
+    while (nameEnd < to && value.charAt(nameEnd) != '=') {
+      nameEnd++;
+    }
     while (nameEnd > s && (value.charAt(nameEnd - 1) == ' ' || value.charAt(nameEnd - 1) == '\t')) {
       nameEnd--;
     }

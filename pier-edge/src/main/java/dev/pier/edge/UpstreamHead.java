@@ -224,12 +224,15 @@ final class UpstreamHead {
     for (int i = 0; i < count; i++) {
       int f = i * 5;
       int flags = fields[f + 4];
+      if ((flags & drop) != 0) {
+        continue;
+      }
       if ((flags & COOKIE_DOMAIN) != 0) {
         out.writeBytes(src, fields[f], fields[f + 2] - fields[f]);
         out.writeCharSequence(SetCookies.hostOnly(new String(src, fields[f + 2], fields[f + 3] - fields[f + 2], StandardCharsets.ISO_8859_1)),
             StandardCharsets.ISO_8859_1);
         out.writeByte('\r').writeByte('\n');
-      } else if ((flags & drop) == 0) {
+      } else {
         out.writeBytes(src, fields[f], fields[f + 3] - fields[f]).writeByte('\r').writeByte('\n');
       }
     }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -43,14 +44,34 @@ public final class LoginThrottle {
     this.clock = clock;
   }
 
+  /** A name worth checking: what a directory's user name can be, not a page of text for the throttle to remember. */
+  public static boolean plausibleName(String user) {
+    return user != null && NAME.matcher(user).matches();
+  }
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
+  /**
+   * Starts a log-in attempt of {@code user} from {@code address}: zero when its password may be checked now, and it
+   * is then counted as a failure until {@link #succeeded} or {@link #undone} says otherwise (so that guesses sent at
+   * once cannot all pass before the first failure is counted); else how long it must still wait.
+   */
+  public synchronized Duration attempt(String user, String address) {
+    Duration wait = wait(user, address);
+    if (wait.isZero()) {
+      failed(user, address);
+    }
+    return wait;
+  }
+
   /** How long {@code user} from {@code address} must still wait before a password is checked; zero when it may now. */
-  public Duration wait(String user, String address) {
+  Duration wait(String user, String address) {
     Duration a = waitFor(pairKey(user, address), FREE);
     Duration b = waitFor(addressKey(address), FREE_PER_ADDRESS);
     return a.compareTo(b) >= 0 ? a : b;
   }
 
-  public void failed(String user, String address) {
+  void failed(String user, String address) {
     Instant now = clock.instant();
     for (String key : new String[] {pairKey(user, address), addressKey(address)}) {
       failures.compute(key, (k, f) -> f == null || f.last().plus(FORGET).isBefore(now) ? new Failures(1, now) : new Failures(f.count() + 1, now));
@@ -60,8 +81,20 @@ public final class LoginThrottle {
     }
   }
 
-  public void succeeded(String user, String address) {
+  /** The attempt succeeded: its name's count at its address is cleared; the address keeps its other failures. */
+  public synchronized void succeeded(String user, String address) {
     failures.remove(pairKey(user, address));
+    uncount(addressKey(address));
+  }
+
+  /** The attempt could not be checked (the directory did not answer): it is not counted. */
+  public synchronized void undone(String user, String address) {
+    uncount(pairKey(user, address));
+    uncount(addressKey(address));
+  }
+
+  private void uncount(String key) {
+    failures.computeIfPresent(key, (k, f) -> f.count() <= 1 ? null : new Failures(f.count() - 1, f.last()));
   }
 
   private Duration waitFor(String key, int free) {

@@ -43,9 +43,12 @@ final class ThrottledLogins implements AuthenticationManager {
 
   @Override
   public Authentication authenticate(Authentication login) {
-    String user = login.getName() == null ? "" : login.getName();
+    String user = login.getName();
+    if (!LoginThrottle.plausibleName(user)) {
+      throw new BadCredentialsException("not a user name"); // neither checked nor remembered
+    }
     String address = login.getDetails() instanceof WebAuthenticationDetails d && d.getRemoteAddress() != null ? d.getRemoteAddress() : "unknown";
-    Duration wait = throttle.wait(user, address);
+    Duration wait = throttle.attempt(user, address);
     if (!wait.isZero()) {
       log.warn("log-in of {} from {} refused unchecked: too many failures, next try in {} s", user, address, Math.max(1, wait.toSeconds()));
       throw new Throttled(wait);
@@ -55,8 +58,11 @@ final class ThrottledLogins implements AuthenticationManager {
       throttle.succeeded(user, address);
       return done;
     } catch (BadCredentialsException e) {
-      throttle.failed(user, address);
       log.info("log-in of {} from {} failed: wrong name or password", user, address);
+      throw e;
+    } catch (RuntimeException e) { // the directory did not answer, or failed otherwise
+      throttle.undone(user, address);
+      log.warn("log-in of {} from {} could not be checked: {}", user, address, e.getMessage());
       throw e;
     }
   }

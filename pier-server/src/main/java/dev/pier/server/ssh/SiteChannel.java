@@ -74,6 +74,11 @@ final class SiteChannel implements SeekableByteChannel {
     throw new UncheckedIOException(refused);
   }
 
+  /** Whether a file was opened and kept for it. */
+  synchronized boolean hasFile() {
+    return kept != null;
+  }
+
   @Override
   public int read(ByteBuffer dst) throws IOException {
     int n = io(ch -> {

@@ -185,7 +185,11 @@ final class SiteFileSystemProvider extends FileSystemProvider {
         return channel;
       });
     } catch (IOException | RuntimeException e) {
-      released(t);
+      if (channel.hasFile()) {
+        channel.close(); // gives the user's file back
+      } else {
+        released(t);
+      }
       throw e;
     }
     return channel;

@@ -35,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -148,12 +148,12 @@ public class SshServerLifecycle implements SmartLifecycle {
 
   private boolean password(String user, String password, ServerSession session) {
     String address = address(session.getClientAddress());
-    if (!lowercase(user, address)) {
+    if (!LoginThrottle.plausibleName(user) || !lowercase(user, address)) {
       return false;
     }
-    Duration wait = throttle.wait(user, address);
+    Duration wait = throttle.attempt(user, address);
     if (!wait.isZero()) {
-      log.warn("SSH login of {} from {} refused unchecked: {} failures in a row, next try in {} s", user, address, LoginThrottle.FREE, wait.toSeconds());
+      log.warn("SSH login of {} from {} refused unchecked: too many failures, next try in {} s", user, address, Math.max(1, wait.toSeconds()));
       return false;
     }
     try {
@@ -161,9 +161,12 @@ public class SshServerLifecycle implements SmartLifecycle {
       session.setAttribute(SshCallers.CALLER, SecurityConfig.caller(auth));
       throttle.succeeded(user, address);
       return true;
-    } catch (AuthenticationException e) {
-      throttle.failed(user, address);
-      log.info("SSH login of {} from {} failed: {}", user, address, e.getMessage());
+    } catch (BadCredentialsException e) {
+      log.info("SSH login of {} from {} failed: wrong name or password", user, address);
+      return false;
+    } catch (RuntimeException e) { // the directory did not answer, or failed otherwise
+      throttle.undone(user, address);
+      log.warn("SSH login of {} from {} could not be checked: {}", user, address, e.getMessage());
       return false;
     }
   }

@@ -56,12 +56,40 @@ class LoginThrottleTest {
   void guessingAcrossManyNamesFromOneAddressMakesThatAddressWait() {
     LoginThrottle t = new LoginThrottle(clock);
     for (int i = 0; i < LoginThrottle.FREE_PER_ADDRESS; i++) {
-      t.failed("user" + i, "10.0.0.3");
+      assertThat(t.attempt("user" + i, "10.0.0.3")).isZero(); // each a failure: never said otherwise
     }
-    assertThat(t.wait("someone-else", "10.0.0.3")).isEqualTo(Duration.ofSeconds(2));
-    t.succeeded("user1", "10.0.0.3");
-    assertThat(t.wait("someone-else", "10.0.0.3")).as("one good account does not reset the address").isEqualTo(Duration.ofSeconds(2));
-    assertThat(t.wait("someone-else", "10.0.0.4")).isZero();
+    assertThat(t.attempt("someone-else", "10.0.0.3")).isEqualTo(Duration.ofSeconds(2));
+    assertThat(t.attempt("someone-else", "10.0.0.4")).isZero();
+  }
+
+  @Test
+  void attemptsCountBeforeTheirAnswerSoGuessesSentAtOnceDoNotAllPass() {
+    LoginThrottle t = new LoginThrottle(clock);
+    int checked = 0;
+    for (int i = 0; i < 20; i++) { // twenty guesses in flight at once: none answered yet
+      if (t.attempt("alice", "10.0.0.5").isZero()) {
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(LoginThrottle.FREE);
+    LoginThrottle ok = new LoginThrottle(clock);
+    for (int i = 0; i < 20; i++) {
+      assertThat(ok.attempt("bob", "10.0.0.6")).as("a user who logs in each time is never held").isZero();
+      ok.succeeded("bob", "10.0.0.6");
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(ok.attempt("carol", "10.0.0.6")).as("nor one whose directory was down").isZero();
+      ok.undone("carol", "10.0.0.6");
+    }
+  }
+
+  @Test
+  void namesThatCannotBeUserNamesAreNotEvenTried() {
+    assertThat(LoginThrottle.plausibleName("alice")).isTrue();
+    assertThat(LoginThrottle.plausibleName("j.doe@school.example")).isTrue();
+    for (String bad : new String[] {"", " alice", "alice ", "a".repeat(65), "al\nice", "*", "(uid=*)"}) {
+      assertThat(LoginThrottle.plausibleName(bad)).as(bad).isFalse();
+    }
   }
 
   @Test
