@@ -13,6 +13,7 @@ import dev.pier.engine.network.Ipv4Subnet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -52,6 +53,9 @@ class EngineBeans {
     try {
       // Resolved through symbolic links, so paths compare with the kernel's table of mounts.
       dataDir = Files.createDirectories(p.dataDir()).toRealPath();
+      // Pier's alone: the database, the log, the CA's and the SSH server's keys, every tenant's files. Whatever
+      // was made in it with the default umask before this (the log, the database) is out of others' reach too.
+      Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
     } catch (IOException e) {
       throw new ConfigurationProblem("pier.data-dir " + p.dataDir() + " cannot be used: " + e.getMessage(), e);
     }
