@@ -3,7 +3,6 @@ package dev.pier.engine.content;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +22,7 @@ import java.util.Set;
  * (looked at before a read opens it, after a write does: Java cannot ask the open file). Not the device: a site's
  * disk may come back on another loop device after a stop.
  */
-public record OpenedFile(SeekableByteChannel channel, long inode) {
+public record OpenedFile(FileChannel channel, long inode) {
 
   /** Opens {@code p}, the host path of {@code path} with every folder on the way checked; links never followed. */
   static OpenedFile open(Path p, ContentPath path, boolean write, boolean create, boolean truncate) {

@@ -10,11 +10,12 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
- * The directory's log-in, for the panel's form and the API's HTTP Basic, behind the {@link LoginThrottle}: while a
- * name is throttled at the client's address, its password is not even checked ({@link Throttled}); each failure is
- * logged with the name and the address. The client's address is the edge's word for it (its forwarding headers).
+ * The directory's log-in behind the {@link LoginThrottle}, for every way in (the panel's form, the API's HTTP Basic,
+ * SSH): while a name is throttled at the client's address, its password is not even checked ({@link Throttled}); each
+ * failure is logged with the name and the address. For the web, the client's address is the edge's word for it (its
+ * forwarding headers).
  */
-final class ThrottledLogins implements AuthenticationManager {
+public final class ThrottledLogins implements AuthenticationManager {
 
   private static final Logger log = LoggerFactory.getLogger(ThrottledLogins.class);
 
@@ -36,18 +37,23 @@ final class ThrottledLogins implements AuthenticationManager {
   private final AuthenticationManager directory;
   private final LoginThrottle throttle;
 
-  ThrottledLogins(AuthenticationManager directory, LoginThrottle throttle) {
+  public ThrottledLogins(AuthenticationManager directory, LoginThrottle throttle) {
     this.directory = directory;
     this.throttle = throttle;
   }
 
   @Override
   public Authentication authenticate(Authentication login) {
+    String address = login.getDetails() instanceof WebAuthenticationDetails d && d.getRemoteAddress() != null ? d.getRemoteAddress() : "unknown";
+    return authenticate(login, address);
+  }
+
+  /** Checks {@code login}, made from {@code address}; an {@link AuthenticationException} when it is refused. */
+  public Authentication authenticate(Authentication login, String address) {
     String user = login.getName();
     if (!LoginThrottle.plausibleName(user)) {
       throw new BadCredentialsException("not a user name"); // neither checked nor remembered
     }
-    String address = login.getDetails() instanceof WebAuthenticationDetails d && d.getRemoteAddress() != null ? d.getRemoteAddress() : "unknown";
     Duration wait = throttle.attempt(user, address);
     if (!wait.isZero()) {
       log.warn("log-in of {} from {} refused unchecked: too many failures, next try in {} s", user, address, Math.max(1, wait.toSeconds()));

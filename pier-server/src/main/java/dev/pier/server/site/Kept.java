@@ -1,5 +1,6 @@
 package dev.pier.server.site;
 
+import dev.pier.engine.site.SiteName;
 import java.io.Closeable;
 import java.io.IOException;
 
@@ -10,16 +11,16 @@ import java.io.IOException;
  */
 public final class Kept {
 
-  private final String site;
+  private final SiteName site;
   private final Closeable open;
   private volatile boolean closed;
 
-  Kept(String site, Closeable open) {
+  Kept(SiteName site, Closeable open) {
     this.site = site;
     this.open = open;
   }
 
-  String site() {
+  SiteName site() {
     return site;
   }
 

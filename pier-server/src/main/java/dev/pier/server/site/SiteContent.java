@@ -87,7 +87,7 @@ public class SiteContent {
    */
   public <T> T whileKept(Kept k, Supplier<T> work) {
     return locks.whileKept(k, () -> {
-      lingering.computeIfPresent(k.site(), (name, at) -> System.nanoTime()); // a stopped site's mount is still in use
+      lingering.computeIfPresent(k.site().value(), (name, at) -> System.nanoTime()); // a stopped site's mount is still in use
       return work.get();
     });
   }

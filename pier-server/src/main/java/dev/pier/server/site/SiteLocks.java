@@ -27,15 +27,14 @@ class SiteLocks {
 
   /** Runs {@code work} holding the site's lock; the site's {@link #generation} counts it, as it may change the site. */
   <T> T locked(SiteName name, Supplier<T> work) {
-    ReentrantLock lock = locks.computeIfAbsent(name.value(), k -> new ReentrantLock());
-    lock.lock();
-    try {
-      closeKept(name);
-      return work.get();
-    } finally {
-      generations.computeIfAbsent(name.value(), k -> new AtomicLong()).incrementAndGet();
-      lock.unlock();
-    }
+    return lockedReading(name, () -> {
+      try {
+        closeKept(name);
+        return work.get();
+      } finally {
+        generations.computeIfAbsent(name.value(), k -> new AtomicLong()).incrementAndGet();
+      }
+    });
   }
 
   /** Runs {@code work} holding the site's lock, for work that changes nothing of the site's row. */
@@ -61,19 +60,19 @@ class SiteLocks {
    */
   Kept keep(SiteName name, Closeable open) {
     check(name);
-    Kept k = new Kept(name.value(), open);
+    Kept k = new Kept(name, open);
     kept.computeIfAbsent(name.value(), x -> ConcurrentHashMap.newKeySet()).add(k);
     return k;
   }
 
   /** Runs {@code work} holding the site's lock if {@code k} is still open; null (and nothing run) if it was closed. */
   <T> T whileKept(Kept k, Supplier<T> work) {
-    return lockedReading(SiteName.of(k.site()), () -> k.closed() ? null : work.get());
+    return lockedReading(k.site(), () -> k.closed() ? null : work.get());
   }
 
   /** Closes {@code k} (nothing if it was closed). */
   void close(Kept k) {
-    Set<Kept> of = kept.get(k.site());
+    Set<Kept> of = kept.get(k.site().value());
     if (of != null) {
       of.remove(k);
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemException;
@@ -24,7 +25,7 @@ final class SiteChannel implements SeekableByteChannel {
   /** What a request does with the open file; never null. */
   @FunctionalInterface
   interface Work<T> {
-    T on(SeekableByteChannel file) throws IOException;
+    T on(FileChannel file) throws IOException;
   }
 
   private final SiteFileSystemProvider provider;
@@ -33,7 +34,7 @@ final class SiteChannel implements SeekableByteChannel {
   private final boolean append;
   private String release;
   private long inode = -1;
-  private SeekableByteChannel file;
+  private FileChannel file;
   private Kept kept;
   private long position;
   private volatile boolean open = true;
@@ -81,10 +82,7 @@ final class SiteChannel implements SeekableByteChannel {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    int n = io(ch -> {
-      ch.position(position);
-      return ch.read(dst);
-    });
+    int n = io(ch -> ch.read(dst, position));
     if (n > 0) {
       position += n;
     }
@@ -102,8 +100,7 @@ final class SiteChannel implements SeekableByteChannel {
       if (append) {
         at[0] = ch.size();
       }
-      ch.position(at[0]);
-      return ch.write(src);
+      return ch.write(src, at[0]);
     });
     position = at[0] + n;
     return n;
@@ -124,7 +121,7 @@ final class SiteChannel implements SeekableByteChannel {
 
   @Override
   public long size() throws IOException {
-    return io(SeekableByteChannel::size);
+    return io(FileChannel::size);
   }
 
   @Override
@@ -180,7 +177,7 @@ final class SiteChannel implements SeekableByteChannel {
     });
   }
 
-  private static void closeQuietly(SeekableByteChannel ch) {
+  private static void closeQuietly(FileChannel ch) {
     try {
       ch.close();
     } catch (IOException ignored) {
@@ -188,7 +185,7 @@ final class SiteChannel implements SeekableByteChannel {
     }
   }
 
-  private static <T> T unchecked(Work<T> work, SeekableByteChannel file) {
+  private static <T> T unchecked(Work<T> work, FileChannel file) {
     try {
       return work.on(file);
     } catch (IOException e) {

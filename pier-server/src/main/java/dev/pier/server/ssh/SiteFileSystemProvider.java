@@ -105,7 +105,7 @@ final class SiteFileSystemProvider extends FileSystemProvider {
   /** Runs {@code work} on the target's site; Pier's refusals become the file errors an SFTP client understands. */
   <T> T on(Target t, Function<WebFiles, T> work) throws IOException {
     Caller caller = t.shown().getFileSystem().caller();
-    return refusing(t, () -> files.on(caller, t.site(), work));
+    return SftpRefusals.refusing(t.shown().toString(), () -> files.on(caller, t.site(), work));
   }
 
   /**
@@ -114,7 +114,7 @@ final class SiteFileSystemProvider extends FileSystemProvider {
    */
   <T> T changing(Target t, Function<WebFiles, T> work) throws IOException {
     Caller caller = t.shown().getFileSystem().caller();
-    return refusing(t, () -> files.changing(caller, t.site(), work));
+    return SftpRefusals.refusing(t.shown().toString(), () -> files.changing(caller, t.site(), work));
   }
 
   /** Keeps a file opened in {@link #on} open on the target's site; called inside {@link #on}. */
@@ -134,11 +134,6 @@ final class SiteFileSystemProvider extends FileSystemProvider {
   void close(Kept k) {
     content.close(k);
   }
-
-  private static <T> T refusing(Target t, Supplier<T> call) throws IOException {
-    return SftpRefusals.refusing(t.shown().toString(), call);
-  }
-
 
   private static AccessDeniedException readOnly(Target t) {
     return new AccessDeniedException(t.shown().toString(), null, "the session's own folders cannot be changed: work inside a site's folder");

@@ -4,6 +4,7 @@ import dev.pier.server.config.PierProperties;
 import dev.pier.server.content.FileService;
 import dev.pier.server.security.LoginThrottle;
 import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.security.ThrottledLogins;
 import dev.pier.server.security.UserRoles;
 import dev.pier.server.site.SiteContent;
 import dev.pier.server.site.SiteService;
@@ -35,7 +36,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
@@ -57,13 +57,12 @@ public class SshServerLifecycle implements SmartLifecycle {
 
   private final SshProperties props;
   private final Path hostKey;
-  private final AuthenticationManager ldap;
   private final UserRoles roles;
   private final SshKeyService keys;
   private final SiteFileSystemProvider files;
   private final GitPush git;
   private final SshCallers callers;
-  private final LoginThrottle throttle;
+  private final ThrottledLogins logins;
   private SshServer server;
   private String fingerprint;
 
@@ -71,13 +70,12 @@ public class SshServerLifecycle implements SmartLifecycle {
       FileService fileService, SiteService sites, SiteContent content, GitPush git, SshCallers callers, LoginThrottle throttle) {
     this.props = props;
     this.hostKey = pier.dataDir().resolve("ssh/host-key");
-    this.ldap = ldap;
     this.roles = roles;
     this.keys = keys;
     this.files = new SiteFileSystemProvider(fileService, sites, content);
     this.git = git;
     this.callers = callers;
-    this.throttle = throttle;
+    this.logins = new ThrottledLogins(ldap, throttle);
   }
 
   @Override
@@ -148,25 +146,14 @@ public class SshServerLifecycle implements SmartLifecycle {
 
   private boolean password(String user, String password, ServerSession session) {
     String address = address(session.getClientAddress());
-    if (!LoginThrottle.plausibleName(user) || !lowercase(user, address)) {
-      return false;
-    }
-    Duration wait = throttle.attempt(user, address);
-    if (!wait.isZero()) {
-      log.warn("SSH login of {} from {} refused unchecked: too many failures, next try in {} s", user, address, Math.max(1, wait.toSeconds()));
+    if (!lowercase(user, address)) {
       return false;
     }
     try {
-      Authentication auth = ldap.authenticate(new UsernamePasswordAuthenticationToken(user, password));
+      Authentication auth = logins.authenticate(new UsernamePasswordAuthenticationToken(user, password), address);
       session.setAttribute(SshCallers.CALLER, SecurityConfig.caller(auth));
-      throttle.succeeded(user, address);
       return true;
-    } catch (BadCredentialsException e) {
-      log.info("SSH login of {} from {} failed: wrong name or password", user, address);
-      return false;
-    } catch (RuntimeException e) { // the directory did not answer, or failed otherwise
-      throttle.undone(user, address);
-      log.warn("SSH login of {} from {} could not be checked: {}", user, address, e.getMessage());
+    } catch (RuntimeException e) { // throttled, wrong, or not checked: ThrottledLogins logged which
       return false;
     }
   }
