@@ -236,10 +236,10 @@ public final class SiteEngine {
     Optional<ContainerState> init = host.runtime().state(containerId(site.name()));
     while (!host.probe().accepts(site.address(), 80, 250)) {
       if (init.isEmpty() || !host.runtime().alive(init.get())) {
-        throw new IllegalStateException("site \"" + site.name() + "\" exited while starting: " + consoleTail(site.name()));
+        throw new SiteFault("site \"" + site.name() + "\" exited while starting: " + consoleTail(site.name()));
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("site \"" + site.name() + "\" did not accept connections on port 80 within "
+        throw new SiteFault("site \"" + site.name() + "\" did not accept connections on port 80 within "
             + config.readyTimeout().toSeconds() + " s: " + consoleTail(site.name()));
       }
       try {

@@ -120,6 +120,11 @@ public final class EmbeddedLdap implements AutoCloseable {
     save();
   }
 
+  /** The directory itself, for tests that change it as a directory's admin would (the listener takes no changes). */
+  InMemoryDirectoryServer directory() {
+    return server;
+  }
+
   public String managerPassword() {
     return managerPassword;
   }

@@ -22,7 +22,6 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.config.ldap.LdapBindAuthenticationManagerFactory;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.ldap.DefaultSpringSecurityContextSource;
 import org.springframework.security.ldap.userdetails.DefaultLdapAuthoritiesPopulator;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -32,7 +31,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * Log-in against LDAP. The API ({@code /api/**}) takes HTTP Basic, keeps no session and answers 401 with a
  * problem detail; the panel uses a log-in form and a session, with CSRF protection. Both go through the
  * {@link LoginThrottle} (429 with Retry-After from the API; the form says how long to wait). Members of the LDAP group
- * named by {@code pier.ldap.admin-group} are admins.
+ * named by {@code pier.ldap.admin-group} are admins; a user is the id of their directory entry ({@link DirectoryUsers}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -60,29 +59,30 @@ public class SecurityConfig {
     return source;
   }
 
-  /** Each user's groups, as roles: the admin group's members are admins. */
   @Bean
-  DefaultLdapAuthoritiesPopulator ldapGroups(DefaultSpringSecurityContextSource source, PierProperties props) {
-    String adminGroup = props.ldap().adminGroup();
+  DirectoryUsers directoryUsers(PierProperties props) {
+    return new DirectoryUsers(props.ldap());
+  }
+
+  /** Each user's groups, as roles: the members of the admin group (that one entry) are admins. */
+  @Bean
+  DefaultLdapAuthoritiesPopulator ldapGroups(DefaultSpringSecurityContextSource source, PierProperties props, DirectoryUsers users) {
     DefaultLdapAuthoritiesPopulator groups = new DefaultLdapAuthoritiesPopulator(source, props.ldap().groupSearchBase());
     groups.setGroupSearchFilter("(member={0})");
     groups.setGroupRoleAttribute("cn");
     groups.setRolePrefix("");
     groups.setConvertToUpperCase(false);
-    groups.setAuthorityMapper(record -> {
-      var cn = record.get("cn");
-      boolean admin = cn != null && cn.contains(adminGroup);
-      return new SimpleGrantedAuthority(admin ? ADMIN : "ROLE_GROUP_" + (cn == null ? "" : cn.getFirst()));
-    });
+    groups.setAuthorityMapper(users::role);
     return groups;
   }
 
   @Bean
   AuthenticationManager ldapAuthenticationManager(DefaultSpringSecurityContextSource source, PierProperties props,
-      DefaultLdapAuthoritiesPopulator groups) {
+      DefaultLdapAuthoritiesPopulator groups, DirectoryUsers users) {
     LdapBindAuthenticationManagerFactory factory = new LdapBindAuthenticationManagerFactory(source);
     factory.setUserDnPatterns(props.ldap().userDnPattern());
     factory.setLdapAuthoritiesPopulator(groups);
+    factory.setUserDetailsContextMapper(users.mapper());
     return factory.createAuthenticationManager();
   }
 

@@ -1,6 +1,7 @@
 package dev.pier.server.site;
 
 import dev.pier.engine.site.SiteName;
+import dev.pier.server.common.ErrorIds;
 import dev.pier.server.common.PierException;
 import dev.pier.server.common.PierException.Kind;
 
@@ -30,7 +31,18 @@ final class SiteErrors {
         "all " + capacity + " container addresses are in use: delete a site or configure a larger pier.network.subnet", null);
   }
 
+  /** An operation the host failed: the site's own fault is told, anything else by an id under which it is logged. */
   static PierException failed(String what, Site s, RuntimeException cause) {
-    return new PierException(Kind.FAILED, "Operation failed", "could not " + what + " site \"" + s.name() + "\": " + cause.getMessage(), cause);
+    return failed(what, s, cause, shown(what, s, cause));
+  }
+
+  /** The same, with what the owner was already told of {@code cause} ({@link #shown}). */
+  static PierException failed(String what, Site s, RuntimeException cause, String shown) {
+    return new PierException(Kind.FAILED, "Operation failed", "could not " + what + " site \"" + s.name() + "\": " + shown, cause);
+  }
+
+  /** What the site's owner may read of a failure to {@code what} it (as {@link ErrorIds#shown}, logged once). */
+  static String shown(String what, Site s, RuntimeException e) {
+    return ErrorIds.shown(what + " site " + s.name(), e);
   }
 }

@@ -180,11 +180,11 @@ class SiteSync implements SiteWorkers.Sync {
   private Pass startFailed(Site s, Set<Cause> causes, Restarts r, RuntimeException e, boolean touched) {
     if (r != null) {
       repo.countRestart(s.name()); // counted as an exit: the next restart waits longer
-      return restartOrGiveUp(s, true, "could not start it again: " + e.getMessage(), r);
+      return restartOrGiveUp(s, true, "could not start it again: " + SiteErrors.shown("restart", s, e), r);
     }
     if (causes.contains(Cause.WAKE) && !causes.contains(Cause.OWNER)) {
       repo.giveUpWish(s, SiteWish.SLEEPING);
-      settle(s, SiteState.SLEEPING, "could not wake it: " + e.getMessage());
+      settle(s, SiteState.SLEEPING, "could not wake it: " + SiteErrors.shown("wake", s, e));
       throw e;
     }
     if (!touched && e instanceof PierException refused) {
@@ -197,8 +197,9 @@ class SiteSync implements SiteWorkers.Sync {
     }
     repo.giveUpWish(s, SiteWish.STOPPED);
     boolean asked = causes.contains(Cause.OWNER);
-    settle(s, SiteState.STOPPED, asked ? e.getMessage() : "could not start it again when Pier started: " + e.getMessage());
-    throw asked ? SiteErrors.failed("start", s, e) : e;
+    String shown = SiteErrors.shown("start", s, e);
+    settle(s, SiteState.STOPPED, asked ? shown : "could not start it again when Pier started: " + shown);
+    throw asked ? SiteErrors.failed("start", s, e, shown) : e;
   }
 
   /** The container of a site meant to run has gone by itself: record why, clean up, and restart it later or give up. */
@@ -263,8 +264,9 @@ class SiteSync implements SiteWorkers.Sync {
       if (idle) {
         repo.giveUpWish(s, still ? SiteWish.RUNNING : SiteWish.STOPPED);
       }
-      settle(s, still ? SiteState.RUNNING : SiteState.STOPPED, (idle ? "could not put it to sleep: " : "") + e.getMessage());
-      throw causes.contains(Cause.OWNER) ? SiteErrors.failed("stop", s, e) : e;
+      String shown = SiteErrors.shown(idle ? "put to sleep" : "stop", s, e);
+      settle(s, still ? SiteState.RUNNING : SiteState.STOPPED, (idle ? "could not put it to sleep: " : "") + shown);
+      throw causes.contains(Cause.OWNER) ? SiteErrors.failed("stop", s, e, shown) : e;
     }
     settle(s, target, null);
     log.info(idle ? "site {} is asleep (idle for {} s)" : "site {} stopped", s.name(), s.web().sleepAfterSeconds());
@@ -281,8 +283,9 @@ class SiteSync implements SiteWorkers.Sync {
       // What is left is removed by the next delete, which may be asked for at once.
       boolean still = engine.isRunning(s.name());
       repo.giveUpWish(s, still ? SiteWish.RUNNING : SiteWish.STOPPED);
-      settle(s, still ? SiteState.RUNNING : SiteState.STOPPED, e.getMessage());
-      throw SiteErrors.failed("delete", s, e);
+      String shown = SiteErrors.shown("delete", s, e);
+      settle(s, still ? SiteState.RUNNING : SiteState.STOPPED, shown);
+      throw SiteErrors.failed("delete", s, e, shown);
     }
     repo.delete(s.name());
     restarts.remove(s.name().value());
@@ -306,7 +309,7 @@ class SiteSync implements SiteWorkers.Sync {
       return new PlanChange(s, "now", null);
     } catch (RuntimeException e) {
       log.info("site {}: plan {} takes effect at its next start: {}", s.name(), s.plan(), e.getMessage());
-      return new PlanChange(s, "next-start", "the running container refused the new limits: " + e.getMessage());
+      return new PlanChange(s, "next-start", "the running container refused the new limits: " + SiteErrors.shown("apply a plan to", s, e));
     }
   }
 

@@ -85,7 +85,8 @@ final class InternalCertificates implements CertificateProvider {
   private Optional<EdgeCertificate> kept(String host) {
     try {
       Optional<CertifiedKey> pair = store.read(host);
-      return pair.isEmpty() ? Optional.empty() : Optional.of(EdgeCertificate.of(pair.get()));
+      // One a replaced CA issued is issued again by this one: users trust this one now.
+      return pair.isEmpty() || !ca.signed(pair.get()) ? Optional.empty() : Optional.of(EdgeCertificate.of(pair.get()));
     } catch (IOException e) {
       log.warn("the certificate kept for {} cannot be used, a new one is issued: {}", host, e.getMessage());
       return Optional.empty();

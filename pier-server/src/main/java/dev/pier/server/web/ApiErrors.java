@@ -1,6 +1,7 @@
 package dev.pier.server.web;
 
 import dev.pier.engine.site.InvalidSiteNameException;
+import dev.pier.server.common.ErrorIds;
 import dev.pier.server.common.PierException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package dev.pier.server.web;
 
+import dev.pier.server.common.ErrorIds;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.TypeMismatchException;

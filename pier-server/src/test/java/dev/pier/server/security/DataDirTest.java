@@ -42,6 +42,8 @@ class DataDirTest {
       assertThat(database).exists();
       assertThat(directory).exists();
       assertThat(Files.getPosixFilePermissions(host.dataDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+      assertThat(Files.getPosixFilePermissions(database)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.getPosixFilePermissions(database.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
       assertThat(asNobody(database)).as("the database, as nobody").contains("Permission denied");
       assertThat(asNobody(directory)).as("the directory's users and password hashes, as nobody").contains("Permission denied")
           .doesNotContain("userPassword");

@@ -32,7 +32,7 @@ class AcmeCertificatesTest {
   @BeforeEach
   void setUp() {
     kept = new CertificateStore(data.resolve("certs/acme"));
-    blog = InternalCa.loadOrCreate(data.resolve("some-ca"), data.resolve("some-ca.pem"), "some CA").issue(BLOG);
+    blog = InternalCa.loadOrCreate(data.resolve("some-ca"), data.resolve("some-ca.pem"), "example.org").issue(BLOG);
   }
 
   @AfterEach

@@ -85,7 +85,7 @@ class AcmeTest {
     // Restarted, Pier serves the same certificates at once. The site's is swapped, first, for a 90-day one with two days
     // left: Pier renews it from the CA.
     server.stopServer();
-    InternalCa old = InternalCa.loadOrCreate(data.resolve("old-ca"), data.resolve("old-ca.pem"), "old");
+    InternalCa old = InternalCa.loadOrCreate(data.resolve("old-ca"), data.resolve("old-ca.pem"), PierTestServer.DOMAIN);
     CertifiedKey expiring = old.issue(host, Instant.now().minus(Duration.ofDays(88)), Instant.now().plus(Duration.ofDays(2)));
     Files.writeString(data.resolve("certs/acme/" + host + "/key.pem"), Pem.encode(expiring.key()));
     Files.writeString(data.resolve("certs/acme/" + host + "/chain.pem"), Pem.encode(expiring.leaf()));

@@ -23,7 +23,7 @@ class CertificateProvidersTest {
 
   @BeforeAll
   static void contexts(@TempDir Path tmp) throws Exception {
-    InternalCa ca = InternalCa.loadOrCreate(tmp.resolve("ca"), tmp.resolve("ca.pem"), "providers-test");
+    InternalCa ca = InternalCa.loadOrCreate(tmp.resolve("ca"), tmp.resolve("ca.pem"), "example.org");
     first = EdgeCertificate.of(ca.issue("first.example.org")).context();
     second = EdgeCertificate.of(ca.issue("second.example.org")).context();
   }

@@ -41,7 +41,7 @@ final class Pebble implements AutoCloseable {
 
   public Pebble() throws IOException {
     dir = Files.createTempDirectory("pier-pebble");
-    InternalCa ca = InternalCa.loadOrCreate(dir.resolve("ca"), dir.resolve("ca.pem"), "pebble-listener-test");
+    InternalCa ca = InternalCa.loadOrCreate(dir.resolve("ca"), dir.resolve("ca.pem"), "localhost");
     CertifiedKey listener = ca.issue("localhost");
     StringBuilder chain = new StringBuilder();
     for (X509Certificate c : listener.chain()) {

@@ -116,7 +116,7 @@ class SiteCertificatesTest {
     assertThat(renewed.notAfter()).isAfter(Instant.now().plus(Duration.ofDays(80)));
 
     // A key that is not the certificate's (written by hand, say): a new pair is issued.
-    Files.writeString(data.resolve("certs").resolve(BLOG).resolve("key.pem"), Pem.encode(ca.issue("other").key()));
+    Files.writeString(data.resolve("certs").resolve(BLOG).resolve("key.pem"), Pem.encode(ca.issue("other." + PANEL).key()));
     restarted().forHost(BLOG);
     assertThat(kept(BLOG).leaf().getSerialNumber()).isNotIn(renewed.leaf().getSerialNumber(), expiring.leaf().getSerialNumber());
   }
@@ -158,7 +158,7 @@ class SiteCertificatesTest {
         .hasMessageStartingWith("the certificate or key is not PEM text this server can read");
     assertThatThrownBy(() -> certificates.upload(chain, null)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the certificate or key is not PEM text this server can read");
-    assertThatThrownBy(() -> certificates.upload(chain, Pem.encode(other.issue("x").key()))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> certificates.upload(chain, Pem.encode(other.issue("x." + PANEL).key()))).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("the private key does not belong to the certificate");
     assertThatThrownBy(() -> certificates.upload(Pem.encodeChain(expired.chain()), Pem.encode(expired.key())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the certificate is not valid now");
@@ -173,7 +173,7 @@ class SiteCertificatesTest {
     SiteCertificates c = new SiteCertificates(props, names, new AcmeCertificates(props, names));
     c.init();
     CertificateStore acmeStore = new CertificateStore(data.resolve("certs/acme"));
-    acmeStore.write("blog.acme", elsewhere().issue("blog.acme"));
+    acmeStore.write("blog.acme", elsewhere("acme").issue("blog.acme"));
 
     assertThat(c.forHost(null)).isSameAs(c.forHost("acme"));
     assertThat(acmeStore.names()).containsExactly("blog.acme");
@@ -182,7 +182,11 @@ class SiteCertificatesTest {
 
   /** Another authority, as one that sold a certificate would be. */
   private InternalCa elsewhere() {
-    return InternalCa.loadOrCreate(data.resolve("elsewhere/ca"), data.resolve("elsewhere/ca.pem"), "elsewhere");
+    return elsewhere(PANEL);
+  }
+
+  private InternalCa elsewhere(String domain) {
+    return InternalCa.loadOrCreate(data.resolve("elsewhere-" + domain + "/ca"), data.resolve("elsewhere-" + domain + "/ca.pem"), domain);
   }
 
   private CertifiedKey kept(String host) throws Exception {

@@ -23,7 +23,7 @@ class CertifiedKeyTest {
 
   @BeforeEach
   void setUp() {
-    ca = InternalCa.loadOrCreate(tmp.resolve("ca"), tmp.resolve("ca.pem"), "pair-test");
+    ca = InternalCa.loadOrCreate(tmp.resolve("ca"), tmp.resolve("ca.pem"), "example.org");
   }
 
   @Test

@@ -28,7 +28,7 @@ class CertificateStoreTest {
 
   @BeforeEach
   void setUp() {
-    ca = InternalCa.loadOrCreate(tmp.resolve("ca"), tmp.resolve("ca.pem"), "store-test");
+    ca = InternalCa.loadOrCreate(tmp.resolve("ca"), tmp.resolve("ca.pem"), "example.org");
     dir = tmp.resolve("certs");
     store = new CertificateStore(dir);
   }
@@ -155,7 +155,7 @@ class CertificateStoreTest {
 
     assertThat(beside.keeps("certs")).isFalse();
     assertThat(beside.keeps("a.example.org")).isTrue();
-    assertThatThrownBy(() -> beside.write("certs", ca.issue("certs"))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> beside.write("certs", InternalCa.loadOrCreate(tmp.resolve("ca2"), tmp.resolve("ca2.pem"), "certs").issue("certs"))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"certs\"");
     assertThat(store.read("a.example.org")).isPresent();
   }

@@ -1,0 +1,66 @@
+package dev.pier.server.config;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pier's own files in its data directory (the database, its log, the directory, the CA's and the SSH server's keys)
+ * are made 0600 and their folders 0700 once Pier has started, whatever umask made them: the data directory's own 0700
+ * ({@link EngineBeans}) is the first wall, this the second. Sites' files keep theirs: their owners inside the
+ * containers need them.
+ */
+@Component
+class DataDirPermissions {
+
+  private static final Logger log = LoggerFactory.getLogger(DataDirPermissions.class);
+  static final List<String> PIERS_OWN = List.of("db", "logs", "ldap", "ca", "ssh", "certs");
+
+  private final PierProperties props;
+
+  DataDirPermissions(PierProperties props) {
+    this.props = props;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  void tighten() {
+    for (String name : PIERS_OWN) {
+      Path dir = props.dataDir().resolve(name);
+      if (Files.isDirectory(dir)) {
+        try {
+          tighten(dir);
+        } catch (IOException e) {
+          log.warn("could not make {} readable to Pier alone: {}", dir, e.getMessage());
+        }
+      }
+    }
+  }
+
+  static void tighten(Path root) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        if (attrs.isRegularFile()) { // links are left alone, never followed
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}
