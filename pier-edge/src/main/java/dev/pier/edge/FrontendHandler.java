@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,7 +198,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private RouteDecision decide(ClientRequest request, boolean mayWake) {
     return RouteDecision.decide(request.routing(), shared.routes().get(), tls, shared.httpsPort().getAsInt(), shared.challenges(),
-        mayWake);
+        mayWake, fromLoopback());
+  }
+
+  /** Whether the client connected from this host. */
+  private boolean fromLoopback() {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+        && a.getAddress().isLoopbackAddress();
   }
 
   /** Does what {@link RouteDecision} decided. */
@@ -214,6 +221,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           respond(ex, Pages.page(HttpResponseStatus.METHOD_NOT_ALLOWED, "This server is not a forward proxy."));
       case RouteDecision.AcmeAnswer a -> respond(ex, Pages.text(a.keyAuthorization()));
       case RouteDecision.RedirectToHttps r -> respond(ex, Pages.redirect(r.location()));
+      case RouteDecision.ApiOverHttp a -> {
+        ex.keepAlive = false;
+        respond(ex, Pages.problem(HttpResponseStatus.FORBIDDEN, "HTTPS required",
+            "Pier's API takes credentials over HTTPS only, except from the host itself: use " + a.location()));
+      }
       case RouteDecision.TooLarge t -> {
         ex.keepAlive = false;
         respond(ex, Pages.tooLarge(t.maxBodyBytes()));

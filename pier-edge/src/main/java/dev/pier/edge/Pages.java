@@ -106,6 +106,35 @@ final class Pages {
     return response;
   }
 
+  /** An RFC 9457 problem detail, for API clients. */
+  static FullHttpResponse problem(HttpResponseStatus status, String title, String detail) {
+    String json = "{\"type\":\"about:blank\",\"title\":\"" + json(title) + "\",\"status\":" + status.code()
+        + ",\"detail\":\"" + json(detail) + "\"}\n";
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return response;
+  }
+
+  /** {@code text} as the inside of a JSON string. */
+  static String json(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20 || c == 0x7f) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
   /** A 200 with a plain-text body (an ACME challenge's answer). */
   static FullHttpResponse text(String text) {
     byte[] body = text.getBytes(StandardCharsets.US_ASCII);

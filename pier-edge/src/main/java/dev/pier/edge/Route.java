@@ -60,6 +60,8 @@ public sealed interface Route permits Route.Panel, Route.Upstream, Route.Stopped
     /** The request body limit when a site sets none: 100 MiB. */
     public static final long DEFAULT_MAX_BODY = 100L << 20;
     public static final Policy DEFAULT = new Policy(false, false, DEFAULT_MAX_BODY);
+    /** The panel's: HTTPS only (the edge redirects it, {@link RouteDecision}), with HSTS; its bodies are its own. */
+    public static final Policy PANEL = new Policy(true, true, Long.MAX_VALUE);
 
     public Policy {
       if (maxBodyBytes < 0) {

@@ -28,13 +28,19 @@ sealed interface RouteDecision {
   /** An ACME HTTP-01 challenge the edge has the answer to (200, plain text). */
   record AcmeAnswer(String keyAuthorization) implements RouteDecision {}
 
-  /** Plain HTTP to a site served over HTTPS only: 308 to {@code location}. */
+  /** Plain HTTP to a site (or, with {@code site} null, the panel) served over HTTPS only: 308 to {@code location}. */
   record RedirectToHttps(String site, String location) implements RouteDecision {
     @Override
     public boolean keepsAwake() {
-      return true;
+      return site != null;
     }
   }
+
+  /**
+   * The API over plain HTTP from another host while the edge serves HTTPS: 403 pointing to {@code location}, so that
+   * no password crosses the network in the clear (scripts on the host itself keep plain HTTP).
+   */
+  record ApiOverHttp(String location) implements RouteDecision {}
 
   /** A declared body larger than the site accepts: 413, and the connection closed. */
   record TooLarge(String site, long maxBodyBytes) implements RouteDecision {
@@ -85,9 +91,10 @@ sealed interface RouteDecision {
    * @param tls whether the request came over HTTPS (ACME challenges are answered on plain HTTP only)
    * @param httpsPort the edge's HTTPS port, for redirects to it; -1 or 0 when the edge serves no HTTPS
    * @param mayWake whether a sleeping site may be woken (false once it was)
+   * @param fromLoopback whether the client is on this host (it may use the API over plain HTTP)
    */
   static RouteDecision decide(RequestHead head, RouteTable routes, boolean tls, int httpsPort, AcmeChallenges challenges,
-      boolean mayWake) {
+      boolean mayWake, boolean fromLoopback) {
     String refusal = refusal(head);
     if (refusal != null) {
       return new Refused(400, refusal);
@@ -101,7 +108,19 @@ sealed interface RouteDecision {
     }
     String host = head.host();
     return switch (routes.resolve(host)) {
-      case Route.Panel panel -> new Forward(null, panel.address(), "The panel", Route.Policy.DEFAULT);
+      case Route.Panel panel -> {
+        if (!tls && httpsPort > 0) {
+          String path = path(head.uri());
+          if (path.equals("/api") || path.startsWith("/api/")) {
+            if (!fromLoopback) {
+              yield new ApiOverHttp(httpsLocation(host, head.uri(), httpsPort));
+            }
+          } else if (!path.equals("/ca.pem")) { // what users fetch to trust Pier's CA, before HTTPS can be trusted
+            yield new RedirectToHttps(null, httpsLocation(host, head.uri(), httpsPort));
+          }
+        }
+        yield new Forward(null, panel.address(), "The panel", Route.Policy.PANEL);
+      }
       case Route.Upstream site -> {
         if (site.policy().httpsOnly() && !tls && httpsPort > 0) {
           yield new RedirectToHttps(site.site(), httpsLocation(host, head.uri(), httpsPort));
@@ -144,6 +163,18 @@ sealed interface RouteDecision {
     String token = uri.substring(AcmeChallenges.PATH.length());
     return token.isEmpty() || !token.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')
         ? null : challenges.keyAuthorization(token);
+  }
+
+  /** The path of a request target, in origin form or absolute form, without its query. */
+  static String path(String uri) {
+    String path = uri;
+    int scheme = path.indexOf("://");
+    if (!path.startsWith("/") && scheme > 0) {
+      int slash = path.indexOf('/', scheme + 3);
+      path = slash < 0 ? "/" : path.substring(slash);
+    }
+    int query = path.indexOf('?');
+    return query < 0 ? path : path.substring(0, query);
   }
 
   /** The same host and path over HTTPS: the port is left out when it is 443; a target that is no path becomes "/". */

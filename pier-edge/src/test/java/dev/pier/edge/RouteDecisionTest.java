@@ -26,22 +26,42 @@ class RouteDecisionTest {
   }
 
   private RouteDecision plain(RequestHead head) {
-    return RouteDecision.decide(head, routes, false, 8443, pending::get, true);
+    return RouteDecision.decide(head, routes, false, 8443, pending::get, true, false);
   }
 
   @Test
   void theApexGoesToThePanelAndASiteToItsAddress() {
-    assertThat(plain(get("example.org", "/"))).isEqualTo(
-        new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.DEFAULT));
+    assertThat(RouteDecision.decide(get("example.org", "/"), routes, true, 8443, pending::get, true, false)).isEqualTo(
+        new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL));
     assertThat(plain(get("WIKI.example.org:80", "/x"))).isEqualTo(
         new RouteDecision.Forward("wiki", BLOG, "The site wiki", Route.Policy.DEFAULT));
+  }
+
+  @Test
+  void thePanelOverPlainHttpIsRedirectedButItsCaAndTheApiFromTheHostItself() {
+    assertThat(plain(get("example.org", "/sites/blog?tab=files"))).isEqualTo(
+        new RouteDecision.RedirectToHttps(null, "https://example.org:8443/sites/blog?tab=files"));
+    assertThat(plain(get("example.org", "/login"))).isInstanceOf(RouteDecision.RedirectToHttps.class);
+    assertThat(plain(get("example.org", "http://example.org/api/v1/sites"))).isEqualTo(
+        new RouteDecision.ApiOverHttp("https://example.org:8443/"));
+    assertThat(plain(get("example.org", "/api/v1/sites"))).isEqualTo(
+        new RouteDecision.ApiOverHttp("https://example.org:8443/api/v1/sites"));
+    assertThat(plain(get("example.org", "/apix"))).isInstanceOf(RouteDecision.RedirectToHttps.class);
+    RouteDecision.Forward panel = new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL);
+    assertThat(plain(get("example.org", "/ca.pem"))).isEqualTo(panel);
+    assertThat(RouteDecision.decide(get("example.org", "/api/v1/sites"), routes, false, 8443, pending::get, true, true))
+        .as("a script on the host").isEqualTo(panel);
+    assertThat(RouteDecision.decide(get("example.org", "/login"), routes, false, 8443, pending::get, true, true))
+        .as("a browser on the host").isInstanceOf(RouteDecision.RedirectToHttps.class);
+    assertThat(RouteDecision.decide(get("example.org", "/login"), routes, false, -1, pending::get, true, false))
+        .as("no HTTPS served").isEqualTo(panel);
   }
 
   @Test
   void stoppedSleepingAndUnknownSites() {
     assertThat(plain(get("shop.example.org", "/"))).isEqualTo(new RouteDecision.Stopped("shop"));
     assertThat(plain(get("nap.example.org", "/"))).isEqualTo(new RouteDecision.Wake("nap"));
-    assertThat(RouteDecision.decide(get("nap.example.org", "/"), routes, false, 8443, pending::get, false))
+    assertThat(RouteDecision.decide(get("nap.example.org", "/"), routes, false, 8443, pending::get, false, false))
         .isEqualTo(new RouteDecision.CannotWake("nap"));
     assertThat(plain(get("Other.Example.org.", "/"))).isEqualTo(new RouteDecision.NotFound("other.example.org"));
   }
@@ -50,21 +70,21 @@ class RouteDecisionTest {
   void anHttpsOnlySiteIsRedirectedOverPlainHttpAndForwardedOverHttps() {
     assertThat(plain(get("blog.example.org:8080", "/a?b=c"))).isEqualTo(
         new RouteDecision.RedirectToHttps("blog", "https://blog.example.org:8443/a?b=c"));
-    assertThat(RouteDecision.decide(get("blog.example.org", "*"), routes, false, 443, pending::get, true)).isEqualTo(
+    assertThat(RouteDecision.decide(get("blog.example.org", "*"), routes, false, 443, pending::get, true, false)).isEqualTo(
         new RouteDecision.RedirectToHttps("blog", "https://blog.example.org/"));
-    assertThat(RouteDecision.decide(get("blog.example.org", "/"), routes, true, 8443, pending::get, true)).isEqualTo(
+    assertThat(RouteDecision.decide(get("blog.example.org", "/"), routes, true, 8443, pending::get, true, false)).isEqualTo(
         new RouteDecision.Forward("blog", BLOG, "The site blog", HTTPS_ONLY));
     // without an HTTPS listener there is nowhere to send it
-    assertThat(RouteDecision.decide(get("blog.example.org", "/"), routes, false, -1, pending::get, true))
+    assertThat(RouteDecision.decide(get("blog.example.org", "/"), routes, false, -1, pending::get, true, false))
         .isInstanceOf(RouteDecision.Forward.class);
   }
 
   @Test
   void aDeclaredBodyOverTheSitesLimitIsTooLarge() {
     RequestHead post = new RequestHead("POST", "/", true, List.of("blog.example.org"), List.of(), 1001, false);
-    assertThat(RouteDecision.decide(post, routes, true, 8443, pending::get, true)).isEqualTo(new RouteDecision.TooLarge("blog", 1000));
+    assertThat(RouteDecision.decide(post, routes, true, 8443, pending::get, true, false)).isEqualTo(new RouteDecision.TooLarge("blog", 1000));
     RequestHead fits = new RequestHead("POST", "/", true, List.of("blog.example.org"), List.of(), 1000, false);
-    assertThat(RouteDecision.decide(fits, routes, true, 8443, pending::get, true)).isInstanceOf(RouteDecision.Forward.class);
+    assertThat(RouteDecision.decide(fits, routes, true, 8443, pending::get, true, false)).isInstanceOf(RouteDecision.Forward.class);
   }
 
   @Test
@@ -76,7 +96,7 @@ class RouteDecisionTest {
     assertThat(plain(get("shop.example.org", "/.well-known/acme-challenge/tok-1_A/../x"))).isEqualTo(new RouteDecision.Stopped("shop"));
     RequestHead post = new RequestHead("POST", "/.well-known/acme-challenge/tok-1_A", true, List.of("shop.example.org"), List.of(), -1, false);
     assertThat(plain(post)).isEqualTo(new RouteDecision.Stopped("shop"));
-    assertThat(RouteDecision.decide(get("shop.example.org", "/.well-known/acme-challenge/tok-1_A"), routes, true, 8443, pending::get, true))
+    assertThat(RouteDecision.decide(get("shop.example.org", "/.well-known/acme-challenge/tok-1_A"), routes, true, 8443, pending::get, true, false))
         .isEqualTo(new RouteDecision.Stopped("shop"));
   }
 
@@ -88,7 +108,7 @@ class RouteDecisionTest {
         .isEqualTo(new RouteDecision.Refused(400, "The request has more than one Host header."));
     assertThat(plain(new RequestHead("POST", "/", true, List.of("example.org"), List.of("gzip, chunked"), -1, false)))
         .isEqualTo(new RouteDecision.Refused(400, "The request's Transfer-Encoding is not \"chunked\" alone."));
-    assertThat(plain(new RequestHead("POST", "/", true, List.of("example.org"), List.of(" Chunked "), -1, false)))
+    assertThat(plain(new RequestHead("POST", "/", true, List.of("wiki.example.org"), List.of(" Chunked "), -1, false)))
         .isInstanceOf(RouteDecision.Forward.class);
     assertThat(plain(new RequestHead("GET", "/", true, List.of("example.org"), List.of(), -1, true)))
         .isEqualTo(new RouteDecision.Refused(400, "The request has a header folded over several lines."));

@@ -147,12 +147,8 @@ public final class SiteEngine {
     return layout.layer(name);
   }
 
-  public Path consoleLog(SiteName name) {
-    return layout.consoleLog(name);
-  }
-
   private ConsoleLog console(SiteName name) {
-    return new ConsoleLog(layout.consoleLog(name));
+    return layout.console(name);
   }
 
   /** Creates the site's own file system if needed, grows it to the site's size if smaller, and mounts it. */
@@ -223,9 +219,11 @@ public final class SiteEngine {
       SiteFiles.writeAll(siteDir(name), EtcFiles.render(site.hostname(), site.address(), resolvers));
       MoreFiles.writeAtomically(layout.bundleSpec(name), OciSpec.toJson(containerSpec(site, image)));
       SiteFiles.clearExitStatus(layout.layer(name));
-      console(name).startSection(name.value());
+      console(name).open(host.mounts(), name.value());
+      undo.push("unmount the log of " + id, () -> host.mounts().unmountAll(console(name).dir()));
+      undo.push("keep the log of " + id, () -> console(name).keep()); // (once the container is deleted, below)
       undo.push("delete container " + id, () -> host.runtime().deleteForce(id));
-      host.runtime().run(id, siteDir(name), layout.pidFile(name), consoleLog(name));
+      host.runtime().run(id, siteDir(name), layout.pidFile(name), console(name).file());
       awaitReady(site);
       undo.commit();
     }
@@ -256,7 +254,7 @@ public final class SiteEngine {
     return contents;
   }
 
-  /** Keeps a running site's console log under {@link ConsoleLog#ROTATE_BYTES}. */
+  /** Keeps a running site's console log within its limits ({@link ConsoleLog#cap}). */
   public void capLog(SiteName name) {
     console(name).cap(name.value());
   }
@@ -293,6 +291,7 @@ public final class SiteEngine {
    */
   public void teardown(SiteSpec site) {
     host.runtime().deleteForce(containerId(site.name()));
+    console(site.name()).keep();
     host.mounts().unmountAll(siteDir(site.name()));
     host.network().detach(attachment(site));
   }

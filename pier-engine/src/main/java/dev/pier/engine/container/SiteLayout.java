@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /**
  * Where a site's files lie under the sites directory, {@code sites/NAME/}: {@code disk.img} (its own file system)
  * mounted at {@code layer} (holding {@code upper}, its writable layer, and overlayfs's {@code work}), {@code rootfs}
- * (the mounted overlay), {@code config.json} (runc's bundle), {@code init.pid}, {@code console.log} and the files
+ * (the mounted overlay), {@code config.json} (runc's bundle), {@code init.pid}, {@code log/} and {@code console.last} and the files
  * Pier writes for the container ({@code etc/hosts} and the like). Pure.
  */
 public record SiteLayout(Path sitesDir) {
@@ -52,7 +52,8 @@ public record SiteLayout(Path sitesDir) {
     return siteDir(name).resolve("init.pid");
   }
 
-  public Path consoleLog(SiteName name) {
-    return siteDir(name).resolve("console.log");
+  /** The container's output: {@code log/console.log} on a file system of its own while it runs ({@link ConsoleLog}). */
+  public ConsoleLog console(SiteName name) {
+    return new ConsoleLog(siteDir(name).resolve("log"), siteDir(name).resolve("console.last"));
   }
 }

@@ -26,15 +26,17 @@ class StartupBanner {
     int port = edge.httpPort();
     String p = port == 80 ? "" : ":" + port;
     var password = props.dataDir().resolve("initial-admin-password");
-    StringBuilder b = new StringBuilder("\nPier is running.\n")
-        .append("  Panel:  http://").append(props.domain()).append(p).append("/   (IPv4 and IPv6)\n")
-        .append("  Sites:  http://NAME.").append(props.domain()).append(p).append("/\n");
+    StringBuilder b = new StringBuilder("\nPier is running.\n");
     if (edge.httpsPort() > 0) {
       int tls = edge.httpsPort();
       String t = tls == 443 ? "" : ":" + tls;
-      b.append("  HTTPS:  https://").append(props.domain()).append(t).append("/ and https://NAME.").append(props.domain()).append(t)
-          .append("/, certificates from Pier's own CA: trust ").append(props.dataDir().resolve("ca.pem"))
-          .append(" (also at /ca.pem on the panel)\n");
+      b.append("  Panel:  https://").append(props.domain()).append(t).append("/   (IPv4 and IPv6; plain HTTP redirects to it)\n")
+          .append("  Sites:  http://NAME.").append(props.domain()).append(p).append("/ and https://NAME.").append(props.domain()).append(t)
+          .append("/\n  HTTPS certificates from Pier's own CA: trust ").append(props.dataDir().resolve("ca.pem"))
+          .append(" (also at http://").append(props.domain()).append(p).append("/ca.pem)\n");
+    } else {
+      b.append("  Panel:  http://").append(props.domain()).append(p).append("/   (IPv4 and IPv6)\n")
+          .append("  Sites:  http://NAME.").append(props.domain()).append(p).append("/\n");
     }
     if (ssh.port() > 0) {
       b.append("  SFTP and git push:  sftp -P ").append(ssh.port()).append(" USER@").append(props.domain())

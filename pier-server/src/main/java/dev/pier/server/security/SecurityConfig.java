@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -57,6 +58,15 @@ public class SecurityConfig {
     }
     source.afterPropertiesSet();
     return source;
+  }
+
+  /**
+   * With HTTPS on, the session cookie is {@code Secure} (never sent over plain HTTP, where the edge only redirects
+   * to HTTPS); it is always {@code HttpOnly} and {@code SameSite=Lax} (application.properties).
+   */
+  @Bean
+  ServletContextInitializer secureSessionCookie(PierProperties props) {
+    return context -> context.getSessionCookieConfig().setSecure(props.edge().httpsPort() >= 0);
   }
 
   @Bean

@@ -3,7 +3,6 @@ package dev.pier.server.content;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.server.testing.PierTestServer;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -99,8 +98,8 @@ class FileApiTest {
   void thePanelsSessionCallsTheApiOnlyWithItsToken() throws Exception {
     String site = server.host.siteName("csrf");
     server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + site + "\"}");
-    HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-    String base = "http://127.0.0.1:" + server.edgePort();
+    HttpClient browser = server.browser();
+    String base = server.panelBase();
     String login = browser.send(request(base + "/login").build(), HttpResponse.BodyHandlers.ofString()).body();
     String form = "username=alice&password=" + URLEncoder.encode(server.password("alice"), StandardCharsets.UTF_8) + "&_csrf="
         + between(login, "name=\"_csrf\" value=\"", "\"");

@@ -142,8 +142,12 @@ class SiteApiEndToEndTest {
     HttpResponse<String> unknown = server.visit("nosuchsite");
     assertThat(unknown.statusCode()).isEqualTo(404);
     HttpResponse<String> panel = server.api(null, "GET", "/login", null);
-    assertThat(panel.statusCode()).isEqualTo(200);
-    assertThat(panel.body()).contains("Pier");
+    assertThat(panel.statusCode()).as("plain HTTP: to the same page over HTTPS").isEqualTo(308);
+    assertThat(panel.headers().firstValue("Location")).contains("https://" + PierTestServer.DOMAIN + ":" + server.httpsPort() + "/login");
+    HttpResponse<String> login = server.browser().send(HttpRequest.newBuilder(URI.create(server.panelBase() + "/login"))
+        .header("Host", PierTestServer.DOMAIN).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).isEqualTo(200);
+    assertThat(login.body()).contains("Pier");
   }
 
   @Test

@@ -6,18 +6,31 @@ import dev.pier.server.PierApplication;
 import dev.pier.server.edge.EdgeLifecycle;
 import dev.pier.server.security.EmbeddedLdap;
 import dev.pier.server.ssh.SshServerLifecycle;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -101,9 +114,74 @@ public final class PierTestServer implements AutoCloseable {
     return context.getBean(EdgeLifecycle.class).httpPort();
   }
 
-  /** The panel's address through the edge. */
+  public int httpsPort() {
+    return context.getBean(EdgeLifecycle.class).httpsPort();
+  }
+
+  /** The panel's address through the edge: over HTTPS, as the edge redirects plain HTTP to it. */
   public String panelUrl() {
-    return "http://" + DOMAIN + ":" + edgePort() + "/";
+    return "https://" + DOMAIN + ":" + httpsPort() + "/";
+  }
+
+  /** The panel's address for {@link #browser()}: the edge's HTTPS port on loopback (the Host header names the panel). */
+  public String panelBase() {
+    return "https://127.0.0.1:" + httpsPort();
+  }
+
+  /**
+   * A client with a cookie jar, as a browser is, over HTTP/1.1 and HTTPS: it trusts Pier's CA ({@code DATA-DIR/ca.pem})
+   * and, as it connects to 127.0.0.1 and names the panel in its Host header only, checks the certificate's chain but
+   * not its name.
+   */
+  public HttpClient browser() throws Exception {
+    X509Certificate root = (X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(host.dataDir.resolve("ca.pem"))));
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("pier", root);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trust);
+    X509TrustManager chain = (X509TrustManager) tmf.getTrustManagers()[0];
+    X509ExtendedTrustManager chainOnly = new X509ExtendedTrustManager() {
+      @Override
+      public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
+        chain.checkServerTrusted(certs, authType);
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
+        chain.checkServerTrusted(certs, authType);
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] certs, String authType) throws CertificateException {
+        chain.checkServerTrusted(certs, authType);
+      }
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
+        throw new CertificateException("no client certificates");
+      }
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
+        throw new CertificateException("no client certificates");
+      }
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] certs, String authType) throws CertificateException {
+        throw new CertificateException("no client certificates");
+      }
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return chain.getAcceptedIssuers();
+      }
+    };
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, new TrustManager[] {chainOnly}, null);
+    return HttpClient.newBuilder().cookieHandler(new CookieManager()).sslContext(tls).version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   /** Test users' passwords; admin's is the generated one. */

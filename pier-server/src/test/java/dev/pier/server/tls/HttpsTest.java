@@ -142,7 +142,7 @@ class HttpsTest {
     // A certificate from another authority, as one bought or made elsewhere would be.
     Path elsewhere = Files.createTempDirectory("pier-other-ca");
     try {
-      InternalCa other = InternalCa.loadOrCreate(elsewhere.resolve("ca"), elsewhere.resolve("ca.pem"), "elsewhere");
+      InternalCa other = InternalCa.loadOrCreate(elsewhere.resolve("ca"), elsewhere.resolve("ca.pem"), PierTestServer.DOMAIN);
       CertifiedKey wildcard = other.issue("*." + PierTestServer.DOMAIN);
       StringBuilder chain = new StringBuilder();
       for (X509Certificate c : wildcard.chain()) {
@@ -154,7 +154,7 @@ class HttpsTest {
 
       assertThat(server.api("alice", "POST", "/api/v1/certificates", json).statusCode()).isEqualTo(403);
       String wrongKey = JsonMapper.builder().build().writeValueAsString(
-          Map.of("certificate", chain.toString(), "key", Pem.encode(other.issue("x").key())));
+          Map.of("certificate", chain.toString(), "key", Pem.encode(other.issue("x." + PierTestServer.DOMAIN).key())));
       var refused = server.api("admin", "POST", "/api/v1/certificates", wrongKey);
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body()).contains("does not belong to the certificate");

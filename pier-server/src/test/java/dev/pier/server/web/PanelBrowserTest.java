@@ -65,6 +65,7 @@ class PanelBrowserTest {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--window-size=1280,900", "--user-data-dir=" + profile, "--host-resolver-rules=MAP * 127.0.0.1");
+    options.setAcceptInsecureCerts(true); // the panel is HTTPS only, with a certificate of the test server's own CA
     driver = new ChromeDriver(service, options);
     wait = new WebDriverWait(driver, WAIT);
     wait.ignoring(StaleElementReferenceException.class);
