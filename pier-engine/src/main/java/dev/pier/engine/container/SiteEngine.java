@@ -7,6 +7,7 @@ import dev.pier.engine.image.ImageRef;
 import dev.pier.engine.image.StaticImage;
 import dev.pier.engine.limits.Usage;
 import dev.pier.engine.network.Attachment;
+import dev.pier.engine.network.Outbound;
 import dev.pier.engine.oci.ContainerSpec;
 import dev.pier.engine.oci.OciSpec;
 import dev.pier.engine.rootfs.OverlayRootfs;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,12 +122,10 @@ public final class SiteEngine {
     }
   }
 
-  /**
-   * Lets exactly these running sites open outbound connections (through the uplink; without one, nowhere).
-   * Replaces the whole set in one step, so the caller states what should be, not what changed.
-   */
-  public void setOutbound(Collection<String> addresses) {
-    host.network().setOutbound(config.bridge(), addresses);
+  /** Lets exactly these sites go out (through the uplink; without one, nowhere): {@link Outbound}, replaced at once. */
+  public void setOutbound(Collection<String> addresses, Collection<String> allowed) {
+    Set<String> dns = new TreeSet<>(host.resolvers().upstream().stream().filter(a -> a.matches("[0-9.]+")).toList());
+    host.network().setOutbound(config.bridge(), new Outbound(new TreeSet<>(addresses), new TreeSet<>(allowed), dns));
   }
 
   /** The host copy of {@link ExitRecorder#SCRIPT}, mounted into every container. */

@@ -19,7 +19,9 @@ import java.util.TreeSet;
  *
  * <p>Outbound access: when an uplink interface is named, sites whose address is in the table's {@code outbound}
  * set may open connections out through that interface only, masqueraded behind the host's address; answers
- * come back, nothing else enters. Without an uplink the set exists but leads nowhere.
+ * come back, nothing else enters. Never to the ranges of {@link Outbound#PRIVATE} (a school's own networks, cloud
+ * metadata), unless in the {@code outbound_allowed} set; the resolvers of {@code outbound_dns} on port 53 only. The
+ * host's own addresses are its input chain's, where sites reach nothing. Without an uplink the sets lead nowhere.
  */
 public final class HostFirewall {
 
@@ -64,6 +66,16 @@ public final class HostFirewall {
         "  set outbound {",
         "    type ipv4_addr;",
         "  }",
+        "  set outbound_allowed {",
+        "    type ipv4_addr; flags interval;",
+        "  }",
+        "  set outbound_dns {",
+        "    type ipv4_addr;",
+        "  }",
+        "  set private {",
+        "    type ipv4_addr; flags interval;",
+        "    elements = { " + String.join(", ", Outbound.PRIVATE) + " }",
+        "  }",
         "  chain input {",
         "    type filter hook input priority 0; policy accept;",
         "    iifname " + br + " ct state established,related accept",
@@ -74,7 +86,9 @@ public final class HostFirewall {
     if (uplink != null) {
       String up = '"' + uplink + '"';
       lines.addAll(List.of(
-          "    iifname " + br + " oifname " + up + " ip saddr @outbound accept",
+          "    iifname " + br + " oifname " + up + " ip saddr @outbound ip daddr @outbound_allowed accept",
+          "    iifname " + br + " oifname " + up + " ip saddr @outbound ip daddr @outbound_dns meta l4proto { tcp, udp } th dport 53 accept",
+          "    iifname " + br + " oifname " + up + " ip saddr @outbound ip daddr != @private accept",
           "    iifname " + up + " oifname " + br + " ct state established,related accept"));
       if (guardUplink) {
         lines.add("    iifname " + up + " oifname != " + br + " drop");
@@ -95,24 +109,26 @@ public final class HostFirewall {
     return String.join("\n", lines);
   }
 
-  /** The nft command that makes the outbound set exactly {@code addresses}, in one transaction. Pure. */
-  public static List<String> outboundCommand(String bridge, Collection<String> addresses) {
+  /** The nft command that makes the outbound sets exactly {@code rules}, in one transaction. Pure. */
+  public static List<String> outboundCommand(String bridge, Outbound rules) {
     String t = table(bridge);
-    List<String> argv = new ArrayList<>(List.of("nft", "flush", "set", "inet", t, "outbound"));
-    if (!addresses.isEmpty()) {
-      for (String a : addresses) {
-        if (!a.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")) {
-          throw new IllegalArgumentException("\"" + a + "\" is not an IPv4 address");
-        }
-      }
-      argv.addAll(List.of(";", "add", "element", "inet", t, "outbound", "{", String.join(", ", new TreeSet<>(addresses)), "}"));
-    }
+    List<String> argv = new ArrayList<>();
+    set(argv, t, "outbound", rules.sites());
+    set(argv, t, "outbound_allowed", rules.allowed());
+    set(argv, t, "outbound_dns", rules.dns());
     return argv;
   }
 
-  /** Makes the outbound set exactly these site addresses. */
-  public void setOutbound(String bridge, Collection<String> addresses) {
-    runner.check(Command.of(outboundCommand(bridge, addresses)));
+  private static void set(List<String> argv, String table, String set, Collection<String> elements) {
+    argv.addAll(argv.isEmpty() ? List.of("nft", "flush", "set", "inet", table, set) : List.of(";", "flush", "set", "inet", table, set));
+    if (!elements.isEmpty()) {
+      argv.addAll(List.of(";", "add", "element", "inet", table, set, "{", String.join(", ", new TreeSet<>(elements)), "}"));
+    }
+  }
+
+  /** Makes the outbound sets exactly {@code rules}. */
+  public void setOutbound(String bridge, Outbound rules) {
+    runner.check(Command.of(outboundCommand(bridge, rules)));
   }
 
   /** Creates or replaces the bridge's table, without outbound access. */

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
 
 /** The real {@link SiteNetwork}: bridges, network namespaces and veth pairs through iproute2, the firewall through nft. */
@@ -65,8 +64,8 @@ public final class HostNetwork implements SiteNetwork {
   }
 
   @Override
-  public void setOutbound(String bridge, Collection<String> addresses) {
-    firewall.setOutbound(bridge, addresses);
+  public void setOutbound(String bridge, Outbound rules) {
+    firewall.setOutbound(bridge, rules);
   }
 
   /** Removes a bridge and its firewall table; for tests and uninstall only, since every site hangs on it. */

@@ -1,6 +1,5 @@
 package dev.pier.engine.network;
 
-import java.util.Collection;
 
 /**
  * The host's container network as the engine drives it: the bridge with its firewall, and each site's network
@@ -20,8 +19,8 @@ public interface SiteNetwork {
   /** Whether the host forwards IPv4 packets that arrive on {@code dev} (false when it cannot tell). */
   boolean forwards(String dev);
 
-  /** Makes the bridge's outbound set exactly these site addresses. */
-  void setOutbound(String bridge, Collection<String> addresses);
+  /** Makes the bridge's outbound sets exactly {@code rules}: which sites go out, and where beyond public addresses. */
+  void setOutbound(String bridge, Outbound rules);
 
   /**
    * Creates the site's namespace and joins it to the bridge. Anything left from an earlier attempt is removed

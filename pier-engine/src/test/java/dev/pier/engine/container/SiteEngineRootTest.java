@@ -384,7 +384,7 @@ class SiteEngineRootTest {
         withUplink.prepare(s);
         withUplink.start(s);
       }
-      withUplink.setOutbound(java.util.Set.of(open.address()));
+      withUplink.setOutbound(java.util.Set.of(open.address()), java.util.Set.of());
       Command fetch = Command.of("runc", "exec", open.containerId(), "/bin/busybox", "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", outside.url());
       assertThat(runner.run(fetch).stdout()).contains(dev.pier.engine.testing.TestOutside.GREETING);
       var refused = runner.run(Command.of("runc", "exec", closed.containerId(), "/bin/busybox", "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", outside.url()));
@@ -409,7 +409,22 @@ class SiteEngineRootTest {
           "http://" + closed.address() + "/"));
       assertThat(neighbour.exitCode()).isNotZero();
 
-      withUplink.setOutbound(java.util.Set.of());
+      // Never the private ranges beyond the uplink (a school's networks, a cloud's metadata), unless an admin lists one.
+      String school = outside.privateAddress("10.99.");
+      String home = outside.privateAddress("192.168.");
+      String carrier = outside.privateAddress("100.64.");
+      for (String at : java.util.List.of(school, home, carrier)) {
+        var blocked = runner.run(Command.of("runc", "exec", open.containerId(), "/bin/busybox", "timeout", "5", "/bin/busybox", "wget", "-q",
+            "-O", "-", outside.url(at)));
+        assertThat(blocked.stdout()).as(at).doesNotContain(dev.pier.engine.testing.TestOutside.GREETING);
+      }
+      assertThat(runner.run(Command.of("ip", "netns", "exec", outside.netns, "/bin/busybox", "wget", "-q", "-O", "-", outside.url(school)))
+          .stdout()).as("the private address serves").contains(dev.pier.engine.testing.TestOutside.GREETING);
+      withUplink.setOutbound(java.util.Set.of(open.address()), java.util.Set.of(home + "/32"));
+      assertThat(runner.run(Command.of("runc", "exec", open.containerId(), "/bin/busybox", "timeout", "5", "/bin/busybox", "wget", "-q",
+          "-O", "-", outside.url(home))).stdout()).as("listed by an admin").contains(dev.pier.engine.testing.TestOutside.GREETING);
+
+      withUplink.setOutbound(java.util.Set.of(), java.util.Set.of());
       assertThat(runner.run(fetch).stdout()).as("taken away at once").doesNotContain(dev.pier.engine.testing.TestOutside.GREETING);
       for (SiteSpec s : java.util.List.of(open, closed)) {
         withUplink.remove(s);

@@ -12,6 +12,7 @@ import dev.pier.engine.limits.Cgroups;
 import dev.pier.engine.limits.Limits;
 import dev.pier.engine.limits.Usage;
 import dev.pier.engine.network.Attachment;
+import dev.pier.engine.network.Outbound;
 import dev.pier.engine.network.Ipv4Subnet;
 import dev.pier.engine.network.PortProbe;
 import dev.pier.engine.network.ResolvConf;
@@ -525,12 +526,12 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
   }
 
   @Override
-  public synchronized void setOutbound(String bridge, Collection<String> addresses) {
+  public synchronized void setOutbound(String bridge, Outbound rules) {
     call(OP_OUTBOUND, bridge);
     if (!bridges.contains(bridge)) {
       throw new IllegalStateException("nft: no table for bridge " + bridge);
     }
-    outbound.put(bridge, new TreeSet<>(addresses));
+    outbound.put(bridge, new TreeSet<>(rules.sites()));
   }
 
   @Override

@@ -60,6 +60,23 @@ public final class TestOutside implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives the outside a second address in a private range ({@code 10.99.K.1}, say, for the prefix {@code 10.99.}),
+   * routed from the host through the uplink like any address out there: what a school's network or a cloud's
+   * metadata service would be. Its route goes with the uplink.
+   */
+  public String privateAddress(String prefix) {
+    String a = prefix + address.split("\\.")[2] + ".1";
+    runner.check(Command.of("ip", "-n", netns, "addr", "add", a + "/32", "dev", uplink + "x"));
+    runner.check(Command.of("ip", "route", "add", a + "/32", "via", address, "dev", uplink));
+    return a;
+  }
+
+  /** The URL of the test file at another of the outside's addresses. */
+  public String url(String at) {
+    return "http://" + at + ":8081/hello.txt";
+  }
+
   /** The URL of the outside's test file. */
   public String url() {
     return "http://" + address + ":8081/hello.txt";

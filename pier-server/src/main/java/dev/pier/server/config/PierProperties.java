@@ -1,12 +1,15 @@
 package dev.pier.server.config;
 
 import dev.pier.edge.EdgeServer;
+import dev.pier.engine.network.Outbound;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
@@ -69,7 +72,20 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
    *     {@code pier}, else derived from the instance's name)
    * @param uplink the host's interface to the internet, for sites whose plan allows outbound connections (empty: none)
    */
-  public record Network(String bridge, String subnet, String gateway, String vethPrefix, String uplink) {}
+  /**
+   * @param outboundAllow destinations in the private ranges that sites with outbound access may reach all the same
+   *                      (addresses or CIDR blocks, such as a school's web proxy); empty: none
+   */
+  public record Network(String bridge, String subnet, String gateway, String vethPrefix, String uplink, List<String> outboundAllow) {
+    public Network {
+      outboundAllow = outboundAllow == null ? List.of() : outboundAllow.stream().map(String::strip).filter(a -> !a.isEmpty()).toList();
+      try {
+        new Outbound(Set.of(), Set.copyOf(outboundAllow), Set.of());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("pier.network.outbound-allow: " + e.getMessage(), e);
+      }
+    }
+  }
 
   public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval,
       Duration reconcileInterval) {}

@@ -88,7 +88,7 @@ public class RouteRefresher {
         }
       }
       if (!open.equals(outbound)) {
-        engine.setOutbound(open);
+        engine.setOutbound(open, props.network().outboundAllow());
         outbound = open;
       }
     }

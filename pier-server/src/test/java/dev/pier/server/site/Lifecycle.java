@@ -62,7 +62,7 @@ final class Lifecycle implements AutoCloseable {
     this.engine = host.engine();
     JdbcClient jdbc = JdbcClient.create(db);
     PierProperties props = new PierProperties(engine.config().dataDir(), "pier.test", new PierProperties.Edge(8080, -1, null),
-        new PierProperties.Network("pier0", "10.1.1.0/24", "10.1.1.254", "", ""),
+        new PierProperties.Network("pier0", "10.1.1.0/24", "10.1.1.254", "", "", List.of()),
         new PierProperties.Engine("pier", Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10),
             Duration.ofMinutes(5)),
         null, new PierProperties.Images(null, false), null, "pier");
