@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,15 +195,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     carryOut(ex, request, decide(request, true));
   }
 
-  private RouteDecision decide(ClientRequest request, boolean mayWake) {
-    return RouteDecision.decide(request.routing(), shared.routes().get(), tls, shared.httpsPort().getAsInt(), shared.challenges(),
-        mayWake, fromLoopback());
-  }
-
-  /** Whether the client connected from this host. */
-  private boolean fromLoopback() {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-        && a.getAddress().isLoopbackAddress();
+  private RouteDecision decide(ClientRequest r, boolean mayWake) {
+    return RouteDecision.decide(r.routing(), shared.routes().get(), tls, shared.httpsPort().getAsInt(), shared.challenges(), mayWake,
+        RouteDecision.loopback(ctx.channel().remoteAddress()));
   }
 
   /** Does what {@link RouteDecision} decided. */
@@ -221,11 +214,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           respond(ex, Pages.page(HttpResponseStatus.METHOD_NOT_ALLOWED, "This server is not a forward proxy."));
       case RouteDecision.AcmeAnswer a -> respond(ex, Pages.text(a.keyAuthorization()));
       case RouteDecision.RedirectToHttps r -> respond(ex, Pages.redirect(r.location()));
-      case RouteDecision.ApiOverHttp a -> {
-        ex.keepAlive = false;
-        respond(ex, Pages.problem(HttpResponseStatus.FORBIDDEN, "HTTPS required",
-            "Pier's API takes credentials over HTTPS only, except from the host itself: use " + a.location()));
-      }
+      case RouteDecision.ApiOverHttp a -> respond(ex, Pages.httpsRequired(a.location()));
       case RouteDecision.TooLarge t -> {
         ex.keepAlive = false;
         respond(ex, Pages.tooLarge(t.maxBodyBytes()));
@@ -258,10 +247,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }));
   }
 
-  /**
-   * A request the edge cannot read as exactly one is never passed on, and nothing after it on this connection can
-   * be trusted to start where the edge thinks: answer and close.
-   */
+  /** A request the edge cannot read as exactly one is never passed on, nor anything after it: answer and close. */
   private void refuse(Exchange ex, HttpResponseStatus status, String reason) {
     exchange = ex;
     ex.keepAlive = false;

@@ -106,6 +106,12 @@ final class Pages {
     return response;
   }
 
+  /** 403 to the API over plain HTTP from another host: credentials go over HTTPS, at {@code location}. */
+  static FullHttpResponse httpsRequired(String location) {
+    return problem(HttpResponseStatus.FORBIDDEN, "HTTPS required",
+        "Pier's API takes credentials over HTTPS only, except from the host itself: use " + location);
+  }
+
   /** An RFC 9457 problem detail, for API clients. */
   static FullHttpResponse problem(HttpResponseStatus status, String title, String detail) {
     String json = "{\"type\":\"about:blank\",\"title\":\"" + json(title) + "\",\"status\":" + status.code()

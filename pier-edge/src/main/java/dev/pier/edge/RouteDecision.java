@@ -1,6 +1,7 @@
 package dev.pier.edge;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * What the edge does with a request head, decided from the route table and the head alone: answer it itself (a
@@ -163,6 +164,11 @@ sealed interface RouteDecision {
     String token = uri.substring(AcmeChallenges.PATH.length());
     return token.isEmpty() || !token.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')
         ? null : challenges.keyAuthorization(token);
+  }
+
+  /** Whether a client at {@code address} is on this host. */
+  static boolean loopback(SocketAddress address) {
+    return address instanceof InetSocketAddress a && a.getAddress() != null && a.getAddress().isLoopbackAddress();
   }
 
   /** The path of a request target, in origin form or absolute form, without its query. */

@@ -23,6 +23,8 @@ public class PierException extends RuntimeException {
     EXHAUSTED,
     /** What was sent is larger than allowed: a body, an archive's content. */
     TOO_LARGE,
+    /** The caller did this too often lately: a rate limit; the message says when to try again. */
+    TOO_MANY,
     /** The subject's own storage is full (a site's disk). */
     NO_SPACE,
     /** The host could not do what was asked; the message says what failed. */

@@ -34,8 +34,19 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
    * @param retryMin the wait before the first retry of a name that failed; it doubles at each failure ...
    * @param retryMax ... up to this
    * @param checkInterval how often every name's certificate is checked for renewal
+   * @param maxOrdersPerHour the most orders placed in any hour, failed ones included
+   * @param maxCertificatesPerWeek the most certificates issued in any week (Let's Encrypt allows 50 per registered domain)
    */
-  public record Acme(String directory, String email, Path trust, Duration retryMin, Duration retryMax, Duration checkInterval) {
+  public record Acme(String directory, String email, Path trust, Duration retryMin, Duration retryMax, Duration checkInterval,
+      int maxOrdersPerHour, int maxCertificatesPerWeek) {
+
+    @ConstructorBinding
+    public Acme {
+    }
+
+    public Acme(String directory, String email, Path trust, Duration retryMin, Duration retryMax, Duration checkInterval) {
+      this(directory, email, trust, retryMin, retryMax, checkInterval, 20, 45);
+    }
 
     public boolean enabled() {
       return directory != null && !directory.isBlank();

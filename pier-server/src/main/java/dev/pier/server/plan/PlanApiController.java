@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /api/v1/plans}: everyone reads the plans; admins create ({@code POST}), change ({@code PUT}) and delete them. */
@@ -29,9 +30,30 @@ class PlanApiController {
     this.plans = plans;
   }
 
+  /** Every plan; with {@code ?usable=true}, those the caller may put sites on. */
   @GetMapping
-  List<Plan> list() {
-    return plans.list();
+  List<Plan> list(@RequestParam(defaultValue = "false") boolean usable, Authentication auth) {
+    return usable ? plans.usable(SecurityConfig.caller(auth)) : plans.list();
+  }
+
+  /** (Admins) whom the plan is granted to: {@code everyone}, {@code user:NAME}, {@code group:NAME}. */
+  @GetMapping("/{name}/grants")
+  List<String> grants(@PathVariable String name, Authentication auth) {
+    return plans.grantees(SecurityConfig.caller(auth), name);
+  }
+
+  @PutMapping("/{name}/grants/{grantee}")
+  ResponseEntity<Void> grant(@PathVariable String name, @PathVariable String grantee, Authentication auth) {
+    boolean made = plans.grant(SecurityConfig.caller(auth), name, grantee);
+    return made ? ResponseEntity.created(URI.create("/api/v1/plans/" + name + "/grants/" + grantee)).build() : ResponseEntity.noContent().build();
+  }
+
+  @DeleteMapping("/{name}/grants/{grantee}")
+  ResponseEntity<Void> revoke(@PathVariable String name, @PathVariable String grantee, Authentication auth) {
+    if (!plans.revoke(SecurityConfig.caller(auth), name, grantee)) {
+      throw PierException.notFound("Grant not found", "plan \"" + name + "\" is not granted to " + grantee);
+    }
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping("/{name}")

@@ -1,6 +1,7 @@
 package dev.pier.server.plan;
 
 import dev.pier.server.common.Caller;
+import dev.pier.server.common.Grantee;
 import dev.pier.server.common.PierException;
 import dev.pier.server.common.PierException.Kind;
 import java.util.List;
@@ -9,20 +10,60 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
-/** Resource plans: everyone may read them; admins create, change and delete them. */
+/**
+ * Resource plans: everyone may read them; admins create, change and delete them, and grant them to users and groups
+ * ({@link PlanGrants}).
+ */
 @Service
 public class PlanService {
 
   private final PlanRepository repo;
+  private final PlanGrants grants;
   private final ApplicationEventPublisher events;
 
-  PlanService(PlanRepository repo, ApplicationEventPublisher events) {
+  PlanService(PlanRepository repo, PlanGrants grants, ApplicationEventPublisher events) {
     this.repo = repo;
+    this.grants = grants;
     this.events = events;
   }
 
   public List<Plan> list() {
     return repo.all();
+  }
+
+  /** The plans {@code caller} may put sites on. */
+  public List<Plan> usable(Caller caller) {
+    var names = grants.usable(caller);
+    return repo.all().stream().filter(p -> names.contains(p.name())).toList();
+  }
+
+  /** Whom the plan is granted to, besides admins (and everyone, for the default plan). */
+  public List<String> grantees(Caller caller, String plan) {
+    requireAdmin(caller);
+    get(plan);
+    return grants.grantees(plan);
+  }
+
+  /** Lets {@code grantee} put sites on the plan; whether it could not before. */
+  public boolean grant(Caller caller, String plan, String grantee) {
+    requireAdmin(caller);
+    get(plan);
+    return grants.grant(plan, grantee(grantee));
+  }
+
+  /** Takes a grant back: sites already on the plan stay on it; whether there was one. */
+  public boolean revoke(Caller caller, String plan, String grantee) {
+    requireAdmin(caller);
+    get(plan);
+    return grants.revoke(plan, grantee(grantee));
+  }
+
+  private static Grantee grantee(String value) {
+    try {
+      return new Grantee(value);
+    } catch (IllegalArgumentException e) {
+      throw PierException.invalid("Invalid grantee", e);
+    }
   }
 
   public Plan get(String name) {

@@ -23,12 +23,14 @@ import org.springframework.security.ldap.userdetails.LdapUserDetailsMapper;
 final class DirectoryUsers {
 
   private final LdapName adminGroup;
+  private final LdapName groupBase;
   private final LdapName base;
   private final String idAttribute;
 
   DirectoryUsers(PierProperties.Ldap ldap) {
     try {
       base = new LdapName(ldap.baseDn());
+      groupBase = new LdapName(ldap.groupSearchBase());
       String group = ldap.adminGroup().strip();
       adminGroup = group.contains("=") ? new LdapName(group) : new LdapName("cn=" + escape(group) + "," + ldap.groupSearchBase());
       String pattern = ldap.userDnPattern();
@@ -39,26 +41,38 @@ final class DirectoryUsers {
     }
   }
 
-  /** The role a group found for a user gives: admin for the admin group's entry, a plain group role otherwise. */
+  /**
+   * The role a group found for a user gives: admin for the admin group's entry; {@code ROLE_GROUP_NAME} for a group
+   * {@code cn=NAME} right under the group base, by its DN (what plan grants and quotas name); none for others.
+   */
   GrantedAuthority role(Map<String, List<String>> group) {
     List<String> dn = group.get(SpringSecurityLdapTemplate.DN_KEY);
-    if (dn != null && !dn.isEmpty() && isAdminGroup(dn.getFirst())) {
+    LdapName name = dn == null || dn.isEmpty() ? null : relative(dn.getFirst());
+    if (name != null && name.equals(adminGroup)) {
       return new SimpleGrantedAuthority(SecurityConfig.ADMIN);
     }
-    List<String> cn = group.get("cn");
-    return new SimpleGrantedAuthority("ROLE_GROUP_" + (cn == null || cn.isEmpty() ? "" : cn.getFirst()));
+    if (name != null && name.size() == groupBase.size() + 1 && name.startsWith(groupBase)
+        && name.getRdn(name.size() - 1).getType().equalsIgnoreCase("cn")) {
+      return new SimpleGrantedAuthority(GROUP_ROLE + name.getRdn(name.size() - 1).getValue());
+    }
+    return new SimpleGrantedAuthority("ROLE_MEMBER");
   }
+
+  static final String GROUP_ROLE = "ROLE_GROUP_";
 
   /** Whether {@code dn} (relative to the base DN, or whole) is the admin group's. */
   boolean isAdminGroup(String dn) {
+    LdapName name = relative(dn);
+    return name != null && name.equals(adminGroup);
+  }
+
+  /** {@code dn} relative to the base DN (as given if it is not under it); null if it is no DN. */
+  private LdapName relative(String dn) {
     try {
       LdapName name = new LdapName(dn);
-      if (name.equals(adminGroup)) {
-        return true;
-      }
-      return name.startsWith(base) && name.size() > base.size() && name.getSuffix(base.size()).equals(adminGroup);
+      return name.startsWith(base) && name.size() > base.size() ? (LdapName) name.getSuffix(base.size()) : name;
     } catch (InvalidNameException e) {
-      return false;
+      return null;
     }
   }
 

@@ -23,8 +23,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,6 +118,24 @@ public final class EmbeddedLdap implements AutoCloseable {
       }
     } catch (LDAPException | LDIFException e) {
       throw new IllegalArgumentException("cannot add user \"" + uid + "\": " + e.getMessage(), e);
+    }
+    save();
+  }
+
+  /** Adds a group under {@code ou=groups} with these users as members, and saves the directory. */
+  public synchronized void addGroup(String cn, String... uids) {
+    if (!cn.matches("[a-z][a-z0-9._-]{0,63}")) {
+      throw new IllegalArgumentException("group name \"" + cn + "\" is not valid: use lowercase letters, digits, '.', '_' or '-'");
+    }
+    List<String> entry = new ArrayList<>(List.of("dn: cn=" + cn + ",ou=groups," + baseDn, "objectClass: top",
+        "objectClass: groupOfNames", "cn: " + cn));
+    for (String uid : uids) {
+      entry.add("member: " + userDn(uid));
+    }
+    try {
+      server.add(entry.toArray(String[]::new));
+    } catch (LDAPException | LDIFException e) {
+      throw new IllegalArgumentException("cannot add group \"" + cn + "\": " + e.getMessage(), e);
     }
     save();
   }

@@ -5,7 +5,10 @@ import dev.pier.server.config.PierProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
@@ -23,6 +26,7 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.config.ldap.LdapBindAuthenticationManagerFactory;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.ldap.DefaultSpringSecurityContextSource;
 import org.springframework.security.ldap.userdetails.DefaultLdapAuthoritiesPopulator;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -163,8 +167,15 @@ public class SecurityConfig {
 
   /** The caller of the current request. */
   public static Caller caller(Authentication auth) {
-    boolean admin = auth.getAuthorities().stream().anyMatch(a -> ADMIN.equals(a.getAuthority()));
     // LDAP matches uid without regard to case: "Alice" and "alice" are one user and own the same sites.
-    return new Caller(auth.getName().toLowerCase(Locale.ROOT), admin);
+    return caller(auth.getName().toLowerCase(Locale.ROOT), auth.getAuthorities());
+  }
+
+  /** The caller {@code user} is, with these roles from the directory. */
+  static Caller caller(String user, Collection<? extends GrantedAuthority> roles) {
+    boolean admin = roles.stream().anyMatch(a -> ADMIN.equals(a.getAuthority()));
+    Set<String> groups = roles.stream().map(GrantedAuthority::getAuthority).filter(r -> r.startsWith(DirectoryUsers.GROUP_ROLE))
+        .map(r -> r.substring(DirectoryUsers.GROUP_ROLE.length())).collect(Collectors.toSet());
+    return new Caller(user, admin, groups);
   }
 }

@@ -43,7 +43,6 @@ public class UserRoles {
   public Caller caller(String user) {
     String name = user.toLowerCase(Locale.ROOT);
     String dn = MessageFormat.format(props.ldap().userDnPattern(), LdapEncoder.nameEncode(name)) + "," + props.ldap().baseDn();
-    boolean admin = groups.getGroupMembershipRoles(dn, name).stream().anyMatch(a -> SecurityConfig.ADMIN.equals(a.getAuthority()));
-    return new Caller(name, admin);
+    return SecurityConfig.caller(name, groups.getGroupMembershipRoles(dn, name));
   }
 }

@@ -6,6 +6,7 @@ import dev.pier.server.common.EdgeStatus;
 import dev.pier.server.common.PierException;
 import dev.pier.server.image.ImageService;
 import dev.pier.server.plan.Plan;
+import dev.pier.server.plan.PlanGrants;
 import dev.pier.server.plan.PlanRepository;
 import dev.pier.server.security.SecurityConfig;
 import dev.pier.server.web.Flash;
@@ -51,6 +52,7 @@ class SitePanelController {
   private final EdgeStatus edge;
   private final SiteUsage usage;
   private final PlanRepository plans;
+  private final PlanGrants grants;
   private final ImageService images;
 
   /** An image as the create form offers it: its name and whether sites can start on it now. */
@@ -65,10 +67,11 @@ class SitePanelController {
   }
 
   SitePanelController(SiteService sites, SiteUrls urls, EdgeStatus edge, SiteUsage usage,
-      PlanRepository plans, ImageService images) {
+      PlanRepository plans, PlanGrants grants, ImageService images) {
     this.images = images;
     this.usage = usage;
     this.plans = plans;
+    this.grants = grants;
     this.sites = sites;
     this.urls = urls;
     this.edge = edge;
@@ -94,7 +97,8 @@ class SitePanelController {
     List<SiteRow> rows = sites.list(caller).stream().map(s -> row(s, port, current)).toList();
     model.addAttribute("caller", caller);
     model.addAttribute("sites", rows);
-    model.addAttribute("plans", plans.all().stream().map(SitePanelController::describe).toList());
+    var usable = grants.usable(caller); // the create form offers the plans the caller may use
+    model.addAttribute("plans", plans.all().stream().filter(p -> usable.contains(p.name())).map(SitePanelController::describe).toList());
     model.addAttribute("defaultPlan", SiteService.DEFAULT_PLAN);
     model.addAttribute("images", images.list().stream().map(i -> new ImageChoice(i.name(), i.name()
         + (i.php() ? ": Apache, PHP and SQLite" : i.kind().equals("busybox") ? ": static files, busybox httpd" : ": Apache")

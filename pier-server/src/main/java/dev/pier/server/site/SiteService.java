@@ -10,6 +10,7 @@ import dev.pier.server.common.PierException;
 import dev.pier.server.image.ImageService;
 import dev.pier.server.plan.Plan;
 import dev.pier.server.plan.PlanChanged;
+import dev.pier.server.plan.PlanGrants;
 import dev.pier.server.plan.PlanRepository;
 import dev.pier.server.site.SiteWorkers.Cause;
 import java.time.Instant;
@@ -34,7 +35,7 @@ import org.springframework.stereotype.Service;
 public class SiteService {
 
   /** The plan new sites get when none is named. */
-  public static final String DEFAULT_PLAN = "medium";
+  public static final String DEFAULT_PLAN = PlanGrants.DEFAULT_PLAN;
   /** The image new sites get when none is named. */
   public static final String DEFAULT_IMAGE = StaticImage.NAME;
   /** The most a log request returns. */
@@ -52,9 +53,10 @@ public class SiteService {
   private final SiteSpecs specs;
   private final SiteWorkers workers;
   private final RouteRefresher routes;
+  private final Quotas quotas;
 
   SiteService(SiteRepository repo, SiteEngine engine, AddressPool pool, PlanRepository plans, ImageService images, SiteLocks locks,
-      SiteSync sync, SiteSpecs specs, SiteWorkers workers, RouteRefresher routes) {
+      SiteSync sync, SiteSpecs specs, SiteWorkers workers, RouteRefresher routes, Quotas quotas) {
     this.repo = repo;
     this.engine = engine;
     this.pool = pool;
@@ -65,6 +67,7 @@ public class SiteService {
     this.specs = specs;
     this.workers = workers;
     this.routes = routes;
+    this.quotas = quotas;
   }
 
   /** Sites the caller sees: all of them for admins, their own for others. */
@@ -93,9 +96,9 @@ public class SiteService {
    */
   public Site create(Caller caller, String rawName, String planName, String imageName) {
     SiteName name = SiteName.forNewSite(rawName);
-    String plan = plan(planName == null || planName.isBlank() ? DEFAULT_PLAN : planName).name();
+    Plan plan = plan(planName == null || planName.isBlank() ? DEFAULT_PLAN : planName);
     String image = images.forCreate(imageName == null || imageName.isBlank() ? DEFAULT_IMAGE : imageName).name();
-    locks.locked(name, () -> insert(caller, rawName, name, plan, image));
+    quotas.admitting(() -> quotas.checkCreate(caller, plan), () -> locks.locked(name, () -> insert(caller, rawName, name, plan.name(), image)));
     await(workers.wake(name, Cause.CREATE));
     return repo.find(name).orElseThrow(() -> SiteErrors.notFound(rawName));
   }
@@ -111,6 +114,7 @@ public class SiteService {
       Site candidate = Site.created(name, caller.user(), address, image, plan, now);
       try {
         repo.insert(candidate);
+        quotas.created(caller.user());
         return candidate;
       } catch (DataIntegrityViolationException e) {
         if (!(e instanceof DuplicateKeyException)) {
@@ -164,10 +168,18 @@ public class SiteService {
    */
   public Changed change(Caller caller, String rawName, SitePatch patch) {
     Plan plan = patch.plan() == null ? null : plan(patch.plan());
+    // A move to another plan is checked against grants, quotas and the host's disk, one admission at a time.
+    return plan == null ? changeLocked(caller, rawName, patch, null) : quotas.admitting(() -> { }, () -> changeLocked(caller, rawName, patch, plan));
+  }
+
+  private Changed changeLocked(Caller caller, String rawName, SitePatch patch, Plan plan) {
     return locks.locked(SiteName.of(rawName), () -> {
       Site s = get(caller, rawName);
       if (s.state() == SiteState.DELETING || s.wish() == SiteWish.DELETED) {
         throw SiteErrors.deleting(s.name());
+      }
+      if (plan != null && !plan.name().equals(s.plan())) {
+        quotas.checkMove(caller, s, plan(s.plan()), plan);
       }
       if (plan == null && patch.restartPolicy() == null && !patch.changesWeb()) {
         return new Changed(s, null);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -68,6 +69,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   private volatile ScheduledExecutorService worker;
   /** Used on the worker thread only. */
   private AcmeClient client;
+  private OrderBudget budget;
 
   AcmeCertificates(PierProperties props, ServedNames names) {
     this.props = props;
@@ -91,6 +93,8 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
       return;
     }
     loadKept();
+    budget = new OrderBudget(props.acme().maxOrdersPerHour(), props.acme().maxCertificatesPerWeek(),
+        props.dataDir().resolve("acme").resolve("orders"));
     client = new AcmeClient(directory(), props.acme().trust(), props.acme().email(),
         props.dataDir().resolve("acme").resolve("account-key.pem"), tokens);
     worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -217,6 +221,19 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
       failing.remove(host);
       return; // the site went away meanwhile
     }
+    Optional<Instant> turn = budget.nextSlot(Instant.now());
+    if (turn.isPresent()) { // over the budget: this name waits its turn, the internal CA's certificate standing in
+      Duration wait = Duration.between(Instant.now(), turn.get()).plusSeconds(1);
+      log.info("ACME certificate for {} waits {} s: Pier places at most {} orders an hour and has {} certificates issued a week",
+          host, wait.toSeconds(), props.acme().maxOrdersPerHour(), props.acme().maxCertificatesPerWeek());
+      queued.add(host);
+      ScheduledExecutorService w = worker;
+      if (w != null && !w.isShutdown()) {
+        w.schedule(() -> attempt(host), wait.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      return;
+    }
+    budget.ordered(Instant.now());
     try {
       EdgeCertificate h = issue(host);
       held.put(host, h);
@@ -243,6 +260,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   /** Orders a certificate for {@code host} and keeps it on disk; one the CA issued is served even if it cannot be kept. */
   private EdgeCertificate issue(String host) throws Exception {
     CertifiedKey issued = client.order(host);
+    budget.issued(Instant.now());
     EdgeCertificate served = EdgeCertificate.of(issued);
     try {
       store.write(host, issued);

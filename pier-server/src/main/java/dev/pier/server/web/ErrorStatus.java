@@ -17,6 +17,7 @@ public final class ErrorStatus {
       case EXHAUSTED -> HttpStatus.SERVICE_UNAVAILABLE;
       case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
       case NO_SPACE -> HttpStatus.INSUFFICIENT_STORAGE;
+      case TOO_MANY -> HttpStatus.TOO_MANY_REQUESTS;
       case FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
     };
   }

@@ -212,6 +212,7 @@ class PublishTest {
         "{\"name\":\"tinydisk\",\"cpus\":0.2,\"memoryBytes\":67108864,\"pids\":32,\"diskBytes\":33554432,\"outbound\":false}").statusCode())
         .isEqualTo(201);
     String site = server.host.siteName("full");
+    server.grantToEveryone("tinydisk");
     server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + site + "\",\"plan\":\"tinydisk\"}");
     server.api("alice", "POST", "/api/v1/sites/" + site + "/start", null);
     assertThat(publish("alice", site, release("small", 0).zip()).statusCode()).isEqualTo(201);

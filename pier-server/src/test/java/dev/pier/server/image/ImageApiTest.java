@@ -63,6 +63,7 @@ class ImageApiTest {
         .contains("static", "debian-apache", "debian-php");
 
     String name = server.host.siteName("counter");
+    server.grantToEveryone("small");
     JsonNode created = json(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\",\"image\":\"debian-php\",\"plan\":\"small\"}"));
     assertThat(created.path("image").asString()).isEqualTo("debian-php");
     JsonNode started = json(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null));

@@ -46,6 +46,7 @@ class PlanApiTest {
   void sitesRunUnderTheirPlanAndMoveToAnotherWithoutARestart() throws Exception {
     JsonNode plans = json(server.api("alice", "GET", "/api/v1/plans", null));
     assertThat(plans.findValuesAsString("name")).containsExactly("small", "medium", "large");
+    server.grantToEveryone("small", "large");
 
     String name = server.host.siteName("planned");
     JsonNode created = json(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\",\"plan\":\"small\"}"));
@@ -92,6 +93,7 @@ class PlanApiTest {
     assertThat(json(bad).path("detail").asString()).contains("memory limit of 1024 bytes is too small");
 
     String name = server.host.siteName("tiny");
+    server.grantToEveryone("tiny");
     server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\",\"plan\":\"tiny\"}");
     server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
     assertThat(memoryLimit(name)).isEqualTo(32L << 20);
@@ -117,6 +119,7 @@ class PlanApiTest {
           "{\"name\":\"open\",\"cpus\":0.5,\"memoryBytes\":134217728,\"pids\":64,\"diskBytes\":268435456,\"outbound\":true}");
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
       String name = host.siteName("crawler");
+      server.grantToEveryone("open", "small");
       server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\",\"plan\":\"open\"}");
       server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
       List<String> fetch = List.of("runc", "exec", "pier-" + name, "/bin/busybox", "timeout", "5",

@@ -9,6 +9,7 @@ import dev.pier.server.common.Caller;
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.image.ImageRepository;
 import dev.pier.server.image.ImageService;
+import dev.pier.server.plan.PlanGrants;
 import dev.pier.server.plan.PlanRepository;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -77,7 +78,7 @@ final class Lifecycle implements AutoCloseable {
         new SiteContent(repo, locks, specs, engine));
     workers = new SiteWorkers(sync);
     sites = new SiteService(repo, engine, new AddressPool(Ipv4Subnet.parse("10.1.1.0/24", "10.1.1.254")), plans, images, locks, sync, specs,
-        workers, routes);
+        workers, routes, new Quotas(jdbc, new PlanGrants(jdbc), engine.config().dataDir(), 1000.0));
     reconciler = new Reconciler(repo, engine, workers, locks, images);
   }
 

@@ -24,6 +24,7 @@ import dev.pier.server.image.ImageBuild;
 import dev.pier.server.image.ImageService;
 import dev.pier.server.image.ImageView;
 import dev.pier.server.plan.Plan;
+import dev.pier.server.plan.PlanGrants;
 import dev.pier.server.plan.PlanRepository;
 import dev.pier.server.security.SecurityConfig;
 import dev.pier.server.testing.Templates;
@@ -69,6 +70,8 @@ class SitePanelControllerTest {
     plans = mock(PlanRepository.class);
     when(plans.all()).thenReturn(List.of(new Plan("small", 0.25, 64L << 20, 32, 512L << 20, false),
         new Plan("medium", 0.5, 128L << 20, 64, 1L << 30, false)));
+    PlanGrants grants = mock(PlanGrants.class);
+    when(grants.usable(Mockito.any())).thenReturn(java.util.Set.of("small", "medium"));
     SiteUrls urls = mock(SiteUrls.class);
     when(urls.of(anyString(), anyInt())).thenAnswer(i -> "http://" + i.getArgument(0) + ".pier.test:" + i.getArgument(1) + "/");
     EdgeLifecycle edge = mock(EdgeLifecycle.class);
@@ -82,7 +85,7 @@ class SitePanelControllerTest {
         new ImageView("debian-php", List.of("libapache2-mod-php", "php-sqlite3"), true, true, "debian", null, List.of(),
             new ImageBuild("v", ImageBuild.State.BUILDING, null, null, "Retrieving apache2", null), 0)));
     when(usage.summary(Mockito.any())).thenCallRealMethod();
-    mvc = MockMvcBuilders.standaloneSetup(new SitePanelController(sites, urls, edge, usage, plans, images), new ErrorPage()).setViewResolvers(views).build();
+    mvc = MockMvcBuilders.standaloneSetup(new SitePanelController(sites, urls, edge, usage, plans, grants, images), new ErrorPage()).setViewResolvers(views).build();
   }
 
   /** Renders the error template with the attributes Spring Boot's error controller gives it. */

@@ -184,6 +184,16 @@ public final class PierTestServer implements AutoCloseable {
         .connectTimeout(Duration.ofSeconds(5)).build();
   }
 
+  /** Lets every user put sites on these plans (users may use the default plan only until an admin grants more). */
+  public void grantToEveryone(String... plans) throws Exception {
+    for (String plan : plans) {
+      int status = api("admin", "PUT", "/api/v1/plans/" + plan + "/grants/everyone", null).statusCode();
+      if (status != 201 && status != 204) {
+        throw new AssertionError("granting plan " + plan + ": " + status);
+      }
+    }
+  }
+
   /** Test users' passwords; admin's is the generated one. */
   public String password(String user) {
     if (user.equals("admin")) {

@@ -39,7 +39,8 @@ class AcmeTest {
     // Pebble is not running yet: Pier starts with its CA unreachable.
     server = new PierTestServer(new TestHost(), "--pier.acme.directory=" + pebble.directory(),
         "--pier.acme.trust=" + pebble.trust(), "--pier.acme.email=admin@" + PierTestServer.DOMAIN,
-        "--pier.acme.retry-min=1s", "--pier.acme.retry-max=2s");
+        "--pier.acme.retry-min=1s", "--pier.acme.retry-max=2s",
+        "--pier.acme.max-orders-per-hour=1000");
   }
 
   @AfterEach

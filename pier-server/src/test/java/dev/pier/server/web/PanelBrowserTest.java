@@ -103,7 +103,7 @@ class PanelBrowserTest {
     String name = server.host.siteName("web");
     String siteUrl = "http://" + name + "." + PierTestServer.DOMAIN + ":" + server.edgePort() + "/";
 
-    driver.get(server.panelUrl());
+    open(server.panelUrl());
     wait.until(ExpectedConditions.urlContains("/login"));
     assertThat(driver.getTitle()).isEqualTo("Pier");
     snap("login");
@@ -165,7 +165,7 @@ class PanelBrowserTest {
     waitForText(By.tagName("body"), "is stopped");
     assertThat(driver.findElement(By.tagName("body")).getText()).contains("The site " + name + " is stopped.");
 
-    driver.get(server.panelUrl());
+    open(server.panelUrl());
     waitForText(By.tagName("h1"), "My sites");
     row(name).findElement(By.cssSelector(".site-delete")).click();
     waitForText(By.id("confirm-title"), "Delete site " + name + "?");
@@ -189,7 +189,7 @@ class PanelBrowserTest {
 
     driver.findElement(By.id("logout")).click();
     waitForText(By.id("logged-out"), "You are logged out.");
-    driver.get(server.panelUrl());
+    open(server.panelUrl());
     wait.until(ExpectedConditions.urlContains("/login"));
   }
 
@@ -202,7 +202,7 @@ class PanelBrowserTest {
     HttpResponse<String> b = server.api("bob", "POST", "/api/v1/sites", "{\"name\":\"" + bobSite + "\"}");
     assertThat(b.statusCode()).as(b.body()).isEqualTo(201);
 
-    driver.get(server.panelUrl());
+    open(server.panelUrl());
     wait.until(ExpectedConditions.urlContains("/login"));
     logIn("alice", "not-" + server.password("alice"));
     waitForText(By.id("login-error"), "Wrong user name or password.");
@@ -231,7 +231,7 @@ class PanelBrowserTest {
     assertThat(driver.findElements(By.cssSelector("#sites thead th"))).extracting(WebElement::getText).doesNotContain("Owner");
 
     // Another user's site does not exist for bob, even by its address.
-    driver.get(server.panelUrl() + "sites/" + aliceSite + "/delete");
+    open(server.panelUrl() + "sites/" + aliceSite + "/delete");
     waitForText(By.id("flash-error"), "\"" + aliceSite + "\" does not exist");
     assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("My sites");
     assertThat(server.api("alice", "GET", "/api/v1/sites/" + aliceSite, null).statusCode()).isEqualTo(200);
@@ -251,7 +251,7 @@ class PanelBrowserTest {
       }
     }
 
-    driver.get(server.panelUrl());
+    open(server.panelUrl());
     wait.until(ExpectedConditions.urlContains("/login"));
     logIn("alice", server.password("alice"));
     // The site's name in the table leads to its page.
@@ -292,7 +292,7 @@ class PanelBrowserTest {
     assertThat(driver.findElement(By.cssSelector("#file-rows tr[data-file='/style.css']")).getText()).contains("style.css");
 
     // A key on the Keys page.
-    driver.get(server.panelUrl() + "keys");
+    open(server.panelUrl() + "keys");
     driver.findElement(By.id("key-name")).sendKeys("laptop");
     driver.findElement(By.id("key-text")).sendKeys("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test@pier");
     driver.findElement(By.cssSelector("#add-key button[type=submit]")).click();
@@ -324,6 +324,19 @@ class PanelBrowserTest {
 
   private String state(String site) {
     return row(site).findElement(By.cssSelector(".site-state")).getText();
+  }
+
+  /**
+   * Opens a page. Chromium shares this host with the sites' veths and may take their comings and goings for a change
+   * of network, failing the load with ERR_NETWORK_CHANGED: the page is loaded again then (a user's browser is elsewhere).
+   */
+  private void open(String url) {
+    for (int attempt = 0; attempt < 4; attempt++) {
+      driver.get(url);
+      if (!driver.findElement(By.tagName("body")).getText().contains("ERR_NETWORK_CHANGED")) {
+        return;
+      }
+    }
   }
 
   private void waitForText(By by, String text) {
