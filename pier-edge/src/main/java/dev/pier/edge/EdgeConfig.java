@@ -54,6 +54,11 @@ public record EdgeConfig(List<InetSocketAddress> httpListen, Duration upstreamCo
     return new EdgeConfig(httpListen, upstreamConnectTimeout, upstreamIdleTimeout, headerTimeout, bodyTimeout, max, httpsListen);
   }
 
+  /** How many exchanges one client (an IPv4 address, an IPv6 /64) may have in progress with one upstream: half a site's. */
+  public int maxConnectionsPerClient() {
+    return Math.max(1, maxConnectionsPerSite / 2);
+  }
+
   /** Connect timeout used by {@link #onPort(int)}. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   /** Upstream idle timeout used by {@link #onPort(int)}. */

@@ -197,7 +197,7 @@ public final class EdgeServer implements AutoCloseable {
     IdlePool pool = new IdlePool(config.maxConnectionsPerSite(), loops);
     blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pier-tls-", 0).factory());
     Shared shared = new Shared(routes::get, connector, pool, config, () -> boundHttpsPort, accessLog, waker, challenges, activity, blocking,
-        new Semaphore(Shared.MAX_CERTIFICATE_WORK));
+        new Semaphore(Shared.MAX_CERTIFICATE_WORK), new ClientBudgets(config.maxConnectionsPerClient()));
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(transport.serverChannel())

@@ -51,6 +51,8 @@ final class Exchange {
   /** How error pages and logs name the upstream. */
   String target;
   Route.Policy policy = Route.Policy.DEFAULT;
+  /** What it counts against its client's budget with its upstream ({@link ClientBudgets}); null: nothing. */
+  ClientBudgets.Taken budget;
   /** Where the request was forwarded, to send it again once ({@link ResendPolicy}). */
   InetSocketAddress proxiedTo;
 

@@ -14,6 +14,7 @@ import java.io.IOException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The last handler of a client connection (or HTTP/2 stream): serves its requests one at a time, each as an
@@ -64,8 +65,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     this.reader = new RequestPump(ctx, this::take, this::nothingYet, headTimeoutNanos, this::lateHead);
     this.forwarding = new Forwarding(ctx.channel(), tls);
     forwarder.attach(ctx, forwarding);
-    if (ctx.channel().isActive()) { // added after the TLS handshake: channelActive has come and gone
-      read();
+    if (ctx.channel().isActive()) {
+      read(); // added after the TLS handshake: channelActive has come and gone
     }
   }
 
@@ -100,6 +101,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ex.body.stopWaiting();
     }
     reader.stop();
+    shared.budgets().giveBack(ex);
     forwarder.release(ex == null || ex.mode != Exchange.Mode.PROXY || (ex.requestDone && ex.responseDone && ex.requestSent));
     ctx.fireChannelInactive();
   }
@@ -108,6 +110,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void handlerRemoved(ChannelHandlerContext ctx) { // (also when a protocol switch hands the connection on)
     if (exchange != null) {
       exchange.body.stopWaiting();
+      shared.budgets().giveBack(exchange);
     }
     reader.release();
   }
@@ -115,8 +118,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      Exchange ex = exchange;
-      // While the upstream is working on the response, its own idle timeout applies.
+      Exchange ex = exchange; // (while the upstream is working on the response, its own idle timeout applies)
       boolean upstreamsTurn = ex != null && ex.mode == Exchange.Mode.PROXY && ex.requestDone && !ex.responseReceived;
       if (!upstreamsTurn && !(ex != null && ex.mode == Exchange.Mode.WAKING)) {
         ctx.close();
@@ -128,16 +130,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException || cause.getCause() instanceof SSLException) {
-      // a client that went away, or a TLS handshake it gave up (it did not trust a certificate, say)
-      log.debug("Client {}: {}", ctx.channel().remoteAddress(), cause.toString());
-    } else {
-      log.warn("Client {}: {}", ctx.channel().remoteAddress(), cause.toString());
-    }
+    // A client that went away, or a TLS handshake it gave up (it did not trust a certificate, say), is no news.
+    boolean usual = cause instanceof IOException || cause.getCause() instanceof SSLException;
+    log.atLevel(usual ? Level.DEBUG : Level.WARN).log("Client {}: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
-
-  // ---- reading
 
   /** Asks for one more request part (a head when no exchange is in progress): handed out now if it came already. */
   void read() {
@@ -220,6 +217,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         respond(ex, Pages.tooLarge(t.maxBodyBytes()));
       }
       case RouteDecision.Forward f -> {
+        if (!shared.budgets().take(ex, ctx.channel().remoteAddress(), f.address())) {
+          respond(ex, Pages.tooManyAtOnce(f.target()));
+          return;
+        }
         ex.policy = f.policy();
         ex.body.limit(f.site() == null ? Long.MAX_VALUE : f.policy().maxBodyBytes());
         forwarder.forward(ex, request, f.address(), f.target());
@@ -338,6 +339,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   void readNextRequest(Exchange ex) {
     if (exchange == ex && ex.requestDone && ex.responseDone) {
       ex.body.stopWaiting();
+      shared.budgets().giveBack(ex);
       exchange = null;
       if (ctx.channel().isWritable()) {
         read();

@@ -106,6 +106,14 @@ final class Pages {
     return response;
   }
 
+  /** 429: this client has its share of {@code target}'s connections in use already. */
+  static FullHttpResponse tooManyAtOnce(String target) {
+    FullHttpResponse page = page(HttpResponseStatus.TOO_MANY_REQUESTS, target + " is busy with other requests from your address:"
+        + " try again when they are done.");
+    page.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+    return page;
+  }
+
   /** 403 to the API over plain HTTP from another host: credentials go over HTTPS, at {@code location}. */
   static FullHttpResponse httpsRequired(String location) {
     return problem(HttpResponseStatus.FORBIDDEN, "HTTPS required",

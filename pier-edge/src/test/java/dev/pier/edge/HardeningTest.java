@@ -221,13 +221,13 @@ class HardeningTest {
         EdgeServer strict = strictEdge(slow)) {
       List<RawHttp> held = new java.util.ArrayList<>();
       try {
-        for (int i = 0; i < 2; i++) { // two slow requests take the site's two connections
-          RawHttp c = RawHttp.loopback(strict.httpPort());
+        for (int i = 1; i <= 2; i++) { // two slow requests, of two clients, take the site's two connections
+          RawHttp c = RawHttp.from("127.0.0." + i, strict.httpPort());
           c.send("GET /slow HTTP/1.1\nHost: blog.localhost");
           held.add(c);
         }
         assertThat(bothArrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        try (RawHttp third = RawHttp.loopback(strict.httpPort())) {
+        try (RawHttp third = RawHttp.from("127.0.0.3", strict.httpPort())) {
           RawHttp.Response busy = third.get("blog.localhost", "/");
           assertThat(busy.status()).isEqualTo(503);
           assertThat(busy.header("retry-after")).isEqualTo("5");
@@ -241,6 +241,38 @@ class HardeningTest {
         for (RawHttp c : held) {
           c.close();
         }
+      }
+    }
+  }
+
+  @Test
+  void oneClientCannotHoldMoreThanHalfASitesUpstreamConnections() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
+    try (RawUpstream slow = new RawUpstream(socket -> {
+          RawUpstream.readHead(socket.getInputStream());
+          arrived.release();
+          release.await();
+          socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+        });
+        EdgeServer strict = strictEdge(slow); // two upstream connections for the site: one per client
+        RawHttp reader = RawHttp.from("127.0.0.2", strict.httpPort());
+        RawHttp again = RawHttp.from("127.0.0.2", strict.httpPort());
+        RawHttp other = RawHttp.from("127.0.0.1", strict.httpPort())) {
+      try {
+        reader.send("GET /slow HTTP/1.1\nHost: blog.localhost"); // a slow reader holds one
+        assertThat(arrived.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        RawHttp.Response refused = again.get("blog.localhost", "/");
+        assertThat(refused.status()).as("the same client again").isEqualTo(429);
+        assertThat(refused.header("retry-after")).isEqualTo("1");
+        other.send("GET /other HTTP/1.1\nHost: blog.localhost");
+        assertThat(arrived.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)).as("another client is still served").isTrue();
+        release.countDown();
+        assertThat(reader.read().text()).isEqualTo("ok");
+        assertThat(other.read().text()).isEqualTo("ok");
+        assertThat(again.get("blog.localhost", "/").status()).as("once the first is done").isEqualTo(200);
+      } finally {
+        release.countDown();
       }
     }
   }

@@ -41,6 +41,17 @@ final class RawHttp implements AutoCloseable {
     return new RawHttp(InetAddress.getLoopbackAddress(), port);
   }
 
+  /** A client at another loopback address ({@code 127.0.0.2}, say): another client, as the edge counts them. */
+  static RawHttp from(String local, int port) throws IOException {
+    return new RawHttp(new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName(local), 0));
+  }
+
+  private RawHttp(Socket socket) throws IOException {
+    this.socket = socket;
+    socket.setSoTimeout(30_000);
+    in = new java.io.BufferedInputStream(socket.getInputStream());
+  }
+
   /** Sends a request head (lines joined with CRLF, blank line added) and an optional body. */
   RawHttp send(String head, byte[] body) throws IOException {
     socket.getOutputStream().write((head.replace("\n", "\r\n") + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));

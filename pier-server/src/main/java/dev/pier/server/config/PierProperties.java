@@ -1,5 +1,6 @@
 package dev.pier.server.config;
 
+import dev.pier.edge.EdgeConfig;
 import dev.pier.edge.EdgeServer;
 import dev.pier.engine.network.Outbound;
 import java.net.URI;
@@ -66,15 +67,20 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
    * @param transport the edge's I/O: io_uring (empty: the default), epoll or nio; where the one asked for is missing on
    *     this host, the next one down serves
    * @param threads the edge's event loops; 0: half the cores, at least one ({@link EdgeServer#defaultThreads})
+   * @param maxConnectionsPerSite the upstream connections each site (and the panel) may have open at once; each client
+   *     address may hold half of them
    */
-  public record Edge(int httpPort, int httpsPort, String transport, int threads) {
+  public record Edge(int httpPort, int httpsPort, String transport, int threads, int maxConnectionsPerSite) {
 
     @ConstructorBinding
     public Edge {
+      if (maxConnectionsPerSite < 2 || maxConnectionsPerSite > 65536) {
+        throw new IllegalArgumentException("pier.edge.max-connections-per-site " + maxConnectionsPerSite + " is not usable: give 2 to 65536");
+      }
     }
 
     public Edge(int httpPort, int httpsPort, String transport) {
-      this(httpPort, httpsPort, transport, 0);
+      this(httpPort, httpsPort, transport, 0, EdgeConfig.DEFAULT_MAX_CONNECTIONS_PER_SITE);
     }
   }
 
@@ -118,7 +124,7 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
     }
     domain = domain.toLowerCase(Locale.ROOT);
     if (edge.transport() == null || edge.transport().isBlank()) {
-      edge = new Edge(edge.httpPort(), edge.httpsPort(), EdgeServer.TRANSPORTS.get(0), edge.threads());
+      edge = new Edge(edge.httpPort(), edge.httpsPort(), EdgeServer.TRANSPORTS.get(0), edge.threads(), edge.maxConnectionsPerSite());
     }
     if (!EdgeServer.TRANSPORTS.contains(edge.transport().strip().toLowerCase(Locale.ROOT))) {
       throw new IllegalArgumentException("pier.edge.transport \"" + edge.transport() + "\" is none of " + String.join(", ", EdgeServer.TRANSPORTS));

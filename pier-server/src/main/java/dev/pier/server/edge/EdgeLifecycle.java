@@ -62,7 +62,7 @@ public class EdgeLifecycle implements SmartLifecycle, EdgeStatus {
 
   @Override
   public void start() {
-    EdgeConfig config = EdgeConfig.onPort(props.edge().httpPort());
+    EdgeConfig config = EdgeConfig.onPort(props.edge().httpPort()).withMaxConnectionsPerSite(props.edge().maxConnectionsPerSite());
     boolean https = props.edge().httpsPort() >= 0;
     if (https) {
       certificates.init();
