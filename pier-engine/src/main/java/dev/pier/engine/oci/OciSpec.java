@@ -6,9 +6,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Translates a {@link ContainerSpec} into an OCI runtime spec ({@code config.json}) for runc, as the sum of
- * {@link SpecOpts}. Pure: no file is written here. New pid, mount, uts and ipc namespaces; the site's own network
- * namespace joined by path; tini as PID 1; a web server's capabilities only; no new privileges; a closed device
- * list; the {@link Seccomp} profile.
+ * {@link SpecOpts}. Pure: no file is written here. New pid, mount, uts, ipc and cgroup namespaces; the site's own
+ * network namespace joined by path; tini as PID 1; a web server's capabilities only; no new privileges; no core dumps;
+ * a closed device list; the {@link Seccomp} allow-list.
  */
 public final class OciSpec {
 
@@ -32,6 +32,7 @@ public final class OciSpec {
         SpecOpts.withProcess(INIT, c.args(), c.hostname()),
         SpecOpts.withCapabilities(CAPABILITIES),
         SpecOpts.withOpenFilesLimit(4096),
+        SpecOpts.withNoCoreDumps(),
         SpecOpts.withNoNewPrivileges(),
         SpecOpts.withRootfs(c.rootfs()),
         SpecOpts.withHostname(c.hostname()),

@@ -50,14 +50,23 @@ public final class SpecOpts {
     return s -> s.rlimits.add(Map.of("type", "RLIMIT_NOFILE", "hard", n, "soft", n));
   }
 
-  /** New pid, ipc, uts and mount namespaces, and the network namespace at {@code netns}. */
+  /**
+   * New pid, ipc, uts, mount and cgroup namespaces (the site sees its own cgroup as the root, never the host's
+   * hierarchy), and the network namespace at {@code netns}.
+   */
   public static SpecOpt withNamespaces(Path netns) {
     return s -> s.namespaces.addAll(List.of(
         Map.of("type", "pid"),
         Map.of("type", "network", "path", netns.toString()),
         Map.of("type", "ipc"),
         Map.of("type", "uts"),
-        Map.of("type", "mount")));
+        Map.of("type", "mount"),
+        Map.of("type", "cgroup")));
+  }
+
+  /** No core dumps: a crashing program leaves no image of its memory (secrets included) on the site's disk. */
+  public static SpecOpt withNoCoreDumps() {
+    return s -> s.rlimits.add(Map.of("type", "RLIMIT_CORE", "hard", 0, "soft", 0));
   }
 
   /** No device but those runc always makes. */

@@ -214,6 +214,51 @@ class SiteEngineRootTest {
     engine.remove(s);
   }
 
+  /**
+   * A tenant's own static program (syscall-probe.c, built with gcc) makes each call the allow-list refuses: each fails
+   * with EPERM (io_uring and personality, which the capabilities left to a site do not stop, succeed without the
+   * profile); ordinary calls still work, and so do the site's shell and server. The site has its own cgroup namespace
+   * and no core dumps.
+   */
+  @Test
+  void theSeccompAllowListRefusesWhatASiteNeverNeedsAndNothingItDoes() throws Exception {
+    Path probe = Files.createTempDirectory("pier-probe-").resolve("probe");
+    try {
+      var built = runner.run(Command.of("gcc", "-static", "-O1", "-o", probe.toString(),
+          Path.of(getClass().getResource("/syscall-probe.c").toURI()).toString()));
+      assertThat(built.succeeded()).as("gcc: " + built).isTrue();
+      java.util.List<String> refused = java.util.List.of("io_uring_setup", "userfaultfd", "keyctl", "bpf", "perf_event_open", "mount",
+          "unshare", "setns", "clone_newuser", "ptrace", "kexec_load", "init_module", "clock_settime", "settimeofday",
+          "personality_read_implies_exec");
+      // (Never run on the host: as root there, these calls would change the host itself.)
+      SiteSpec s = site("probed", address(24));
+      engine.prepare(s);
+      engine.start(s);
+      Path inRoot = host.dataDir.resolve("sites").resolve(s.name().value()).resolve("rootfs").resolve("probe");
+      Files.copy(probe, inRoot);
+      Files.setPosixFilePermissions(inRoot, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      java.util.List<String> inside = new java.util.ArrayList<>(java.util.List.of("/probe", "fork", "personality_query"));
+      inside.addAll(refused);
+      var result = inside(s, inside.toArray(String[]::new));
+      assertThat(result.succeeded()).as(result.toString()).isTrue();
+      assertThat(result.stdout()).contains("fork=0", "personality_query=0");
+      for (String call : refused) {
+        assertThat(result.stdout()).as(call).contains(call + "=1\n");
+      }
+      assertThat(inside(s, "/bin/busybox", "sh", "-c", "echo ok > /tmp/x && cat /tmp/x").stdout()).contains("ok");
+      assertThat(get(s.address()).statusCode()).isEqualTo(200);
+
+      String cgroup = inside(s, "/bin/busybox", "cat", "/proc/self/cgroup").stdout();
+      assertThat(cgroup).as("its own cgroup namespace").doesNotContain(host.config.cgroupParent());
+      assertThat(inside(s, "/bin/busybox", "sh", "-c", "ulimit -c").stdout().strip()).as("core dumps").isEqualTo("0");
+      assertThat(inside(s, "/bin/busybox", "sh", "-c", "ulimit -c unlimited").succeeded()).as("and cannot turn them on").isFalse();
+      engine.remove(s);
+    } finally {
+      Files.deleteIfExists(probe);
+      Files.deleteIfExists(probe.getParent());
+    }
+  }
+
   @Test
   void fromInsideASiteNeitherItsNeighbourNorTheKernelsDangerousCallsAreWithinReach() throws Exception {
     SiteSpec a = site("tenant", address(21));

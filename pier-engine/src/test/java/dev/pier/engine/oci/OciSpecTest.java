@@ -25,9 +25,9 @@ class OciSpecTest {
   }
 
   @Test
-  void newPidMountUtsIpcNamespacesAndTheSitesOwnNetworkNamespace() {
+  void newPidMountUtsIpcCgroupNamespacesAndTheSitesOwnNetworkNamespace() {
     JsonNode ns = json().path("linux").path("namespaces");
-    assertThat(ns.findValuesAsString("type")).containsExactlyInAnyOrder("pid", "network", "ipc", "uts", "mount");
+    assertThat(ns.findValuesAsString("type")).containsExactlyInAnyOrder("pid", "network", "ipc", "uts", "mount", "cgroup");
     for (JsonNode n : ns) {
       if (n.path("type").asString().equals("network")) {
         assertThat(n.path("path").asString()).isEqualTo("/run/netns/pier-blog");
