@@ -24,11 +24,16 @@ public final class RealHost {
 
   private RealHost() {}
 
-  /** The real drivers, every external program going through {@code runner}. */
+  /** The real drivers, every external program going through {@code runner}; containers run by runc. */
   public static EngineDrivers drivers(CommandRunner runner) {
+    return drivers(runner, "runc");
+  }
+
+  /** The same, containers run by {@code runtime} ({@code runc} or {@code crun}: see {@link dev.pier.engine.runc.RuntimeChoice}). */
+  public static EngineDrivers drivers(CommandRunner runner, String runtime) {
     ProcMountTable mounts = new ProcMountTable(runner);
-    return new EngineDrivers(new Runc(runner), new HostNetwork(runner), mounts, new LoopDisks(runner, mounts), new CgroupStats(),
-        PortProbe.TCP, ResolvConf.HOST);
+    return new EngineDrivers(new Runc(runner, runtime, null), new HostNetwork(runner), mounts, new LoopDisks(runner, mounts),
+        new CgroupStats(), PortProbe.TCP, ResolvConf.HOST);
   }
 
   /** The Debian images kept in {@code imagesDir}, built through {@code runner}. */

@@ -29,6 +29,7 @@ public record CommandLineOptions(boolean help, List<String> springArgs) {
     OPTIONS.put("subnet", new String[] {"pier.network.subnet", "CIDR", "container network (10.1.1.0/24)"});
     OPTIONS.put("uplink", new String[] {"pier.network.uplink", "IFACE", "host interface to the internet, for plans with outbound access (none)"});
     OPTIONS.put("gateway", new String[] {"pier.network.gateway", "ADDRESS", "the bridge's address in it (10.1.1.254)"});
+    OPTIONS.put("runtime", new String[] {"pier.engine.runtime", "NAME", "the OCI runtime: auto (crun with cgroup v2, else runc), runc or crun (auto)"});
     OPTIONS.put("stop-grace", new String[] {"pier.engine.stop-grace", "DURATION", "wait after SIGTERM before SIGKILL (10s)"});
     OPTIONS.put("sftp-port", new String[] {"pier.sftp.port", "PORT", "Pier's SSH server for SFTP and git push, every site on it (2222; -1: none)"});
     OPTIONS.put("ldap-url", new String[] {"pier.ldap.url", "URL", "an external LDAP server; empty runs the embedded one ()"});

@@ -10,16 +10,21 @@ import dev.pier.engine.image.DebianImages;
 import dev.pier.engine.image.StaticImage;
 import dev.pier.engine.network.AddressPool;
 import dev.pier.engine.network.Ipv4Subnet;
+import dev.pier.engine.runc.RuntimeChoice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Wires the engine from the {@code pier.*} properties: its real drivers come from {@link RealHost}. */
 @Configuration(proxyBeanMethods = false)
 class EngineBeans {
+
+  private static final Logger log = LoggerFactory.getLogger(EngineBeans.class);
 
   @Bean
   CommandRunner commandRunner() {
@@ -40,10 +45,17 @@ class EngineBeans {
     return new AddressPool(subnet);
   }
 
-  /** The host's real drivers: runc, iproute2 and nftables, the mount table, loop disks, cgroups. */
+  /** The host's real drivers: runc or crun, iproute2 and nftables, the mount table, loop disks, cgroups. */
   @Bean
-  EngineDrivers engineDrivers(CommandRunner runner) {
-    return RealHost.drivers(runner);
+  EngineDrivers engineDrivers(CommandRunner runner, PierProperties p) {
+    RuntimeChoice runtime;
+    try {
+      runtime = RuntimeChoice.host(p.engine().runtime());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationProblem(e.getMessage(), e);
+    }
+    log.info("containers run with {}", runtime.why());
+    return RealHost.drivers(runner, runtime.binary());
   }
 
   @Bean

@@ -3,6 +3,7 @@ package dev.pier.server.config;
 import dev.pier.edge.EdgeConfig;
 import dev.pier.edge.EdgeServer;
 import dev.pier.engine.network.Outbound;
+import dev.pier.engine.runc.RuntimeChoice;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -104,8 +105,22 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
     }
   }
 
+  /** @param runtime the OCI runtime: auto (crun where it works, else runc), runc or crun ({@link RuntimeChoice}) */
   public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval,
-      Duration reconcileInterval) {}
+      Duration reconcileInterval, String runtime) {
+
+    @ConstructorBinding
+    public Engine {
+      if (runtime != null && !runtime.isBlank() && !RuntimeChoice.NAMES.contains(runtime.strip().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("pier.engine.runtime \"" + runtime + "\" is none of " + String.join(", ", RuntimeChoice.NAMES));
+      }
+    }
+
+    public Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval,
+        Duration reconcileInterval) {
+      this(cgroupParent, stopGrace, readyTimeout, watchInterval, usageInterval, reconcileInterval, "auto");
+    }
+  }
 
   public record Ldap(String url, String baseDn, String userDnPattern, String groupSearchBase, String adminGroup,
       String managerDn, String managerPassword) {

@@ -1,0 +1,41 @@
+package dev.pier.engine.runc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RuntimeChoiceTest {
+
+  private static final Set<String> BOTH = Set.of("runc", "crun");
+
+  @Test
+  void crunWhereItWorksRuncOtherwise() {
+    assertThat(RuntimeChoice.choose("auto", true, BOTH::contains).binary()).isEqualTo("crun");
+    assertThat(RuntimeChoice.choose("", true, Set.of("runc")::contains).binary()).as("no crun").isEqualTo("runc");
+    assertThat(RuntimeChoice.choose(null, false, BOTH::contains)).as("cgroup v1").extracting(RuntimeChoice::binary).isEqualTo("runc");
+    assertThat(RuntimeChoice.choose("auto", false, BOTH::contains).why()).contains("cgroup v1");
+    assertThat(RuntimeChoice.choose("runc", true, BOTH::contains).binary()).isEqualTo("runc");
+    assertThat(RuntimeChoice.choose(" CRUN ", true, BOTH::contains).binary()).isEqualTo("crun");
+  }
+
+  @Test
+  void aRuntimeThatCannotRunSitesHereIsRefusedSayingWhatToDo() {
+    assertThatThrownBy(() -> RuntimeChoice.choose("crun", false, BOTH::contains)).hasMessageContaining("crun cannot manage this host's cgroups")
+        .hasMessageContaining("--runtime runc");
+    assertThatThrownBy(() -> RuntimeChoice.choose("crun", true, Set.of("runc")::contains)).hasMessageContaining("apt-get install crun");
+    assertThatThrownBy(() -> RuntimeChoice.choose("auto", false, Set.<String>of()::contains)).hasMessageContaining("neither runc nor crun");
+    assertThatThrownBy(() -> RuntimeChoice.choose("docker", true, BOTH::contains)).hasMessageContaining("none of auto, runc, crun");
+  }
+
+  @Test
+  void thisHostGetsARuntimeItHasAndRuncWhereCgroupsAreV1() {
+    RuntimeChoice here = RuntimeChoice.host("auto");
+    assertThat(here.binary()).isIn("runc", "crun");
+    if (!RuntimeChoice.cgroupV2()) {
+      assertThat(here.binary()).isEqualTo("runc");
+      assertThatThrownBy(() -> RuntimeChoice.host("crun")).hasMessageContaining("crun cannot manage this host's cgroups");
+    }
+  }
+}
