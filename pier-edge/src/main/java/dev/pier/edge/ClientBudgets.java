@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a site's upstream connections by default ({@link EdgeConfig#maxConnectionsPerSite()}), so that one client (one
  * IPv4 address, or one IPv6 /64, which one host or one customer has) can never hold all of them, reading slowly, and
  * lock out everyone else; beyond it, 429. The panel's budgets are its own, apart from the sites'. An exchange counts
- * from when it is forwarded until its response is written, or its connection goes.
+ * from when it is forwarded until its response is written, or its connection goes (a WebSocket tunnel: until it
+ * closes). What it does not stop: a client with many addresses (several IPv4 addresses, or IPv6 /64s), and clients
+ * behind one proxy or NAT address share one budget.
  */
 final class ClientBudgets {
 
@@ -69,6 +71,11 @@ final class ClientBudgets {
       ex.budget = null;
       giveBack(t.key(), t.count());
     }
+  }
+
+  /** Gives back what {@code ex} took once {@code channel} closes (at once if it is closed already). */
+  void giveBackOnClose(Exchange ex, io.netty.channel.Channel channel) {
+    channel.closeFuture().addListener(closed -> giveBack(ex));
   }
 
   private void giveBack(Key key, AtomicInteger n) {

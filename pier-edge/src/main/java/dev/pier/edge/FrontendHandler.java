@@ -110,7 +110,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void handlerRemoved(ChannelHandlerContext ctx) { // (also when a protocol switch hands the connection on)
     if (exchange != null) {
       exchange.body.stopWaiting();
-      shared.budgets().giveBack(exchange);
+      shared.budgets().giveBackOnClose(exchange, ctx.channel()); // a WebSocket tunnel counts until it closes
     }
     reader.release();
   }

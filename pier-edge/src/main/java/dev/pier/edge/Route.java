@@ -62,6 +62,8 @@ public sealed interface Route permits Route.Panel, Route.Upstream, Route.Stopped
     public static final Policy DEFAULT = new Policy(false, false, DEFAULT_MAX_BODY);
     /** The panel's: HTTPS only (the edge redirects it, {@link RouteDecision}), with HSTS; its bodies are its own. */
     public static final Policy PANEL = new Policy(true, true, Long.MAX_VALUE);
+    /** The panel's with HTTPS on another port than 443, where HSTS would send browsers to a port that speaks no TLS. */
+    public static final Policy PANEL_NO_HSTS = new Policy(true, false, Long.MAX_VALUE);
 
     public Policy {
       if (maxBodyBytes < 0) {

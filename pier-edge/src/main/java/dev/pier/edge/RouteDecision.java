@@ -120,7 +120,8 @@ sealed interface RouteDecision {
             yield new RedirectToHttps(null, httpsLocation(host, head.uri(), httpsPort));
           }
         }
-        yield new Forward(null, panel.address(), "The panel", Route.Policy.PANEL);
+        // HSTS only with HTTPS on 443: browsers keep the port, and would take http://DOMAIN:8080 to https://DOMAIN:8080.
+        yield new Forward(null, panel.address(), "The panel", httpsPort == 443 ? Route.Policy.PANEL : Route.Policy.PANEL_NO_HSTS);
       }
       case Route.Upstream site -> {
         if (site.policy().httpsOnly() && !tls && httpsPort > 0) {
@@ -191,6 +192,12 @@ sealed interface RouteDecision {
     } else if (name.indexOf(':') >= 0) {
       name = name.substring(0, name.indexOf(':'));
     }
-    return "https://" + name + (httpsPort == 443 ? "" : ":" + httpsPort) + (uri.startsWith("/") ? uri : "/");
+    String target = uri;
+    int scheme = uri.indexOf("://");
+    if (!uri.startsWith("/") && scheme > 0) { // absolute form: its path and query
+      int slash = uri.indexOf('/', scheme + 3);
+      target = slash < 0 ? "/" : uri.substring(slash);
+    }
+    return "https://" + name + (httpsPort == 443 ? "" : ":" + httpsPort) + (target.startsWith("/") ? target : "/");
   }
 }

@@ -31,8 +31,10 @@ class RouteDecisionTest {
 
   @Test
   void theApexGoesToThePanelAndASiteToItsAddress() {
-    assertThat(RouteDecision.decide(get("example.org", "/"), routes, true, 8443, pending::get, true, false)).isEqualTo(
+    assertThat(RouteDecision.decide(get("example.org", "/"), routes, true, 443, pending::get, true, false)).isEqualTo(
         new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL));
+    assertThat(RouteDecision.decide(get("example.org", "/"), routes, true, 8443, pending::get, true, false)).as("HSTS on 443 only")
+        .isEqualTo(new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL_NO_HSTS));
     assertThat(plain(get("WIKI.example.org:80", "/x"))).isEqualTo(
         new RouteDecision.Forward("wiki", BLOG, "The site wiki", Route.Policy.DEFAULT));
   }
@@ -43,11 +45,11 @@ class RouteDecisionTest {
         new RouteDecision.RedirectToHttps(null, "https://example.org:8443/sites/blog?tab=files"));
     assertThat(plain(get("example.org", "/login"))).isInstanceOf(RouteDecision.RedirectToHttps.class);
     assertThat(plain(get("example.org", "http://example.org/api/v1/sites"))).isEqualTo(
-        new RouteDecision.ApiOverHttp("https://example.org:8443/"));
+        new RouteDecision.ApiOverHttp("https://example.org:8443/api/v1/sites"));
     assertThat(plain(get("example.org", "/api/v1/sites"))).isEqualTo(
         new RouteDecision.ApiOverHttp("https://example.org:8443/api/v1/sites"));
     assertThat(plain(get("example.org", "/apix"))).isInstanceOf(RouteDecision.RedirectToHttps.class);
-    RouteDecision.Forward panel = new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL);
+    RouteDecision.Forward panel = new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL_NO_HSTS);
     assertThat(plain(get("example.org", "/ca.pem"))).isEqualTo(panel);
     assertThat(RouteDecision.decide(get("example.org", "/api/v1/sites"), routes, false, 8443, pending::get, true, true))
         .as("a script on the host").isEqualTo(panel);

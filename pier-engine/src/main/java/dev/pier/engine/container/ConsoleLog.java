@@ -61,16 +61,19 @@ public record ConsoleLog(Path dir, Path last) {
 
   /**
    * Keeps the log's tail in {@link #last()} (what the panel shows of a stopped site); call once the container is gone,
-   * before unmounting. The log of a container an earlier Pier started, a plain file beside {@code log/}, goes.
+   * before unmounting. The log of a container an earlier Pier started, a plain file beside {@code log/}, goes, its tail
+   * kept the same way. Best effort: a host disk too full to keep it costs the tail, never the teardown; false then.
    */
-  public void keep() {
+  public boolean keep() {
     try {
-      if (Files.exists(file())) {
-        MoreFiles.writeAtomically(last, text(tailBytes(file(), KEEP_BYTES), KEEP_BYTES));
+      Path from = Files.exists(file()) ? file() : Files.exists(legacy()) ? legacy() : null;
+      if (from != null) {
+        MoreFiles.writeAtomically(last, text(tailBytes(from, KEEP_BYTES), KEEP_BYTES));
       }
       Files.deleteIfExists(legacy());
+      return true;
     } catch (IOException | UncheckedIOException e) {
-      throw new UncheckedIOException("cannot keep the end of the log in " + last, e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+      return false;
     }
   }
 

@@ -11,8 +11,8 @@ import java.util.function.Predicate;
  * Which OCI runtime runs the sites: crun where it works, runc otherwise, unless the operator names one
  * ({@code --runtime}). crun is smaller and starts containers faster, but manages cgroups v2 only (Debian 12's default
  * layout); on a host with cgroup v1 (or the hybrid layout), runc. Both take the same commands; each keeps its own
- * state ({@code /run/runc}, {@code /run/crun}), so sites are stopped before the runtime is changed. Pure apart from
- * {@link #host}.
+ * state ({@code /run/runc}, {@code /run/crun}), so {@code auto} keeps the runtime a Pier's sites ran with last, and
+ * an operator who names another stops the sites first. Pure apart from {@link #host}.
  *
  * @param binary the program, {@code runc} or {@code crun}
  * @param why    a sentence for the log: why this one
@@ -43,6 +43,19 @@ public record RuntimeChoice(String binary, String why) {
     };
   }
 
+  /**
+   * The same, where {@code recorded} is the runtime this Pier's sites ran with last (null: none yet): {@code auto}
+   * keeps it while it can still run sites here, so that installing crun later does not hide the sites runc runs.
+   */
+  public static RuntimeChoice choose(String asked, String recorded, boolean cgroupV2, Predicate<String> installed) {
+    boolean auto = asked == null || asked.isBlank() || asked.strip().equalsIgnoreCase("auto");
+    if (auto && recorded != null && NAMES.contains(recorded) && !recorded.equals("auto") && installed.test(recorded)
+        && (cgroupV2 || recorded.equals("runc"))) {
+      return new RuntimeChoice(recorded, recorded + ": the runtime this Pier's sites ran with last");
+    }
+    return choose(asked, cgroupV2, installed);
+  }
+
   private static RuntimeChoice refuse(String why) {
     throw new IllegalArgumentException("pier.engine.runtime: " + why);
   }
@@ -50,6 +63,21 @@ public record RuntimeChoice(String binary, String why) {
   /** What this host offers: whether /sys/fs/cgroup is cgroup2, and which programs are on the PATH. */
   public static RuntimeChoice host(String asked) {
     return choose(asked, cgroupV2(), RuntimeChoice::onPath);
+  }
+
+  /** The same, keeping the runtime recorded in {@code file} (see {@link #choose(String, String, boolean, Predicate)}), and recording the choice there. */
+  public static RuntimeChoice host(String asked, Path file) {
+    try {
+      String recorded = Files.exists(file) ? Files.readString(file).strip() : null;
+      RuntimeChoice c = choose(asked, recorded, cgroupV2(), RuntimeChoice::onPath);
+      if (!c.binary().equals(recorded)) {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, c.binary() + "\n");
+      }
+      return c;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("pier.engine.runtime: cannot read or record the runtime in " + file + ": " + e.getMessage(), e);
+    }
   }
 
   static boolean cgroupV2() {

@@ -21,7 +21,7 @@ class ConsoleLogTest {
   }
 
   @Test
-  void aSparseTerabyteIsCutDownToItsTailWithoutBeingCopied() throws Exception {
+  void outsideAFileSystemOfItsOwnALogIsCutBySizeToItsTailEvenASparseTerabyteWithoutBeingCopied() throws Exception {
     ConsoleLog log = log();
     try (RandomAccessFile f = new RandomAccessFile(log.file().toFile(), "rw")) {
       f.setLength(1L << 40);

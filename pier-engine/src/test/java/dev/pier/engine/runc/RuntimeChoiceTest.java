@@ -21,6 +21,15 @@ class RuntimeChoiceTest {
   }
 
   @Test
+  void autoKeepsTheRuntimeTheSitesRanWithLastSoThatInstallingCrunHidesNoSite() {
+    assertThat(RuntimeChoice.choose("auto", "runc", true, BOTH::contains).binary()).isEqualTo("runc");
+    assertThat(RuntimeChoice.choose("auto", null, true, BOTH::contains).binary()).as("a new Pier").isEqualTo("crun");
+    assertThat(RuntimeChoice.choose("crun", "runc", true, BOTH::contains).binary()).as("named by the operator").isEqualTo("crun");
+    assertThat(RuntimeChoice.choose("auto", "crun", false, BOTH::contains).binary()).as("crun cannot run here any more").isEqualTo("runc");
+    assertThat(RuntimeChoice.choose("auto", "crun", true, Set.of("runc")::contains).binary()).as("crun removed").isEqualTo("runc");
+  }
+
+  @Test
   void aRuntimeThatCannotRunSitesHereIsRefusedSayingWhatToDo() {
     assertThatThrownBy(() -> RuntimeChoice.choose("crun", false, BOTH::contains)).hasMessageContaining("crun cannot manage this host's cgroups")
         .hasMessageContaining("--runtime runc");

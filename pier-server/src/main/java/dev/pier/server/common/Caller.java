@@ -21,7 +21,11 @@ public record Caller(String user, boolean admin, Set<String> groups) {
   /** Every grantee this caller is: the user, each of their groups, everyone. */
   public List<Grantee> grantees() {
     List<Grantee> all = new ArrayList<>();
-    all.add(Grantee.user(user));
+    try {
+      all.add(Grantee.user(user));
+    } catch (IllegalArgumentException unnamable) {
+      // a user name no grant can name: everyone's and their groups' apply
+    }
     for (String g : groups) {
       try {
         all.add(Grantee.group(g));

@@ -13,6 +13,9 @@ public record Grantee(String value) {
   public static final Grantee EVERYONE = new Grantee("everyone");
 
   public Grantee {
+    if (value != null && value.startsWith("group:")) {
+      value = "group:" + value.substring(6).toLowerCase(java.util.Locale.ROOT); // directories compare group names without case
+    }
     if (value == null || !FORM.matcher(value).matches()) {
       throw new IllegalArgumentException("\"" + value + "\" names nobody: write everyone, user:NAME (lowercase) or group:NAME");
     }

@@ -17,14 +17,15 @@ import org.springframework.stereotype.Component;
 /**
  * Pier's own files in its data directory (the database, its log, the directory, the CA's and the SSH server's keys)
  * are made 0600 and their folders 0700 once Pier has started, whatever umask made them: the data directory's own 0700
- * ({@link EngineBeans}) is the first wall, this the second. Sites' files keep theirs: their owners inside the
- * containers need them.
+ * ({@link EngineBeans}) is the first wall, this the second. Files made later (a rotated log) keep the umask's mode,
+ * inside folders only root enters. Sites' files and the images keep theirs: the sites need them.
  */
 @Component
 class DataDirPermissions {
 
   private static final Logger log = LoggerFactory.getLogger(DataDirPermissions.class);
-  static final List<String> PIERS_OWN = List.of("db", "logs", "ldap", "ca", "ssh", "certs");
+  static final List<String> PIERS_OWN = List.of("db", "logs", "ldap", "ca", "ssh", "certs", "acme", "access-logs", "git",
+      "image-builds", "tmp");
 
   private final PierProperties props;
 

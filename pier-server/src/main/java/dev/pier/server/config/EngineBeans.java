@@ -50,7 +50,7 @@ class EngineBeans {
   EngineDrivers engineDrivers(CommandRunner runner, PierProperties p) {
     RuntimeChoice runtime;
     try {
-      runtime = RuntimeChoice.host(p.engine().runtime());
+      runtime = RuntimeChoice.host(p.engine().runtime(), p.dataDir().resolve("runtime"));
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(e.getMessage(), e);
     }

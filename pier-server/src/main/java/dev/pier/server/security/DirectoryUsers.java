@@ -30,9 +30,15 @@ final class DirectoryUsers {
   DirectoryUsers(PierProperties.Ldap ldap) {
     try {
       base = new LdapName(ldap.baseDn());
-      groupBase = new LdapName(ldap.groupSearchBase());
+      groupBase = new LdapName(ldap.groupSearchBase() == null ? "" : ldap.groupSearchBase());
       String group = ldap.adminGroup().strip();
-      adminGroup = group.contains("=") ? new LdapName(group) : new LdapName("cn=" + escape(group) + "," + ldap.groupSearchBase());
+      LdapName named;
+      if (group.contains("=")) {
+        named = new LdapName(group);
+      } else {
+        named = (LdapName) new LdapName(groupBase.getRdns()).add("cn=" + escape(group));
+      }
+      adminGroup = relative(named, base); // given whole (under the base DN) or relative to it
       String pattern = ldap.userDnPattern();
       int eq = pattern.indexOf('=');
       idAttribute = eq > 0 ? pattern.substring(0, eq).strip() : "uid";
@@ -69,11 +75,14 @@ final class DirectoryUsers {
   /** {@code dn} relative to the base DN (as given if it is not under it); null if it is no DN. */
   private LdapName relative(String dn) {
     try {
-      LdapName name = new LdapName(dn);
-      return name.startsWith(base) && name.size() > base.size() ? (LdapName) name.getSuffix(base.size()) : name;
+      return relative(new LdapName(dn), base);
     } catch (InvalidNameException e) {
       return null;
     }
+  }
+
+  private static LdapName relative(LdapName name, LdapName base) {
+    return !base.isEmpty() && name.startsWith(base) && name.size() > base.size() ? (LdapName) name.getSuffix(base.size()) : name;
   }
 
   /** Users as their entries name them. */

@@ -112,7 +112,8 @@ public class SecurityConfig {
             "log in with HTTP Basic: your LDAP user name and password");
       }
     };
-    http.securityMatcher("/api/**")
+    http.headers(h -> h.httpStrictTransportSecurity(hsts -> hsts.disable())) // the edge sends HSTS, on 443 only
+        .securityMatcher("/api/**")
         .authenticationManager(new ThrottledLogins(ldap, throttle))
         .authorizeHttpRequests(a -> a.anyRequest().authenticated())
         .httpBasic(b -> b.authenticationEntryPoint(problem).realmName("Pier"))
@@ -137,6 +138,7 @@ public class SecurityConfig {
   @Order(2)
   SecurityFilterChain panel(HttpSecurity http, AuthenticationManager ldap, LoginThrottle throttle) throws Exception {
     http.authenticationManager(new ThrottledLogins(ldap, throttle))
+        .headers(h -> h.httpStrictTransportSecurity(hsts -> hsts.disable())) // the edge sends HSTS, on 443 only
         .authorizeHttpRequests(a -> a
             .requestMatchers("/login", "/webjars/**", "/css/**", "/js/**", "/favicon.ico", "/error", "/ca.pem").permitAll()
             .anyRequest().authenticated())

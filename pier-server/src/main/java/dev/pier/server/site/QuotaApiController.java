@@ -25,6 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/quotas")
 class QuotaApiController {
 
+  /** A quota as sent: every limit must be given (a forgotten one is no 0 that locks users out). */
+  record QuotaValues(Integer maxSites, Long maxDiskBytes, Integer maxCreatesPerDay) {}
+
   /** A user's quota (null: none, as for admins), their use of it, and the plans they may put sites on. */
   record Mine(Quota quota, Quotas.Usage usage, Set<String> plans) {}
 
@@ -51,7 +54,16 @@ class QuotaApiController {
   }
 
   @PutMapping("/{grantee}")
-  Quota set(@PathVariable String grantee, @RequestBody Quota quota, Authentication auth) {
+  Quota set(@PathVariable String grantee, @RequestBody QuotaValues values, Authentication auth) {
+    if (values == null || values.maxSites() == null || values.maxDiskBytes() == null || values.maxCreatesPerDay() == null) {
+      throw PierException.invalid("Invalid quota", "give all three limits: maxSites, maxDiskBytes and maxCreatesPerDay");
+    }
+    Quota quota;
+    try {
+      quota = new Quota(values.maxSites(), values.maxDiskBytes(), values.maxCreatesPerDay());
+    } catch (IllegalArgumentException e) {
+      throw PierException.invalid("Invalid quota", e);
+    }
     quotas.set(SecurityConfig.caller(auth), grantee(grantee), quota);
     return quota;
   }

@@ -149,6 +149,9 @@ public class Quotas {
       }
       checkDisk(q, u.diskBytes() + plan.diskBytes());
       List<Instant> today = createdSince(caller.user(), Instant.now().minus(Duration.ofDays(1)));
+      if (q.maxCreatesPerDay() == 0) {
+        throw new PierException(Kind.FORBIDDEN, "Quota reached", "your quota allows no new site: ask an admin", null);
+      }
       if (today.size() >= q.maxCreatesPerDay()) {
         Instant next = today.get(today.size() - q.maxCreatesPerDay()).plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         throw new PierException(Kind.TOO_MANY, "Too many new sites", "you created " + today.size() + " sites in the last 24 hours,"

@@ -169,7 +169,8 @@ public class SiteService {
   public Changed change(Caller caller, String rawName, SitePatch patch) {
     Plan plan = patch.plan() == null ? null : plan(patch.plan());
     // A move to another plan is checked against grants, quotas and the host's disk, one admission at a time.
-    return plan == null ? changeLocked(caller, rawName, patch, null) : quotas.admitting(() -> { }, () -> changeLocked(caller, rawName, patch, plan));
+    boolean moving = plan != null && !repo.find(SiteName.of(rawName)).map(s -> s.plan().equals(plan.name())).orElse(false);
+    return moving ? quotas.admitting(() -> { }, () -> changeLocked(caller, rawName, patch, plan)) : changeLocked(caller, rawName, patch, plan);
   }
 
   private Changed changeLocked(Caller caller, String rawName, SitePatch patch, Plan plan) {

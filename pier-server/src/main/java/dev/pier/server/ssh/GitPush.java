@@ -3,6 +3,7 @@ package dev.pier.server.ssh;
 import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.EdgeStatus;
+import dev.pier.server.common.ErrorIds;
 import dev.pier.server.common.PierException;
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.content.Release;
@@ -142,8 +143,8 @@ class GitPush implements CommandFactory {
           say(err, "pier: " + e.getMessage() + "\n");
         } catch (Exception e) {
           status = 1;
-          log.warn("git on site {} for {} failed", site, caller.user(), e);
-          say(err, "pier: git failed: " + e.getMessage() + "\n");
+          String id = ErrorIds.logged("git on site " + site + " for " + caller.user(), e); // its text may name host paths
+          say(err, "pier: git failed (error " + id + "; an administrator can find it in Pier's log)\n");
         } finally {
           flush(out);
           flush(err);

@@ -69,6 +69,15 @@ class QuotaAttackTest {
     assertThat(create("bob", server.host.siteName("bobs"), null).statusCode()).as("another user's share").isEqualTo(201);
     assertThat(create("admin", server.host.siteName("admins"), "big").statusCode()).as("admins have no quota").isEqualTo(201);
 
+    HttpResponse<String> partial = server.api("admin", "PUT", "/api/v1/quotas/user:alice", "{\"maxSites\":5}");
+    assertThat(partial.statusCode()).as("a limit left out is no 0 that locks her out").isEqualTo(400);
+    assertThat(partial.body()).contains("give all three limits");
+    assertThat(server.api("admin", "PUT", "/api/v1/quotas/user:alice",
+        "{\"maxSites\":5,\"maxDiskBytes\":32212254720,\"maxCreatesPerDay\":0}").statusCode()).isEqualTo(200);
+    HttpResponse<String> none = create("alice", server.host.siteName("none"), null);
+    assertThat(none.statusCode()).isEqualTo(403);
+    assertThat(none.body()).contains("your quota allows no new site");
+
     // Made and deleted in a loop: deleted sites still count against the day's creations.
     assertThat(server.api("admin", "PUT", "/api/v1/quotas/user:bob",
         "{\"maxSites\":3,\"maxDiskBytes\":32212254720,\"maxCreatesPerDay\":2}").statusCode()).isEqualTo(200);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With HTTPS on, the panel never speaks plain HTTP: its pages answer 308 to the same page over HTTPS, the session
- * cookie is Secure, HttpOnly and SameSite=Lax, HTTPS answers carry HSTS. What must stay reachable does: the CA's
+ * cookie is Secure, HttpOnly and SameSite=Lax. What must stay reachable does: the CA's
  * certificate (to trust HTTPS in the first place) and the API from scripts on the host. curl is the client, checking
  * the panel's certificate against Pier's CA.
  */
@@ -66,12 +66,14 @@ class PanelHttpsOnlyTest {
   }
 
   @Test
-  void overHttpsTheSessionCookieIsSecureAndHstsIsSent() throws Exception {
+  void overHttpsTheSessionCookieIsSecure() throws Exception {
     String login = curl(https("/login"));
-    assertThat(login).startsWith("HTTP/2 200").containsIgnoringCase("strict-transport-security: max-age=");
+    // No HSTS on a port other than 443 (the edge's tests', here): browsers would keep the port and send plain-HTTP
+    // links there. RouteDecisionTest shows the panel's HSTS on 443.
+    assertThat(login).startsWith("HTTP/2 200").doesNotContainIgnoringCase("strict-transport-security");
     String cookie = login.lines().filter(l -> l.toLowerCase().startsWith("set-cookie: pier_session=")).findFirst().orElseThrow();
     assertThat(cookie).contains("; Secure").contains("; HttpOnly").contains("; SameSite=Lax");
-    assertThat(curl(https("/login"), "--http1.1")).startsWith("HTTP/1.1 200").containsIgnoringCase("strict-transport-security: max-age=");
+    assertThat(curl(https("/login"), "--http1.1")).startsWith("HTTP/1.1 200").containsIgnoringCase("set-cookie: pier_session=");
   }
 
   @Test
