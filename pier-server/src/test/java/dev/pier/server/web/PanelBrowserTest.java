@@ -257,7 +257,7 @@ class PanelBrowserTest {
     // The site's name in the table leads to its page.
     wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#sites tr[data-site='" + name + "'] .site-name a"))).click();
     waitForText(By.id("site-title"), name);
-    waitForText(By.id("sftp-command"), "sftp -P " + server.sshPort() + " alice@");
+    waitForTextReloading(By.id("sftp-command"), "sftp -P " + server.sshPort() + " alice@");
     waitForText(By.cssSelector("#release-rows"), "starter");
 
     // Publish an archive through the page's file input; the folder it wraps everything in is unwrapped.
@@ -336,6 +336,20 @@ class PanelBrowserTest {
       if (!driver.findElement(By.tagName("body")).getText().contains("ERR_NETWORK_CHANGED")) {
         return;
       }
+    }
+  }
+
+  /**
+   * {@link #waitForText}, loading the page again once if the text is not there within 15 s: the page's own calls to
+   * the API can meet the network change {@link #open} is about, and a user would press reload.
+   */
+  private void waitForTextReloading(By by, String text) {
+    try {
+      new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    } catch (RuntimeException notYet) {
+      System.err.println(Instant.now() + " reloading " + driver.getCurrentUrl() + " for " + text);
+      driver.navigate().refresh();
+      waitForText(by, text);
     }
   }
 
