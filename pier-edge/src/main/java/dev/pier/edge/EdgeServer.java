@@ -65,6 +65,8 @@ public final class EdgeServer implements AutoCloseable {
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   /** The bound HTTPS port, for redirects of HTTPS-only sites; -1 until bound or without HTTPS. */
   private volatile int boundHttpsPort = -1;
+  /** Whether the edge listens on 80 and 443, where HSTS can send browsers from one to the other. */
+  private volatile boolean standardPorts;
 
   private EdgeServer(Builder b) {
     this.threads = b.threads > 0 ? b.threads : defaultThreads();
@@ -197,7 +199,7 @@ public final class EdgeServer implements AutoCloseable {
     IdlePool pool = new IdlePool(config.maxConnectionsPerSite(), loops);
     blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pier-tls-", 0).factory());
     Shared shared = new Shared(routes::get, connector, pool, config, () -> boundHttpsPort, accessLog, waker, challenges, activity, blocking,
-        new Semaphore(Shared.MAX_CERTIFICATE_WORK), new ClientBudgets(config.maxConnectionsPerClient()));
+        new Semaphore(Shared.MAX_CERTIFICATE_WORK), new ClientBudgets(config.maxConnectionsPerClient()), () -> standardPorts);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(transport.serverChannel())
@@ -216,6 +218,7 @@ public final class EdgeServer implements AutoCloseable {
         }
         boundHttpsPort = ((InetSocketAddress) httpsListeners.get(0).localAddress()).getPort();
       }
+      standardPorts = boundHttpsPort == 443 && ((InetSocketAddress) listeners.get(0).localAddress()).getPort() == 80;
     } catch (RuntimeException | InterruptedException e) {
       close();
       throw e;

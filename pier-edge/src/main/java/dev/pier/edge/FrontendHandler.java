@@ -194,7 +194,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private RouteDecision decide(ClientRequest r, boolean mayWake) {
     return RouteDecision.decide(r.routing(), shared.routes().get(), tls, shared.httpsPort().getAsInt(), shared.challenges(), mayWake,
-        RouteDecision.loopback(ctx.channel().remoteAddress()));
+        RouteDecision.loopback(ctx.channel().remoteAddress()), shared.panelHsts().getAsBoolean());
   }
 
   /** Does what {@link RouteDecision} decided. */

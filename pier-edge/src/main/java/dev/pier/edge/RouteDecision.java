@@ -93,9 +93,11 @@ sealed interface RouteDecision {
    * @param httpsPort the edge's HTTPS port, for redirects to it; -1 or 0 when the edge serves no HTTPS
    * @param mayWake whether a sleeping site may be woken (false once it was)
    * @param fromLoopback whether the client is on this host (it may use the API over plain HTTP)
+   * @param panelHsts whether the panel's answers carry HSTS: only with HTTP on 80 and HTTPS on 443, as browsers keep any
+   *     other port when they upgrade (http://DOMAIN:8080 would become https://DOMAIN:8080, where no TLS is spoken)
    */
   static RouteDecision decide(RequestHead head, RouteTable routes, boolean tls, int httpsPort, AcmeChallenges challenges,
-      boolean mayWake, boolean fromLoopback) {
+      boolean mayWake, boolean fromLoopback, boolean panelHsts) {
     String refusal = refusal(head);
     if (refusal != null) {
       return new Refused(400, refusal);
@@ -120,8 +122,7 @@ sealed interface RouteDecision {
             yield new RedirectToHttps(null, httpsLocation(host, head.uri(), httpsPort));
           }
         }
-        // HSTS only with HTTPS on 443: browsers keep the port, and would take http://DOMAIN:8080 to https://DOMAIN:8080.
-        yield new Forward(null, panel.address(), "The panel", httpsPort == 443 ? Route.Policy.PANEL : Route.Policy.PANEL_NO_HSTS);
+        yield new Forward(null, panel.address(), "The panel", panelHsts ? Route.Policy.PANEL : Route.Policy.PANEL_NO_HSTS);
       }
       case Route.Upstream site -> {
         if (site.policy().httpsOnly() && !tls && httpsPort > 0) {

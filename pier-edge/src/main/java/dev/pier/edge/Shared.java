@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -16,10 +17,11 @@ import java.util.function.Supplier;
  * @param blocking where work that may block runs, off the event loops (certificates not yet in memory)
  * @param certificateWork permits for that work ({@link #MAX_CERTIFICATE_WORK})
  * @param budgets each client's exchanges in progress with each upstream
+ * @param panelHsts whether the panel's HTTPS answers carry HSTS (the edge listens on 80 and 443)
  */
 record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, IdlePool pool, EdgeConfig config, IntSupplier httpsPort,
     AccessLog accessLog, Waker waker, AcmeChallenges challenges, Map<String, Long> activity,
-    Executor blocking, Semaphore certificateWork, ClientBudgets budgets) {
+    Executor blocking, Semaphore certificateWork, ClientBudgets budgets, BooleanSupplier panelHsts) {
 
   /** How stale a site's last traffic time may be: it is written at most this often (not at every request). */
   private static final long TOUCH_NANOS = 50_000_000;
@@ -39,6 +41,6 @@ record Shared(Supplier<RouteTable> routes, UpstreamConnector connector, IdlePool
   /** For tests: no HTTPS, no log, no waking, no challenges. */
   static Shared of(Supplier<RouteTable> routes, UpstreamConnector connector, EdgeConfig config) {
     return new Shared(routes, connector, new IdlePool(config.maxConnectionsPerSite(), EdgeServer.defaultThreads()), config, () -> -1, AccessLog.NONE, Waker.NONE, AcmeChallenges.NONE,
-        new ConcurrentHashMap<>(), Runnable::run, new Semaphore(MAX_CERTIFICATE_WORK), new ClientBudgets(config.maxConnectionsPerClient()));
+        new ConcurrentHashMap<>(), Runnable::run, new Semaphore(MAX_CERTIFICATE_WORK), new ClientBudgets(config.maxConnectionsPerClient()), () -> false);
   }
 }

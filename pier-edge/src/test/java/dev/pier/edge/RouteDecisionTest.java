@@ -26,14 +26,14 @@ class RouteDecisionTest {
   }
 
   private RouteDecision plain(RequestHead head) {
-    return RouteDecision.decide(head, routes, false, 8443, pending::get, true, false);
+    return RouteDecision.decide(head, routes, false, 8443, pending::get, true, false, false);
   }
 
   @Test
   void theApexGoesToThePanelAndASiteToItsAddress() {
-    assertThat(RouteDecision.decide(get("example.org", "/"), routes, true, 443, pending::get, true, false)).isEqualTo(
-        new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL));
-    assertThat(RouteDecision.decide(get("example.org", "/"), routes, true, 8443, pending::get, true, false)).as("HSTS on 443 only")
+    assertThat(RouteDecision.decide(get("example.org", "/"), routes, true, 443, pending::get, true, false, true)).as("on 80 and 443")
+        .isEqualTo(new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL));
+    assertThat(RouteDecision.decide(get("example.org", "/"), routes, true, 8443, pending::get, true, false, false)).as("other ports")
         .isEqualTo(new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL_NO_HSTS));
     assertThat(plain(get("WIKI.example.org:80", "/x"))).isEqualTo(
         new RouteDecision.Forward("wiki", BLOG, "The site wiki", Route.Policy.DEFAULT));
@@ -51,11 +51,11 @@ class RouteDecisionTest {
     assertThat(plain(get("example.org", "/apix"))).isInstanceOf(RouteDecision.RedirectToHttps.class);
     RouteDecision.Forward panel = new RouteDecision.Forward(null, PANEL, "The panel", Route.Policy.PANEL_NO_HSTS);
     assertThat(plain(get("example.org", "/ca.pem"))).isEqualTo(panel);
-    assertThat(RouteDecision.decide(get("example.org", "/api/v1/sites"), routes, false, 8443, pending::get, true, true))
+    assertThat(RouteDecision.decide(get("example.org", "/api/v1/sites"), routes, false, 8443, pending::get, true, true, false))
         .as("a script on the host").isEqualTo(panel);
-    assertThat(RouteDecision.decide(get("example.org", "/login"), routes, false, 8443, pending::get, true, true))
+    assertThat(RouteDecision.decide(get("example.org", "/login"), routes, false, 8443, pending::get, true, true, false))
         .as("a browser on the host").isInstanceOf(RouteDecision.RedirectToHttps.class);
-    assertThat(RouteDecision.decide(get("example.org", "/login"), routes, false, -1, pending::get, true, false))
+    assertThat(RouteDecision.decide(get("example.org", "/login"), routes, false, -1, pending::get, true, false, false))
         .as("no HTTPS served").isEqualTo(panel);
   }
 
@@ -63,7 +63,7 @@ class RouteDecisionTest {
   void stoppedSleepingAndUnknownSites() {
     assertThat(plain(get("shop.example.org", "/"))).isEqualTo(new RouteDecision.Stopped("shop"));
     assertThat(plain(get("nap.example.org", "/"))).isEqualTo(new RouteDecision.Wake("nap"));
-    assertThat(RouteDecision.decide(get("nap.example.org", "/"), routes, false, 8443, pending::get, false, false))
+    assertThat(RouteDecision.decide(get("nap.example.org", "/"), routes, false, 8443, pending::get, false, false, false))
         .isEqualTo(new RouteDecision.CannotWake("nap"));
     assertThat(plain(get("Other.Example.org.", "/"))).isEqualTo(new RouteDecision.NotFound("other.example.org"));
   }
@@ -72,21 +72,21 @@ class RouteDecisionTest {
   void anHttpsOnlySiteIsRedirectedOverPlainHttpAndForwardedOverHttps() {
     assertThat(plain(get("blog.example.org:8080", "/a?b=c"))).isEqualTo(
         new RouteDecision.RedirectToHttps("blog", "https://blog.example.org:8443/a?b=c"));
-    assertThat(RouteDecision.decide(get("blog.example.org", "*"), routes, false, 443, pending::get, true, false)).isEqualTo(
+    assertThat(RouteDecision.decide(get("blog.example.org", "*"), routes, false, 443, pending::get, true, false, false)).isEqualTo(
         new RouteDecision.RedirectToHttps("blog", "https://blog.example.org/"));
-    assertThat(RouteDecision.decide(get("blog.example.org", "/"), routes, true, 8443, pending::get, true, false)).isEqualTo(
+    assertThat(RouteDecision.decide(get("blog.example.org", "/"), routes, true, 8443, pending::get, true, false, false)).isEqualTo(
         new RouteDecision.Forward("blog", BLOG, "The site blog", HTTPS_ONLY));
     // without an HTTPS listener there is nowhere to send it
-    assertThat(RouteDecision.decide(get("blog.example.org", "/"), routes, false, -1, pending::get, true, false))
+    assertThat(RouteDecision.decide(get("blog.example.org", "/"), routes, false, -1, pending::get, true, false, false))
         .isInstanceOf(RouteDecision.Forward.class);
   }
 
   @Test
   void aDeclaredBodyOverTheSitesLimitIsTooLarge() {
     RequestHead post = new RequestHead("POST", "/", true, List.of("blog.example.org"), List.of(), 1001, false);
-    assertThat(RouteDecision.decide(post, routes, true, 8443, pending::get, true, false)).isEqualTo(new RouteDecision.TooLarge("blog", 1000));
+    assertThat(RouteDecision.decide(post, routes, true, 8443, pending::get, true, false, false)).isEqualTo(new RouteDecision.TooLarge("blog", 1000));
     RequestHead fits = new RequestHead("POST", "/", true, List.of("blog.example.org"), List.of(), 1000, false);
-    assertThat(RouteDecision.decide(fits, routes, true, 8443, pending::get, true, false)).isInstanceOf(RouteDecision.Forward.class);
+    assertThat(RouteDecision.decide(fits, routes, true, 8443, pending::get, true, false, false)).isInstanceOf(RouteDecision.Forward.class);
   }
 
   @Test
@@ -98,7 +98,7 @@ class RouteDecisionTest {
     assertThat(plain(get("shop.example.org", "/.well-known/acme-challenge/tok-1_A/../x"))).isEqualTo(new RouteDecision.Stopped("shop"));
     RequestHead post = new RequestHead("POST", "/.well-known/acme-challenge/tok-1_A", true, List.of("shop.example.org"), List.of(), -1, false);
     assertThat(plain(post)).isEqualTo(new RouteDecision.Stopped("shop"));
-    assertThat(RouteDecision.decide(get("shop.example.org", "/.well-known/acme-challenge/tok-1_A"), routes, true, 8443, pending::get, true, false))
+    assertThat(RouteDecision.decide(get("shop.example.org", "/.well-known/acme-challenge/tok-1_A"), routes, true, 8443, pending::get, true, false, false))
         .isEqualTo(new RouteDecision.Stopped("shop"));
   }
 

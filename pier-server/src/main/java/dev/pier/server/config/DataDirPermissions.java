@@ -56,6 +56,11 @@ class DataDirPermissions {
       }
 
       @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) {
+        return FileVisitResult.CONTINUE; // gone meanwhile (a rotated log, a finished upload)
+      }
+
+      @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         if (attrs.isRegularFile()) { // links are left alone, never followed
           Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -63,6 +63,11 @@ public class Quotas {
   /** What a user has now, against their quota. */
   public record Usage(int sites, long diskBytes, int createdToday) {}
 
+  /** Whether this thread holds the admission ({@link #admitting}). */
+  boolean admitted() {
+    return admission.isHeldByCurrentThread();
+  }
+
   /** Runs a change that {@code check} admits, one at a time with every other such change. */
   <T> T admitting(Runnable check, Supplier<T> change) {
     admission.lock();
@@ -80,12 +85,13 @@ public class Quotas {
       return Optional.empty();
     }
     Map<String, Quota> rows = all();
-    Quota own = rows.get(Grantee.user(caller.user()).value());
+    List<Grantee> grantees = caller.grantees(); // (without the user, when their name is one no grant can name)
+    Quota own = grantees.getFirst().value().startsWith("user:") ? rows.get(grantees.getFirst().value()) : null;
     if (own != null) {
       return Optional.of(own);
     }
     Quota best = null;
-    for (Grantee g : caller.grantees()) {
+    for (Grantee g : grantees) {
       Quota q = g.value().startsWith("group:") ? rows.get(g.value()) : null;
       best = q == null ? best : best == null ? q : best.orMore(q);
     }

@@ -170,7 +170,9 @@ public class SiteService {
     Plan plan = patch.plan() == null ? null : plan(patch.plan());
     // A move to another plan is checked against grants, quotas and the host's disk, one admission at a time.
     boolean moving = plan != null && !repo.find(SiteName.of(rawName)).map(s -> s.plan().equals(plan.name())).orElse(false);
-    return moving ? quotas.admitting(() -> { }, () -> changeLocked(caller, rawName, patch, plan)) : changeLocked(caller, rawName, patch, plan);
+    Changed done = moving ? null : changeLocked(caller, rawName, patch, plan);
+    // A move found under the site's lock (another change came between) is made again under the admission.
+    return done != null ? done : quotas.admitting(() -> { }, () -> changeLocked(caller, rawName, patch, plan));
   }
 
   private Changed changeLocked(Caller caller, String rawName, SitePatch patch, Plan plan) {
@@ -180,6 +182,9 @@ public class SiteService {
         throw SiteErrors.deleting(s.name());
       }
       if (plan != null && !plan.name().equals(s.plan())) {
+        if (!quotas.admitted()) {
+          return null; // checked and made under the admission only: see change
+        }
         quotas.checkMove(caller, s, plan(s.plan()), plan);
       }
       if (plan == null && patch.restartPolicy() == null && !patch.changesWeb()) {

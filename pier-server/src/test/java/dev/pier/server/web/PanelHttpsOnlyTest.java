@@ -69,7 +69,7 @@ class PanelHttpsOnlyTest {
   void overHttpsTheSessionCookieIsSecure() throws Exception {
     String login = curl(https("/login"));
     // No HSTS on a port other than 443 (the edge's tests', here): browsers would keep the port and send plain-HTTP
-    // links there. RouteDecisionTest shows the panel's HSTS on 443.
+    // links there. RouteDecisionTest shows the panel's HSTS with the edge on 80 and 443.
     assertThat(login).startsWith("HTTP/2 200").doesNotContainIgnoringCase("strict-transport-security");
     String cookie = login.lines().filter(l -> l.toLowerCase().startsWith("set-cookie: pier_session=")).findFirst().orElseThrow();
     assertThat(cookie).contains("; Secure").contains("; HttpOnly").contains("; SameSite=Lax");
