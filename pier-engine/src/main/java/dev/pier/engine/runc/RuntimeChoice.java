@@ -68,15 +68,25 @@ public record RuntimeChoice(String binary, String why) {
   /** The same, keeping the runtime recorded in {@code file} (see {@link #choose(String, String, boolean, Predicate)}), and recording the choice there. */
   public static RuntimeChoice host(String asked, Path file) {
     try {
-      String recorded = Files.exists(file) ? Files.readString(file).strip() : null;
+      // A data directory with sites but no record is an earlier Pier's, which always ran them with runc.
+      String recorded = Files.exists(file) ? Files.readString(file).strip() : hasSites(file.resolveSibling("sites")) ? "runc" : null;
       RuntimeChoice c = choose(asked, recorded, cgroupV2(), RuntimeChoice::onPath);
-      if (!c.binary().equals(recorded)) {
+      if (!Files.exists(file) || !c.binary().equals(recorded)) {
         Files.createDirectories(file.getParent());
         Files.writeString(file, c.binary() + "\n");
       }
       return c;
     } catch (IOException e) {
       throw new IllegalArgumentException("pier.engine.runtime: cannot read or record the runtime in " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean hasSites(Path sites) throws IOException {
+    if (!Files.isDirectory(sites)) {
+      return false;
+    }
+    try (var entries = Files.list(sites)) {
+      return entries.findAny().isPresent();
     }
   }
 

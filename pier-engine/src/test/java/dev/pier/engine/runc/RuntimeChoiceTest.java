@@ -39,6 +39,16 @@ class RuntimeChoiceTest {
   }
 
   @Test
+  void theRuntimeIsRecordedAndADataDirectoryOfAnEarlierPierIsTakenForRunc(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+      throws Exception {
+    java.nio.file.Path record = data.resolve("runtime");
+    java.nio.file.Files.createDirectories(data.resolve("sites/blog"));
+    assertThat(RuntimeChoice.host("auto", record).binary()).as("sites, and no record: an earlier Pier's, runc").isEqualTo("runc");
+    assertThat(java.nio.file.Files.readString(record).strip()).isEqualTo("runc");
+    assertThat(RuntimeChoice.host("auto", record).binary()).isEqualTo("runc");
+  }
+
+  @Test
   void thisHostGetsARuntimeItHasAndRuncWhereCgroupsAreV1() {
     RuntimeChoice here = RuntimeChoice.host("auto");
     assertThat(here.binary()).isIn("runc", "crun");
