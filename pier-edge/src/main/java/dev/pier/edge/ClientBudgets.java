@@ -83,10 +83,4 @@ final class ClientBudgets {
       inProgress.remove(key, n); // (a taker that raced in counts in the one removed, and gives back to it)
     }
   }
-
-  /** Exchanges in progress for this client with this upstream, for tests. */
-  int inProgress(SocketAddress client, InetSocketAddress upstream) {
-    AtomicInteger n = inProgress.get(new Key(client(client), upstream));
-    return n == null ? 0 : n.get();
-  }
 }

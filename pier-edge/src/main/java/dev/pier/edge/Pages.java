@@ -97,10 +97,14 @@ final class Pages {
     String html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>"
         + escape(title) + "</title></head>\n<body>\n<h1>" + escape(title) + "</h1>\n<p>"
         + escape(message) + "</p>\n</body>\n</html>\n";
-    byte[] body = html.getBytes(StandardCharsets.UTF_8);
+    return answer(status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An answer of the edge's own: {@code body} of {@code type}, its length, never cached. */
+  private static FullHttpResponse answer(HttpResponseStatus status, String type, byte[] body) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_TYPE, type)
         .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     return response;
@@ -124,13 +128,7 @@ final class Pages {
   static FullHttpResponse problem(HttpResponseStatus status, String title, String detail) {
     String json = "{\"type\":\"about:blank\",\"title\":\"" + json(title) + "\",\"status\":" + status.code()
         + ",\"detail\":\"" + json(detail) + "\"}\n";
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-    response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-    return response;
+    return answer(status, "application/problem+json", json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code text} as the inside of a JSON string. */
@@ -151,13 +149,7 @@ final class Pages {
 
   /** A 200 with a plain-text body (an ACME challenge's answer). */
   static FullHttpResponse text(String text) {
-    byte[] body = text.getBytes(StandardCharsets.US_ASCII);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-    response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-    return response;
+    return answer(HttpResponseStatus.OK, "text/plain", text.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Escapes {@code & < > " '} for use in HTML text and attribute values. */

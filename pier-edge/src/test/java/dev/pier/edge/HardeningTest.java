@@ -3,6 +3,7 @@ package dev.pier.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -175,6 +176,17 @@ class HardeningTest {
         .doesNotContain("GET /c");
   }
 
+  /** A site that holds each request it reads (counting it in {@code arrived}) until {@code release}, then answers "ok". */
+  private static RawUpstream holding(java.util.concurrent.Semaphore arrived, java.util.concurrent.CountDownLatch release)
+      throws IOException {
+    return new RawUpstream(socket -> {
+      RawUpstream.readHead(socket.getInputStream());
+      arrived.release();
+      release.await();
+      socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+    });
+  }
+
   /** An edge with short client timeouts and at most two upstream connections per site, in front of {@code up}. */
   private EdgeServer strictEdge(RawUpstream up) throws Exception {
     EdgeServer strict = EdgeServer.builder(EdgeConfig.onPort(0).withClientTimeouts(java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(500))
@@ -211,13 +223,8 @@ class HardeningTest {
   @Test
   void oneSiteCannotHoldMoreThanItsShareOfUpstreamConnections() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch bothArrived = new java.util.concurrent.CountDownLatch(2);
-    try (RawUpstream slow = new RawUpstream(socket -> {
-          RawUpstream.readHead(socket.getInputStream());
-          bothArrived.countDown();
-          release.await();
-          socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-        });
+    java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
+    try (RawUpstream slow = holding(arrived, release);
         EdgeServer strict = strictEdge(slow)) {
       List<RawHttp> held = new java.util.ArrayList<>();
       try {
@@ -226,7 +233,7 @@ class HardeningTest {
           c.send("GET /slow HTTP/1.1\nHost: blog.localhost");
           held.add(c);
         }
-        assertThat(bothArrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(arrived.tryAcquire(2, 10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         try (RawHttp third = RawHttp.from("127.0.0.3", strict.httpPort())) {
           RawHttp.Response busy = third.get("blog.localhost", "/");
           assertThat(busy.status()).isEqualTo(503);
@@ -249,12 +256,7 @@ class HardeningTest {
   void oneClientCannotHoldMoreThanHalfASitesUpstreamConnections() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
-    try (RawUpstream slow = new RawUpstream(socket -> {
-          RawUpstream.readHead(socket.getInputStream());
-          arrived.release();
-          release.await();
-          socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-        });
+    try (RawUpstream slow = holding(arrived, release);
         EdgeServer strict = strictEdge(slow); // two upstream connections for the site: one per client
         RawHttp reader = RawHttp.from("127.0.0.2", strict.httpPort());
         RawHttp again = RawHttp.from("127.0.0.2", strict.httpPort());

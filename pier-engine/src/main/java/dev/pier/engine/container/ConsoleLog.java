@@ -94,7 +94,8 @@ public record ConsoleLog(Path dir, Path last) {
           ch.truncate(0); // (no copy: a flood of it or a sparse terabyte writes nothing more)
         }
       }
-      if (!Files.exists(file) || used() <= CAP_BYTES) {
+      // A file holds no more blocks than its size: only a large one makes the file system be asked (a mount table read).
+      if (!Files.exists(file) || Files.size(file) <= CAP_BYTES || used() <= CAP_BYTES) {
         return;
       }
       byte[] tail = text(tailBytes(file, KEEP_BYTES), KEEP_BYTES).getBytes(StandardCharsets.UTF_8);

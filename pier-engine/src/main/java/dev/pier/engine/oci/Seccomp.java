@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The seccomp profile every site runs under: an allow-list. A system call is allowed only if a web server, PHP, SQLite,
@@ -125,10 +124,5 @@ public final class Seccomp {
       case "aarch64", "arm64" -> List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM");
       default -> List.of();
     };
-  }
-
-  /** Whether no call is both allowed and listed as denied (a check of the lists themselves). */
-  static boolean consistent() {
-    return Stream.concat(DENIED.stream(), Stream.of("clone", "clone3", "personality")).noneMatch(allowed()::contains);
   }
 }

@@ -21,6 +21,15 @@ public record Grantee(String value) {
     }
   }
 
+  /** The grantee a request names; a 400 that says what is accepted when it names nobody. */
+  public static Grantee parse(String value) {
+    try {
+      return new Grantee(value);
+    } catch (IllegalArgumentException e) {
+      throw PierException.invalid("Invalid grantee", e);
+    }
+  }
+
   public static Grantee user(String name) {
     return new Grantee("user:" + name);
   }

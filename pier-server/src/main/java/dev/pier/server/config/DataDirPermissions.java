@@ -3,11 +3,14 @@ package dev.pier.server.config;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -47,11 +50,21 @@ class DataDirPermissions {
     }
   }
 
+  private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+  /** Sets {@code mode} where it is not that already: most are, after the first start (a repository holds many files). */
+  private static void restrict(Path p, Set<PosixFilePermission> mode) throws IOException {
+    if (!Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
+      Files.setPosixFilePermissions(p, mode);
+    }
+  }
+
   static void tighten(Path root) throws IOException {
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        restrict(dir, FOLDER);
         return FileVisitResult.CONTINUE;
       }
 
@@ -63,7 +76,7 @@ class DataDirPermissions {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         if (attrs.isRegularFile()) { // links are left alone, never followed
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+          restrict(file, FILE);
         }
         return FileVisitResult.CONTINUE;
       }

@@ -48,22 +48,14 @@ public class PlanService {
   public boolean grant(Caller caller, String plan, String grantee) {
     requireAdmin(caller);
     get(plan);
-    return grants.grant(plan, grantee(grantee));
+    return grants.grant(plan, Grantee.parse(grantee));
   }
 
   /** Takes a grant back: sites already on the plan stay on it; whether there was one. */
   public boolean revoke(Caller caller, String plan, String grantee) {
     requireAdmin(caller);
     get(plan);
-    return grants.revoke(plan, grantee(grantee));
-  }
-
-  private static Grantee grantee(String value) {
-    try {
-      return new Grantee(value);
-    } catch (IllegalArgumentException e) {
-      throw PierException.invalid("Invalid grantee", e);
-    }
+    return grants.revoke(plan, Grantee.parse(grantee));
   }
 
   public Plan get(String name) {

@@ -64,23 +64,15 @@ class QuotaApiController {
     } catch (IllegalArgumentException e) {
       throw PierException.invalid("Invalid quota", e);
     }
-    quotas.set(SecurityConfig.caller(auth), grantee(grantee), quota);
+    quotas.set(SecurityConfig.caller(auth), Grantee.parse(grantee), quota);
     return quota;
   }
 
   @DeleteMapping("/{grantee}")
   ResponseEntity<Void> remove(@PathVariable String grantee, Authentication auth) {
-    if (!quotas.remove(SecurityConfig.caller(auth), grantee(grantee))) {
+    if (!quotas.remove(SecurityConfig.caller(auth), Grantee.parse(grantee))) {
       throw PierException.notFound("Quota not found", "there is no quota for " + grantee);
     }
     return ResponseEntity.noContent().build();
-  }
-
-  private static Grantee grantee(String value) {
-    try {
-      return new Grantee(value);
-    } catch (IllegalArgumentException e) {
-      throw PierException.invalid("Invalid grantee", e);
-    }
   }
 }

@@ -130,11 +130,22 @@ public class Quotas {
 
   /** What {@code owner} has now. */
   public Usage usage(String owner) {
-    int sites = jdbc.sql("SELECT COUNT(*) FROM sites WHERE owner = ?").param(owner).query(Integer.class).single();
-    long disk = jdbc.sql("SELECT COALESCE(SUM(p.disk_bytes), 0) FROM sites s JOIN plans p ON p.name = s.plan WHERE s.owner = ?")
+    return new Usage(sites(owner), disk(owner), createdToday(owner).size());
+  }
+
+  private int sites(String owner) {
+    return jdbc.sql("SELECT COUNT(*) FROM sites WHERE owner = ?").param(owner).query(Integer.class).single();
+  }
+
+  /** The disk the plans of {@code owner}'s sites promise. */
+  private long disk(String owner) {
+    return jdbc.sql("SELECT COALESCE(SUM(p.disk_bytes), 0) FROM sites s JOIN plans p ON p.name = s.plan WHERE s.owner = ?")
         .param(owner).query(Long.class).single();
-    int today = createdSince(owner, Instant.now().minus(Duration.ofDays(1))).size();
-    return new Usage(sites, disk, today);
+  }
+
+  /** When {@code owner} created sites in the last 24 hours, oldest first. */
+  private List<Instant> createdToday(String owner) {
+    return createdSince(owner, Instant.now().minus(Duration.ofDays(1)));
   }
 
   private List<Instant> createdSince(String owner, Instant since) {
@@ -148,16 +159,16 @@ public class Quotas {
     Optional<Quota> quota = of(caller);
     if (quota.isPresent()) {
       Quota q = quota.get();
-      Usage u = usage(caller.user());
-      if (u.sites() >= q.maxSites()) {
-        throw new PierException(Kind.FORBIDDEN, "Quota reached", "you have " + u.sites() + " site(s), the most your quota allows:"
+      int sites = sites(caller.user());
+      if (sites >= q.maxSites()) {
+        throw new PierException(Kind.FORBIDDEN, "Quota reached", "you have " + sites + " site(s), the most your quota allows:"
             + " delete one first, or ask an admin for more", null);
       }
-      checkDisk(q, u.diskBytes() + plan.diskBytes());
-      List<Instant> today = createdSince(caller.user(), Instant.now().minus(Duration.ofDays(1)));
+      checkDisk(q, disk(caller.user()) + plan.diskBytes());
       if (q.maxCreatesPerDay() == 0) {
         throw new PierException(Kind.FORBIDDEN, "Quota reached", "your quota allows no new site: ask an admin", null);
       }
+      List<Instant> today = createdToday(caller.user());
       if (today.size() >= q.maxCreatesPerDay()) {
         Instant next = today.get(today.size() - q.maxCreatesPerDay()).plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         throw new PierException(Kind.TOO_MANY, "Too many new sites", "you created " + today.size() + " sites in the last 24 hours,"
@@ -176,7 +187,7 @@ public class Quotas {
     }
     Optional<Quota> quota = caller.user().equals(site.owner()) ? of(caller) : Optional.empty();
     if (quota.isPresent()) {
-      checkDisk(quota.get(), usage(site.owner()).diskBytes() + growth);
+      checkDisk(quota.get(), disk(site.owner()) + growth);
     }
     checkHost(growth);
   }
