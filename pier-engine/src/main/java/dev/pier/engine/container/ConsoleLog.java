@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What a site's container prints (stdout and stderr: Apache's error log, PHP's errors), in {@code log/console.log}.
@@ -46,14 +47,18 @@ public record ConsoleLog(Path dir, Path last) {
     return new Mount("tmpfs", "pier-console", List.of("size=" + FS_BYTES, "mode=0700", "nosuid", "nodev", "noexec"), dir);
   }
 
-  /** Mounts the log's file system (made empty) and marks where this start's output begins. */
-  public void open(MountTable mounts, String site) {
+  /**
+   * Mounts the log's file system (made empty) and marks where this start's output begins. The log is then the site's
+   * root's ({@code owner}, when the site has a user namespace): Apache opens {@code /dev/stderr} again by its name.
+   */
+  public void open(MountTable mounts, String site, Consumer<Path> owner) {
     try {
       Files.createDirectories(dir);
       if (!mounts.isMountPoint(dir)) {
         mounts.mount(mount());
       }
       Files.writeString(file(), MARK + site + " at " + Instant.now() + " ---\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      owner.accept(file());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the log of site \"" + site + "\"", e);
     }

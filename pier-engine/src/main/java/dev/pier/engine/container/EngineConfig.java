@@ -19,9 +19,16 @@ import java.util.regex.Pattern;
  * @param uplink       the host interface that sites whose plan allows it reach the outside through; null: none do
  * @param instance     this Pier's name on the host, {@code pier}: every container, namespace and cgroup it makes
  *                     is named {@code INSTANCE-SITE}, so two instances on one host never touch each other's
+ * @param runDir       where running sites' root file systems are mounted, outside the data directory (0700), whose
+ *                     path a site's root (a stranger to the host) could not follow; null: {@code /run/pier/INSTANCE}
  */
 public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, String vethPrefix, String cgroupParent,
-    Duration stopGrace, Duration readyTimeout, String uplink, String instance) {
+    Duration stopGrace, Duration readyTimeout, String uplink, String instance, Path runDir) {
+
+  public EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, String vethPrefix, String cgroupParent,
+      Duration stopGrace, Duration readyTimeout, String uplink, String instance) {
+    this(dataDir, bridge, subnet, vethPrefix, cgroupParent, stopGrace, readyTimeout, uplink, instance, null);
+  }
 
   public EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, String vethPrefix, String cgroupParent,
       Duration stopGrace, Duration readyTimeout) {
@@ -59,11 +66,12 @@ public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, Strin
           + vethPrefix + "\" and a number): choose another bridge name or veth prefix");
     }
     dataDir = dataDir.toAbsolutePath().normalize();
+    runDir = runDir == null ? Path.of("/run/pier", instance) : runDir.toAbsolutePath().normalize();
   }
 
   /** The same, with sites' outbound access going through {@code uplink} (null: none). */
   public EngineConfig withUplink(String uplink) {
-    return new EngineConfig(dataDir, bridge, subnet, vethPrefix, cgroupParent, stopGrace, readyTimeout, uplink, instance);
+    return new EngineConfig(dataDir, bridge, subnet, vethPrefix, cgroupParent, stopGrace, readyTimeout, uplink, instance, runDir);
   }
 
   /** How this instance names its objects on the host. */

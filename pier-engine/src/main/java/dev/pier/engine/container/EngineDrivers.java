@@ -4,6 +4,7 @@ import dev.pier.engine.limits.Cgroups;
 import dev.pier.engine.network.PortProbe;
 import dev.pier.engine.network.ResolvConf;
 import dev.pier.engine.network.SiteNetwork;
+import dev.pier.engine.rootfs.IdMapping;
 import dev.pier.engine.rootfs.MountTable;
 import dev.pier.engine.rootfs.SiteDisks;
 import dev.pier.engine.runc.ContainerRuntime;
@@ -20,9 +21,10 @@ import java.util.Objects;
  * @param cgroups   containers' usage as the kernel counts it
  * @param probe     whether a site accepts connections
  * @param resolvers the host's upstream DNS resolvers
+ * @param ids       sites' user namespaces: id-mapped views of their files, owners of their layers
  */
 public record EngineDrivers(ContainerRuntime runtime, SiteNetwork network, MountTable mounts, SiteDisks disks, Cgroups cgroups,
-    PortProbe probe, ResolvConf resolvers) {
+    PortProbe probe, ResolvConf resolvers, IdMapping ids) {
 
   public EngineDrivers {
     Objects.requireNonNull(runtime, "runtime");
@@ -32,5 +34,6 @@ public record EngineDrivers(ContainerRuntime runtime, SiteNetwork network, Mount
     Objects.requireNonNull(cgroups, "cgroups");
     Objects.requireNonNull(probe, "probe");
     Objects.requireNonNull(resolvers, "resolvers");
+    Objects.requireNonNull(ids, "ids");
   }
 }

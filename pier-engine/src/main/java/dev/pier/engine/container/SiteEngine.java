@@ -10,7 +10,7 @@ import dev.pier.engine.network.Attachment;
 import dev.pier.engine.network.Outbound;
 import dev.pier.engine.oci.ContainerSpec;
 import dev.pier.engine.oci.OciSpec;
-import dev.pier.engine.rootfs.OverlayRootfs;
+import dev.pier.engine.rootfs.IdMap;
 import dev.pier.engine.rootfs.SiteDisk;
 import dev.pier.engine.runc.ContainerState;
 import dev.pier.engine.site.SiteName;
@@ -34,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts sites on this host and takes them off again: each site a runc container in new pid, mount, uts and ipc
- * namespaces and a network namespace of its own on the bridge, over an overlay of a shared image and the site's
- * own layer. It only orchestrates: every side effect goes through one of its {@link EngineDrivers}, in order,
+ * Puts sites on this host and takes them off again: each site a runc container in a user namespace of its own ids
+ * (its root is nobody on the host: {@link SiteRoots}), new pid, mount, uts, ipc and cgroup namespaces and a network
+ * namespace of its own on the bridge, over an overlay of a shared image and the site's own layer. It only orchestrates: every side effect goes through one of its {@link EngineDrivers}, in order,
  * each step with its undo. Every operation is idempotent and safe to repeat after a crash; start undoes its
  * completed steps when a later one fails. Host objects are named after the instance ({@link HostNames}).
  *
@@ -53,12 +53,14 @@ public final class SiteEngine {
   private final StaticImage staticImage;
   private final DebianImages debianImages;
   private final SiteContents contents;
+  private final SiteRoots roots;
 
   public SiteEngine(EngineConfig config, EngineDrivers host, StaticImage staticImage, DebianImages debianImages) {
     this.config = config;
     this.host = host;
     this.names = config.names();
-    this.layout = new SiteLayout(config.sitesDir());
+    this.layout = new SiteLayout(config.sitesDir(), config.runDir());
+    this.roots = new SiteRoots(host, layout);
     this.staticImage = staticImage;
     this.debianImages = debianImages;
     this.contents = new SiteContents(host, layout, this::isRunning);
@@ -101,25 +103,11 @@ public final class SiteEngine {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + config.dataDir(), e);
     }
+    roots.init();
     staticImage.ensure(config.imagesDir());
-    MoreFiles.writeAtomically(exitRecorder(), ExitRecorder.SCRIPT);
-    host.network().ensureBridge(config.bridge(), config.subnet(), config.uplink(), config.uplink() != null && guardUplink());
-  }
-
-  /**
-   * Whether the host forwarded on its uplink before Pier: if not (or Pier noted earlier that it turned it on), the
-   * firewall keeps the uplink from forwarding anywhere but to the sites.
-   */
-  private boolean guardUplink() {
-    Path mark = config.dataDir().resolve("uplink-forwarding-turned-on-by-pier");
-    try {
-      if (!host.network().forwards(config.uplink())) {
-        Files.writeString(mark, config.uplink() + "\n");
-      }
-      return Files.exists(mark) && Files.readString(mark).strip().equals(config.uplink());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + mark, e);
-    }
+    SiteFiles.writeAll(config.dataDir(), Map.of(exitRecorder().getFileName().toString(), ExitRecorder.SCRIPT));
+    host.network().ensureBridge(config.bridge(), config.subnet(), config.uplink(), config.uplink() != null
+        && UplinkMark.guard(config.dataDir(), host.network(), config.uplink()));
   }
 
   /** Lets exactly these sites go out (through the uplink; without one, nowhere): {@link Outbound}, replaced at once. */
@@ -178,7 +166,8 @@ public final class SiteEngine {
   }
 
   private Attachment attachment(SiteSpec site) {
-    return Attachment.of(names.netns(site.name()), site.address(), config.subnet(), config.bridge(), config.vethPrefix());
+    return Attachment.of(names.netns(site.name()), site.address(), config.subnet(), config.bridge(), config.vethPrefix())
+        .withUserNamespace(ids(site));
   }
 
   /** The pure plan for the site's container. */
@@ -189,11 +178,11 @@ public final class SiteEngine {
       etc.put("/" + f, dir.resolve(f));
     }
     etc.put(ExitRecorder.SCRIPT_PATH, exitRecorder());
-    WebRoot web = layout.webRoot(site.name());
+    WebRoot web = new WebRoot(layout.mappedDisk(site.name())); // (the site's view of its file system)
     List<ContainerSpec.Dir> dirs = List.of(new ContainerSpec.Dir(WebRoot.WWW_INSIDE, web.www(), false),
         new ContainerSpec.Dir(WebRoot.DATA_INSIDE, web.data(), true));
     return new ContainerSpec(containerId(site.name()), site.hostname(), layout.rootfs(site.name()), ExitRecorder.wrap(image.command()),
-        attachment(site).netnsPath(), names.cgroupPath(site.name()), site.limits(), etc, dirs);
+        attachment(site).netnsPath(), names.cgroupPath(site.name()), site.limits(), etc, dirs, ids(site), attachment(site).usernsPath());
   }
 
   /**
@@ -205,7 +194,6 @@ public final class SiteEngine {
     SiteName name = site.name();
     Image image = image(site.image());
     Attachment net = attachment(site);
-    OverlayRootfs fs = layout.overlay(name, image);
     String id = containerId(name);
     try (UndoStack undo = new UndoStack()) {
       host.disks().ensure(disk(name), site.diskBytes());
@@ -213,13 +201,12 @@ public final class SiteEngine {
       SiteFiles.ensureWebRoot(disk(name).mountPoint(), site);
       host.network().attach(net);
       undo.push("remove network of " + id, () -> host.network().detach(net));
-      fs.mount(host.mounts());
-      undo.push("unmount root filesystem of " + id, () -> fs.unmount(host.mounts()));
+      roots.mount(name, image, net, undo);
       List<String> resolvers = site.outbound() && config.uplink() != null ? host.resolvers().upstream() : List.of();
       SiteFiles.writeAll(siteDir(name), EtcFiles.render(site.hostname(), site.address(), resolvers));
       MoreFiles.writeAtomically(layout.bundleSpec(name), OciSpec.toJson(containerSpec(site, image)));
       SiteFiles.clearExitStatus(layout.layer(name));
-      console(name).open(host.mounts(), name.value());
+      console(name).open(host.mounts(), name.value(), f -> host.ids().giveToRoot(f, ids(site)));
       undo.push("unmount the log of " + id, () -> host.mounts().unmountAll(console(name).dir()));
       undo.push("keep the log of " + id, () -> console(name).keep()); // (once the container is deleted, below)
       undo.push("delete container " + id, () -> host.runtime().deleteForce(id));
@@ -227,6 +214,11 @@ public final class SiteEngine {
       awaitReady(site);
       undo.commit();
     }
+  }
+
+  /** The site's user namespace: its ids on the host, from its address. */
+  private static IdMap ids(SiteSpec site) {
+    return IdMap.forAddress(site.address());
   }
 
   private void awaitReady(SiteSpec site) {
@@ -292,6 +284,7 @@ public final class SiteEngine {
   public void teardown(SiteSpec site) {
     host.runtime().deleteForce(containerId(site.name()));
     console(site.name()).keep();
+    roots.unmount(site.name());
     host.mounts().unmountAll(siteDir(site.name()));
     host.network().detach(attachment(site));
   }
@@ -311,6 +304,7 @@ public final class SiteEngine {
    */
   public void removeLeftovers(SiteName name) {
     host.runtime().deleteForce(containerId(name));
+    roots.unmount(name);
     host.mounts().unmountAll(siteDir(name));
     host.network().deleteNetns(names.netns(name));
     MoreFiles.renameThenDelete(siteDir(name));
@@ -377,7 +371,7 @@ public final class SiteEngine {
   public boolean hasLeftovers(SiteName name, Set<String> containerIds, List<Path> mounts) {
     Path dir = siteDir(name);
     return containerIds.contains(containerId(name)) || host.network().netnsExists(names.netns(name))
-        || mounts.stream().anyMatch(m -> m.startsWith(dir));
+        || mounts.stream().anyMatch(m -> m.startsWith(dir) || m.startsWith(layout.rootfs(name)));
   }
 
   /** What the runtime says of the site's container, or empty if it has none. */

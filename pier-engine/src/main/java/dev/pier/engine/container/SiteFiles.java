@@ -143,10 +143,17 @@ final class SiteFiles {
 
   /**
    * Writes files for the container beside the layer, never through it (a symbolic link there must not lead
-   * Pier's writes onto the host): they are bind-mounted read-only over the container's own.
+   * Pier's writes onto the host): they are bind-mounted read-only over the container's own, 0644.
    */
   static void writeAll(Path dir, Map<String, String> files) {
-    files.forEach((path, content) -> MoreFiles.writeAtomically(dir.resolve(path), content));
+    files.forEach((path, content) -> {
+      MoreFiles.writeAtomically(dir.resolve(path), content);
+      try { // whatever the umask: the site's root, a stranger to them, reads them
+        Files.setPosixFilePermissions(dir.resolve(path), ContentModes.FILE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot make " + dir.resolve(path) + " readable", e);
+      }
+    });
   }
 
   /** Removes the last run's status; whatever the site put there instead (a directory, a link) goes too, links unfollowed. */

@@ -1,7 +1,6 @@
 package dev.pier.engine.container;
 
 import dev.pier.engine.content.WebRoot;
-import dev.pier.engine.image.Image;
 import dev.pier.engine.rootfs.OverlayRootfs;
 import dev.pier.engine.rootfs.SiteDisk;
 import dev.pier.engine.site.SiteName;
@@ -9,11 +8,13 @@ import java.nio.file.Path;
 
 /**
  * Where a site's files lie under the sites directory, {@code sites/NAME/}: {@code disk.img} (its own file system)
- * mounted at {@code layer} (holding {@code upper}, its writable layer, and overlayfs's {@code work}), {@code rootfs}
- * (the mounted overlay), {@code config.json} (runc's bundle), {@code init.pid}, {@code log/} and {@code console.last} and the files
- * Pier writes for the container ({@code etc/hosts} and the like). Pure.
+ * mounted at {@code layer} (holding {@code upper}, its writable layer, and overlayfs's {@code work}), the views of
+ * its image and of its file system through its ids ({@code image}, {@code mapped}: {@link dev.pier.engine.rootfs.IdMap}),
+ * {@code config.json} (runc's bundle), {@code init.pid}, {@code log/} and {@code console.last} and the files Pier
+ * writes for the container ({@code etc/hosts} and the like). The mounted overlay, its root file system, is
+ * {@code RUN/NAME} ({@code runDir}): a path its root can follow. Pure.
  */
-public record SiteLayout(Path sitesDir) {
+public record SiteLayout(Path sitesDir, Path runDir) {
 
   public Path siteDir(SiteName name) {
     return sitesDir.resolve(name.value());
@@ -34,14 +35,35 @@ public record SiteLayout(Path sitesDir) {
     return new WebRoot(disk(name).mountPoint());
   }
 
+  /** Where the site's root file system is mounted while it runs: outside the data directory. */
   public Path rootfs(SiteName name) {
+    return runDir.resolve(name.value());
+  }
+
+  /** Where an earlier Pier mounted it, in the site's directory: unmounted with it. */
+  public Path legacyRootfs(SiteName name) {
     return siteDir(name).resolve("rootfs");
   }
 
-  /** The overlay of {@code image} and the site's layer. */
-  public OverlayRootfs overlay(SiteName name, Image image) {
+  /** The view of the site's image through its ids. */
+  public Path mappedImage(SiteName name) {
+    return siteDir(name).resolve("image");
+  }
+
+  /** The view of the site's own file system through its ids (its content and data are bind-mounted from it). */
+  public Path mappedDisk(SiteName name) {
+    return siteDir(name).resolve("mapped");
+  }
+
+  /** Which host id the files of the site's layer belong from ({@code 0} when the file is missing: no user namespace). */
+  public Path layerIds(SiteName name) {
+    return disk(name).mountPoint().resolve("ids");
+  }
+
+  /** The overlay of the view of its image and the site's layer. */
+  public OverlayRootfs overlay(SiteName name) {
     Path layer = disk(name).mountPoint();
-    return new OverlayRootfs(image.rootfs(), layer.resolve("upper"), layer.resolve("work"), rootfs(name));
+    return new OverlayRootfs(mappedImage(name), layer.resolve("upper"), layer.resolve("work"), rootfs(name));
   }
 
   public Path bundleSpec(SiteName name) {

@@ -17,4 +17,25 @@ public interface CommandRunner {
     }
     return r;
   }
+
+  /**
+   * Starts the command and leaves it running, its stdin and stdout open to the caller: for a helper that must live
+   * while Pier uses it (a process holding a user namespace, say). Runners that cannot start programs refuse.
+   */
+  default Running start(Command command) {
+    throw new CommandFailedException(command, "cannot be started by this runner", null);
+  }
+
+  /** A program {@link #start started} and still running until {@link #close}. */
+  interface Running extends AutoCloseable {
+
+    long pid();
+
+    /** The next line it printed, waiting for it; null once it closed its output. */
+    String readLine();
+
+    /** Closes its stdin and waits for it to end, killing it past the command's time limit. */
+    @Override
+    void close();
+  }
 }

@@ -75,6 +75,54 @@ public final class ProcessRunner implements CommandRunner {
     }
   }
 
+  @Override
+  public Running start(Command command) {
+    Process p;
+    try {
+      p = new ProcessBuilder(command.argv()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      throw new CommandFailedException(command, "could not be started: " + e.getMessage(), e);
+    }
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    return new Running() {
+      @Override
+      public long pid() {
+        return p.pid();
+      }
+
+      @Override
+      public String readLine() {
+        try {
+          return out.readLine();
+        } catch (IOException e) {
+          throw new CommandFailedException(command, "output could not be read", e);
+        }
+      }
+
+      @Override
+      public void close() {
+        try {
+          p.getOutputStream().close();
+          if (!p.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+          }
+          p.waitFor();
+        } catch (IOException e) {
+          p.destroyForcibly();
+        } catch (InterruptedException e) {
+          p.destroyForcibly();
+          Thread.currentThread().interrupt();
+        } finally {
+          try {
+            out.close();
+          } catch (IOException e) {
+            log.debug("closing the output of \"{}\": {}", command, e.getMessage());
+          }
+        }
+      }
+    };
+  }
+
   /** Hands each line of the output to the command's listener, then appends it to its file; completes with "" at the end. */
   private static CompletableFuture<String> follow(InputStream in, Command command) {
     CompletableFuture<String> f = new CompletableFuture<>();

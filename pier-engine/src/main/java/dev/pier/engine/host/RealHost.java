@@ -10,6 +10,7 @@ import dev.pier.engine.limits.CgroupStats;
 import dev.pier.engine.network.HostNetwork;
 import dev.pier.engine.network.PortProbe;
 import dev.pier.engine.network.ResolvConf;
+import dev.pier.engine.rootfs.IdmappedMounts;
 import dev.pier.engine.rootfs.LoopDisks;
 import dev.pier.engine.rootfs.ProcMountTable;
 import dev.pier.engine.runc.Runc;
@@ -33,7 +34,7 @@ public final class RealHost {
   public static EngineDrivers drivers(CommandRunner runner, String runtime) {
     ProcMountTable mounts = new ProcMountTable(runner);
     return new EngineDrivers(new Runc(runner, runtime, null), new HostNetwork(runner), mounts, new LoopDisks(runner, mounts),
-        new CgroupStats(), PortProbe.TCP, ResolvConf.HOST);
+        new CgroupStats(), PortProbe.TCP, ResolvConf.HOST, new IdmappedMounts());
   }
 
   /** The Debian images kept in {@code imagesDir}, built through {@code runner}. */

@@ -1,5 +1,6 @@
 package dev.pier.engine.network;
 
+import dev.pier.engine.rootfs.IdMap;
 import java.nio.file.Path;
 
 /**
@@ -11,11 +12,15 @@ import java.nio.file.Path;
  * @param hostVeth  host end of the veth pair; interface names hold 15 characters, so it is the veth prefix and
  *                  the address's index in the subnet ({@code pv12}), and carries the namespace's name as its alias
  * @param alias     the namespace's name, {@code pier-NAME}, shown by {@code ip link}
+ * @param ids       the site's user namespace, which then owns the network namespace (so the site's root may bind
+ *                  port 80 and mount sysfs there, and runc may join both), kept at {@link #usernsPath()}; null: none
  */
-public record Attachment(String netns, String hostVeth, String alias, String bridge, String address, int prefix, String gateway) {
+public record Attachment(String netns, String hostVeth, String alias, String bridge, String address, int prefix, String gateway,
+    IdMap ids) {
 
   public static final String CONTAINER_INTERFACE = "eth0";
   static final Path NETNS_DIR = Path.of("/run/netns");
+  static final Path USERNS_DIR = Path.of("/run/pier/userns");
 
   /** The attachment of site {@code siteName} of the default instance: namespace and alias {@code pier-NAME}. */
   public static Attachment plan(String siteName, String address, Ipv4Subnet subnet, String bridge, String vethPrefix) {
@@ -35,7 +40,12 @@ public record Attachment(String netns, String hostVeth, String alias, String bri
     if (veth.length() > 15) {
       throw new IllegalArgumentException("interface name \"" + veth + "\" is longer than 15 characters: use a shorter veth prefix");
     }
-    return new Attachment(hostName, veth, hostName, bridge, address, subnet.prefix(), subnet.gatewayAddress());
+    return new Attachment(hostName, veth, hostName, bridge, address, subnet.prefix(), subnet.gatewayAddress(), null);
+  }
+
+  /** The same, its network namespace owned by a user namespace of {@code ids}. */
+  public Attachment withUserNamespace(IdMap ids) {
+    return new Attachment(netns, hostVeth, alias, bridge, address, prefix, gateway, ids);
   }
 
   /**
@@ -50,5 +60,10 @@ public record Attachment(String netns, String hostVeth, String alias, String bri
   /** Path of the namespace's bind mount, as runc's spec names it. */
   public Path netnsPath() {
     return NETNS_DIR.resolve(netns);
+  }
+
+  /** Path of the bind mount of the user namespace that owns the network namespace ({@link #ids}). */
+  public Path usernsPath() {
+    return USERNS_DIR.resolve(netns);
   }
 }

@@ -1,12 +1,14 @@
 package dev.pier.engine.network;
 
 import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.CommandFailedException;
 import dev.pier.engine.exec.CommandResult;
 import dev.pier.engine.exec.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** The real {@link SiteNetwork}: bridges, network namespaces and veth pairs through iproute2, the firewall through nft. */
@@ -88,8 +90,12 @@ public final class HostNetwork implements SiteNetwork {
   @Override
   public void attach(Attachment a) {
     detach(a);
-    runner.check(Command.of(IpCommands.addNetns(a.netns())));
     try {
+      if (a.ids() == null) {
+        runner.check(Command.of(IpCommands.addNetns(a.netns())));
+      } else {
+        addOwnedNetns(a);
+      }
       batch(null, IpCommands.attachHost(a));
       batch(a.netns(), IpCommands.attachInside(a));
     } catch (RuntimeException e) {
@@ -102,10 +108,42 @@ public final class HostNetwork implements SiteNetwork {
     }
   }
 
+  /** The site's network namespace, owned by its user namespace (both kept as files, as {@code ip netns add} keeps one). */
+  private void addOwnedNetns(Attachment a) {
+    Command helper = Command.of(IpCommands.addOwnedNetns()).withTimeout(Duration.ofSeconds(10));
+    try {
+      for (Path file : new Path[] {a.netnsPath(), a.usernsPath()}) {
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[0]);
+      }
+      try (CommandRunner.Running ns = runner.start(helper)) {
+        if (ns.readLine() == null) {
+          throw new CommandFailedException(helper, "ended before making the namespaces of " + a.netns(), null);
+        }
+        Path proc = Path.of("/proc", Long.toString(ns.pid()));
+        Files.writeString(proc.resolve("uid_map"), a.ids().procLine());
+        Files.writeString(proc.resolve("gid_map"), a.ids().procLine());
+        runner.check(Command.of(IpCommands.keep(ns.pid(), "user", a.usernsPath())));
+        runner.check(Command.of(IpCommands.keep(ns.pid(), "net", a.netnsPath())));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make the namespaces of " + a.netns(), e);
+    }
+  }
+
   @Override
   public void deleteNetns(String netns) {
     if (netnsExists(netns)) {
       runner.check(Command.of(IpCommands.deleteNetns(netns)));
+    }
+    Path userns = Attachment.USERNS_DIR.resolve(netns);
+    if (Files.exists(userns)) {
+      runner.run(Command.of("umount", userns.toString())); // (not mounted when a crash came before the helper's mounts)
+      try {
+        Files.deleteIfExists(userns);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete " + userns, e);
+      }
     }
   }
 

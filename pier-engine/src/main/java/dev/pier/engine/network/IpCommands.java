@@ -1,5 +1,6 @@
 package dev.pier.engine.network;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** The iproute2 argument lists Pier runs. Pure: each method only builds a list. */
@@ -62,6 +63,19 @@ public final class IpCommands {
         "address add " + a.address() + "/" + a.prefix() + " dev " + eth,
         "link set dev " + eth + " up",
         "route add default via " + a.gateway() + " dev " + eth);
+  }
+
+  /**
+   * A helper that makes a user namespace and a network namespace it owns, in one call, then prints a line and waits
+   * on its stdin, while its namespaces are given their maps and kept ({@link #keep}) from outside.
+   */
+  public static List<String> addOwnedNetns() {
+    return List.of("unshare", "--user", "--net", "--", "cat", "/proc/version", "-");
+  }
+
+  /** Keeps a namespace of process {@code pid} ({@code type}: net, user) at {@code file}, as {@code ip netns add} does. */
+  public static List<String> keep(long pid, String type, Path file) {
+    return List.of("mount", "--bind", "/proc/" + pid + "/ns/" + type, file.toString());
   }
 
   /** {@code ip} reading its commands from stdin, one per line (in {@code netns} unless null). */

@@ -1,6 +1,7 @@
 package dev.pier.engine.oci;
 
 import dev.pier.engine.limits.Limits;
+import dev.pier.engine.rootfs.IdMap;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,9 +19,11 @@ import java.util.Map;
  * @param cgroupsPath the cgroup the container lives in, such as {@code /pier/pier-NAME}
  * @param readOnlyFiles host files bind-mounted read-only at paths in the container ({@code /etc/hosts} and the like)
  * @param dirs        host directories bind-mounted into the container, in order (the site's content and data)
+ * @param ids         the site's user namespace; null: none (its root is the host's)
+ * @param usernsPath  where that user namespace is kept, to join (it owns the network namespace); null: a new one
  */
 public record ContainerSpec(String id, String hostname, Path rootfs, List<String> args, Path netnsPath, String cgroupsPath, Limits limits,
-    Map<String, Path> readOnlyFiles, List<Dir> dirs) {
+    Map<String, Path> readOnlyFiles, List<Dir> dirs, IdMap ids, Path usernsPath) {
 
   /**
    * A host directory seen at {@code inside} in the container: read-only, or writable without setuid, devices or
@@ -36,6 +39,6 @@ public record ContainerSpec(String id, String hostname, Path rootfs, List<String
 
   public ContainerSpec(String id, String hostname, Path rootfs, List<String> args, Path netnsPath, String cgroupsPath, Limits limits,
       Map<String, Path> readOnlyFiles) {
-    this(id, hostname, rootfs, args, netnsPath, cgroupsPath, limits, readOnlyFiles, List.of());
+    this(id, hostname, rootfs, args, netnsPath, cgroupsPath, limits, readOnlyFiles, List.of(), null, null);
   }
 }

@@ -6,7 +6,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Translates a {@link ContainerSpec} into an OCI runtime spec ({@code config.json}) for runc, as the sum of
- * {@link SpecOpts}. Pure: no file is written here. New pid, mount, uts, ipc and cgroup namespaces; the site's own
+ * {@link SpecOpts}. Pure: no file is written here. A user namespace of the site's own ids
+ * ({@link dev.pier.engine.rootfs.IdMap}), new pid, mount, uts, ipc and cgroup namespaces; the site's own
  * network namespace joined by path; tini as PID 1; a web server's capabilities only; no new privileges; no core dumps;
  * a closed device list; the {@link Seccomp} allow-list.
  */
@@ -42,6 +43,7 @@ public final class OciSpec {
         SpecOpts.withNoDevices(),
         SpecOpts.withLimits(c.cgroupsPath(), c.limits()),
         SpecOpts.withNamespaces(c.netnsPath()),
+        SpecOpts.withUserNamespace(c.ids(), c.usernsPath()),
         SpecOpts.withSeccomp(Seccomp.profile(System.getProperty("os.arch"))),
         SpecOpts.withMaskedPaths(MASKED, READONLY));
   }

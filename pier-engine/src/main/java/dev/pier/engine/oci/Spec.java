@@ -28,6 +28,8 @@ public final class Spec {
   public final Map<String, Object> resources = new LinkedHashMap<>();
   public String cgroupsPath;
   public final List<Map<String, Object>> namespaces = new ArrayList<>();
+  public final List<Map<String, Object>> uidMappings = new ArrayList<>();
+  public final List<Map<String, Object>> gidMappings = new ArrayList<>();
   public Map<String, Object> seccomp;
   public final List<String> maskedPaths = new ArrayList<>();
   public final List<String> readonlyPaths = new ArrayList<>();
@@ -65,6 +67,10 @@ public final class Spec {
       linux.put("cgroupsPath", cgroupsPath);
     }
     linux.put("namespaces", List.copyOf(namespaces));
+    if (!uidMappings.isEmpty()) {
+      linux.put("uidMappings", List.copyOf(uidMappings));
+      linux.put("gidMappings", List.copyOf(gidMappings));
+    }
     if (seccomp != null) {
       linux.put("seccomp", seccomp);
     }

@@ -1,6 +1,7 @@
 package dev.pier.engine.oci;
 
 import dev.pier.engine.limits.Limits;
+import dev.pier.engine.rootfs.IdMap;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,22 @@ public final class SpecOpts {
         Map.of("type", "uts"),
         Map.of("type", "mount"),
         Map.of("type", "cgroup")));
+  }
+
+  /**
+   * A user namespace of the site's own ({@code ids}; none when null): its root and every other id of it are host ids
+   * no one else has. Joined at {@code path} when given (the one that owns the site's network namespace), else new.
+   */
+  public static SpecOpt withUserNamespace(IdMap ids, Path path) {
+    return s -> {
+      if (ids == null) {
+        return;
+      }
+      s.namespaces.add(path == null ? Map.of("type", "user") : Map.of("type", "user", "path", path.toString()));
+      Map<String, Object> map = Map.of("containerID", 0, "hostID", Integer.toUnsignedLong(ids.hostBase()), "size", IdMap.SIZE);
+      s.uidMappings.add(map);
+      s.gidMappings.add(map);
+    };
   }
 
   /** No core dumps: a crashing program leaves no image of its memory (secrets included) on the site's disk. */

@@ -60,4 +60,38 @@ public final class Mounts {
     }
     return false;
   }
+
+  /**
+   * Whether an id-mapped mount in the mountinfo text shows {@code dir} or what lies below it (a site's view of an
+   * image): such a mount names no source path, but its file system (device) and its root in it, which are compared
+   * with where {@code dir} lies.
+   */
+  public static boolean usedAsMappedSource(String mountinfo, Path dir) {
+    String d = dir.toAbsolutePath().normalize().toString();
+    String device = null;
+    String where = null;
+    int longest = -1;
+    for (String line : mountinfo.split("\n")) { // the mount holding dir: the longest mount point above it, the newest
+      String[] f = line.split(" ");
+      if (f.length > 5 && (f[4].equals("/") || isAtOrBelow(d, Path.of(unescape(f[4])))) && unescape(f[4]).length() >= longest) {
+        String point = unescape(f[4]);
+        longest = point.length();
+        device = f[2];
+        String rest = d.substring(point.equals("/") ? 0 : point.length());
+        String root = unescape(f[3]);
+        where = (root.equals("/") ? "" : root) + rest;
+      }
+    }
+    if (device == null) {
+      return false;
+    }
+    for (String line : mountinfo.split("\n")) {
+      String[] f = line.split(" ");
+      if (f.length > 5 && f[2].equals(device) && List.of(f[5].split(",")).contains("idmapped")
+          && (where.isEmpty() || isAtOrBelow(unescape(f[3]), Path.of(where)))) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -34,7 +34,8 @@ public final class ProcMountTable implements MountTable {
 
   @Override
   public boolean usedAsLowerLayer(Path dir) {
-    return Mounts.usedAsLowerLayer(mountinfo(), dir);
+    String info = mountinfo();
+    return Mounts.usedAsLowerLayer(info, dir) || Mounts.usedAsMappedSource(info, dir);
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -234,7 +235,7 @@ class SiteEngineRootTest {
       SiteSpec s = site("probed", address(24));
       engine.prepare(s);
       engine.start(s);
-      Path inRoot = host.dataDir.resolve("sites").resolve(s.name().value()).resolve("rootfs").resolve("probe");
+      Path inRoot = host.runDir().resolve(s.name().value()).resolve("probe");
       Files.copy(probe, inRoot);
       Files.setPosixFilePermissions(inRoot, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       java.util.List<String> inside = new java.util.ArrayList<>(java.util.List.of("/probe", "fork", "personality_query"));
@@ -257,6 +258,63 @@ class SiteEngineRootTest {
       Files.deleteIfExists(probe);
       Files.deleteIfExists(probe.getParent());
     }
+  }
+
+  /**
+   * Each site's root is a stranger on the host: the site's ids are a range of host ids of its own (from 2^30, by its
+   * address), so a process that escaped its container reaches neither Pier's files nor another site's processes. Its
+   * image and its content keep their owners as it sees them; a layer an earlier Pier left (owned by the host's ids)
+   * moves over at the next start.
+   */
+  @Test
+  void aSitesRootIsAStrangerOnTheHostAndToEveryOtherSite() throws Exception {
+    SiteSpec a = site("ida", address(26));
+    SiteSpec b = site("idb", address(27));
+    engine.prepare(a);
+    engine.prepare(b);
+    // As an earlier Pier left a's layer: a file of www-data's (33) owned so on the host, and no record of its ids.
+    engine.mountDisk(a);
+    Path old = engine.siteLayer(a.name()).resolve("var/cache/old.txt");
+    Files.createDirectories(old.getParent());
+    Files.writeString(old, "made before");
+    Files.setAttribute(old, "unix:uid", 33, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    engine.start(a);
+    engine.start(b);
+    int baseA = dev.pier.engine.rootfs.IdMap.forAddress(a.address()).hostBase();
+    int baseB = dev.pier.engine.rootfs.IdMap.forAddress(b.address()).hostBase();
+    assertThat(baseA).isNotEqualTo(baseB).isGreaterThanOrEqualTo(1 << 30);
+
+    long initA = engine.state(a.name()).orElseThrow().pid();
+    assertThat(Files.readString(Path.of("/proc/" + initA + "/uid_map")).trim().split("\\s+")).containsExactly("0", String.valueOf(baseA), "65536");
+    long serverA = TestHost.serverPid(a.containerId());
+    long serverB = TestHost.serverPid(b.containerId());
+    assertThat(Files.readString(Path.of("/proc/" + serverB + "/status"))).as("b's server as the host sees it")
+        .containsPattern("(?m)^Uid:\\s+" + baseB + "\\s");
+    assertThat(get(a.address()).statusCode()).as("its server binds port 80 all the same").isEqualTo(200);
+    assertThat(get(b.address()).statusCode()).isEqualTo(200);
+
+    assertThat(inside(a, "/bin/busybox", "stat", "-c", "%u:%g", "/bin/busybox", "/var/www", "/var/cache/old.txt").stdout().lines())
+        .as("the image, its content and its old layer as the site sees them").containsExactly("0:0", "0:0", "33:0");
+    assertThat(Files.getAttribute(old, "unix:uid")).as("the old file on the host").isEqualTo(baseA + 33);
+    assertThat(inside(a, "/bin/busybox", "sh", "-c", "echo new > /var/cache/new.txt").succeeded()).isTrue();
+    assertThat(Files.getAttribute(old.resolveSibling("new.txt"), "unix:uid")).as("what its root writes").isEqualTo(baseA);
+
+    // What a process that escaped site a would be: the host's uid baseA, in no group. A signal (0: none is sent, the
+    // right to is checked) reaches a process of the same uid, in any namespace: its own site's, never a neighbour's.
+    java.util.function.Function<List<String>, dev.pier.engine.exec.CommandResult> escaped = argv -> {
+      List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + baseA, "--regid=" + baseA, "--clear-groups"));
+      cmd.addAll(argv);
+      return runner.run(Command.of(cmd));
+    };
+    assertThat(escaped.apply(List.of("/bin/busybox", "kill", "-0", String.valueOf(serverA))).succeeded()).as("its own site's server")
+        .isTrue();
+    var neighbour = escaped.apply(List.of("/bin/busybox", "kill", "-0", String.valueOf(serverB)));
+    assertThat(neighbour.succeeded()).as("the neighbour's server: " + neighbour).isFalse();
+    assertThat(neighbour.stderr()).contains("not permitted");
+    var bundle = escaped.apply(List.of("/bin/cat", engine.siteDir(b.name()).resolve("config.json").toString()));
+    assertThat(bundle.succeeded()).as("Pier's data directory: " + bundle).isFalse();
+    engine.remove(a);
+    engine.remove(b);
   }
 
   @Test

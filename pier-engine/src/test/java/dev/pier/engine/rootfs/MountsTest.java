@@ -44,4 +44,24 @@ class MountsTest {
     String spaced = "90 22 0:50 / /srv/pier\\040data/sites/b/rootfs rw - overlay overlay rw,lowerdir=/srv/pier\\040data/images/x/v1/rootfs,upperdir=/b,workdir=/c\n";
     assertThat(Mounts.usedAsLowerLayer(spaced, Path.of("/srv/pier data/images/x/v1"))).isTrue();
   }
+
+  /** A site's view of its image is an id-mapped mount of the image's directory: its device and its root there. */
+  @Test
+  void anImageIsInUseWhileASitesIdMappedViewShowsIt() {
+    String info = """
+        22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/vda rw
+        30 22 8:2 / /srv rw,relatime shared:2 - ext4 /dev/vdb rw
+        95 30 8:2 /pier/images/debian-php/v2/rootfs /srv/pier/sites/blog/image ro,relatime,idmapped - ext4 /dev/vdb rw
+        96 30 8:2 /pier/sites/blog/layer /srv/pier/sites/blog/mapped rw,relatime - ext4 /dev/vdb rw
+        """;
+    assertThat(Mounts.usedAsMappedSource(info, Path.of("/srv/pier/images/debian-php/v2"))).isTrue();
+    assertThat(Mounts.usedAsMappedSource(info, Path.of("/srv/pier/images/debian-php/v2/rootfs"))).isTrue();
+    assertThat(Mounts.usedAsMappedSource(info, Path.of("/srv/pier/images/debian-php"))).isTrue();
+    assertThat(Mounts.usedAsMappedSource(info, Path.of("/srv/pier/images/debian-php/v1"))).isFalse();
+    assertThat(Mounts.usedAsMappedSource(info, Path.of("/srv/pier/sites/blog/layer"))).as("not id-mapped").isFalse();
+    assertThat(Mounts.usedAsMappedSource(info, Path.of("/pier/images/debian-php/v2"))).as("the same path on another device").isFalse();
+    String onRoot = "22 1 8:1 / / rw - ext4 /dev/vda rw\n95 22 8:1 /var/lib/pier/images/x/v1/rootfs /var/lib/pier/sites/b/image ro,idmapped - ext4 /dev/vda rw\n";
+    assertThat(Mounts.usedAsMappedSource(onRoot, Path.of("/var/lib/pier/images/x/v1"))).isTrue();
+    assertThat(Mounts.usedAsMappedSource(onRoot, Path.of("/var/lib/pier/images/x/v2"))).isFalse();
+  }
 }

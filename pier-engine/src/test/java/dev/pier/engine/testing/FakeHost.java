@@ -17,6 +17,8 @@ import dev.pier.engine.network.Ipv4Subnet;
 import dev.pier.engine.network.PortProbe;
 import dev.pier.engine.network.ResolvConf;
 import dev.pier.engine.network.SiteNetwork;
+import dev.pier.engine.rootfs.IdMap;
+import dev.pier.engine.rootfs.IdMapping;
 import dev.pier.engine.rootfs.Mount;
 import dev.pier.engine.rootfs.MountTable;
 import dev.pier.engine.rootfs.Mounts;
@@ -69,7 +71,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Thread-safe: every method is synchronized.
  */
-public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetwork, MountTable, SiteDisks, Cgroups, PortProbe, ResolvConf {
+public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetwork, MountTable, SiteDisks, Cgroups, PortProbe, ResolvConf,
+    IdMapping {
 
   public static final String OP_RUN = "runtime.run";
   public static final String OP_STATE = "runtime.state";
@@ -152,6 +155,7 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
   private final Map<String, Attachment> netns = new LinkedHashMap<>();
   private final Map<String, String> veths = new LinkedHashMap<>(); // name -> alias
   private final List<Mount> mounts = new ArrayList<>();
+  private final List<String> shifts = new ArrayList<>();
   private final Map<Path, Long> diskSizes = new HashMap<>();
   private List<String> resolvers = List.of("192.0.2.53");
 
@@ -174,13 +178,13 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
 
   /** The fake as drivers. */
   public EngineDrivers drivers() {
-    return new EngineDrivers(this, this, this, this, this, this, this);
+    return new EngineDrivers(this, this, this, this, this, this, this, this);
   }
 
   /** A valid configuration for an instance on this host: data directory {@code root/INSTANCE}, bridge {@code INSTANCE0}. */
   public EngineConfig config(String instance) {
     return new EngineConfig(root.resolve(instance), instance + "0", Ipv4Subnet.parse("10.1.1.0/24", "10.1.1.254"), null, "pier",
-        Duration.ofSeconds(10), Duration.ofSeconds(2), null, instance);
+        Duration.ofSeconds(10), Duration.ofSeconds(2), null, instance, root.resolve(instance + ".run"));
   }
 
   /** An engine of the default instance {@code pier} on this host, initialised. */
@@ -587,7 +591,39 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
   @Override
   public synchronized boolean usedAsLowerLayer(Path dir) {
     return mounts.stream().filter(m -> m.type().equals("overlay"))
-        .flatMap(m -> Stream.of(m.option("lowerdir").split(":"))).anyMatch(l -> Mounts.isAtOrBelow(l, dir));
+        .flatMap(m -> Stream.of(m.option("lowerdir").split(":"))).anyMatch(l -> Mounts.isAtOrBelow(l, dir))
+        || mounts.stream().anyMatch(m -> m.type().equals(IDMAPPED) && Mounts.isAtOrBelow(m.source(), dir));
+  }
+
+  // ---- sites' ids: a view is a mount of type IDMAPPED; owners are not changed (that needs root) ----
+
+  public static final String IDMAPPED = "idmapped";
+  public static final String OP_ID_MAP = "ids.mount";
+
+  @Override
+  public synchronized void mount(Path userns, List<View> views) {
+    call(OP_ID_MAP, views.get(0).target());
+    for (View v : views) {
+      try {
+        Files.createDirectories(v.target());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      mounts.add(new Mount(IDMAPPED, v.source().toString(), List.of("userns=" + userns), v.target().toAbsolutePath().normalize()));
+    }
+  }
+
+  @Override
+  public synchronized void shift(Path tree, int from, int to) {
+    shifts.add(tree + ": " + Integer.toUnsignedString(from) + " -> " + Integer.toUnsignedString(to));
+  }
+
+  @Override
+  public void giveToRoot(Path file, IdMap ids) {}
+
+  /** Every {@link #shift} asked, {@code TREE: FROM -> TO}. */
+  public synchronized List<String> shifts() {
+    return List.copyOf(shifts);
   }
 
   @Override

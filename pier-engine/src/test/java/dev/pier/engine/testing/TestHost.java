@@ -46,8 +46,14 @@ public final class TestHost implements AutoCloseable {
     dataDir = Files.createTempDirectory("pier-test-" + tag + "-").toRealPath();
     Ipv4Subnet subnet = freeSubnet();
     config = ownInstance
-        ? new EngineConfig(dataDir, "ptb" + tag, subnet, null, "pier-test-" + tag, Duration.ofSeconds(5), Duration.ofSeconds(10), null, "t" + tag)
-        : new EngineConfig(dataDir, "ptb" + tag, subnet, "pt" + tag, "pier-test-" + tag, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        ? new EngineConfig(dataDir, "ptb" + tag, subnet, null, "pier-test-" + tag, Duration.ofSeconds(5), Duration.ofSeconds(10), null, "t" + tag, runDir())
+        : new EngineConfig(dataDir, "ptb" + tag, subnet, "pt" + tag, "pier-test-" + tag, Duration.ofSeconds(5), Duration.ofSeconds(10), null,
+            "pier", runDir());
+  }
+
+  /** Where this test's sites' root file systems are mounted: {@code /run/pier-test/TAG}. */
+  public Path runDir() {
+    return Path.of("/run/pier-test", tag);
   }
 
   /** A slice of this host for an instance of its own, {@code tTAG}: as a second Pier on the host would run. */
@@ -152,6 +158,9 @@ public final class TestHost implements AutoCloseable {
   public void close() throws IOException {
     wipeRuntime();
     MoreFiles.deleteRecursively(dataDir);
+    if (new ProcMountTable(runner).under(runDir()).isEmpty()) {
+      MoreFiles.deleteRecursively(runDir());
+    }
   }
 
   /**
@@ -165,11 +174,12 @@ public final class TestHost implements AutoCloseable {
         runc.deleteForce(c.id());
       }
     }
+    new ProcMountTable(runner).unmountAll(runDir()); // first: the root file systems hold views in the data directory
     new ProcMountTable(runner).unmountAll(dataDir);
     for (String l : runner.check(Command.of("ip", "netns", "list")).stdout().lines().toList()) {
       String ns = l.split(" ")[0];
       if (ns.contains(tag)) {
-        runner.run(Command.of("ip", "netns", "delete", ns));
+        new HostNetwork(runner).deleteNetns(ns); // and the user namespace that owns it
       }
     }
     for (String l : runner.check(Command.of("ip", "-o", "link", "show")).stdout().lines().toList()) {

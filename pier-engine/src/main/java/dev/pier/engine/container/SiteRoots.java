@@ -1,0 +1,90 @@
+package dev.pier.engine.container;
+
+import dev.pier.engine.image.Image;
+import dev.pier.engine.network.Attachment;
+import dev.pier.engine.rootfs.IdMap;
+import dev.pier.engine.rootfs.IdMapping;
+import dev.pier.engine.site.SiteName;
+import dev.pier.engine.util.MoreFiles;
+import dev.pier.engine.util.UndoStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * What a running site sees of the host's files, all through its user namespace's ids ({@link IdMap}): its image and
+ * its own file system as id-mapped views (so the shared image and what Pier publishes keep their owners as the site
+ * sees them: root's files are its root's, www-data's its www-data's), and its root file system, the overlay of the
+ * image's view and its layer, whose files are kept in its host ids (overlayfs writes them so). A layer made before
+ * (by an earlier Pier, or at another address) is moved over to the site's ids once, at its next start.
+ */
+final class SiteRoots {
+
+  private final EngineDrivers host;
+  private final SiteLayout layout;
+
+  SiteRoots(EngineDrivers host, SiteLayout layout) {
+    this.host = host;
+    this.layout = layout;
+  }
+
+  /** Prepares the directory the root file systems are mounted under: root's, and any id may pass through it. */
+  void init() {
+    Path run = layout.runDir();
+    try {
+      for (Path dir : new Path[] {run.getParent(), run}) {
+        if (!Files.isDirectory(dir)) {
+          Files.createDirectories(dir);
+          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        }
+      }
+      Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx--x--x"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + run, e);
+    }
+  }
+
+  /**
+   * Mounts the site's views and its root file system, each with its undo on {@code undo}: its file system is mounted,
+   * and its network attached ({@code net}), whose user namespace the views take their mapping from.
+   */
+  void mount(SiteName name, Image image, Attachment net, UndoStack undo) {
+    ownLayer(name, net.ids());
+    undo.push("unmount the root file system of " + name, () -> unmount(name));
+    host.ids().mount(net.usernsPath(), List.of(new IdMapping.View(image.rootfs(), layout.mappedImage(name), true),
+        new IdMapping.View(layout.disk(name).mountPoint(), layout.mappedDisk(name), false)));
+    layout.overlay(name).mount(host.mounts());
+  }
+
+  /** Unmounts what {@link #mount} made (and an earlier Pier's root file system), whichever is mounted. */
+  void unmount(SiteName name) {
+    host.mounts().unmountAll(layout.rootfs(name));
+    host.mounts().unmountAll(layout.legacyRootfs(name));
+    host.mounts().unmountAll(layout.mappedImage(name));
+    host.mounts().unmountAll(layout.mappedDisk(name));
+  }
+
+  /**
+   * Moves the files of the site's layer to its ids, once: the layer's record ({@link SiteLayout#layerIds}) says
+   * whose they are (none: an earlier Pier's, the host's own 0 and up), and is written only once all are moved.
+   */
+  private void ownLayer(SiteName name, IdMap ids) {
+    Path record = layout.layerIds(name);
+    int from = 0;
+    try {
+      if (Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+        from = Integer.parseUnsignedInt(Files.readString(record).strip());
+      }
+    } catch (IOException | NumberFormatException e) {
+      throw new IllegalStateException("cannot read " + record + ", the ids the layer of site \"" + name + "\" belongs to", e);
+    }
+    if (from != ids.hostBase()) {
+      host.ids().shift(layout.layer(name), from, ids.hostBase());
+      MoreFiles.writeAtomically(record, Integer.toUnsignedString(ids.hostBase()) + "\n");
+    }
+  }
+}
