@@ -291,6 +291,8 @@ class SiteEngineRootTest {
     assertThat(Files.readString(Path.of("/proc/" + serverB + "/status"))).as("b's server as the host sees it")
         .containsPattern("(?m)^Uid:\\s+" + baseB + "\\s");
     assertThat(get(a.address()).statusCode()).as("its server binds port 80 all the same").isEqualTo(200);
+    assertThat(new dev.pier.engine.rootfs.ProcMountTable(runner).usedAsLowerLayer(engine.image(a.image()).rootfs()))
+        .as("the image, seen through the sites' views, is in use").isTrue();
     assertThat(get(b.address()).statusCode()).isEqualTo(200);
 
     assertThat(inside(a, "/bin/busybox", "stat", "-c", "%u:%g", "/bin/busybox", "/var/www", "/var/cache/old.txt").stdout().lines())

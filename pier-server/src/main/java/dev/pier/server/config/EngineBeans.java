@@ -73,7 +73,8 @@ class EngineBeans {
     }
     try {
       config = new EngineConfig(dataDir, p.network().bridge(), subnet, p.network().vethPrefix(),
-          p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout(), p.network().uplink(), p.instance());
+          p.engine().cgroupParent(), p.engine().stopGrace(), p.engine().readyTimeout(), p.network().uplink(), p.instance(),
+          p.engine().runDir() == null || p.engine().runDir().toString().isEmpty() ? null : p.engine().runDir());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(e.getMessage(), e);
     }

@@ -107,7 +107,7 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
 
   /** @param runtime the OCI runtime: auto (crun where it works, else runc), runc or crun ({@link RuntimeChoice}) */
   public record Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval,
-      Duration reconcileInterval, String runtime) {
+      Duration reconcileInterval, String runtime, Path runDir) {
 
     @ConstructorBinding
     public Engine {
@@ -118,7 +118,7 @@ public record PierProperties(Path dataDir, String domain, Edge edge, Network net
 
     public Engine(String cgroupParent, Duration stopGrace, Duration readyTimeout, Duration watchInterval, Duration usageInterval,
         Duration reconcileInterval) {
-      this(cgroupParent, stopGrace, readyTimeout, watchInterval, usageInterval, reconcileInterval, "auto");
+      this(cgroupParent, stopGrace, readyTimeout, watchInterval, usageInterval, reconcileInterval, "auto", null);
     }
   }
 

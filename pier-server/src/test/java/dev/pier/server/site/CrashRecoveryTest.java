@@ -75,7 +75,7 @@ class CrashRecoveryTest {
         "--data-dir", host.dataDir.toString(), "--domain", DOMAIN, "--http-port", String.valueOf(port), "--https-port", "0",
         "--bridge", host.config.bridge(), "--subnet", host.config.subnet().toString(),
         "--gateway", host.config.subnet().gatewayAddress(), "--pier.network.veth-prefix=" + host.config.vethPrefix(),
-        "--pier.engine.cgroup-parent=" + host.config.cgroupParent(), "--stop-grace", "3s",
+        "--pier.engine.cgroup-parent=" + host.config.cgroupParent(), "--pier.engine.run-dir=" + host.runDir(), "--stop-grace", "3s",
         "--pier.images.dir=" + TestImages.DIR, "--pier.images.build-at-start=false")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -73,6 +73,7 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.network.gateway=" + host.config.subnet().gatewayAddress(),
         "--pier.network.veth-prefix=" + host.config.vethPrefix(),
         "--pier.engine.cgroup-parent=" + host.config.cgroupParent(),
+        "--pier.engine.run-dir=" + host.runDir(),
         "--pier.engine.stop-grace=5s",
         "--pier.images.dir=" + TestImages.DIR,
         "--pier.images.build-at-start=false",
