@@ -67,6 +67,10 @@ public record EngineConfig(Path dataDir, String bridge, Ipv4Subnet subnet, Strin
     }
     dataDir = dataDir.toAbsolutePath().normalize();
     runDir = runDir == null ? Path.of("/run/pier", instance) : runDir.toAbsolutePath().normalize();
+    if (runDir.startsWith(dataDir) || dataDir.startsWith(runDir)) {
+      throw new IllegalArgumentException("run directory " + runDir + " must lie outside the data directory " + dataDir
+          + " (and hold no part of it): sites' roots cannot pass the data directory's 0700");
+    }
   }
 
   /** The same, with sites' outbound access going through {@code uplink} (null: none). */

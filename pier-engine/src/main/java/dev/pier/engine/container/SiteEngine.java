@@ -296,6 +296,7 @@ public final class SiteEngine {
       throw new IllegalStateException("site \"" + site.name() + "\" still has mounts under " + siteDir(site.name()) + ": not deleting it");
     }
     MoreFiles.renameThenDelete(siteDir(site.name()));
+    roots.remove(site.name());
   }
 
   /**
@@ -308,6 +309,7 @@ public final class SiteEngine {
     host.mounts().unmountAll(siteDir(name));
     host.network().deleteNetns(names.netns(name));
     MoreFiles.renameThenDelete(siteDir(name));
+    roots.remove(name);
   }
 
   /**
@@ -371,7 +373,7 @@ public final class SiteEngine {
   public boolean hasLeftovers(SiteName name, Set<String> containerIds, List<Path> mounts) {
     Path dir = siteDir(name);
     return containerIds.contains(containerId(name)) || host.network().netnsExists(names.netns(name))
-        || mounts.stream().anyMatch(m -> m.startsWith(dir) || m.startsWith(layout.rootfs(name)));
+        || mounts.stream().anyMatch(m -> m.startsWith(dir) || m.startsWith(layout.siteRunDir(name)));
   }
 
   /** What the runtime says of the site's container, or empty if it has none. */

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * its image and of its file system through its ids ({@code image}, {@code mapped}: {@link dev.pier.engine.rootfs.IdMap}),
  * {@code config.json} (runc's bundle), {@code init.pid}, {@code log/} and {@code console.last} and the files Pier
  * writes for the container ({@code etc/hosts} and the like). The mounted overlay, its root file system, is
- * {@code RUN/NAME} ({@code runDir}): a path its root can follow. Pure.
+ * {@code RUN/NAME/root} ({@code runDir}): a path its root can follow. Pure.
  */
 public record SiteLayout(Path sitesDir, Path runDir) {
 
@@ -35,9 +35,17 @@ public record SiteLayout(Path sitesDir, Path runDir) {
     return new WebRoot(disk(name).mountPoint());
   }
 
-  /** Where the site's root file system is mounted while it runs: outside the data directory. */
-  public Path rootfs(SiteName name) {
+  /**
+   * The site's directory outside the data directory, {@code RUN/NAME}: its root's alone (0700), so no other account
+   * and no other site enters it, while the site's root (a stranger to the host) follows the path to its root.
+   */
+  public Path siteRunDir(SiteName name) {
     return runDir.resolve(name.value());
+  }
+
+  /** Where the site's root file system is mounted while it runs: {@code RUN/NAME/root}. */
+  public Path rootfs(SiteName name) {
+    return siteRunDir(name).resolve("root");
   }
 
   /** Where an earlier Pier mounted it, in the site's directory: unmounted with it. */

@@ -31,8 +31,11 @@ public interface CommandRunner {
 
     long pid();
 
-    /** The next line it printed, waiting for it; null once it closed its output. */
+    /** The next line it printed, waiting for it up to the command's time limit; null once it closed its output. */
     String readLine();
+
+    /** What it printed on stderr, once it ended (empty while it runs). */
+    String errors();
 
     /** Closes its stdin and waits for it to end, killing it past the command's time limit. */
     @Override

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,11 +80,12 @@ public final class ProcessRunner implements CommandRunner {
   public Running start(Command command) {
     Process p;
     try {
-      p = new ProcessBuilder(command.argv()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      p = new ProcessBuilder(command.argv()).start();
     } catch (IOException e) {
       throw new CommandFailedException(command, "could not be started: " + e.getMessage(), e);
     }
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> err = drain(p.getErrorStream());
     return new Running() {
       @Override
       public long pid() {
@@ -92,10 +94,37 @@ public final class ProcessRunner implements CommandRunner {
 
       @Override
       public String readLine() {
+        CompletableFuture<String> line = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+          try {
+            line.complete(out.readLine());
+          } catch (IOException e) {
+            line.completeExceptionally(e);
+          }
+        });
         try {
-          return out.readLine();
-        } catch (IOException e) {
-          throw new CommandFailedException(command, "output could not be read", e);
+          return line.get(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          p.destroyForcibly();
+          throw new CommandFailedException(command, "printed nothing within " + command.timeout().toSeconds() + " s", null);
+        } catch (InterruptedException e) {
+          p.destroyForcibly();
+          Thread.currentThread().interrupt();
+          throw new CommandFailedException(command, "was interrupted", e);
+        } catch (ExecutionException e) {
+          throw new CommandFailedException(command, "output could not be read", e.getCause());
+        }
+      }
+
+      @Override
+      public String errors() {
+        try {
+          return p.waitFor(1, TimeUnit.SECONDS) ? err.get(1, TimeUnit.SECONDS).strip() : "";
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return "";
+        } catch (ExecutionException | TimeoutException e) {
+          return "";
         }
       }
 

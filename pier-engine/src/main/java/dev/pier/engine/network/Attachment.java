@@ -20,7 +20,7 @@ public record Attachment(String netns, String hostVeth, String alias, String bri
 
   public static final String CONTAINER_INTERFACE = "eth0";
   static final Path NETNS_DIR = Path.of("/run/netns");
-  static final Path USERNS_DIR = Path.of("/run/pier/userns");
+  static final Path USERNS_DIR = Path.of("/run/pier-userns");
 
   /** The attachment of site {@code siteName} of the default instance: namespace and alias {@code pier-NAME}. */
   public static Attachment plan(String siteName, String address, Ipv4Subnet subnet, String bridge, String vethPrefix) {
@@ -60,6 +60,11 @@ public record Attachment(String netns, String hostVeth, String alias, String bri
   /** Path of the namespace's bind mount, as runc's spec names it. */
   public Path netnsPath() {
     return NETNS_DIR.resolve(netns);
+  }
+
+  /** Where a site's host ids are claimed ({@code ids} null: the directory's any file). */
+  static Path idsClaim(IdMap ids) {
+    return USERNS_DIR.resolve("ids").resolve(ids == null ? "any" : Integer.toUnsignedString(ids.hostBase()));
   }
 
   /** Path of the bind mount of the user namespace that owns the network namespace ({@link #ids}). */

@@ -6,8 +6,10 @@ import dev.pier.engine.exec.CommandResult;
 import dev.pier.engine.exec.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -82,9 +84,34 @@ public final class HostNetwork implements SiteNetwork {
     return runner.run(Command.of(IpCommands.linkExists(name))).succeeded();
   }
 
+  /** Whether the network namespace, or the user namespace kept for it, is there. */
   @Override
   public boolean netnsExists(String netns) {
-    return Files.exists(Attachment.NETNS_DIR.resolve(netns));
+    return Files.exists(Attachment.NETNS_DIR.resolve(netns)) || Files.exists(Attachment.USERNS_DIR.resolve(netns));
+  }
+
+  /**
+   * Claims the site's host ids on this host ({@code /run/pier-userns/ids/BASE} names the namespace they are for): two
+   * running sites never share them, whatever instance runs them. A claim whose namespace is gone is taken over.
+   */
+  private void claimIds(Attachment a) {
+    Path claim = Attachment.idsClaim(a.ids());
+    try {
+      Files.createDirectories(claim.getParent());
+      try {
+        Files.writeString(claim, a.netns(), StandardOpenOption.CREATE_NEW);
+      } catch (FileAlreadyExistsException taken) {
+        String owner = Files.readString(claim).strip();
+        if (!owner.equals(a.netns()) && owner.matches("[a-z0-9-]{1,80}") && netnsExists(owner)) {
+          throw new IllegalStateException("site " + a.netns() + " at " + a.address() + " would have the host ids from "
+              + Integer.toUnsignedString(a.ids().hostBase()) + ", which " + owner + " has: give one of them another address"
+              + " (two Pier instances on one host need subnets that differ in their last 14 bits)");
+        }
+        Files.writeString(claim, a.netns());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot claim the host ids of " + a.netns() + " in " + claim, e);
+    }
   }
 
   @Override
@@ -110,6 +137,7 @@ public final class HostNetwork implements SiteNetwork {
 
   /** The site's network namespace, owned by its user namespace (both kept as files, as {@code ip netns add} keeps one). */
   private void addOwnedNetns(Attachment a) {
+    claimIds(a);
     Command helper = Command.of(IpCommands.addOwnedNetns()).withTimeout(Duration.ofSeconds(10));
     try {
       for (Path file : new Path[] {a.netnsPath(), a.usernsPath()}) {
@@ -118,7 +146,7 @@ public final class HostNetwork implements SiteNetwork {
       }
       try (CommandRunner.Running ns = runner.start(helper)) {
         if (ns.readLine() == null) {
-          throw new CommandFailedException(helper, "ended before making the namespaces of " + a.netns(), null);
+          throw new CommandFailedException(helper, "ended before making the namespaces of " + a.netns() + ": " + ns.errors(), null);
         }
         Path proc = Path.of("/proc", Long.toString(ns.pid()));
         Files.writeString(proc.resolve("uid_map"), a.ids().procLine());
@@ -136,6 +164,7 @@ public final class HostNetwork implements SiteNetwork {
     if (netnsExists(netns)) {
       runner.check(Command.of(IpCommands.deleteNetns(netns)));
     }
+    releaseIds(netns);
     Path userns = Attachment.USERNS_DIR.resolve(netns);
     if (Files.exists(userns)) {
       runner.run(Command.of("umount", userns.toString())); // (not mounted when a crash came before the helper's mounts)
@@ -144,6 +173,23 @@ public final class HostNetwork implements SiteNetwork {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot delete " + userns, e);
       }
+    }
+  }
+
+  /** Gives back the host ids claimed for {@code netns}. */
+  private static void releaseIds(String netns) {
+    Path dir = Attachment.idsClaim(null).getParent();
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var claims = Files.list(dir)) {
+      for (Path c : claims.toList()) {
+        if (Files.readString(c).strip().equals(netns)) {
+          Files.deleteIfExists(c);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot give back the host ids of " + netns, e);
     }
   }
 

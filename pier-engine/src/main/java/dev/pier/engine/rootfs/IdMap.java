@@ -1,10 +1,12 @@
 package dev.pier.engine.rootfs;
 
 /**
- * A site's user namespace: its ids 0 to {@link #SIZE} - 1 are the host's {@code hostBase} and up, a range no other
- * site and no host account has. The range comes from the site's container address ({@link #forAddress}): its low 14
- * bits pick one of 16,384 slots from the host's id 2^30 (1,073,741,824) up, so every site on the host (and on every
- * Pier instance of the host whose subnets differ within a /18) has its own, and keeps it as long as its address. Pure.
+ * A site's user namespace: its ids 0 to {@link #SIZE} - 1 are the host's {@code hostBase} and up, a range no host
+ * account has. The range comes from the site's container address ({@link #forAddress}): its low 14 bits (modulo
+ * {@link #SLOTS}) pick a slot from the host's id 2^30 (1,073,741,824) up, so the sites of a subnet up to a /18 each
+ * have their own, and keep it as long as their address. Two sites that would share one (two Pier instances on one
+ * host with subnets equal in their low 14 bits, or a larger subnet) are told apart when they start: the network's
+ * driver claims each range for one running site. Pure.
  *
  * @param hostBase the host id of the site's root
  */
@@ -14,7 +16,8 @@ public record IdMap(int hostBase) {
   public static final int SIZE = 65536;
   /** The first host id of the first slot: far above any account's (LXD and Incus start at a million). */
   public static final int FIRST = 1 << 30;
-  static final int SLOTS = 1 << 14;
+  /** 2^14 slots but the last two, whose ids systemd keeps for "foreign" files (0x7FFE0000 and up). */
+  static final int SLOTS = (1 << 14) - 2;
 
   public IdMap {
     if (hostBase < FIRST || (hostBase - FIRST) % SIZE != 0 || (hostBase - FIRST) / SIZE >= SLOTS) {

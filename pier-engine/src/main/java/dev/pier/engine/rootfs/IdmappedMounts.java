@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The kernel's id-mapped mounts (Linux 5.12 and later for ext4, 5.19 for overlayfs on them), made as util-linux 2.39's
@@ -51,6 +52,15 @@ public final class IdmappedMounts implements IdMapping {
     static final LibC C = Native.load("c", LibC.class);
   }
 
+  /** Loads the C library through JNA now, so that a host where it cannot be loaded is told so at Pier's start. */
+  public IdmappedMounts() {
+    try {
+      Objects.requireNonNull(Holder.C);
+    } catch (LinkageError e) {
+      throw new IllegalStateException("cannot load the C library through JNA, which sites' id-mapped mounts need: " + e, e);
+    }
+  }
+
   @Override
   public void mount(Path userns, List<View> views) {
     int nsFd = check(C().open(userns.toString(), O_CLOEXEC), "open the user namespace kept at " + userns);
@@ -73,7 +83,13 @@ public final class IdmappedMounts implements IdMapping {
       attr.clear();
       attr.setLong(0, MOUNT_ATTR_IDMAP | (v.readOnly() ? MOUNT_ATTR_RDONLY : 0));
       attr.setLong(24, nsFd);
-      check(C().syscall(SYS_MOUNT_SETATTR, tree, "", AT_EMPTY_PATH, attr, 32L), what + ": mount_setattr");
+      if (C().syscall(SYS_MOUNT_SETATTR, tree, "", AT_EMPTY_PATH, attr, 32L) < 0) {
+        int errno = Native.getLastError();
+        boolean unsupported = errno == 22 || errno == 38 || errno == 95; // EINVAL, ENOSYS, EOPNOTSUPP
+        throw new IllegalStateException("cannot " + what + ": mount_setattr: " + C().strerror(errno) + " (errno " + errno + ")"
+            + (unsupported ? ": this kernel or file system cannot id-map it (ext4 and xfs need Linux 5.12 or later, btrfs"
+            + " 5.15, tmpfs 6.3; sites' user namespaces need it)" : ""));
+      }
       check(C().syscall(SYS_MOVE_MOUNT, tree, "", AT_FDCWD, v.target().toString(), MOVE_MOUNT_F_EMPTY_PATH), what + ": move_mount");
     } finally {
       C().close(tree);

@@ -21,9 +21,9 @@ public record OverlayRootfs(Path lower, Path upper, Path work, Path merged) {
     }
   }
 
-  /** The mount. Pure. */
+  /** The mount: no setuid program and no device of its layers counts on the host. Pure. */
   public Mount mount() {
-    return new Mount("overlay", "overlay", List.of("lowerdir=" + lower, "upperdir=" + upper, "workdir=" + work), merged);
+    return new Mount("overlay", "overlay", List.of("lowerdir=" + lower, "upperdir=" + upper, "workdir=" + work, "nosuid", "nodev"), merged);
   }
 
   /** The mount(8) argument list. Pure. */

@@ -35,7 +35,14 @@ public final class ProcMountTable implements MountTable {
   @Override
   public boolean usedAsLowerLayer(Path dir) {
     String info = mountinfo();
-    return Mounts.usedAsLowerLayer(info, dir) || Mounts.usedAsMappedSource(info, dir);
+    if (Mounts.usedAsLowerLayer(info, dir)) {
+      return true;
+    }
+    try { // an id-mapped mount names the directory by its real path
+      return Mounts.usedAsMappedSource(info, Files.exists(dir) ? dir.toRealPath() : dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + dir, e);
+    }
   }
 
   @Override

@@ -235,7 +235,7 @@ class SiteEngineRootTest {
       SiteSpec s = site("probed", address(24));
       engine.prepare(s);
       engine.start(s);
-      Path inRoot = host.runDir().resolve(s.name().value()).resolve("probe");
+      Path inRoot = host.runDir().resolve(s.name().value()).resolve("root").resolve("probe");
       Files.copy(probe, inRoot);
       Files.setPosixFilePermissions(inRoot, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       java.util.List<String> inside = new java.util.ArrayList<>(java.util.List.of("/probe", "fork", "personality_query"));
@@ -313,6 +313,21 @@ class SiteEngineRootTest {
     var neighbour = escaped.apply(List.of("/bin/busybox", "kill", "-0", String.valueOf(serverB)));
     assertThat(neighbour.succeeded()).as("the neighbour's server: " + neighbour).isFalse();
     assertThat(neighbour.stderr()).contains("not permitted");
+    Path rootB = host.runDir().resolve(b.name().value()).resolve("root");
+    assertThat(escaped.apply(List.of("/bin/cat", rootB.resolve("bin/busybox").toString())).succeeded())
+        .as("the neighbour's root file system, by its path").isFalse();
+    assertThat(escaped.apply(List.of("/bin/busybox", "touch", rootB.resolve("tmp/planted").toString())).succeeded())
+        .as("a file planted in the neighbour's /tmp").isFalse();
+    assertThat(runner.run(Command.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/cat",
+        rootB.resolve("bin/busybox").toString())).succeeded()).as("nor any host account").isFalse();
+    assertThat(Files.size(rootB.resolve("bin/busybox"))).as("which Pier reads").isPositive();
+
+    // A site elsewhere (another Pier's, say) whose address gives it the same ids does not get them while a runs.
+    var clash = dev.pier.engine.network.Attachment.of("pier-clash-" + host.tag, address(28), host.config.subnet(), host.config.bridge(),
+        host.config.vethPrefix()).withUserNamespace(dev.pier.engine.rootfs.IdMap.forAddress(a.address()));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.pier.engine.network.HostNetwork(runner).attach(clash))
+        .hasMessageContaining("which " + a.containerId() + " has");
+    assertThat(TestHost.hostObjectsNamed("pier-clash-" + host.tag)).isEmpty();
     var bundle = escaped.apply(List.of("/bin/cat", engine.siteDir(b.name()).resolve("config.json").toString()));
     assertThat(bundle.succeeded()).as("Pier's data directory: " + bundle).isFalse();
     engine.remove(a);

@@ -16,7 +16,7 @@ class OciSpecTest {
   private final ContainerSpec spec = new ContainerSpec("pier-blog", "blog.example.org", Path.of("/run/pier/pier/blog"),
       List.of("/bin/busybox", "httpd", "-f"), Path.of("/run/netns/pier-blog"), "/pier/pier-blog", Limits.DEFAULT,
       Map.of("/etc/hosts", Path.of("/var/lib/pier/sites/blog/etc/hosts")), List.of(), IdMap.forAddress("10.1.1.7"),
-      Path.of("/run/pier/userns/pier-blog"));
+      Path.of("/run/pier-userns/pier-blog"));
 
   JsonNode specJson() {
     return json();
@@ -34,7 +34,7 @@ class OciSpecTest {
       if (n.path("type").asString().equals("network")) {
         assertThat(n.path("path").asString()).isEqualTo("/run/netns/pier-blog");
       } else if (n.path("type").asString().equals("user")) {
-        assertThat(n.path("path").asString()).as("the one that owns its network namespace").isEqualTo("/run/pier/userns/pier-blog");
+        assertThat(n.path("path").asString()).as("the one that owns its network namespace").isEqualTo("/run/pier-userns/pier-blog");
       } else {
         assertThat(n.has("path")).as("namespace %s is new", n).isFalse();
       }

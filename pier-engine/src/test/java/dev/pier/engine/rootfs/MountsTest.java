@@ -22,7 +22,7 @@ class MountsTest {
   void overlayMountCommandNamesItsLayers() {
     OverlayRootfs fs = new OverlayRootfs(Path.of("/img"), Path.of("/s/upper"), Path.of("/s/work"), Path.of("/s/rootfs"));
     assertThat(fs.mountCommand()).containsExactly("mount", "-t", "overlay", "overlay", "-o",
-        "lowerdir=/img,upperdir=/s/upper,workdir=/s/work", "/s/rootfs");
+        "lowerdir=/img,upperdir=/s/upper,workdir=/s/work,nosuid,nodev", "/s/rootfs");
   }
 
   @Test

@@ -188,6 +188,14 @@ public final class TestHost implements AutoCloseable {
         runner.run(Command.of("ip", "link", "delete", "dev", name));
       }
     }
+    Path userns = Path.of("/run/pier-userns"); // user namespaces whose network namespace went first
+    if (Files.isDirectory(userns)) {
+      try (var kept = Files.list(userns)) {
+        for (Path u : kept.filter(p -> p.getFileName().toString().contains(tag)).toList()) {
+          new HostNetwork(runner).deleteNetns(u.getFileName().toString());
+        }
+      }
+    }
     new HostNetwork(runner).deleteBridge(config.bridge());
     List<Path> cgroups = cgroupDirsNamed(config.cgroupParent());
     cgroups.sort((a, b) -> Integer.compare(b.getNameCount(), a.getNameCount()));
