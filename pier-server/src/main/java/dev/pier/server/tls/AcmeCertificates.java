@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,8 +47,9 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   /**
    * Where a name stands.
    *
-   * @param state {@code issued}, {@code pending} (no certificate yet, or being renewed) or {@code failed} (the last
-   *     attempt failed; see {@code lastError} and {@code nextAttempt})
+   * @param state {@code issued}, {@code pending} (no certificate yet, or being renewed), {@code waiting} (its order
+   *     waits for a place in Pier's order budget, at {@code nextAttempt}) or {@code failed} (the last attempt failed;
+   *     see {@code lastError} and {@code nextAttempt})
    * @param notAfter when the certificate served expires (null: none yet)
    * @param issuer the certificate's issuer (null: none yet)
    * @param failures failed attempts in a row
@@ -66,6 +68,8 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   private final ConcurrentHashMap<String, EdgeCertificate> held = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Failing> failing = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  /** Names whose order waits for the budget, and when it is placed. */
+  private final Map<String, Instant> waiting = new ConcurrentHashMap<>();
   private volatile ScheduledExecutorService worker;
   /** Used on the worker thread only. */
   private AcmeClient client;
@@ -130,6 +134,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
     // After the worker ended: a name queued meanwhile, whose task shutdownNow dropped, is not left marked queued.
     tokens.clear();
     queued.clear();
+    waiting.clear();
   }
 
   @Override
@@ -187,9 +192,10 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
       EdgeCertificate h = held.get(host);
       CertifiedKey c = h == null ? null : h.certified();
       Failing f = failing.get(host);
-      String state = f != null ? "failed" : h != null && h.freshAt(Instant.now()) ? "issued" : "pending";
+      Instant turn = waiting.get(host);
+      String state = f != null ? "failed" : h != null && h.freshAt(Instant.now()) ? "issued" : turn != null ? "waiting" : "pending";
       out.add(new NameStatus(host, state, c == null ? null : c.notAfter(), c == null ? null : c.issuer(),
-          f == null ? 0 : f.failures(), f == null ? null : f.lastError(), f == null ? null : f.nextAttempt()));
+          f == null ? 0 : f.failures(), f == null ? null : f.lastError(), f != null ? f.nextAttempt() : turn));
     }
     return out;
   }
@@ -217,6 +223,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   /** On the worker: one order for {@code host}; on failure, schedules the next attempt. */
   private void attempt(String host) {
     queued.remove(host);
+    waiting.remove(host);
     if (!names.all().contains(host)) {
       failing.remove(host);
       return; // the site went away meanwhile
@@ -227,6 +234,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
       log.info("ACME certificate for {} waits {} s: Pier places at most {} orders an hour and has {} certificates issued a week",
           host, wait.toSeconds(), props.acme().maxOrdersPerHour(), props.acme().maxCertificatesPerWeek());
       queued.add(host);
+      waiting.put(host, turn.get());
       ScheduledExecutorService w = worker;
       if (w != null && !w.isShutdown()) {
         w.schedule(() -> attempt(host), wait.toMillis(), TimeUnit.MILLISECONDS);

@@ -82,6 +82,8 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.engine.reconcile-interval=2s",
         "--pier.sftp.port=0",
         "--logging.file.name=" + host.dataDir.resolve("logs/pier.log")));
+    // An extra argument replaces the default of the same name (a fixed edge port, say).
+    args.removeIf(d -> extraArgs.stream().anyMatch(e -> e.contains("=") && d.startsWith(e.substring(0, e.indexOf('=') + 1))));
     args.addAll(extraArgs);
     context = new SpringApplicationBuilder(PierApplication.class).run(args.toArray(String[]::new));
     EmbeddedLdap ldap = context.getBean(EmbeddedLdap.class);
