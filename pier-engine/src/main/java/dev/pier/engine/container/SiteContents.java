@@ -19,12 +19,31 @@ public final class SiteContents {
 
   private final EngineDrivers host;
   private final SiteLayout layout;
+  private final HostNames names;
   private final Predicate<SiteName> running;
 
-  SiteContents(EngineDrivers host, SiteLayout layout, Predicate<SiteName> running) {
+  SiteContents(EngineDrivers host, SiteLayout layout, HostNames names, Predicate<SiteName> running) {
     this.host = host;
     this.layout = layout;
+    this.names = names;
     this.running = running;
+  }
+
+  /**
+   * Runs {@code work} with every process of the site frozen when it runs (nothing is frozen when it does not): what
+   * its programs keep (a SQLite database) is then never read half-written. Thawed after, whatever happened.
+   */
+  public <T> T frozen(SiteName name, Supplier<T> work) {
+    String id = names.containerId(name);
+    if (!running.test(name)) {
+      return work.get();
+    }
+    host.runtime().pause(id);
+    try {
+      return work.get();
+    } finally {
+      host.runtime().resume(id);
+    }
   }
 
   /** Where the site's content lies on its file system (mounted or not). */

@@ -63,7 +63,7 @@ public final class SiteEngine {
     this.roots = new SiteRoots(host, layout);
     this.staticImage = staticImage;
     this.debianImages = debianImages;
-    this.contents = new SiteContents(host, layout, this::isRunning);
+    this.contents = new SiteContents(host, layout, names, this::isRunning);
   }
 
   /** The container id of a site on this instance, {@code INSTANCE-NAME} ({@code pier-blog}). */

@@ -31,6 +31,12 @@ public interface ContainerRuntime {
   /** Sends a signal ("TERM", "KILL") to the container's init; false when it was not running. */
   boolean kill(String id, String signal);
 
+  /** Freezes every process of the running container (the cgroup freezer); throws when the runtime refuses. */
+  void pause(String id);
+
+  /** Thaws the container {@link #pause} froze; throws when the runtime refuses. */
+  void resume(String id);
+
   /** Deletes the container, killing it first if it still runs; nothing if the runtime does not know it. */
   void deleteForce(String id);
 

@@ -121,6 +121,16 @@ public final class Runc implements ContainerRuntime {
     runner.check(Command.of(updateArgs(id, limits)));
   }
 
+  @Override
+  public void pause(String id) {
+    runner.check(Command.of(base("pause", id)));
+  }
+
+  @Override
+  public void resume(String id) {
+    runner.check(Command.of(base("resume", id)));
+  }
+
   /** Sends a signal (such as "TERM" or "KILL") to the container's init; false when it was not running. */
   @Override
   public boolean kill(String id, String signal) {

@@ -72,12 +72,28 @@ class FakeHostEngineTest extends EngineContract {
     SiteEngine e = engine();
     SiteSpec s = site(e, "steps", 3);
     e.prepare(s);
-    for (String op : List.of(FakeHost.OP_DISK, FakeHost.OP_ATTACH, FakeHost.OP_MOUNT, FakeHost.OP_RUN, FakeHost.OP_PROBE)) {
+    for (String op : List.of(FakeHost.OP_DISK, FakeHost.OP_ATTACH, FakeHost.OP_ID_MAP, FakeHost.OP_MOUNT, FakeHost.OP_RUN, FakeHost.OP_PROBE)) {
       host.failOn(op);
       assertThatThrownBy(() -> e.start(s)).as(op).hasMessageContaining("injected");
       assertThat(host.hostObjectsNamed("steps")).as("after a failure of " + op).isEmpty();
     }
     e.start(s);
+    assertThat(e.isRunning(s.name())).isTrue();
+  }
+
+  /** A backup copies a running site's data with its processes frozen, and thaws them after, even when the copy fails. */
+  @Test
+  void aRunningSiteIsFrozenForTheWorkAndThawedAfterwardsWhateverHappens() {
+    SiteEngine e = engine();
+    SiteSpec s = site(e, "frozen", 5);
+    e.prepare(s);
+    assertThat(e.contents().frozen(s.name(), () -> host.containers().get(e.containerId(s.name())))).as("not running: nothing to freeze").isNull();
+    e.start(s);
+    assertThat(e.contents().frozen(s.name(), () -> host.containers().get(e.containerId(s.name())))).isEqualTo("paused");
+    assertThat(host.containers().get(e.containerId(s.name()))).isEqualTo("running");
+    assertThatThrownBy(() -> e.contents().frozen(s.name(), () -> {
+      throw new IllegalStateException("the copy failed");
+    })).hasMessage("the copy failed");
     assertThat(e.isRunning(s.name())).isTrue();
   }
 

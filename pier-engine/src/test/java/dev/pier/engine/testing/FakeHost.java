@@ -469,6 +469,20 @@ public final class FakeHost implements AutoCloseable, ContainerRuntime, SiteNetw
   }
 
   @Override
+  public synchronized void pause(String id) {
+    running(id).status = "paused";
+  }
+
+  @Override
+  public synchronized void resume(String id) {
+    Box b = containers.get(id);
+    if (b == null || !b.status.equals("paused")) {
+      throw new IllegalStateException("container " + id + " is not paused on the fake host");
+    }
+    b.status = "running";
+  }
+
+  @Override
   public synchronized boolean kill(String id, String signal) {
     call(OP_KILL, id + " " + signal);
     Box b = containers.get(id);

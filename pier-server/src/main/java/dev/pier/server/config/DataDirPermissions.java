@@ -28,7 +28,7 @@ class DataDirPermissions {
 
   private static final Logger log = LoggerFactory.getLogger(DataDirPermissions.class);
   static final List<String> PIERS_OWN = List.of("db", "logs", "ldap", "ca", "ssh", "certs", "acme", "access-logs", "git",
-      "image-builds", "tmp");
+      "image-builds", "tmp", "backups", "backup-cache");
 
   private final PierProperties props;
 

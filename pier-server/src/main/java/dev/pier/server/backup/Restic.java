@@ -1,0 +1,132 @@
+package dev.pier.server.backup;
+
+import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.CommandResult;
+import dev.pier.engine.exec.CommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One restic repository, driven through the runner: deduplicated, encrypted snapshots of directories, each tagged.
+ * Its password is a file of its own (made at first use, 0600); restic's cache lies beside it. Every snapshot is made
+ * with the host name {@code pier}, so that another Pier can restore it.
+ */
+public final class Restic {
+
+  static final String HOST = "pier";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration LIMIT = Duration.ofMinutes(30);
+
+  /** A snapshot as restic lists it: its id, when it was taken, its tags and the directory it holds. */
+  public record Snapshot(String id, Instant time, List<String> tags, String path) {}
+
+  private final CommandRunner runner;
+  private final String repository;
+  private final Path passwordFile;
+  private final Path cacheDir;
+
+  /**
+   * @param repository   a restic repository: a directory, or any URL restic takes ({@code sftp:HOST:/PATH})
+   * @param passwordFile its password (made here when missing, for a new repository)
+   * @param cacheDir     restic's cache
+   */
+  public Restic(CommandRunner runner, String repository, Path passwordFile, Path cacheDir) {
+    this.runner = runner;
+    this.repository = repository;
+    this.passwordFile = passwordFile;
+    this.cacheDir = cacheDir;
+  }
+
+  public String repository() {
+    return repository;
+  }
+
+  /** Makes the repository (and its password) unless it exists; true when it was made now. */
+  public boolean ensure() {
+    CommandResult probe = runner.run(command("cat", "config"));
+    if (probe.succeeded()) {
+      return false;
+    }
+    makePassword();
+    runner.check(command("init"));
+    return true;
+  }
+
+  private void makePassword() {
+    if (Files.exists(passwordFile)) {
+      return;
+    }
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    try {
+      Files.createDirectories(passwordFile.getParent());
+      Files.writeString(passwordFile, Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\n",
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the backup password " + passwordFile, e);
+    }
+  }
+
+  /** Takes a snapshot of {@code dir} with these tags; its id, once restic wrote it. */
+  public String backup(Path dir, List<String> tags) {
+    List<String> args = new ArrayList<>(List.of("backup", "--json", "--host", HOST));
+    for (String t : tags) {
+      args.add("--tag");
+      args.add(t);
+    }
+    args.add(dir.toString());
+    CommandResult r = runner.check(command(args.toArray(String[]::new)));
+    for (String line : r.stdout().lines().toList()) {
+      if (line.startsWith("{") && line.contains("\"summary\"")) {
+        JsonNode n = JSON.readTree(line);
+        if (n.path("message_type").asString().equals("summary") && !n.path("snapshot_id").asString("").isEmpty()) {
+          return n.path("snapshot_id").asString();
+        }
+      }
+    }
+    throw new IllegalStateException("restic made no snapshot of " + dir + ": " + r.stdout().lines().reduce((a, b) -> b).orElse(""));
+  }
+
+  /** The snapshots with tag {@code tag}, oldest first. */
+  public List<Snapshot> snapshots(String tag) {
+    CommandResult r = runner.check(command("snapshots", "--json", "--tag", tag));
+    List<Snapshot> out = new ArrayList<>();
+    for (JsonNode n : JSON.readTree(r.stdout().isBlank() ? "[]" : r.stdout())) {
+      List<String> tags = new ArrayList<>();
+      n.path("tags").forEach(t -> tags.add(t.asString()));
+      out.add(new Snapshot(n.path("id").asString(), Instant.parse(n.path("time").asString()), List.copyOf(tags),
+          n.path("paths").path(0).asString()));
+    }
+    return out;
+  }
+
+  /** Restores snapshot {@code id} under {@code target} (its files then lie at {@code target} + the snapshot's path). */
+  public void restore(String id, Path target) {
+    runner.check(command("restore", id, "--target", target.toString()));
+  }
+
+  /** restic's argument list for this repository. Pure. */
+  List<String> argv(String... args) {
+    List<String> argv = new ArrayList<>(List.of("restic", "--repo", repository, "--password-file", passwordFile.toString(),
+        "--cache-dir", cacheDir.toString()));
+    argv.addAll(List.of(args));
+    return argv;
+  }
+
+  private Command command(String... args) {
+    return Command.of(argv(args)).withTimeout(LIMIT);
+  }
+}
