@@ -15,13 +15,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One restic repository, driven through the runner: deduplicated, encrypted snapshots of directories, each tagged.
  * Its password is a file of its own (made at first use, 0600); restic's cache lies beside it. Every snapshot is made
- * with the host name {@code pier}, so that another Pier can restore it.
+ * with the host name {@code pier}, so that another Pier can restore it. restic 0.14 refuses, rather than waits, a call
+ * that meets a lock it cannot share (forget's, exclusive): here such calls wait for each other instead.
  */
 public final class Restic {
 
@@ -36,6 +39,7 @@ public final class Restic {
   private final String repository;
   private final Path passwordFile;
   private final Path cacheDir;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
 
   /**
    * @param repository   a restic repository: a directory, or any URL restic takes ({@code sftp:HOST:/PATH})
@@ -54,13 +58,13 @@ public final class Restic {
   }
 
   /** Makes the repository (and its password) unless it exists; true when it was made now. */
-  public boolean ensure() {
-    CommandResult probe = runner.run(command("cat", "config"));
+  public synchronized boolean ensure() {
+    CommandResult probe = shared(() -> runner.run(command("cat", "config")));
     if (probe.succeeded()) {
       return false;
     }
     makePassword();
-    runner.check(command("init"));
+    exclusive(() -> runner.check(command("init")));
     return true;
   }
 
@@ -88,7 +92,7 @@ public final class Restic {
       args.add(t);
     }
     args.add(dir.toString());
-    CommandResult r = runner.check(command(args.toArray(String[]::new)));
+    CommandResult r = shared(() -> runner.check(command(args.toArray(String[]::new))));
     for (String line : r.stdout().lines().toList()) {
       if (line.startsWith("{") && line.contains("\"summary\"")) {
         JsonNode n = JSON.readTree(line);
@@ -100,9 +104,9 @@ public final class Restic {
     throw new IllegalStateException("restic made no snapshot of " + dir + ": " + r.stdout().lines().reduce((a, b) -> b).orElse(""));
   }
 
-  /** The snapshots with tag {@code tag}, oldest first. */
+  /** The snapshots with tag {@code tag} (null: all), oldest first. */
   public List<Snapshot> snapshots(String tag) {
-    CommandResult r = runner.check(command("snapshots", "--json", "--tag", tag));
+    CommandResult r = shared(() -> runner.check(tag == null ? command("snapshots", "--json") : command("snapshots", "--json", "--tag", tag)));
     List<Snapshot> out = new ArrayList<>();
     for (JsonNode n : JSON.readTree(r.stdout().isBlank() ? "[]" : r.stdout())) {
       List<String> tags = new ArrayList<>();
@@ -113,9 +117,18 @@ public final class Restic {
     return out;
   }
 
+  /**
+   * Forgets the snapshots with tag {@code tag} beyond the last {@code last} and the last of each of {@code daily} days,
+   * {@code weekly} weeks and {@code monthly} months (their data goes at the next prune).
+   */
+  public void forget(String tag, int last, int daily, int weekly, int monthly) {
+    exclusive(() -> runner.check(command("forget", "--tag", tag, "--keep-last", String.valueOf(last), "--keep-daily",
+        String.valueOf(daily), "--keep-weekly", String.valueOf(weekly), "--keep-monthly", String.valueOf(monthly))));
+  }
+
   /** Restores snapshot {@code id} under {@code target} (its files then lie at {@code target} + the snapshot's path). */
   public void restore(String id, Path target) {
-    runner.check(command("restore", id, "--target", target.toString()));
+    shared(() -> runner.check(command("restore", id, "--target", target.toString())));
   }
 
   /** restic's argument list for this repository. Pure. */
@@ -124,6 +137,24 @@ public final class Restic {
         "--cache-dir", cacheDir.toString()));
     argv.addAll(List.of(args));
     return argv;
+  }
+
+  private <T> T shared(Supplier<T> call) {
+    lock.readLock().lock();
+    try {
+      return call.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private <T> T exclusive(Supplier<T> call) {
+    lock.writeLock().lock();
+    try {
+      return call.get();
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   private Command command(String... args) {

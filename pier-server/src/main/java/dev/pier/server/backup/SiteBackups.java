@@ -15,6 +15,7 @@ import dev.pier.server.site.SiteContent;
 import dev.pier.server.site.SiteService;
 import dev.pier.server.site.SiteState;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -60,10 +61,14 @@ public class SiteBackups {
   private final Restic restic;
   private final Path staging;
   private final Map<String, Object> running = new ConcurrentHashMap<>();
+  private final BackupProperties schedule;
+  /** When each site was last backed up, read from the repository once, then kept as backups are made. */
+  private volatile Map<String, Instant> last;
 
   SiteBackups(SiteContent content, SiteService sites, ReleaseService releases, SiteEngine engine, PierProperties props,
-      CommandRunner runner) {
+      CommandRunner runner, BackupProperties schedule) {
     this.content = content;
+    this.schedule = schedule;
     this.releases = releases;
     this.sites = sites;
     this.engine = engine;
@@ -89,6 +94,8 @@ public class SiteBackups {
         }
         String id = restic.backup(dir, List.of("site:" + key));
         log.info("site {} backed up: snapshot {}", key, id);
+        lastBackups().put(key, Instant.now());
+        restic.forget("site:" + key, schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
         return list(caller, key).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
             .orElseThrow(() -> new IllegalStateException("restic wrote snapshot " + id + " of site " + key + " but does not list it"));
       } finally {
@@ -109,17 +116,12 @@ public class SiteBackups {
     Site site = sites.get(caller, name);
     String key = site.name().value();
     synchronized (running.computeIfAbsent(key, k -> new Object())) {
-      restic.ensure();
-      Restic.Snapshot snapshot = restic.snapshots("site:" + key).stream()
-          .filter(s -> s.id().equals(id) || (id.length() >= 8 && s.id().startsWith(id))).findFirst().orElse(null);
-      if (snapshot == null) {
-        throw PierException.notFound("No such backup", "site " + key + " has no backup \"" + id + "\"");
-      }
-      Backup before = backup(caller, key);
+      Restic.Snapshot snapshot = find(key, id);
       Path target = staging.resolve(key + ".restore");
       MoreFiles.deleteRecursively(target);
       try {
-        restic.restore(snapshot.id(), target);
+        restic.restore(snapshot.id(), target); // first: the backup made next could make the retention forget it
+        Backup before = backup(caller, key);
         Path root = target.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
         JsonNode manifest = JSON.readTree(Files.readString(root.resolve("manifest.json")));
         if (!manifest.path("format").asString().equals(FORMAT)) {
@@ -170,6 +172,56 @@ public class SiteBackups {
     Files.move(data, old, StandardCopyOption.ATOMIC_MOVE);
     Files.move(incoming, data, StandardCopyOption.ATOMIC_MOVE);
     MoreFiles.deleteRecursively(old);
+  }
+
+  /** When site {@code name} was last backed up, or null: never. */
+  public Instant lastBackup(String name) {
+    return lastBackups().get(name);
+  }
+
+  private Map<String, Instant> lastBackups() {
+    Map<String, Instant> m = last;
+    if (m == null) {
+      m = new ConcurrentHashMap<>();
+      restic.ensure();
+      for (Restic.Snapshot s : restic.snapshots(null)) {
+        for (String t : s.tags()) {
+          if (t.startsWith("site:")) {
+            m.merge(t.substring(5), s.time(), (a, b) -> a.isAfter(b) ? a : b);
+          }
+        }
+      }
+      last = m;
+    }
+    return m;
+  }
+
+  /**
+   * Writes backup {@code id} of site {@code name}, which the caller may see, as a .tar.gz on {@code out}:
+   * {@code manifest.json}, {@code release/} and {@code data/}, with their modes, times and numeric owners.
+   */
+  public void archive(Caller caller, String name, String id, OutputStream out) {
+    Site site = sites.get(caller, name);
+    String key = site.name().value();
+    Restic.Snapshot snapshot = find(key, id);
+    Path target = staging.resolve(key + ".archive-" + Long.toUnsignedString(System.nanoTime(), 36));
+    try {
+      restic.restore(snapshot.id(), target);
+      Path root = target.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
+      TarGz.write(root, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write backup " + id + " of site " + key + " as an archive", e);
+    } finally {
+      MoreFiles.deleteRecursively(target);
+    }
+  }
+
+  /** The snapshot of the site's with id {@code id} (or its first 8 characters and more); 404 when it has none. */
+  private Restic.Snapshot find(String site, String id) {
+    restic.ensure();
+    return restic.snapshots("site:" + site).stream()
+        .filter(s -> s.id().equals(id) || (id.length() >= 8 && s.id().startsWith(id))).findFirst()
+        .orElseThrow(() -> PierException.notFound("No such backup", "site " + site + " has no backup \"" + id + "\""));
   }
 
   /** The backups of site {@code name}, which the caller may see, newest first. */

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -27,18 +26,15 @@ class BackupTest {
 
   private PierTestServer server;
 
-  @BeforeEach
-  void start() throws Exception {
-    server = new PierTestServer();
-  }
-
   @AfterEach
   void stop() throws Exception {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
-  @Test
-  void aRunningPhpSiteIsBackedUpWithItsSettingsReleaseAndDataAndOnlyItsOwnerSeesIt() throws Exception {
+  /** A debian-php site of alice's, started. */
+  private String phpSite(String base) throws Exception {
     JsonNode php = PierTestServer.json(server.api("alice", "GET", "/api/v1/images/debian-php", null));
     if (!php.path("status").asString().equals("ready")) { // a machine where the engine tests did not build it yet
       server.api("admin", "POST", "/api/v1/images/debian-php/builds", null);
@@ -47,10 +43,17 @@ class BackupTest {
         php = PierTestServer.json(server.api("alice", "GET", "/api/v1/images/debian-php", null));
       }
     }
-    String name = server.host.siteName("kept");
+    String name = server.host.siteName(base);
     assertThat(server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\",\"image\":\"debian-php\"}").statusCode())
         .isEqualTo(201);
     assertThat(server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null).statusCode()).isEqualTo(200);
+    return name;
+  }
+
+  @Test
+  void aRunningPhpSiteIsBackedUpWithItsSettingsReleaseAndDataAndOnlyItsOwnerSeesIt() throws Exception {
+    server = new PierTestServer();
+    String name = phpSite("kept");
     assertThat(server.visits(name)).isEqualTo("1");
     assertThat(server.visits(name)).isEqualTo("2");
     assertThat(server.api("alice", "GET", "/api/v1/sites/" + name + "/backups", null).body()).as("none yet").isEqualTo("[]");
@@ -86,6 +89,22 @@ class BackupTest {
     assertThat(restic(data, "check").succeeded()).isTrue();
     assertThat(Files.exists(data.resolve("tmp/backups").resolve(name))).as("nothing staged is left").isFalse();
 
+    // The owner downloads it, to keep: a .tar.gz of the manifest, the release and the data, owners kept.
+    var archive = server.download("alice", "/api/v1/sites/" + name + "/backups/" + id + "/archive");
+    assertThat(archive.statusCode()).isEqualTo(200);
+    assertThat(archive.headers().firstValue("Content-Type")).hasValue("application/gzip");
+    assertThat(archive.headers().firstValue("Content-Disposition").orElse("")).contains(name + "-" + id.substring(0, 8) + ".tar.gz");
+    java.util.Map<String, Long> owners = new java.util.TreeMap<>();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(archive.body())))) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        owners.put(e.getName(), e.getLongUserId());
+      }
+    }
+    assertThat(owners).containsKeys("manifest.json", "release/index.php", "data/counter.sqlite");
+    assertThat(owners.get("data/counter.sqlite")).as("PHP's data, www-data's").isEqualTo(33L);
+    assertThat(server.download("bob", "/api/v1/sites/" + name + "/backups/" + id + "/archive").statusCode()).isEqualTo(404);
+
     // The site counts on; then its owner restores the first backup, in place.
     assertThat(server.visits(name)).isEqualTo("4");
     assertThat(server.api("bob", "POST", "/api/v1/sites/" + name + "/backups/" + id + "/restore", "{}").statusCode()).isEqualTo(404);
@@ -112,5 +131,31 @@ class BackupTest {
     CommandResult r = new ProcessRunner().run(Command.of(argv));
     assertThat(r.succeeded()).as(r.toString()).isTrue();
     return r;
+  }
+
+  /**
+   * With daily backups on (here a night of 24 hours, looked at every second), a site whose time came without a backup
+   * is backed up once, not again; and backups beyond those kept (here the last one, and one a day) are forgotten.
+   */
+  @Test
+  void everySiteIsBackedUpOnceADayAndOnlyTheKeptBackupsStay() throws Exception {
+    server = new PierTestServer(new dev.pier.engine.testing.TestHost(), "--pier.backup.daily=true", "--pier.backup.check-interval=1s",
+        "--pier.backup.night-start=00:00", "--pier.backup.night=24h", "--pier.backup.keep-last=1", "--pier.backup.keep-daily=1", "--pier.backup.keep-weekly=0",
+        "--pier.backup.keep-monthly=0");
+    String name = phpSite("nightly");
+    JsonNode list = PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + name + "/backups", null));
+    for (int i = 0; i < 300 && list.isEmpty(); i++) {
+      Thread.sleep(100);
+      list = PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + name + "/backups", null));
+    }
+    assertThat(list.size()).as("backed up by the schedule").isEqualTo(1);
+    String first = list.get(0).path("id").asString();
+    Thread.sleep(3000); // three more looks
+    assertThat(PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + name + "/backups", null)).findValuesAsString("id"))
+        .as("once a day, not at every look").containsExactly(first);
+
+    String now = PierTestServer.json(server.api("alice", "POST", "/api/v1/sites/" + name + "/backups", null)).path("id").asString();
+    assertThat(PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + name + "/backups", null)).findValuesAsString("id"))
+        .as("the last of the day is kept").containsExactly(now);
   }
 }

@@ -81,6 +81,7 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.engine.usage-interval=1s",
         "--pier.engine.reconcile-interval=2s",
         "--pier.sftp.port=0",
+        "--pier.backup.daily=false",
         "--logging.file.name=" + host.dataDir.resolve("logs/pier.log")));
     // An extra argument replaces the default of the same name (a fixed edge port, say).
     args.removeIf(d -> extraArgs.stream().anyMatch(e -> e.contains("=") && d.startsWith(e.substring(0, e.indexOf('=') + 1))));
@@ -237,6 +238,16 @@ public final class PierTestServer implements AutoCloseable {
       b.header("Content-Type", contentType);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET as {@code user} whose answer's body is bytes (an archive). */
+  public HttpResponse<byte[]> download(String user, String path) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort() + path))
+        .timeout(Duration.ofSeconds(120))
+        .header("Host", DOMAIN)
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8)))
+        .GET();
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -1,0 +1,68 @@
+package dev.pier.server.backup;
+
+import dev.pier.server.common.Caller;
+import dev.pier.server.site.Site;
+import dev.pier.server.site.SiteRepository;
+import dev.pier.server.site.SiteState;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZonedDateTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Backs every site up once a day, at its time in the night ({@link BackupProperties#slot}); a site whose time passed
+ * today without a backup (Pier was down then, or the site is new) is backed up at the next look.
+ */
+@Component
+class BackupSchedule {
+
+  private static final Logger log = LoggerFactory.getLogger(BackupSchedule.class);
+  static final Caller PIER = new Caller("pier", true);
+
+  private final BackupProperties props;
+  private final SiteRepository repo;
+  private final SiteBackups backups;
+  private final Clock clock = Clock.systemDefaultZone();
+
+  BackupSchedule(BackupProperties props, SiteRepository repo, SiteBackups backups) {
+    this.props = props;
+    this.repo = repo;
+    this.backups = backups;
+  }
+
+  @Scheduled(fixedDelayString = "${pier.backup.check-interval}", initialDelayString = "${pier.backup.check-interval}")
+  void run() {
+    if (!props.daily()) {
+      return;
+    }
+    ZonedDateTime now = ZonedDateTime.now(clock);
+    for (Site s : repo.all()) {
+      if (s.state() == SiteState.CREATING || s.state() == SiteState.DELETING) {
+        continue;
+      }
+      String name = s.name().value();
+      Instant due = due(now, name);
+      Instant last = backups.lastBackup(name);
+      if (last != null && !last.isBefore(due)) {
+        continue;
+      }
+      try {
+        backups.backup(PIER, name);
+      } catch (RuntimeException e) {
+        log.warn("the daily backup of site {} failed: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  /** When the site's backup of the last night was due: its slot today, or yesterday's when today's is to come. */
+  Instant due(ZonedDateTime now, String site) {
+    LocalDateTime today = LocalDateTime.of(LocalDate.from(now), props.slot(site));
+    ZonedDateTime at = today.atZone(now.getZone());
+    return (at.isAfter(now) ? at.minusDays(1) : at).toInstant();
+  }
+}
