@@ -57,11 +57,19 @@ public final class Restic {
     return repository;
   }
 
-  /** Makes the repository (and its password) unless it exists; true when it was made now. */
+  /**
+   * Makes the repository (and its password) unless it exists; true when it was made now. A repository that exists but
+   * does not open (its password file gone, say) is an error saying why: never a new password for it.
+   */
   public synchronized boolean ensure() {
     CommandResult probe = shared(() -> runner.run(command("cat", "config")));
     if (probe.succeeded()) {
       return false;
+    }
+    boolean local = repository.startsWith("/");
+    if (!local || Files.exists(Path.of(repository).resolve("config"))) {
+      throw new IllegalStateException("cannot open the backup repository " + repository + ": "
+          + probe.stderr().strip().lines().reduce((x, y) -> y).orElse("restic exited with status " + probe.exitCode()));
     }
     makePassword();
     exclusive(() -> runner.check(command("init")));
@@ -124,6 +132,31 @@ public final class Restic {
   public void forget(String tag, int last, int daily, int weekly, int monthly) {
     exclusive(() -> runner.check(command("forget", "--tag", tag, "--keep-last", String.valueOf(last), "--keep-daily",
         String.valueOf(daily), "--keep-weekly", String.valueOf(weekly), "--keep-monthly", String.valueOf(monthly))));
+  }
+
+  /**
+   * Checks the repository's structure and reads {@code subset} of its data ({@code 10%}); what restic said when it
+   * finds a fault (null: none). It takes restic's exclusive lock: backups wait for it.
+   */
+  public String check(String subset) {
+    CommandResult r = exclusive(() -> runner.run(command("check", "--read-data-subset=" + subset)));
+    if (r.succeeded()) {
+      return null;
+    }
+    String said = (r.stderr() + "\n" + r.stdout()).strip();
+    return said.isEmpty() ? "restic check exited with status " + r.exitCode() : said.lines().reduce((a, b) -> b).orElse(said);
+  }
+
+  /** The number of files of snapshot {@code id} (folders included), as restic lists them. */
+  public long files(String id) {
+    CommandResult r = shared(() -> runner.check(command("ls", "--json", id)));
+    return r.stdout().lines().filter(l -> l.contains("\"struct_type\":\"node\"")).count();
+  }
+
+  /** The bytes the repository's files take (compressed, deduplicated and encrypted as they are kept). */
+  public long size() {
+    CommandResult r = shared(() -> runner.check(command("stats", "--json", "--mode", "raw-data")));
+    return JSON.readTree(r.stdout()).path("total_size").asLong();
   }
 
   /** Restores snapshot {@code id} under {@code target} (its files then lie at {@code target} + the snapshot's path). */

@@ -7,6 +7,7 @@ import dev.pier.engine.content.WebRoot;
 import dev.pier.engine.exec.CommandRunner;
 import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.common.Caller;
+import dev.pier.server.common.ErrorIds;
 import dev.pier.server.common.PierException;
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.content.ReleaseService;
@@ -61,6 +62,7 @@ public class SiteBackups {
   private final Restic restic;
   private final Path staging;
   private final Map<String, Object> running = new ConcurrentHashMap<>();
+  private final Map<String, Failure> failures = new ConcurrentHashMap<>();
   private final BackupProperties schedule;
   /** When each site was last backed up, read from the repository once, then kept as backups are made. */
   private volatile Map<String, Instant> last;
@@ -77,10 +79,29 @@ public class SiteBackups {
     this.staging = data.resolve("tmp").resolve("backups");
   }
 
+  /** A backup that failed: when, and what its owner and the admins are told (a short message, an error id). */
+  public record Failure(Instant time, String message) {}
+
+  /** The last failed backup of site {@code name} since its last good one, or null. */
+  public Failure lastFailure(String name) {
+    return failures.get(name);
+  }
+
   /** Backs up site {@code name}, which the caller may see: 201's backup, once its snapshot is written. */
   public Backup backup(Caller caller, String name) {
     Site site = sites.get(caller, name);
     String key = site.name().value();
+    try {
+      Backup b = backupSite(caller, key);
+      failures.remove(key);
+      return b;
+    } catch (RuntimeException e) {
+      failures.put(key, new Failure(Instant.now(), ErrorIds.shown("the backup of site " + key, e)));
+      throw e;
+    }
+  }
+
+  private Backup backupSite(Caller caller, String key) {
     synchronized (running.computeIfAbsent(key, k -> new Object())) { // one backup of a site at a time: they share a folder
       Path dir = staging.resolve(key);
       try {
@@ -174,12 +195,18 @@ public class SiteBackups {
     MoreFiles.deleteRecursively(old);
   }
 
+  /** The repository's sites' backups are in. */
+  public Restic restic() {
+    return restic;
+  }
+
   /** When site {@code name} was last backed up, or null: never. */
   public Instant lastBackup(String name) {
     return lastBackups().get(name);
   }
 
-  private Map<String, Instant> lastBackups() {
+  /** When each site was last backed up. */
+  Map<String, Instant> lastBackups() {
     Map<String, Instant> m = last;
     if (m == null) {
       m = new ConcurrentHashMap<>();

@@ -122,6 +122,58 @@ class BackupTest {
     JsonNode releases = PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + name + "/releases", null));
     assertThat(releases.get(0).path("active").asBoolean()).isTrue();
     assertThat(releases.get(0).path("id").asString()).isEqualTo(r.path("release").asString());
+
+    // The admin's overview, and the check: restic's, and a test restore of the site's last backup.
+    assertThat(server.api("alice", "GET", "/api/v1/backups", null).statusCode()).isEqualTo(403);
+    assertThat(server.api("alice", "POST", "/api/v1/backups/check", null).statusCode()).isEqualTo(403);
+    JsonNode overview = PierTestServer.json(server.api("admin", "GET", "/api/v1/backups", null));
+    assertThat(overview.path("bytes").asLong()).isPositive();
+    JsonNode row = rowOf(overview, name);
+    assertThat(row.path("lastBackup").isNull()).isFalse();
+    assertThat(row.path("stale").asBoolean()).isFalse();
+    assertThat(row.path("lastFailure").isNull()).isTrue();
+    JsonNode checked = PierTestServer.json(server.api("admin", "POST", "/api/v1/backups/check", null));
+    assertThat(checked.path("ok").asBoolean()).as(checked.toString()).isTrue();
+    assertThat(checked.path("restoredSite").asString()).isEqualTo(name);
+    assertThat(PierTestServer.json(server.api("admin", "GET", "/api/v1/backups", null)).path("lastCheck").path("ok").asBoolean()).isTrue();
+
+    // A backup that fails (the repository's password gone) is said to its owner and shown to the admins.
+    Path password = data.resolve("backup-password");
+    Path away = data.resolve("backup-password.away");
+    Files.move(password, away);
+    try {
+      var failed = server.api("alice", "POST", "/api/v1/sites/" + name + "/backups", null);
+      assertThat(failed.statusCode()).isEqualTo(500);
+      JsonNode broken = PierTestServer.json(server.api("admin", "GET", "/api/v1/backups", null));
+      assertThat(broken.path("problem").asString()).as(broken.toString()).contains("error");
+      assertThat(rowOf(broken, name).path("lastFailure").path("message").asString()).contains("error");
+    } finally {
+      Files.move(away, password);
+    }
+    assertThat(server.visits(name)).as("and the site serves on").isEqualTo("4");
+
+    // A damaged repository: the check says so.
+    try (var packs = Files.walk(data.resolve("backups/data"))) {
+      for (Path pack : packs.filter(Files::isRegularFile).toList()) {
+        byte[] bytes = Files.readAllBytes(pack);
+        for (int i = 0; i < Math.min(64, bytes.length); i++) {
+          bytes[bytes.length - 1 - i] ^= (byte) 0x5a;
+        }
+        Files.write(pack, bytes);
+      }
+    }
+    JsonNode damaged = PierTestServer.json(server.api("admin", "POST", "/api/v1/backups/check", null));
+    assertThat(damaged.path("ok").asBoolean()).as(damaged.toString()).isFalse();
+    assertThat(damaged.path("problem").asString()).isNotBlank();
+  }
+
+  private static JsonNode rowOf(JsonNode overview, String site) {
+    for (JsonNode r : overview.path("sites")) {
+      if (r.path("site").asString().equals(site)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no row for " + site + " in " + overview);
   }
 
   private static CommandResult restic(Path data, String... args) {

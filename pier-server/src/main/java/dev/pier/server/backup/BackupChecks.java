@@ -1,0 +1,147 @@
+package dev.pier.server.backup;
+
+import dev.pier.engine.util.MoreFiles;
+import dev.pier.server.config.PierProperties;
+import dev.pier.server.site.Site;
+import dev.pier.server.site.SiteRepository;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Checks that backups can be read back, weekly ({@code pier.backup.check-every}) and when an admin asks: restic's
+ * check of the repository, reading a tenth of its data, and a test restore of one site's last backup (each time the
+ * site whose backup was checked longest ago) into a scratch folder, compared with what the snapshot lists. The last
+ * result is kept in {@code DATA-DIR/backups-checked.json}.
+ */
+@Component
+public class BackupChecks {
+
+  private static final Logger log = LoggerFactory.getLogger(BackupChecks.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** A check's result: when, whether it passed, what failed, and which site was restored for it. */
+  public record Result(Instant time, boolean ok, String problem, String restoredSite) {}
+
+  private final SiteBackups backups;
+  private final SiteRepository repo;
+  private final Path record;
+  private final Path scratch;
+  private final Duration every;
+  private final AtomicLong turn = new AtomicLong();
+
+  BackupChecks(SiteBackups backups, SiteRepository repo, PierProperties props, BackupProperties schedule) {
+    this.backups = backups;
+    this.repo = repo;
+    this.record = props.dataDir().resolve("backups-checked.json");
+    this.scratch = props.dataDir().resolve("tmp").resolve("backup-check");
+    this.every = schedule.checkEvery();
+  }
+
+  /** The last check's result, or null: none yet. */
+  public Result last() {
+    try {
+      return Files.exists(record) ? JSON.readValue(Files.readString(record), Result.class) : null;
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot read {}: {}", record, e.getMessage());
+      return null;
+    }
+  }
+
+  @Scheduled(fixedDelayString = "${pier.backup.check-interval}", initialDelayString = "${pier.backup.check-interval}")
+  void weekly() {
+    Result last = last();
+    if (last == null ? backups.lastBackups().isEmpty() : last.time().plus(every).isAfter(Instant.now())) {
+      return;
+    }
+    check();
+  }
+
+  /** Checks now; the result, also kept as the last one. */
+  public synchronized Result check() {
+    Result r;
+    String problem = backups.restic().check("10%");
+    String restored = null;
+    if (problem == null) {
+      List<Site> sites = repo.all().stream().filter(s -> backups.lastBackup(s.name().value()) != null)
+          .sorted(Comparator.comparing(s -> s.name().value())).toList();
+      if (!sites.isEmpty()) {
+        restored = sites.get((int) (turn.getAndIncrement() % sites.size())).name().value();
+        problem = testRestore(restored);
+      }
+    }
+    r = new Result(Instant.now(), problem == null, problem, restored);
+    if (r.ok()) {
+      log.info("backups checked: the repository is sound{}", restored == null ? "" : " and site " + restored + "'s last backup restores");
+    } else {
+      log.warn("backups checked: {}", problem);
+    }
+    MoreFiles.writeAtomically(record, JSON.writeValueAsString(r));
+    return r;
+  }
+
+  /** Restores the site's last backup into the scratch folder and compares it with the snapshot's list; the fault, or null. */
+  private String testRestore(String site) {
+    Restic restic = backups.restic();
+    List<Restic.Snapshot> snaps = restic.snapshots("site:" + site);
+    if (snaps.isEmpty()) {
+      return null;
+    }
+    Restic.Snapshot last = snaps.getLast();
+    MoreFiles.deleteRecursively(scratch);
+    try {
+      restic.restore(last.id(), scratch);
+      Path root = scratch.resolve(Path.of("/").relativize(Path.of(last.path())).toString());
+      JsonNode manifest = JSON.readTree(Files.readString(root.resolve("manifest.json")));
+      if (!manifest.path("format").asString().equals(SiteBackups.FORMAT) || !manifest.path("site").asString().equals(site)) {
+        return "the last backup of site " + site + " (" + last.id().substring(0, 8) + ") holds no manifest of it";
+      }
+      long listed = restic.files(last.id());
+      long found = count(scratch);
+      if (found != listed) {
+        return "the last backup of site " + site + " (" + last.id().substring(0, 8) + ") restored " + found + " files and folders of the "
+            + listed + " it lists";
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return "the last backup of site " + site + " (" + last.id().substring(0, 8) + ") does not restore: " + e.getMessage();
+    } finally {
+      MoreFiles.deleteRecursively(scratch);
+    }
+  }
+
+  /** Files, folders and links under {@code dir}, itself left out (restic lists the snapshot's folders from its root). */
+  private static long count(Path dir) throws IOException {
+    AtomicLong n = new AtomicLong();
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+        if (!d.equals(dir)) {
+          n.incrementAndGet();
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+        n.incrementAndGet();
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return n.get();
+  }
+}
