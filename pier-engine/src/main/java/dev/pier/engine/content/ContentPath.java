@@ -120,7 +120,7 @@ public record ContentPath(List<String> names) {
   }
 
   /** {@code s} with control characters shown as {@code \xhh}, for messages. */
-  static String printable(String s) {
+  public static String printable(String s) {
     StringBuilder b = new StringBuilder();
     for (char c : s.toCharArray()) {
       if (c < 0x20 || c == 0x7f) {

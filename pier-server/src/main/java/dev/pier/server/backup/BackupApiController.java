@@ -1,6 +1,12 @@
 package dev.pier.server.backup;
 
+import dev.pier.server.common.PierException;
+import dev.pier.server.content.Uploads;
 import dev.pier.server.security.SecurityConfig;
+import dev.pier.server.site.Site;
+import dev.pier.server.site.SiteService;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ContentDisposition;
@@ -20,10 +26,35 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 @RequestMapping("/api/v1/sites/{name}/backups")
 class BackupApiController {
 
-  private final SiteBackups backups;
+  /** The most files and folders an uploaded backup may hold. */
+  static final int MAX_ENTRIES = 200_000;
 
-  BackupApiController(SiteBackups backups) {
+  private final SiteBackups backups;
+  private final SiteService sites;
+  private final Uploads uploads;
+
+  BackupApiController(SiteBackups backups, SiteService sites, Uploads uploads) {
     this.backups = backups;
+    this.sites = sites;
+    this.uploads = uploads;
+  }
+
+  /**
+   * Restores the backup archive in the body ({@code application/gzip}: a download's .tar.gz, from this Pier or
+   * another) into the site in place, after every check a published archive gets; 400 saying why, changing nothing,
+   * when it is not one.
+   */
+  @PostMapping("/restore")
+  SiteBackups.Restored restoreArchive(@PathVariable String name, HttpServletRequest request, Authentication auth) throws IOException {
+    var caller = SecurityConfig.caller(auth);
+    if (request.getContentType() == null || !MediaType.parseMediaType(request.getContentType()).isCompatibleWith(MediaType.parseMediaType("application/gzip"))) {
+      throw PierException.invalid("Not a backup archive", "send the backup's .tar.gz as the body with Content-Type application/gzip");
+    }
+    Site site = sites.get(caller, name);
+    try (Uploads.Spooled archive = uploads.receive(site, request.getInputStream(), request.getContentLengthLong(), site.web().bodyLimit(),
+        "the backup archive")) {
+      return backups.restoreArchive(caller, name, archive.file(), 8 * site.web().bodyLimit(), MAX_ENTRIES);
+    }
   }
 
   /** Backs the site up now: 201 with the backup, once its snapshot is written and listed. */

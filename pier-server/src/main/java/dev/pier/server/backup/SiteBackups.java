@@ -25,10 +25,12 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,34 +144,12 @@ public class SiteBackups {
       MoreFiles.deleteRecursively(target);
       try {
         restic.restore(snapshot.id(), target); // first: the backup made next could make the retention forget it
-        Backup before = backup(caller, key);
         Path root = target.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
         JsonNode manifest = JSON.readTree(Files.readString(root.resolve("manifest.json")));
         if (!manifest.path("format").asString().equals(FORMAT)) {
           throw PierException.invalid("Not a site backup", "backup " + id + " is not a backup of a Pier site (" + FORMAT + ")");
         }
-        boolean wasRunning = sites.get(caller, key).state() == SiteState.RUNNING;
-        if (wasRunning) {
-          sites.stop(caller, key);
-        }
-        String release = null;
-        if (Files.isDirectory(root.resolve("release"), LinkOption.NOFOLLOW_LINKS)) {
-          release = String.valueOf(releases.publish(caller, key, new DirectorySource(root.resolve("release")),
-              "restore of backup " + snapshot.id().substring(0, 8)).id());
-        }
-        content.with(caller, key, (s, r) -> {
-          try {
-            swapData(r.root(), root.resolve("data"));
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot put the data of backup " + id + " in place", e);
-          }
-          return null;
-        });
-        if (wasRunning) {
-          sites.start(caller, key);
-        }
-        log.info("site {}: {} restored backup {} (the state before is backup {})", key, caller.user(), snapshot.id(), before.id());
-        return new Restored(key, snapshot.id(), before.id(), release);
+        return apply(caller, key, root, snapshot.id(), "restore of backup " + snapshot.id().substring(0, 8), false);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot restore backup " + id + " of site " + key, e);
       } finally {
@@ -178,8 +158,60 @@ public class SiteBackups {
     }
   }
 
+  /**
+   * Restores a backup archive a user uploaded (a download's .tar.gz, from this Pier or another) into site
+   * {@code name} in place, after the checks of {@link BackupArchive}; as {@link #restore} does. Its data takes the
+   * owner of the site's data folder.
+   */
+  public Restored restoreArchive(Caller caller, String name, Path archive, long maxBytes, int maxFiles) {
+    Site site = sites.get(caller, name);
+    String key = site.name().value();
+    synchronized (running.computeIfAbsent(key, k -> new Object())) {
+      Path target = staging.resolve(key + ".upload");
+      MoreFiles.deleteRecursively(target);
+      try {
+        BackupArchive.unpack(archive, target, maxBytes, maxFiles);
+        return apply(caller, key, target, null, "restore of an uploaded backup", true);
+      } finally {
+        MoreFiles.deleteRecursively(target);
+      }
+    }
+  }
+
+  /**
+   * Puts a backup's folder ({@code manifest.json}, {@code release/}, {@code data/}) in place of the site's content:
+   * its state just before backed up first, a running site stopped, the release published again (checked as any
+   * publish is), the data swapped in whole, the site started again. With {@code foreign}, the data takes the owner
+   * of the site's data folder.
+   */
+  private Restored apply(Caller caller, String key, Path root, String from, String how, boolean foreign) {
+    Backup before = backup(caller, key);
+    boolean wasRunning = sites.get(caller, key).state() == SiteState.RUNNING;
+    if (wasRunning) {
+      sites.stop(caller, key);
+    }
+    String release = null;
+    if (Files.isDirectory(root.resolve("release"), LinkOption.NOFOLLOW_LINKS)) {
+      release = String.valueOf(releases.publish(caller, key, new DirectorySource(root.resolve("release")), how).id());
+    }
+    content.with(caller, key, (s, r) -> {
+      try {
+        swapData(r.root(), root.resolve("data"), foreign);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot put the data of the backup in place", e);
+      }
+      return null;
+    });
+    if (wasRunning) {
+      sites.start(caller, key);
+    }
+    log.info("site {}: {} restored {} (the state before is backup {})", key, caller.user(), from == null ? "an uploaded backup" : "backup " + from,
+        before.id());
+    return new Restored(key, from, before.id(), release);
+  }
+
   /** Puts the backup's data in place of the site's, whole: copied beside it on the site's disk, then one rename. */
-  private static void swapData(WebRoot root, Path restored) throws IOException {
+  private static void swapData(WebRoot root, Path restored, boolean foreign) throws IOException {
     Path data = root.data();
     Path incoming = data.resolveSibling("data.restoring");
     Path old = data.resolveSibling("data.before-restore");
@@ -187,6 +219,18 @@ public class SiteBackups {
     MoreFiles.deleteRecursively(old);
     if (Files.isDirectory(restored, LinkOption.NOFOLLOW_LINKS)) {
       copyTree(restored, incoming);
+      if (foreign) { // owned as the site's data folder is, whatever ids the archive carried
+        Object uid = Files.getAttribute(data, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Object gid = Files.getAttribute(data, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(data, LinkOption.NOFOLLOW_LINKS);
+        try (var all = Files.walk(incoming)) {
+          for (Path p : all.toList()) {
+            Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+          }
+        }
+        Files.setPosixFilePermissions(incoming, mode);
+      }
     } else {
       Files.copy(data, incoming, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS); // an empty one, as the site's
     }

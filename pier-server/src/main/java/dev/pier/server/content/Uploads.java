@@ -61,7 +61,7 @@ public class Uploads {
   }
 
   /** Copies {@code body} into a new file, refusing it when it is over {@code limit} bytes. */
-  Spooled receive(Site site, InputStream body, long declaredLength, long limit, String what) {
+  public Spooled receive(Site site, InputStream body, long declaredLength, long limit, String what) {
     if (declaredLength > limit) {
       throw tooLarge(limit, what);
     }

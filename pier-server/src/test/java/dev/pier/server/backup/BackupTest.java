@@ -210,4 +210,59 @@ class BackupTest {
     assertThat(PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + name + "/backups", null)).findValuesAsString("id"))
         .as("the last of the day is kept").containsExactly(now);
   }
+
+  /**
+   * A backup downloaded from one site is uploaded into another (as it would be into another Pier): the other site
+   * comes back with its release and its data. A damaged or foreign archive is refused with the reason, and changes
+   * nothing.
+   */
+  @Test
+  void aDownloadedBackupRestoresIntoAnotherSiteAndABadArchiveChangesNothing() throws Exception {
+    server = new PierTestServer();
+    String from = phpSite("from");
+    assertThat(server.visits(from)).isEqualTo("1");
+    assertThat(server.visits(from)).isEqualTo("2");
+    String id = PierTestServer.json(server.api("alice", "POST", "/api/v1/sites/" + from + "/backups", null)).path("id").asString();
+    byte[] archive = server.download("alice", "/api/v1/sites/" + from + "/backups/" + id + "/archive").body();
+
+    String to = phpSite("to");
+    assertThat(server.visits(to)).isEqualTo("1");
+    String restore = "/api/v1/sites/" + to + "/backups/restore";
+    assertThat(server.send("bob", "POST", restore, archive, "application/gzip").statusCode()).isEqualTo(404);
+    assertThat(server.send("alice", "POST", restore, archive, "application/zip").statusCode()).isEqualTo(400);
+
+    byte[] damaged = java.util.Arrays.copyOf(archive, archive.length / 2);
+    var refused = server.send("alice", "POST", restore, damaged, "application/gzip");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.body()).contains("not a readable .tar.gz");
+    var foreign = server.send("alice", "POST", restore, tarGz("etc/passwd", "root:x:0:0"), "application/gzip");
+    assertThat(foreign.statusCode()).isEqualTo(400);
+    assertThat(foreign.body()).contains("none of manifest.json, release/ and data/");
+    var climbing = server.send("alice", "POST", restore, tarGz("data/../../x", "x"), "application/gzip");
+    assertThat(climbing.statusCode()).isEqualTo(400);
+    var noManifest = server.send("alice", "POST", restore, tarGz("data/x", "x"), "application/gzip");
+    assertThat(noManifest.statusCode()).isEqualTo(400);
+    assertThat(noManifest.body()).contains("no manifest.json");
+    assertThat(server.visits(to)).as("nothing changed").isEqualTo("2");
+
+    var done = server.send("alice", "POST", restore, archive, "application/gzip");
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    assertThat(server.visits(to)).as("the other site's data: two visits, and this one").isEqualTo("3");
+    assertThat(server.visits(to)).as("and PHP writes it, as its own").isEqualTo("4");
+    assertThat(server.visits(from)).as("the first site is as it was").isEqualTo("3");
+  }
+
+  /** A .tar.gz holding one file. */
+  private static byte[] tarGz(String name, String text) throws Exception {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(new java.util.zip.GZIPOutputStream(bytes))) {
+      byte[] data = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name, true);
+      e.setSize(data.length);
+      tar.putArchiveEntry(e);
+      tar.write(data);
+      tar.closeArchiveEntry();
+    }
+    return bytes.toByteArray();
+  }
 }

@@ -1,0 +1,121 @@
+package dev.pier.server.backup;
+
+import dev.pier.engine.content.ContentException;
+import dev.pier.engine.content.ContentPath;
+import dev.pier.server.common.PierException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A backup archive a user uploads to restore (the .tar.gz a download gave, from this Pier or another), unpacked with
+ * every check a published archive gets: names that stay inside, files and folders only, no setuid, setgid or
+ * sticky bit, at most so many bytes and entries; only {@code manifest.json}, {@code release/} and {@code data/},
+ * and a manifest of Pier's format. On any refusal nothing of it is left.
+ */
+final class BackupArchive {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private BackupArchive() {}
+
+  /** Unpacks {@code archive} into {@code into} (made here); its manifest. Throws a 400's refusal saying what is wrong. */
+  static JsonNode unpack(Path archive, Path into, long maxBytes, int maxEntries) {
+    try {
+      Files.createDirectories(into);
+      long bytes = 0;
+      int entries = 0;
+      try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive))))) {
+        for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+          if (++entries > maxEntries) {
+            throw refused("it holds more than " + maxEntries + " files and folders");
+          }
+          List<String> names = ContentPath.parse(e.getName(), false).names();
+          if (names.isEmpty()) {
+            continue;
+          }
+          String top = names.getFirst();
+          if (!(top.equals("release") || top.equals("data") || (top.equals("manifest.json") && names.size() == 1 && e.isFile()))) {
+            throw refused("\"" + ContentPath.printable(e.getName()) + "\" is none of manifest.json, release/ and data/");
+          }
+          Path p = into;
+          for (String n : names) {
+            p = p.resolve(n);
+          }
+          if (e.isDirectory()) {
+            makeFolders(into, names);
+          } else if (e.isFile()) {
+            makeFolders(into, names.subList(0, names.size() - 1));
+            bytes += e.getSize();
+            if (bytes > maxBytes) {
+              throw refused("it holds more than " + maxBytes + " bytes, more than the site's disk takes");
+            }
+            try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+              tar.transferTo(out);
+            }
+            Files.setPosixFilePermissions(p, modes(e.getMode()));
+          } else {
+            throw refused("\"" + ContentPath.printable(e.getName()) + "\" is neither a file nor a folder: a backup holds files and folders only");
+          }
+        }
+      }
+      Path manifest = into.resolve("manifest.json");
+      if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+        throw refused("it holds no manifest.json: it is not the backup of a Pier site");
+      }
+      JsonNode m = JSON.readTree(Files.readString(manifest));
+      if (!m.path("format").asString("").equals(SiteBackups.FORMAT)) {
+        throw refused("its manifest is not of a Pier site's backup (" + SiteBackups.FORMAT + ")");
+      }
+      return m;
+    } catch (ContentException e) {
+      throw refused(e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof PierException p) {
+        throw p;
+      }
+      throw refused("it is not a readable .tar.gz (" + e.getMessage() + ")");
+    }
+  }
+
+  private static void makeFolders(Path into, List<String> names) throws IOException {
+    Path p = into;
+    for (String n : names) {
+      p = p.resolve(n);
+      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(p);
+      }
+    }
+  }
+
+  /** A file's permission bits, without setuid, setgid or sticky, and always readable and writable by its owner. */
+  static Set<PosixFilePermission> modes(int mode) {
+    Set<PosixFilePermission> out = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        out.add(bits[i]);
+      }
+    }
+    return out;
+  }
+
+  private static PierException refused(String why) {
+    return PierException.invalid("Not a backup", "the archive cannot be restored: " + why);
+  }
+}
