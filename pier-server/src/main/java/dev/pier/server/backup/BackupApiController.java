@@ -17,6 +17,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -66,12 +67,17 @@ class BackupApiController {
 
   /**
    * Restores backup {@code id} in place (body {@code {}}): the state just before is backed up first, the site comes
-   * back with the backup's live release and data, running if it ran.
+   * back with the backup's live release and data, running if it ran. With {@code {"to": "NEWNAME"}}: into a new site,
+   * the caller's, on the backup's image and plan, stopped.
    */
   @PostMapping("/{id}/restore")
-  SiteBackups.Restored restore(@PathVariable String name, @PathVariable String id, Authentication auth) {
-    return backups.restore(SecurityConfig.caller(auth), name, id);
+  SiteBackups.Restored restore(@PathVariable String name, @PathVariable String id, @RequestBody(required = false) RestoreTo body,
+      Authentication auth) {
+    return backups.restore(SecurityConfig.caller(auth), name, id, body == null || body.to() == null || body.to().isBlank() ? null : body.to());
   }
+
+  /** Where to restore: {@code to} names a new site, the caller's; none: in place. */
+  record RestoreTo(String to) {}
 
   /** Backup {@code id} as a .tar.gz to keep: {@code manifest.json}, {@code release/}, {@code data/}. */
   @GetMapping("/{id}/archive")

@@ -136,6 +136,14 @@ public class SiteBackups {
    * data swapped in whole (one rename), and is started again.
    */
   public Restored restore(Caller caller, String name, String id) {
+    return restore(caller, name, id, null);
+  }
+
+  /**
+   * Restores backup {@code id} of site {@code name}, in place ({@code to} null), or into a new site named {@code to},
+   * the caller's, on the backup's image and plan (if the caller may use that plan), left stopped.
+   */
+  public Restored restore(Caller caller, String name, String id, String to) {
     Site site = sites.get(caller, name);
     String key = site.name().value();
     synchronized (running.computeIfAbsent(key, k -> new Object())) {
@@ -149,7 +157,12 @@ public class SiteBackups {
         if (!manifest.path("format").asString().equals(FORMAT)) {
           throw PierException.invalid("Not a site backup", "backup " + id + " is not a backup of a Pier site (" + FORMAT + ")");
         }
-        return apply(caller, key, root, snapshot.id(), "restore of backup " + snapshot.id().substring(0, 8), false);
+        String how = "restore of backup " + snapshot.id().substring(0, 8); // (a release says how in 32 characters)
+        if (to != null) {
+          String created = sites.create(caller, to, manifest.path("plan").asString(null), manifest.path("image").asString(null)).name().value();
+          return apply(caller, created, root, snapshot.id(), how, false, false);
+        }
+        return apply(caller, key, root, snapshot.id(), how, false, true);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot restore backup " + id + " of site " + key, e);
       } finally {
@@ -171,7 +184,7 @@ public class SiteBackups {
       MoreFiles.deleteRecursively(target);
       try {
         BackupArchive.unpack(archive, target, maxBytes, maxFiles);
-        return apply(caller, key, target, null, "restore of an uploaded backup", true);
+        return apply(caller, key, target, null, "restore of an uploaded backup", true, true);
       } finally {
         MoreFiles.deleteRecursively(target);
       }
@@ -182,10 +195,10 @@ public class SiteBackups {
    * Puts a backup's folder ({@code manifest.json}, {@code release/}, {@code data/}) in place of the site's content:
    * its state just before backed up first, a running site stopped, the release published again (checked as any
    * publish is), the data swapped in whole, the site started again. With {@code foreign}, the data takes the owner
-   * of the site's data folder.
+   * of the site's data folder; without {@code backupFirst} (a new site), nothing is backed up first.
    */
-  private Restored apply(Caller caller, String key, Path root, String from, String how, boolean foreign) {
-    Backup before = backup(caller, key);
+  private Restored apply(Caller caller, String key, Path root, String from, String how, boolean foreign, boolean backupFirst) {
+    Backup before = backupFirst ? backup(caller, key) : null;
     boolean wasRunning = sites.get(caller, key).state() == SiteState.RUNNING;
     if (wasRunning) {
       sites.stop(caller, key);
@@ -205,9 +218,9 @@ public class SiteBackups {
     if (wasRunning) {
       sites.start(caller, key);
     }
-    log.info("site {}: {} restored {} (the state before is backup {})", key, caller.user(), from == null ? "an uploaded backup" : "backup " + from,
-        before.id());
-    return new Restored(key, from, before.id(), release);
+    log.info("site {}: {} restored {} (the state before: {})", key, caller.user(), from == null ? "an uploaded backup" : "backup " + from,
+        before == null ? "a new site" : "backup " + before.id());
+    return new Restored(key, from, before == null ? null : before.id(), release);
   }
 
   /** Puts the backup's data in place of the site's, whole: copied beside it on the site's disk, then one rename. */

@@ -250,6 +250,19 @@ class BackupTest {
     assertThat(server.visits(to)).as("the other site's data: two visits, and this one").isEqualTo("3");
     assertThat(server.visits(to)).as("and PHP writes it, as its own").isEqualTo("4");
     assertThat(server.visits(from)).as("the first site is as it was").isEqualTo("3");
+
+    // Or straight from the backup, into a new site of bob's? Only the owner (or an admin) sees the backup.
+    String copy = server.host.siteName("copy");
+    assertThat(server.api("bob", "POST", "/api/v1/sites/" + from + "/backups/" + id + "/restore", "{\"to\":\"" + copy + "\"}").statusCode())
+        .isEqualTo(404);
+    var made = server.api("alice", "POST", "/api/v1/sites/" + from + "/backups/" + id + "/restore", "{\"to\":\"" + copy + "\"}");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
+    JsonNode site = PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + copy, null));
+    assertThat(site.path("owner").asString()).isEqualTo("alice");
+    assertThat(site.path("image").asString()).isEqualTo("debian-php");
+    assertThat(site.path("state").asString()).isEqualTo("STOPPED");
+    assertThat(server.api("alice", "POST", "/api/v1/sites/" + copy + "/start", null).statusCode()).isEqualTo(200);
+    assertThat(server.visits(copy)).as("a new site with the backup's data").isEqualTo("3");
   }
 
   /** A .tar.gz holding one file. */
