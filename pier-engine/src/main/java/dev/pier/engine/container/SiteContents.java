@@ -38,7 +38,16 @@ public final class SiteContents {
     if (!running.test(name)) {
       return work.get();
     }
-    host.runtime().pause(id);
+    try {
+      host.runtime().pause(id);
+    } catch (RuntimeException e) {
+      try { // frozen in part, maybe: thawed all the same
+        host.runtime().resume(id);
+      } catch (RuntimeException thaw) {
+        e.addSuppressed(thaw);
+      }
+      throw e;
+    }
     try {
       return work.get();
     } finally {

@@ -49,6 +49,10 @@ final class SiteFiles {
         buildWebRoot(disk, root, site);
       }
       Path data = root.data();
+      Path beforeRestore = data.resolveSibling("data.before-restore");
+      if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(beforeRestore, LinkOption.NOFOLLOW_LINKS)) {
+        Files.move(beforeRestore, data, StandardCopyOption.ATOMIC_MOVE); // a restore cut short between its two renames
+      }
       if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectories(data);
         if (site.image().php()) {

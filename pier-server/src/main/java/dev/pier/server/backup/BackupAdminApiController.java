@@ -63,11 +63,11 @@ class BackupAdminApiController {
 
   private SiteRow row(Site s, Instant now, ZonedDateTime zoned) {
     String name = s.name().value();
-    Instant last = backups.lastBackup(name);
+    Instant last = backups.lastBackup(s);
     Instant since = last != null ? last : s.createdAt();
     boolean stale = since.plus(STALE).isBefore(now);
     Instant next = schedule.daily() ? schedule.next(name, zoned).toInstant() : null;
-    return new SiteRow(name, s.owner(), last, backups.lastFailure(name), stale, next);
+    return new SiteRow(name, s.owner(), last, backups.lastFailure(s), stale, next);
   }
 
   /** Checks the backups now: restic's check and a test restore of one site; the result. */

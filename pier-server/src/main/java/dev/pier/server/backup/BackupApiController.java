@@ -27,6 +27,17 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 @RequestMapping("/api/v1/sites/{name}/backups")
 class BackupApiController {
 
+  /**
+   * The most bytes an uploaded backup may unpack to: eight times what its archive may take, and never more than the
+   * host's disk has free beyond a reserve of 1 GiB (it is unpacked there before it is copied onto the site's).
+   */
+  private long unpackLimit(Site site) throws IOException {
+    java.nio.file.Path tmp = backups.staging();
+    java.nio.file.Files.createDirectories(tmp);
+    long free = java.nio.file.Files.getFileStore(tmp).getUsableSpace() - (1L << 30);
+    return Math.max(0, Math.min(8 * site.web().bodyLimit(), free));
+  }
+
   /** The most files and folders an uploaded backup may hold. */
   static final int MAX_ENTRIES = 200_000;
 
@@ -54,7 +65,7 @@ class BackupApiController {
     Site site = sites.get(caller, name);
     try (Uploads.Spooled archive = uploads.receive(site, request.getInputStream(), request.getContentLengthLong(), site.web().bodyLimit(),
         "the backup archive")) {
-      return backups.restoreArchive(caller, name, archive.file(), 8 * site.web().bodyLimit(), MAX_ENTRIES);
+      return backups.restoreArchive(caller, name, archive.file(), unpackLimit(site), MAX_ENTRIES);
     }
   }
 
@@ -83,7 +94,7 @@ class BackupApiController {
   @GetMapping("/{id}/archive")
   ResponseEntity<StreamingResponseBody> archive(@PathVariable String name, @PathVariable String id, Authentication auth) {
     var caller = SecurityConfig.caller(auth);
-    backups.list(caller, name); // 404 before the body starts, for a site the caller may not see
+    backups.find(caller, name, id); // 404 before the body starts: a site the caller may not see, a backup it has not
     String file = name + "-" + (id.length() > 8 ? id.substring(0, 8) : id) + ".tar.gz";
     return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/gzip"))
         .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(file).build().toString())

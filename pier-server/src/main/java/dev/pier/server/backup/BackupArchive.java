@@ -4,8 +4,12 @@ import dev.pier.engine.content.ContentException;
 import dev.pier.engine.content.ContentPath;
 import dev.pier.server.common.PierException;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,8 +19,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class BackupArchive {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  static final long MAX_MANIFEST = 1 << 20;
 
   private BackupArchive() {}
 
@@ -55,16 +62,13 @@ final class BackupArchive {
           for (String n : names) {
             p = p.resolve(n);
           }
-          if (e.isDirectory()) {
+          byte kind = linkFlag(e);
+          if (kind == TarConstants.LF_DIR && !e.isSparse()) {
             makeFolders(into, names);
-          } else if (e.isFile()) {
+          } else if ((kind == TarConstants.LF_NORMAL || kind == TarConstants.LF_OLDNORM) && !e.isSparse() && !e.isDirectory()) {
             makeFolders(into, names.subList(0, names.size() - 1));
-            bytes += e.getSize();
-            if (bytes > maxBytes) {
-              throw refused("it holds more than " + maxBytes + " bytes, more than the site's disk takes");
-            }
             try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-              tar.transferTo(out);
+              bytes += copyAtMost(tar, out, maxBytes - bytes);
             }
             Files.setPosixFilePermissions(p, modes(e.getMode()));
           } else {
@@ -72,23 +76,71 @@ final class BackupArchive {
           }
         }
       }
-      Path manifest = into.resolve("manifest.json");
+      return manifest(into);
+    } catch (ContentException e) {
+      throw refused(e.getMessage());
+    } catch (FileAlreadyExistsException e) {
+      throw refused("a name is in it twice, or as both a file and a folder");
+    } catch (ZipException | EOFException e) {
+      throw refused("it is not a readable .tar.gz (it is damaged or cut short)");
+    } catch (IOException e) { // the host's own trouble (its disk full, say): not the archive's fault
+      throw new UncheckedIOException("cannot unpack an uploaded backup into " + into, e);
+    } catch (IllegalArgumentException e) { // what commons-compress says of a damaged tar header
+      throw refused("it is not a readable .tar.gz (a damaged header)");
+    }
+  }
+
+  /** The manifest of a backup's folder, read (at most 1 MiB) and checked to be Pier's; a 400's refusal if not. */
+  static JsonNode manifest(Path root) {
+    Path manifest = root.resolve("manifest.json");
+    try {
       if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
         throw refused("it holds no manifest.json: it is not the backup of a Pier site");
+      }
+      if (Files.size(manifest) > MAX_MANIFEST) {
+        throw refused("its manifest.json is larger than " + MAX_MANIFEST + " bytes");
       }
       JsonNode m = JSON.readTree(Files.readString(manifest));
       if (!m.path("format").asString("").equals(SiteBackups.FORMAT)) {
         throw refused("its manifest is not of a Pier site's backup (" + SiteBackups.FORMAT + ")");
       }
       return m;
-    } catch (ContentException e) {
-      throw refused(e.getMessage());
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof PierException p) {
-        throw p;
-      }
-      throw refused("it is not a readable .tar.gz (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + manifest, e);
+    } catch (tools.jackson.core.JacksonException e) {
+      throw refused("its manifest.json is not JSON");
     }
+  }
+
+  /** The entry's type byte, as its header has it. */
+  private static byte linkFlag(TarArchiveEntry e) {
+    if (e.isDirectory()) {
+      return TarConstants.LF_DIR;
+    }
+    if (e.isSymbolicLink()) {
+      return TarConstants.LF_SYMLINK;
+    }
+    if (e.isLink()) {
+      return TarConstants.LF_LINK;
+    }
+    if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO() || e.isGlobalPaxHeader() || e.isGNUSparse()) {
+      return TarConstants.LF_CHR;
+    }
+    return e.isFile() ? TarConstants.LF_NORMAL : TarConstants.LF_CHR;
+  }
+
+  /** Copies what the entry holds, refusing it once it passes {@code budget} bytes (a sparse or lying header included). */
+  private static long copyAtMost(InputStream in, OutputStream out, long budget) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long n = 0;
+    for (int r; (r = in.read(buf)) > 0; ) {
+      n += r;
+      if (n > budget) {
+        throw refused("it holds more bytes than allowed");
+      }
+      out.write(buf, 0, r);
+    }
+    return n;
   }
 
   private static void makeFolders(Path into, List<String> names) throws IOException {

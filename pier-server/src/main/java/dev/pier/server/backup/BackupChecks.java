@@ -1,6 +1,7 @@
 package dev.pier.server.backup;
 
 import dev.pier.engine.util.MoreFiles;
+import dev.pier.server.common.ErrorIds;
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteRepository;
@@ -23,10 +24,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Checks that backups can be read back, weekly ({@code pier.backup.check-every}) and when an admin asks: restic's
- * check of the repository, reading a tenth of its data, and a test restore of one site's last backup (each time the
- * site whose backup was checked longest ago) into a scratch folder, compared with what the snapshot lists. The last
- * result is kept in {@code DATA-DIR/backups-checked.json}.
+ * Checks that backups can be read back, weekly ({@code pier.backup.check-every}) and when an admin asks: the
+ * repository pruned, restic's check of it reading a tenth of its data, and a test restore of one site's last backup
+ * (each site in turn) into a scratch folder, compared with what the snapshot lists. The last result is kept in
+ * {@code DATA-DIR/backups-checked.json}.
  */
 @Component
 public class BackupChecks {
@@ -42,7 +43,6 @@ public class BackupChecks {
   private final Path record;
   private final Path scratch;
   private final Duration every;
-  private final AtomicLong turn = new AtomicLong();
 
   BackupChecks(SiteBackups backups, SiteRepository repo, PierProperties props, BackupProperties schedule) {
     this.backups = backups;
@@ -65,39 +65,55 @@ public class BackupChecks {
   @Scheduled(fixedDelayString = "${pier.backup.check-interval}", initialDelayString = "${pier.backup.check-interval}")
   void weekly() {
     Result last = last();
-    if (last == null ? backups.lastBackups().isEmpty() : last.time().plus(every).isAfter(Instant.now())) {
+    if (!backups.restic().exists() || (last != null && last.time().plus(every).isAfter(Instant.now()))) {
       return;
     }
     check();
   }
 
-  /** Checks now; the result, also kept as the last one. */
+  /**
+   * Checks now; the result, also kept as the last one. First what forgotten backups alone used is freed (prune),
+   * then restic checks the repository, then one site's last backup is restored: the site after the one the last
+   * check restored, in name order, so that each site has its turn across restarts.
+   */
   public synchronized Result check() {
-    Result r;
-    String problem = backups.restic().check("10%");
+    Restic restic = backups.restic();
+    String problem;
     String restored = null;
+    try {
+      restic.prune();
+      problem = restic.check("10%");
+    } catch (RuntimeException e) {
+      problem = e.getMessage();
+    }
     if (problem == null) {
-      List<Site> sites = repo.all().stream().filter(s -> backups.lastBackup(s.name().value()) != null)
+      List<Site> sites = repo.all().stream().filter(s -> backups.lastBackup(s) != null)
           .sorted(Comparator.comparing(s -> s.name().value())).toList();
       if (!sites.isEmpty()) {
-        restored = sites.get((int) (turn.getAndIncrement() % sites.size())).name().value();
-        problem = testRestore(restored);
+        Result previous = last();
+        String after = previous == null ? null : previous.restoredSite();
+        Site next = sites.stream().filter(s -> after == null || s.name().value().compareTo(after) > 0).findFirst().orElse(sites.getFirst());
+        restored = next.name().value();
+        problem = testRestore(next);
       }
     }
-    r = new Result(Instant.now(), problem == null, problem, restored);
+    if (problem != null) { // restic's words name paths: in the log under an id, the id in what admins see
+      problem = ErrorIds.shown("the check of the backups", new IllegalStateException(problem));
+      restic.unlock();
+    }
+    Result r = new Result(Instant.now(), problem == null, problem, restored);
     if (r.ok()) {
       log.info("backups checked: the repository is sound{}", restored == null ? "" : " and site " + restored + "'s last backup restores");
-    } else {
-      log.warn("backups checked: {}", problem);
     }
     MoreFiles.writeAtomically(record, JSON.writeValueAsString(r));
     return r;
   }
 
   /** Restores the site's last backup into the scratch folder and compares it with the snapshot's list; the fault, or null. */
-  private String testRestore(String site) {
+  private String testRestore(Site s) {
+    String site = s.name().value();
     Restic restic = backups.restic();
-    List<Restic.Snapshot> snaps = restic.snapshots("site:" + site);
+    List<Restic.Snapshot> snaps = restic.snapshots(SiteBackups.tags(s));
     if (snaps.isEmpty()) {
       return null;
     }

@@ -23,6 +23,8 @@ class BackupSchedule {
 
   private static final Logger log = LoggerFactory.getLogger(BackupSchedule.class);
   static final Caller PIER = new Caller("pier", true);
+  /** How long a site whose backup failed waits for the next attempt. */
+  static final java.time.Duration RETRY = java.time.Duration.ofHours(1);
 
   private final BackupProperties props;
   private final SiteRepository repo;
@@ -47,9 +49,13 @@ class BackupSchedule {
       }
       String name = s.name().value();
       Instant due = due(now, name);
-      Instant last = backups.lastBackup(name);
+      Instant last = backups.lastBackup(s);
       if (last != null && !last.isBefore(due)) {
         continue;
+      }
+      SiteBackups.Failure failed = backups.lastFailure(s);
+      if (failed != null && failed.time().plus(RETRY).isAfter(now.toInstant())) {
+        continue; // tried lately: not again at every look
       }
       try {
         backups.backup(PIER, name);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -17,6 +18,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,8 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Restic {
 
   static final String HOST = "pier";
+  private static final Logger log = LoggerFactory.getLogger(Restic.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Duration LIMIT = Duration.ofMinutes(30);
+  private static final Duration LIMIT = Duration.ofHours(3); // (a check or a prune of a large repository)
 
   /** A snapshot as restic lists it: its id, when it was taken, its tags and the directory it holds. */
   public record Snapshot(String id, Instant time, List<String> tags, String path) {}
@@ -40,6 +44,7 @@ public final class Restic {
   private final Path passwordFile;
   private final Path cacheDir;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+  private boolean unlocked;
 
   /**
    * @param repository   a restic repository: a directory, or any URL restic takes ({@code sftp:HOST:/PATH})
@@ -62,7 +67,11 @@ public final class Restic {
    * does not open (its password file gone, say) is an error saying why: never a new password for it.
    */
   public synchronized boolean ensure() {
-    CommandResult probe = shared(() -> runner.run(command("cat", "config")));
+    if (!unlocked) { // what a killed restic (a crash, a time limit) left locked: restic 0.14 never ignores it
+      unlocked = true;
+      runner.run(command("unlock"));
+    }
+    CommandResult probe = runner.run(command("cat", "--no-lock", "config"));
     if (probe.succeeded()) {
       return false;
     }
@@ -73,6 +82,8 @@ public final class Restic {
     }
     makePassword();
     exclusive(() -> runner.check(command("init")));
+    log.warn("made the backup repository {}; its password is in {}: keep a copy of it elsewhere, without it no backup"
+        + " can be read", repository, passwordFile);
     return true;
   }
 
@@ -82,11 +93,13 @@ public final class Restic {
     }
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    try {
+    try { // written whole under another name, 0600 from the start, then renamed: never an empty or readable password
       Files.createDirectories(passwordFile.getParent());
-      Files.writeString(passwordFile, Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\n",
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+      Path tmp = passwordFile.resolveSibling("." + passwordFile.getFileName() + ".tmp");
+      Files.deleteIfExists(tmp);
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\n", StandardOpenOption.WRITE);
+      Files.move(tmp, passwordFile, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the backup password " + passwordFile, e);
     }
@@ -114,7 +127,8 @@ public final class Restic {
 
   /** The snapshots with tag {@code tag} (null: all), oldest first. */
   public List<Snapshot> snapshots(String tag) {
-    CommandResult r = shared(() -> runner.check(tag == null ? command("snapshots", "--json") : command("snapshots", "--json", "--tag", tag)));
+    CommandResult r = runner.check(tag == null ? command("snapshots", "--no-lock", "--json")
+        : command("snapshots", "--no-lock", "--json", "--tag", tag)); // read only: never waits for a check
     List<Snapshot> out = new ArrayList<>();
     for (JsonNode n : JSON.readTree(r.stdout().isBlank() ? "[]" : r.stdout())) {
       List<String> tags = new ArrayList<>();
@@ -149,14 +163,29 @@ public final class Restic {
 
   /** The number of files of snapshot {@code id} (folders included), as restic lists them. */
   public long files(String id) {
-    CommandResult r = shared(() -> runner.check(command("ls", "--json", id)));
+    CommandResult r = runner.check(command("ls", "--no-lock", "--json", id));
     return r.stdout().lines().filter(l -> l.contains("\"struct_type\":\"node\"")).count();
   }
 
   /** The bytes the repository's files take (compressed, deduplicated and encrypted as they are kept). */
   public long size() {
-    CommandResult r = shared(() -> runner.check(command("stats", "--json", "--mode", "raw-data")));
+    CommandResult r = runner.check(command("stats", "--no-lock", "--json", "--mode", "raw-data"));
     return JSON.readTree(r.stdout()).path("total_size").asLong();
+  }
+
+  /** Frees what forgotten snapshots alone used (restic's exclusive lock: backups wait for it). */
+  public void prune() {
+    exclusive(() -> runner.check(command("prune")));
+  }
+
+  /** Removes the locks a killed restic left (restic removes only stale ones); after a failed call, say. */
+  public void unlock() {
+    runner.run(command("unlock"));
+  }
+
+  /** Whether the repository is there to read (a local one whose folder holds restic's config; any other: true). */
+  public boolean exists() {
+    return !repository.startsWith("/") || Files.exists(Path.of(repository).resolve("config"));
   }
 
   /** Restores snapshot {@code id} under {@code target} (its files then lie at {@code target} + the snapshot's path). */

@@ -15,6 +15,7 @@ import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteContent;
 import dev.pier.server.site.SiteService;
 import dev.pier.server.site.SiteState;
+import dev.pier.server.site.SiteWish;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -25,12 +26,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
  * snapshots of it share their paths): {@code manifest.json} (the site's settings: image, plan, HTTPS, sleep, body
  * limit; its releases and which is live), {@code release/} (the live release's files) and {@code data/} (what its
  * programs keep, copied with the site's processes frozen, so a SQLite database is never copied half-written). Each
- * snapshot is tagged {@code site:NAME}.
+ * snapshot is tagged {@code site:NAME} and {@code born:MILLIS} (when the site was made): a later site of the same name,
+ * maybe another user's, never sees an earlier one's backups. One backup, restore or download is staged at a time.
  */
 @Service
 public class SiteBackups {
@@ -57,16 +57,23 @@ public class SiteBackups {
   /** A backup of a site, as the API shows it. */
   public record Backup(String id, String site, Instant time) {}
 
+  /** A backup that failed: when, and what its owner and the admins are told (a short message, an error id). */
+  public record Failure(Instant time, String message) {}
+
+  /** What a restore did: the backup restored (null: an uploaded one), the one made just before it, the release made live. */
+  public record Restored(String site, String backup, String before, String release) {}
+
   private final SiteContent content;
   private final SiteService sites;
   private final ReleaseService releases;
   private final SiteEngine engine;
   private final Restic restic;
   private final Path staging;
-  private final Map<String, Object> running = new ConcurrentHashMap<>();
+  /** One staging at a time, whatever the site: each copies a whole site onto the host's disk. */
+  private final Object one = new Object();
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
   private final BackupProperties schedule;
-  /** When each site was last backed up, read from the repository once, then kept as backups are made. */
+  /** When each site (by its tags) was last backed up, read from the repository once, then kept as backups are made. */
   private volatile Map<String, Instant> last;
 
   SiteBackups(SiteContent content, SiteService sites, ReleaseService releases, SiteEngine engine, PierProperties props,
@@ -81,45 +88,88 @@ public class SiteBackups {
     this.staging = data.resolve("tmp").resolve("backups");
   }
 
-  /** A backup that failed: when, and what its owner and the admins are told (a short message, an error id). */
-  public record Failure(Instant time, String message) {}
-
-  /** The last failed backup of site {@code name} since its last good one, or null. */
-  public Failure lastFailure(String name) {
-    return failures.get(name);
+  /** Where backups are staged on the host's disk. */
+  Path staging() {
+    return staging;
   }
 
-  /** Backs up site {@code name}, which the caller may see: 201's backup, once its snapshot is written. */
+  /** The repository sites' backups are in. */
+  public Restic restic() {
+    return restic;
+  }
+
+  /** The tags of every snapshot of this site, and only of it: {@code site:NAME,born:MILLIS} (restic's "both"). */
+  static String tags(Site site) {
+    return "site:" + site.name().value() + ",born:" + site.createdAt().toEpochMilli();
+  }
+
+  /** The last failed backup of the site since its last good one, or null. */
+  public Failure lastFailure(Site site) {
+    return failures.get(tags(site));
+  }
+
+  /** When the site was last backed up, or null: never (or the repository does not open: the overview says why). */
+  public Instant lastBackup(Site site) {
+    try {
+      return lastBackups().get(tags(site));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** When each site was last backed up, by its tags; empty while there is no repository yet (none is made here). */
+  Map<String, Instant> lastBackups() {
+    Map<String, Instant> m = last;
+    if (m == null) {
+      if (!restic.exists()) {
+        return new ConcurrentHashMap<>();
+      }
+      m = new ConcurrentHashMap<>();
+      restic.ensure();
+      for (Restic.Snapshot s : restic.snapshots(null)) {
+        String site = s.tags().stream().filter(t -> t.startsWith("site:")).findFirst().orElse(null);
+        String born = s.tags().stream().filter(t -> t.startsWith("born:")).findFirst().orElse(null);
+        if (site != null && born != null) {
+          m.merge(site + "," + born, s.time(), (a, b) -> a.isAfter(b) ? a : b);
+        }
+      }
+      last = m;
+    }
+    return m;
+  }
+
+  /** Backs up site {@code name}, which the caller may see: the backup, once its snapshot is written and listed. */
   public Backup backup(Caller caller, String name) {
     Site site = sites.get(caller, name);
-    String key = site.name().value();
     try {
-      Backup b = backupSite(caller, key);
-      failures.remove(key);
+      Backup b = backupSite(caller, site);
+      failures.remove(tags(site));
       return b;
     } catch (RuntimeException e) {
-      failures.put(key, new Failure(Instant.now(), ErrorIds.shown("the backup of site " + key, e)));
+      failures.put(tags(site), new Failure(Instant.now(), ErrorIds.shown("the backup of site " + site.name(), e)));
+      restic.unlock(); // (a restic killed at its time limit leaves its lock)
       throw e;
     }
   }
 
-  private Backup backupSite(Caller caller, String key) {
-    synchronized (running.computeIfAbsent(key, k -> new Object())) { // one backup of a site at a time: they share a folder
+  private Backup backupSite(Caller caller, Site site) {
+    String key = site.name().value();
+    synchronized (one) {
       Path dir = staging.resolve(key);
       try {
-        content.with(caller, key, (s, releases) -> {
-          stage(s, releases, dir);
+        content.with(caller, key, (s, r) -> {
+          stage(s, r, dir);
           return null;
         });
-        if (restic.ensure()) {
-          log.warn("made the backup repository {}; its password is {}: keep a copy of it elsewhere, without it no backup"
-              + " can be read", restic.repository(), "DATA-DIR/backup-password");
-        }
-        String id = restic.backup(dir, List.of("site:" + key));
+        restic.ensure();
+        String id = restic.backup(dir, List.of("site:" + key, "born:" + site.createdAt().toEpochMilli()));
         log.info("site {} backed up: snapshot {}", key, id);
-        lastBackups().put(key, Instant.now());
-        restic.forget("site:" + key, schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
-        return list(caller, key).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
+        Map<String, Instant> known = last;
+        if (known != null) {
+          known.put(tags(site), Instant.now());
+        }
+        restic.forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
+        return list(site).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
             .orElseThrow(() -> new IllegalStateException("restic wrote snapshot " + id + " of site " + key + " but does not list it"));
       } finally {
         MoreFiles.deleteRecursively(dir);
@@ -127,44 +177,87 @@ public class SiteBackups {
     }
   }
 
-  /** What a restore did: the backup restored, the one made just before it, and the release it made live. */
-  public record Restored(String site, String backup, String before, String release) {}
+  /** The backups of site {@code name}, which the caller may see, newest first. */
+  public List<Backup> list(Caller caller, String name) {
+    return list(sites.get(caller, name));
+  }
+
+  private List<Backup> list(Site site) {
+    if (!restic.exists()) {
+      return List.of();
+    }
+    restic.ensure();
+    return restic.snapshots(tags(site)).stream().map(s -> new Backup(s.id(), site.name().value(), s.time()))
+        .sorted((a, b) -> b.time().compareTo(a.time())).toList();
+  }
+
+  /** The site's snapshot with id {@code id} (or its first 8 characters and more); 404 when it has none. */
+  Restic.Snapshot find(Site site, String id) {
+    List<Restic.Snapshot> snaps = restic.exists() ? restic.snapshots(tags(site)) : List.of();
+    return snaps.stream().filter(s -> s.id().equals(id) || (id.length() >= 8 && s.id().startsWith(id))).findFirst()
+        .orElseThrow(() -> PierException.notFound("No such backup", "site " + site.name() + " has no backup \"" + id + "\""));
+  }
+
+  /** The snapshot {@code id} of site {@code name}, which the caller may see; 404 when there is none. */
+  public Restic.Snapshot find(Caller caller, String name, String id) {
+    return find(sites.get(caller, name), id);
+  }
 
   /**
-   * Restores backup {@code id} of site {@code name} in place: the site's state just before is backed up first; a
-   * running site is stopped, gets the backup's live release as a new release (checked as any publish is) and its
-   * data swapped in whole (one rename), and is started again.
+   * Writes backup {@code id} of site {@code name}, which the caller may see, as a .tar.gz on {@code out}:
+   * {@code manifest.json}, {@code release/} and {@code data/}, with their modes, times and numeric owners.
    */
-  public Restored restore(Caller caller, String name, String id) {
-    return restore(caller, name, id, null);
+  public void archive(Caller caller, String name, String id, OutputStream out) {
+    Site site = sites.get(caller, name);
+    Restic.Snapshot snapshot = find(site, id);
+    synchronized (one) {
+      Path target = staging.resolve(site.name().value() + ".archive");
+      MoreFiles.deleteRecursively(target);
+      try {
+        restic.restore(snapshot.id(), target);
+        TarGz.write(rootOf(target, snapshot), out);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write backup " + id + " of site " + site.name() + " as an archive", e);
+      } finally {
+        MoreFiles.deleteRecursively(target);
+      }
+    }
+  }
+
+  private static Path rootOf(Path target, Restic.Snapshot snapshot) {
+    return target.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
   }
 
   /**
    * Restores backup {@code id} of site {@code name}, in place ({@code to} null), or into a new site named {@code to},
-   * the caller's, on the backup's image and plan (if the caller may use that plan), left stopped.
+   * the caller's, on the backup's image and plan (if the caller may use that plan), left stopped; a new site whose
+   * restore fails goes again.
    */
   public Restored restore(Caller caller, String name, String id, String to) {
     Site site = sites.get(caller, name);
-    String key = site.name().value();
-    synchronized (running.computeIfAbsent(key, k -> new Object())) {
-      Restic.Snapshot snapshot = find(key, id);
-      Path target = staging.resolve(key + ".restore");
+    Restic.Snapshot snapshot = find(site, id);
+    synchronized (one) {
+      Path target = staging.resolve(site.name().value() + ".restore");
       MoreFiles.deleteRecursively(target);
       try {
         restic.restore(snapshot.id(), target); // first: the backup made next could make the retention forget it
-        Path root = target.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
-        JsonNode manifest = JSON.readTree(Files.readString(root.resolve("manifest.json")));
-        if (!manifest.path("format").asString().equals(FORMAT)) {
-          throw PierException.invalid("Not a site backup", "backup " + id + " is not a backup of a Pier site (" + FORMAT + ")");
-        }
+        Path root = rootOf(target, snapshot);
+        JsonNode manifest = BackupArchive.manifest(root);
         String how = "restore of backup " + snapshot.id().substring(0, 8); // (a release says how in 32 characters)
-        if (to != null) {
-          String created = sites.create(caller, to, manifest.path("plan").asString(null), manifest.path("image").asString(null)).name().value();
-          return apply(caller, created, root, snapshot.id(), how, false, false);
+        if (to == null) {
+          return apply(caller, site.name().value(), root, snapshot.id(), how, false, true);
         }
-        return apply(caller, key, root, snapshot.id(), how, false, true);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot restore backup " + id + " of site " + key, e);
+        String created = sites.create(caller, to, manifest.path("plan").asString(null), manifest.path("image").asString(null)).name().value();
+        try {
+          return apply(caller, created, root, snapshot.id(), how, false, false);
+        } catch (RuntimeException e) {
+          try {
+            sites.delete(caller, created);
+          } catch (RuntimeException undo) {
+            e.addSuppressed(undo);
+          }
+          throw e;
+        }
       } finally {
         MoreFiles.deleteRecursively(target);
       }
@@ -178,13 +271,12 @@ public class SiteBackups {
    */
   public Restored restoreArchive(Caller caller, String name, Path archive, long maxBytes, int maxFiles) {
     Site site = sites.get(caller, name);
-    String key = site.name().value();
-    synchronized (running.computeIfAbsent(key, k -> new Object())) {
-      Path target = staging.resolve(key + ".upload");
+    synchronized (one) {
+      Path target = staging.resolve(site.name().value() + ".upload");
       MoreFiles.deleteRecursively(target);
       try {
         BackupArchive.unpack(archive, target, maxBytes, maxFiles);
-        return apply(caller, key, target, null, "restore of an uploaded backup", true, true);
+        return apply(caller, site.name().value(), target, null, "restore of an uploaded backup", true, true);
       } finally {
         MoreFiles.deleteRecursively(target);
       }
@@ -192,131 +284,42 @@ public class SiteBackups {
   }
 
   /**
-   * Puts a backup's folder ({@code manifest.json}, {@code release/}, {@code data/}) in place of the site's content:
-   * its state just before backed up first, a running site stopped, the release published again (checked as any
-   * publish is), the data swapped in whole, the site started again. With {@code foreign}, the data takes the owner
-   * of the site's data folder; without {@code backupFirst} (a new site), nothing is backed up first.
+   * Puts a backup's folder ({@code manifest.json}, {@code release/}, {@code data/}) in place of the site's content.
+   * Its state just before is backed up first (unless {@code backupFirst} is false: a new site). The release is
+   * published first, while the site may still run (a refusal then changes nothing); then a site that is not stopped
+   * is stopped, its data swapped for the backup's (kept when the backup has none), and, whatever happened, started
+   * again if it was meant to run. With {@code foreign}, the data takes the owner of the site's data folder.
    */
   private Restored apply(Caller caller, String key, Path root, String from, String how, boolean foreign, boolean backupFirst) {
     Backup before = backupFirst ? backup(caller, key) : null;
-    boolean wasRunning = sites.get(caller, key).state() == SiteState.RUNNING;
-    if (wasRunning) {
-      sites.stop(caller, key);
-    }
     String release = null;
     if (Files.isDirectory(root.resolve("release"), LinkOption.NOFOLLOW_LINKS)) {
       release = String.valueOf(releases.publish(caller, key, new DirectorySource(root.resolve("release")), how).id());
     }
-    content.with(caller, key, (s, r) -> {
-      try {
-        swapData(r.root(), root.resolve("data"), foreign);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot put the data of the backup in place", e);
+    Site now = sites.get(caller, key);
+    boolean meantToRun = now.wish() == SiteWish.RUNNING || now.wish() == SiteWish.SLEEPING;
+    if (now.state() != SiteState.STOPPED) {
+      sites.stop(caller, key);
+    }
+    try {
+      Path data = root.resolve("data");
+      if (Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
+        content.with(caller, key, (s, r) -> {
+          if (engine.isRunning(s.name())) { // started again meanwhile: never swap what a container has mounted
+            throw PierException.conflict("Site is running", "site " + key + " was started again during its restore: restore it again");
+          }
+          DataSwap.swap(r.root(), data, foreign);
+          return null;
+        });
       }
-      return null;
-    });
-    if (wasRunning) {
-      sites.start(caller, key);
+    } finally {
+      if (meantToRun) {
+        sites.start(caller, key);
+      }
     }
     log.info("site {}: {} restored {} (the state before: {})", key, caller.user(), from == null ? "an uploaded backup" : "backup " + from,
         before == null ? "a new site" : "backup " + before.id());
     return new Restored(key, from, before == null ? null : before.id(), release);
-  }
-
-  /** Puts the backup's data in place of the site's, whole: copied beside it on the site's disk, then one rename. */
-  private static void swapData(WebRoot root, Path restored, boolean foreign) throws IOException {
-    Path data = root.data();
-    Path incoming = data.resolveSibling("data.restoring");
-    Path old = data.resolveSibling("data.before-restore");
-    MoreFiles.deleteRecursively(incoming);
-    MoreFiles.deleteRecursively(old);
-    if (Files.isDirectory(restored, LinkOption.NOFOLLOW_LINKS)) {
-      copyTree(restored, incoming);
-      if (foreign) { // owned as the site's data folder is, whatever ids the archive carried
-        Object uid = Files.getAttribute(data, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        Object gid = Files.getAttribute(data, "unix:gid", LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(data, LinkOption.NOFOLLOW_LINKS);
-        try (var all = Files.walk(incoming)) {
-          for (Path p : all.toList()) {
-            Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-          }
-        }
-        Files.setPosixFilePermissions(incoming, mode);
-      }
-    } else {
-      Files.copy(data, incoming, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS); // an empty one, as the site's
-    }
-    Files.move(data, old, StandardCopyOption.ATOMIC_MOVE);
-    Files.move(incoming, data, StandardCopyOption.ATOMIC_MOVE);
-    MoreFiles.deleteRecursively(old);
-  }
-
-  /** The repository's sites' backups are in. */
-  public Restic restic() {
-    return restic;
-  }
-
-  /** When site {@code name} was last backed up, or null: never. */
-  public Instant lastBackup(String name) {
-    return lastBackups().get(name);
-  }
-
-  /** When each site was last backed up. */
-  Map<String, Instant> lastBackups() {
-    Map<String, Instant> m = last;
-    if (m == null) {
-      m = new ConcurrentHashMap<>();
-      restic.ensure();
-      for (Restic.Snapshot s : restic.snapshots(null)) {
-        for (String t : s.tags()) {
-          if (t.startsWith("site:")) {
-            m.merge(t.substring(5), s.time(), (a, b) -> a.isAfter(b) ? a : b);
-          }
-        }
-      }
-      last = m;
-    }
-    return m;
-  }
-
-  /**
-   * Writes backup {@code id} of site {@code name}, which the caller may see, as a .tar.gz on {@code out}:
-   * {@code manifest.json}, {@code release/} and {@code data/}, with their modes, times and numeric owners.
-   */
-  public void archive(Caller caller, String name, String id, OutputStream out) {
-    Site site = sites.get(caller, name);
-    String key = site.name().value();
-    Restic.Snapshot snapshot = find(key, id);
-    Path target = staging.resolve(key + ".archive-" + Long.toUnsignedString(System.nanoTime(), 36));
-    try {
-      restic.restore(snapshot.id(), target);
-      Path root = target.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
-      TarGz.write(root, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write backup " + id + " of site " + key + " as an archive", e);
-    } finally {
-      MoreFiles.deleteRecursively(target);
-    }
-  }
-
-  /** The snapshot of the site's with id {@code id} (or its first 8 characters and more); 404 when it has none. */
-  private Restic.Snapshot find(String site, String id) {
-    restic.ensure();
-    return restic.snapshots("site:" + site).stream()
-        .filter(s -> s.id().equals(id) || (id.length() >= 8 && s.id().startsWith(id))).findFirst()
-        .orElseThrow(() -> PierException.notFound("No such backup", "site " + site + " has no backup \"" + id + "\""));
-  }
-
-  /** The backups of site {@code name}, which the caller may see, newest first. */
-  public List<Backup> list(Caller caller, String name) {
-    Site site = sites.get(caller, name);
-    if (!restic.ensure()) {
-      return restic.snapshots("site:" + site.name().value()).stream()
-          .map(s -> new Backup(s.id(), site.name().value(), s.time()))
-          .sorted((a, b) -> b.time().compareTo(a.time())).toList();
-    }
-    return List.of();
   }
 
   /** Writes the backup's folder: the manifest, the live release's files, and the data, the site frozen meanwhile. */

@@ -243,6 +243,9 @@ class BackupTest {
     var noManifest = server.send("alice", "POST", restore, tarGz("data/x", "x"), "application/gzip");
     assertThat(noManifest.statusCode()).isEqualTo(400);
     assertThat(noManifest.body()).contains("no manifest.json");
+    var link = server.send("alice", "POST", restore, tarGzLink("data/passwd", "/etc/passwd"), "application/gzip");
+    assertThat(link.statusCode()).isEqualTo(400);
+    assertThat(link.body()).contains("neither a file nor a folder");
     assertThat(server.visits(to)).as("nothing changed").isEqualTo("2");
 
     var done = server.send("alice", "POST", restore, archive, "application/gzip");
@@ -263,6 +266,28 @@ class BackupTest {
     assertThat(site.path("state").asString()).isEqualTo("STOPPED");
     assertThat(server.api("alice", "POST", "/api/v1/sites/" + copy + "/start", null).statusCode()).isEqualTo(200);
     assertThat(server.visits(copy)).as("a new site with the backup's data").isEqualTo("3");
+
+    // Alice deletes her site; bob makes one of the same name: her backups are not his to see or restore.
+    assertThat(server.api("alice", "DELETE", "/api/v1/sites/" + from, null).statusCode()).isIn(200, 202, 204);
+    for (int i = 0; i < 300 && server.api("alice", "GET", "/api/v1/sites/" + from, null).statusCode() != 404; i++) {
+      Thread.sleep(100);
+    }
+    assertThat(server.api("bob", "POST", "/api/v1/sites", "{\"name\":\"" + from + "\"}").statusCode()).isEqualTo(201);
+    assertThat(server.api("bob", "GET", "/api/v1/sites/" + from + "/backups", null).body()).isEqualTo("[]");
+    assertThat(server.api("bob", "POST", "/api/v1/sites/" + from + "/backups/" + id + "/restore", "{}").statusCode()).isEqualTo(404);
+    assertThat(server.download("bob", "/api/v1/sites/" + from + "/backups/" + id + "/archive").statusCode()).isEqualTo(404);
+  }
+
+  /** A .tar.gz holding one symbolic link. */
+  private static byte[] tarGzLink(String name, String target) throws Exception {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(new java.util.zip.GZIPOutputStream(bytes))) {
+      var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name, org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+      e.setLinkName(target);
+      tar.putArchiveEntry(e);
+      tar.closeArchiveEntry();
+    }
+    return bytes.toByteArray();
   }
 
   /** A .tar.gz holding one file. */
