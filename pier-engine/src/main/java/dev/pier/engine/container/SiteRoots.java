@@ -37,12 +37,11 @@ final class SiteRoots {
   void init() {
     Path run = layout.runDir();
     try {
-      for (Path dir : new Path[] {run.getParent(), run}) {
-        if (!Files.isDirectory(dir)) {
-          Files.createDirectories(dir);
-          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-        }
+      if (!Files.isDirectory(run.getParent())) { // one Pier made: passable; one that was there is left as it is
+        Files.createDirectories(run.getParent());
+        Files.setPosixFilePermissions(run.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
       }
+      Files.createDirectories(run);
       Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx--x--x"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + run, e);

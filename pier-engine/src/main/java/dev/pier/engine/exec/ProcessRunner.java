@@ -67,13 +67,19 @@ public final class ProcessRunner implements CommandRunner {
         log.debug("command \"{}\" exited with status {}: {}", command, result.exitCode(), result.stderr().strip());
       }
       return result;
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new CommandFailedException(command, "was interrupted", e);
-    } catch (ExecutionException e) {
-      throw new CommandFailedException(command, "output could not be read", e.getCause());
+    } catch (InterruptedException | ExecutionException e) {
+      throw failed(command, p, e);
     }
+  }
+
+  /** An interrupted wait (the process then killed) or an output that could not be read, as the command's failure. */
+  private static CommandFailedException failed(Command command, Process p, Exception e) {
+    if (e instanceof ExecutionException x) {
+      return new CommandFailedException(command, "output could not be read", x.getCause());
+    }
+    p.destroyForcibly();
+    Thread.currentThread().interrupt();
+    return new CommandFailedException(command, "was interrupted", e);
   }
 
   @Override
@@ -107,12 +113,8 @@ public final class ProcessRunner implements CommandRunner {
         } catch (TimeoutException e) {
           p.destroyForcibly();
           throw new CommandFailedException(command, "printed nothing within " + command.timeout().toSeconds() + " s", null);
-        } catch (InterruptedException e) {
-          p.destroyForcibly();
-          Thread.currentThread().interrupt();
-          throw new CommandFailedException(command, "was interrupted", e);
-        } catch (ExecutionException e) {
-          throw new CommandFailedException(command, "output could not be read", e.getCause());
+        } catch (InterruptedException | ExecutionException e) {
+          throw failed(command, p, e);
         }
       }
 

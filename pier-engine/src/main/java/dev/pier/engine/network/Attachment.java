@@ -21,6 +21,7 @@ public record Attachment(String netns, String hostVeth, String alias, String bri
   public static final String CONTAINER_INTERFACE = "eth0";
   static final Path NETNS_DIR = Path.of("/run/netns");
   static final Path USERNS_DIR = Path.of("/run/pier-userns");
+  static final Path IDS_DIR = USERNS_DIR.resolve("ids");
 
   /** The attachment of site {@code siteName} of the default instance: namespace and alias {@code pier-NAME}. */
   public static Attachment plan(String siteName, String address, Ipv4Subnet subnet, String bridge, String vethPrefix) {
@@ -62,9 +63,9 @@ public record Attachment(String netns, String hostVeth, String alias, String bri
     return NETNS_DIR.resolve(netns);
   }
 
-  /** Where a site's host ids are claimed ({@code ids} null: the directory's any file). */
+  /** Where a site's host ids are claimed: a file named by the range's first id, holding the namespace's name. */
   static Path idsClaim(IdMap ids) {
-    return USERNS_DIR.resolve("ids").resolve(ids == null ? "any" : Integer.toUnsignedString(ids.hostBase()));
+    return IDS_DIR.resolve(Integer.toUnsignedString(ids.hostBase()));
   }
 
   /** Path of the bind mount of the user namespace that owns the network namespace ({@link #ids}). */

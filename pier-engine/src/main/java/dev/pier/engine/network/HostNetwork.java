@@ -161,10 +161,21 @@ public final class HostNetwork implements SiteNetwork {
 
   @Override
   public void deleteNetns(String netns) {
-    if (netnsExists(netns)) {
+    removeNamespaces(netns);
+    try (var claims = Files.isDirectory(Attachment.IDS_DIR) ? Files.list(Attachment.IDS_DIR) : java.util.stream.Stream.<Path>empty()) {
+      for (Path c : claims.toList()) { // (its ids unknown here: a leftover's, known by its name alone)
+        release(c, netns);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot give back the host ids of " + netns, e);
+    }
+  }
+
+  /** The network namespace and the user namespace kept for it, whichever is there. */
+  private void removeNamespaces(String netns) {
+    if (Files.exists(Attachment.NETNS_DIR.resolve(netns))) {
       runner.check(Command.of(IpCommands.deleteNetns(netns)));
     }
-    releaseIds(netns);
     Path userns = Attachment.USERNS_DIR.resolve(netns);
     if (Files.exists(userns)) {
       runner.run(Command.of("umount", userns.toString())); // (not mounted when a crash came before the helper's mounts)
@@ -176,20 +187,14 @@ public final class HostNetwork implements SiteNetwork {
     }
   }
 
-  /** Gives back the host ids claimed for {@code netns}. */
-  private static void releaseIds(String netns) {
-    Path dir = Attachment.idsClaim(null).getParent();
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (var claims = Files.list(dir)) {
-      for (Path c : claims.toList()) {
-        if (Files.readString(c).strip().equals(netns)) {
-          Files.deleteIfExists(c);
-        }
+  /** Gives back the claim {@code claim} if it is {@code netns}'s. */
+  private static void release(Path claim, String netns) {
+    try {
+      if (Files.isRegularFile(claim) && Files.readString(claim).strip().equals(netns)) {
+        Files.deleteIfExists(claim);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot give back the host ids of " + netns, e);
+      throw new UncheckedIOException("cannot give back the host ids of " + netns + " (" + claim + ")", e);
     }
   }
 
@@ -209,6 +214,9 @@ public final class HostNetwork implements SiteNetwork {
     if (link.succeeded() && IpCommands.hasAlias(link.stdout(), a.alias())) {
       runner.check(Command.of(IpCommands.deleteLink(a.hostVeth())));
     }
-    deleteNetns(a.netns());
+    removeNamespaces(a.netns());
+    if (a.ids() != null) {
+      release(Attachment.idsClaim(a.ids()), a.netns());
+    }
   }
 }

@@ -17,6 +17,35 @@ public final class MoreFiles {
 
   private MoreFiles() {}
 
+  /**
+   * Copies a tree as it is: owners (when root copies), modes and times kept, links copied as links (never followed),
+   * anything but folders, files and links left out; nothing if {@code from} is no folder.
+   */
+  public static void copyTree(Path from, Path to) {
+    if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(from, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+          Files.copy(d, to.resolve(from.relativize(d).toString()), StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+          if (a.isRegularFile() || a.isSymbolicLink()) {
+            Files.copy(f, to.resolve(from.relativize(f).toString()), StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
+    }
+  }
+
   /** Deletes a tree without following symbolic links; nothing if it does not exist. */
   public static void deleteRecursively(Path root) {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {

@@ -32,7 +32,7 @@ final class DataSwap {
       MoreFiles.deleteRecursively(incoming);
       MoreFiles.deleteRecursively(old);
       try {
-        SiteBackups.copyTree(restored, incoming);
+        MoreFiles.copyTree(restored, incoming);
         if (foreign) {
           ownAs(data, incoming);
         }

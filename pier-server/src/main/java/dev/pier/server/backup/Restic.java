@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ public final class Restic {
   private final Path passwordFile;
   private final Path cacheDir;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
-  private boolean unlocked;
+  private boolean opened;
 
   /**
    * @param repository   a restic repository: a directory, or any URL restic takes ({@code sftp:HOST:/PATH})
@@ -64,15 +65,17 @@ public final class Restic {
 
   /**
    * Makes the repository (and its password) unless it exists; true when it was made now. A repository that exists but
-   * does not open (its password file gone, say) is an error saying why: never a new password for it.
+   * does not open (its password file gone, say) is an error saying why: never a new password for it. Once it opened,
+   * this asks restic nothing more: a later fault is the next call's own error.
    */
   public synchronized boolean ensure() {
-    if (!unlocked) { // what a killed restic (a crash, a time limit) left locked: restic 0.14 never ignores it
-      unlocked = true;
-      runner.run(command("unlock"));
+    if (opened) {
+      return false;
     }
+    runner.run(command("unlock")); // what a killed restic (a crash, a time limit) left locked: restic 0.14 never ignores it
     CommandResult probe = runner.run(command("cat", "--no-lock", "config"));
     if (probe.succeeded()) {
+      opened = true;
       return false;
     }
     boolean local = repository.startsWith("/");
@@ -82,6 +85,7 @@ public final class Restic {
     }
     makePassword();
     exclusive(() -> runner.check(command("init")));
+    opened = true;
     log.warn("made the backup repository {}; its password is in {}: keep a copy of it elsewhere, without it no backup"
         + " can be read", repository, passwordFile);
     return true;
@@ -202,20 +206,19 @@ public final class Restic {
   }
 
   private <T> T shared(Supplier<T> call) {
-    lock.readLock().lock();
-    try {
-      return call.get();
-    } finally {
-      lock.readLock().unlock();
-    }
+    return locked(lock.readLock(), call);
   }
 
   private <T> T exclusive(Supplier<T> call) {
-    lock.writeLock().lock();
+    return locked(lock.writeLock(), call);
+  }
+
+  private static <T> T locked(Lock held, Supplier<T> call) {
+    held.lock();
     try {
       return call.get();
     } finally {
-      lock.writeLock().unlock();
+      held.unlock();
     }
   }
 

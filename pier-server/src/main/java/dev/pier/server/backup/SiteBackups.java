@@ -154,27 +154,47 @@ public class SiteBackups {
 
   private Backup backupSite(Caller caller, Site site) {
     String key = site.name().value();
+    return staged(key, dir -> {
+      content.with(caller, key, (s, r) -> {
+        stage(s, r, dir);
+        return null;
+      });
+      restic.ensure();
+      String id = restic.backup(dir, List.of("site:" + key, "born:" + site.createdAt().toEpochMilli()));
+      log.info("site {} backed up: snapshot {}", key, id);
+      Map<String, Instant> known = last;
+      if (known != null) {
+        known.put(tags(site), Instant.now());
+      }
+      restic.forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
+      return list(site).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
+          .orElseThrow(() -> new IllegalStateException("restic wrote snapshot " + id + " of site " + key + " but does not list it"));
+    });
+  }
+
+  /** Work on a folder of the host's disk, {@code tmp/backups/NAME}: made empty first, deleted after; one at a time. */
+  private <T> T staged(String name, StagedWork<T> work) {
     synchronized (one) {
-      Path dir = staging.resolve(key);
+      Path dir = staging.resolve(name);
+      MoreFiles.deleteRecursively(dir);
       try {
-        content.with(caller, key, (s, r) -> {
-          stage(s, r, dir);
-          return null;
-        });
-        restic.ensure();
-        String id = restic.backup(dir, List.of("site:" + key, "born:" + site.createdAt().toEpochMilli()));
-        log.info("site {} backed up: snapshot {}", key, id);
-        Map<String, Instant> known = last;
-        if (known != null) {
-          known.put(tags(site), Instant.now());
-        }
-        restic.forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
-        return list(site).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
-            .orElseThrow(() -> new IllegalStateException("restic wrote snapshot " + id + " of site " + key + " but does not list it"));
+        return work.in(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot work in " + dir, e);
       } finally {
         MoreFiles.deleteRecursively(dir);
       }
     }
+  }
+
+  private interface StagedWork<T> {
+    T in(Path dir) throws IOException;
+  }
+
+  /** Restores the snapshot into {@code dir}; the backup's folder there. */
+  private Path restoreInto(Restic.Snapshot snapshot, Path dir) {
+    restic.restore(snapshot.id(), dir);
+    return dir.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
   }
 
   /** The backups of site {@code name}, which the caller may see, newest first. */
@@ -210,22 +230,10 @@ public class SiteBackups {
   public void archive(Caller caller, String name, String id, OutputStream out) {
     Site site = sites.get(caller, name);
     Restic.Snapshot snapshot = find(site, id);
-    synchronized (one) {
-      Path target = staging.resolve(site.name().value() + ".archive");
-      MoreFiles.deleteRecursively(target);
-      try {
-        restic.restore(snapshot.id(), target);
-        TarGz.write(rootOf(target, snapshot), out);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write backup " + id + " of site " + site.name() + " as an archive", e);
-      } finally {
-        MoreFiles.deleteRecursively(target);
-      }
-    }
-  }
-
-  private static Path rootOf(Path target, Restic.Snapshot snapshot) {
-    return target.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
+    staged(site.name().value() + ".archive", dir -> {
+      TarGz.write(restoreInto(snapshot, dir), out);
+      return null;
+    });
   }
 
   /**
@@ -236,32 +244,25 @@ public class SiteBackups {
   public Restored restore(Caller caller, String name, String id, String to) {
     Site site = sites.get(caller, name);
     Restic.Snapshot snapshot = find(site, id);
-    synchronized (one) {
-      Path target = staging.resolve(site.name().value() + ".restore");
-      MoreFiles.deleteRecursively(target);
-      try {
-        restic.restore(snapshot.id(), target); // first: the backup made next could make the retention forget it
-        Path root = rootOf(target, snapshot);
-        JsonNode manifest = BackupArchive.manifest(root);
-        String how = "restore of backup " + snapshot.id().substring(0, 8); // (a release says how in 32 characters)
-        if (to == null) {
-          return apply(caller, site.name().value(), root, snapshot.id(), how, false, true);
-        }
-        String created = sites.create(caller, to, manifest.path("plan").asString(null), manifest.path("image").asString(null)).name().value();
-        try {
-          return apply(caller, created, root, snapshot.id(), how, false, false);
-        } catch (RuntimeException e) {
-          try {
-            sites.delete(caller, created);
-          } catch (RuntimeException undo) {
-            e.addSuppressed(undo);
-          }
-          throw e;
-        }
-      } finally {
-        MoreFiles.deleteRecursively(target);
+    return staged(site.name().value() + ".restore", dir -> {
+      Path root = restoreInto(snapshot, dir); // first: the backup made next could make the retention forget it
+      JsonNode manifest = BackupArchive.manifest(root);
+      String how = "restore of backup " + snapshot.id().substring(0, 8); // (a release says how in 32 characters)
+      if (to == null) {
+        return apply(caller, site.name().value(), root, snapshot.id(), how, false, true);
       }
-    }
+      String created = sites.create(caller, to, manifest.path("plan").asString(null), manifest.path("image").asString(null)).name().value();
+      try {
+        return apply(caller, created, root, snapshot.id(), how, false, false);
+      } catch (RuntimeException e) {
+        try {
+          sites.delete(caller, created);
+        } catch (RuntimeException undo) {
+          e.addSuppressed(undo);
+        }
+        throw e;
+      }
+    });
   }
 
   /**
@@ -271,16 +272,10 @@ public class SiteBackups {
    */
   public Restored restoreArchive(Caller caller, String name, Path archive, long maxBytes, int maxFiles) {
     Site site = sites.get(caller, name);
-    synchronized (one) {
-      Path target = staging.resolve(site.name().value() + ".upload");
-      MoreFiles.deleteRecursively(target);
-      try {
-        BackupArchive.unpack(archive, target, maxBytes, maxFiles);
-        return apply(caller, site.name().value(), target, null, "restore of an uploaded backup", true, true);
-      } finally {
-        MoreFiles.deleteRecursively(target);
-      }
-    }
+    return staged(site.name().value() + ".upload", dir -> {
+      BackupArchive.unpack(archive, dir, maxBytes, maxFiles);
+      return apply(caller, site.name().value(), dir, null, "restore of an uploaded backup", true, true);
+    });
   }
 
   /**
@@ -324,13 +319,12 @@ public class SiteBackups {
 
   /** Writes the backup's folder: the manifest, the live release's files, and the data, the site frozen meanwhile. */
   private void stage(Site s, Releases releases, Path dir) {
-    MoreFiles.deleteRecursively(dir);
     try {
       Files.createDirectories(dir);
       WebRoot root = releases.root();
       String live = releases.active().orElse(null);
       if (live != null) {
-        copyTree(root.release(live), dir.resolve("release"));
+        MoreFiles.copyTree(root.release(live), dir.resolve("release"));
       }
       Map<String, Object> manifest = new LinkedHashMap<>();
       manifest.put("format", FORMAT);
@@ -344,37 +338,11 @@ public class SiteBackups {
       manifest.put("time", Instant.now().toString());
       Files.writeString(dir.resolve("manifest.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
       engine.contents().frozen(s.name(), () -> {
-        copyTree(root.data(), dir.resolve("data"));
+        MoreFiles.copyTree(root.data(), dir.resolve("data"));
         return null;
       });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stage the backup of site " + s.name() + " in " + dir, e);
-    }
-  }
-
-  /** Copies a tree as it is: owners, modes and times kept, links copied as links (never followed), nothing else. */
-  static void copyTree(Path from, Path to) {
-    if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(from, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-          Files.copy(d, to.resolve(from.relativize(d).toString()), StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-          if (a.isRegularFile() || a.isSymbolicLink()) {
-            Files.copy(f, to.resolve(from.relativize(f).toString()), StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy " + from, e);
     }
   }
 }
