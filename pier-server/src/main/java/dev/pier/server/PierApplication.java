@@ -1,5 +1,6 @@
 package dev.pier.server;
 
+import dev.pier.server.backup.PierRestore;
 import dev.pier.server.config.CommandLineOptions;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -15,6 +16,9 @@ public class PierApplication {
   private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("restore")) { // a whole Pier onto a fresh machine, from a backup of it
+      System.exit(PierRestore.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     CommandLineOptions options;
     try {
       options = CommandLineOptions.parse(args);

@@ -30,6 +30,7 @@ public final class ProcessRunner implements CommandRunner {
   public CommandResult run(Command command) {
     ProcessBuilder pb = new ProcessBuilder(command.argv()).redirectInput(command.input() != null
         ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().putAll(command.env());
     boolean lines = command.outputFile() != null && command.outputLines() != null;
     if (lines) {
       pb.redirectErrorStream(true); // read here, line by line, and appended to the file
@@ -86,7 +87,9 @@ public final class ProcessRunner implements CommandRunner {
   public Running start(Command command) {
     Process p;
     try {
-      p = new ProcessBuilder(command.argv()).start();
+      ProcessBuilder pb = new ProcessBuilder(command.argv());
+      pb.environment().putAll(command.env());
+      p = pb.start();
     } catch (IOException e) {
       throw new CommandFailedException(command, "could not be started: " + e.getMessage(), e);
     }

@@ -16,10 +16,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param keepDaily     the last of each of this many days,
  * @param keepWeekly    of this many weeks,
  * @param keepMonthly   and of this many months
+ * @param repository    Pier's own restic repository (empty: {@code DATA-DIR/backups}); a folder, maybe on a disk of
+ *                      its own
+ * @param beforePublish whether a site is backed up before each publish (a restore always backs it up first)
  */
 @ConfigurationProperties("pier.backup")
 public record BackupProperties(boolean daily, LocalTime nightStart, Duration night, Duration checkInterval, Duration checkEvery, int keepLast,
-    int keepDaily, int keepWeekly, int keepMonthly) {
+    int keepDaily, int keepWeekly, int keepMonthly, String repository, boolean beforePublish) {
 
   public BackupProperties {
     if (checkEvery == null || checkEvery.isNegative() || checkEvery.isZero()) {
@@ -30,6 +33,9 @@ public record BackupProperties(boolean daily, LocalTime nightStart, Duration nig
     }
     if (keepLast < 1 || keepDaily < 0 || keepWeekly < 0 || keepMonthly < 0) {
       throw new IllegalArgumentException("pier.backup.keep-last must be 1 or more, keep-daily, keep-weekly and keep-monthly 0 or more");
+    }
+    if (repository != null && !repository.isBlank() && !repository.startsWith("/")) {
+      throw new IllegalArgumentException("pier.backup.repository " + repository + " must be an absolute path (or empty: DATA-DIR/backups)");
     }
   }
 

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Backs every site up once a day, at its time in the night ({@link BackupProperties#slot}); a site whose time passed
- * today without a backup (Pier was down then, or the site is new) is backed up at the next look.
+ * today without a backup (Pier was down then, or the site is new) is backed up at the next look. Pier itself
+ * ({@link PierBackups}) is backed up the same way, first.
  */
 @Component
 class BackupSchedule {
@@ -24,14 +25,18 @@ class BackupSchedule {
   private static final Logger log = LoggerFactory.getLogger(BackupSchedule.class);
   static final Caller PIER = new Caller("pier", true);
   /** How long a site whose backup failed waits for the next attempt. */
+  /** Pier's own backup's time in the night: a name no site can have. */
+  static final String PIER_SLOT = ".pier";
   static final java.time.Duration RETRY = java.time.Duration.ofHours(1);
 
   private final BackupProperties props;
   private final SiteRepository repo;
   private final SiteBackups backups;
+  private final PierBackups pier;
   private final Clock clock = Clock.systemDefaultZone();
 
-  BackupSchedule(BackupProperties props, SiteRepository repo, SiteBackups backups) {
+  BackupSchedule(BackupProperties props, SiteRepository repo, SiteBackups backups, PierBackups pier) {
+    this.pier = pier;
     this.props = props;
     this.repo = repo;
     this.backups = backups;
@@ -43,6 +48,16 @@ class BackupSchedule {
       return;
     }
     ZonedDateTime now = ZonedDateTime.now(clock);
+    Instant pierLast = pier.lastBackup();
+    SiteBackups.Failure pierFailed = pier.lastFailure();
+    if ((pierLast == null || pierLast.isBefore(due(now, PIER_SLOT)))
+        && (pierFailed == null || pierFailed.time().plus(RETRY).isBefore(now.toInstant()))) {
+      try {
+        pier.backup();
+      } catch (RuntimeException e) {
+        log.warn("the daily backup of Pier itself failed: {}", e.getMessage());
+      }
+    }
     for (Site s : repo.all()) {
       if (s.state() == SiteState.CREATING || s.state() == SiteState.DELETING) {
         continue;

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -44,6 +45,8 @@ public final class Restic {
   private final String repository;
   private final Path passwordFile;
   private final Path cacheDir;
+  private final List<String> options;
+  private final Map<String, String> env;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
   private boolean opened;
 
@@ -53,10 +56,20 @@ public final class Restic {
    * @param cacheDir     restic's cache
    */
   public Restic(CommandRunner runner, String repository, Path passwordFile, Path cacheDir) {
+    this(runner, repository, passwordFile, cacheDir, List.of(), Map.of());
+  }
+
+  /**
+   * A repository that needs more to reach it: restic's extended {@code options} ({@code sftp.command=...}) and
+   * {@code env}, the credentials restic reads only from its environment (an S3 store's keys, say).
+   */
+  public Restic(CommandRunner runner, String repository, Path passwordFile, Path cacheDir, List<String> options, Map<String, String> env) {
     this.runner = runner;
     this.repository = repository;
     this.passwordFile = passwordFile;
     this.cacheDir = cacheDir;
+    this.options = List.copyOf(options);
+    this.env = Map.copyOf(env);
   }
 
   public String repository() {
@@ -79,12 +92,15 @@ public final class Restic {
       return false;
     }
     boolean local = repository.startsWith("/");
-    if (!local || Files.exists(Path.of(repository).resolve("config"))) {
-      throw new IllegalStateException("cannot open the backup repository " + repository + ": "
-          + probe.stderr().strip().lines().reduce((x, y) -> y).orElse("restic exited with status " + probe.exitCode()));
+    if (local && Files.exists(Path.of(repository).resolve("config"))) {
+      throw new IllegalStateException("cannot open the backup repository " + repository + ": " + said(probe));
     }
     makePassword();
-    exclusive(() -> runner.check(command("init")));
+    // restic's init never overwrites a repository: one that is there but did not open is refused with the probe's reason
+    CommandResult made = exclusive(() -> runner.run(command("init")));
+    if (!made.succeeded()) {
+      throw new IllegalStateException("cannot open the backup repository " + repository + ": " + said(local ? made : probe));
+    }
     opened = true;
     log.warn("made the backup repository {}; its password is in {}: keep a copy of it elsewhere, without it no backup"
         + " can be read", repository, passwordFile);
@@ -197,10 +213,19 @@ public final class Restic {
     shared(() -> runner.check(command("restore", id, "--target", target.toString())));
   }
 
+  /** The last line of what restic said when a call failed. */
+  private static String said(CommandResult r) {
+    return r.stderr().strip().lines().reduce((x, y) -> y).orElse("restic exited with status " + r.exitCode());
+  }
+
   /** restic's argument list for this repository. Pure. */
   List<String> argv(String... args) {
     List<String> argv = new ArrayList<>(List.of("restic", "--repo", repository, "--password-file", passwordFile.toString(),
         "--cache-dir", cacheDir.toString()));
+    for (String o : options) {
+      argv.add("--option");
+      argv.add(o);
+    }
     argv.addAll(List.of(args));
     return argv;
   }
@@ -223,6 +248,6 @@ public final class Restic {
   }
 
   private Command command(String... args) {
-    return Command.of(argv(args)).withTimeout(LIMIT);
+    return Command.of(argv(args)).withTimeout(LIMIT).withEnv(env);
   }
 }

@@ -4,7 +4,6 @@ import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.content.DirectorySource;
 import dev.pier.engine.content.Releases;
 import dev.pier.engine.content.WebRoot;
-import dev.pier.engine.exec.CommandRunner;
 import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.ErrorIds;
@@ -54,8 +53,15 @@ public class SiteBackups {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   static final String FORMAT = "pier-site-backup-1";
 
-  /** A backup of a site, as the API shows it. */
-  public record Backup(String id, String site, Instant time) {}
+  /**
+   * A backup of a site, as the API shows it; {@code offsite}, for a backup just made while an off-site repository is
+   * set: {@code "copied"}, or why its copy there failed (the backup still counts: it is in Pier's own repository).
+   */
+  public record Backup(String id, String site, Instant time, String offsite) {
+    Backup with(String offsite) {
+      return new Backup(id, site, time, offsite);
+    }
+  }
 
   /** A backup that failed: when, and what its owner and the admins are told (a short message, an error id). */
   public record Failure(Instant time, String message) {}
@@ -72,20 +78,22 @@ public class SiteBackups {
   /** One staging at a time, whatever the site: each copies a whole site onto the host's disk. */
   private final Object one = new Object();
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+  private final Map<String, Failure> offsiteFailures = new ConcurrentHashMap<>();
+  private final BackupRepositories repos;
   private final BackupProperties schedule;
   /** When each site (by its tags) was last backed up, read from the repository once, then kept as backups are made. */
   private volatile Map<String, Instant> last;
 
   SiteBackups(SiteContent content, SiteService sites, ReleaseService releases, SiteEngine engine, PierProperties props,
-      CommandRunner runner, BackupProperties schedule) {
+      BackupRepositories repos, BackupProperties schedule) {
     this.content = content;
     this.schedule = schedule;
     this.releases = releases;
     this.sites = sites;
     this.engine = engine;
-    Path data = props.dataDir();
-    this.restic = new Restic(runner, data.resolve("backups").toString(), data.resolve("backup-password"), data.resolve("backup-cache"));
-    this.staging = data.resolve("tmp").resolve("backups");
+    this.repos = repos;
+    this.restic = repos.local();
+    this.staging = props.dataDir().resolve("tmp").resolve("backups");
   }
 
   /** Where backups are staged on the host's disk. */
@@ -106,6 +114,11 @@ public class SiteBackups {
   /** The last failed backup of the site since its last good one, or null. */
   public Failure lastFailure(Site site) {
     return failures.get(tags(site));
+  }
+
+  /** The last failure to copy the site's backup off-site since the last copy that worked, or null. */
+  public Failure lastOffsiteFailure(Site site) {
+    return offsiteFailures.get(tags(site));
   }
 
   /** When the site was last backed up, or null: never (or the repository does not open: the overview says why). */
@@ -167,13 +180,35 @@ public class SiteBackups {
         known.put(tags(site), Instant.now());
       }
       restic.forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
-      return list(site).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
+      Backup made = list(site).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
           .orElseThrow(() -> new IllegalStateException("restic wrote snapshot " + id + " of site " + key + " but does not list it"));
+      return repos.offsite().map(o -> made.with(offsite(o, site, dir))).orElse(made);
     });
   }
 
+  /**
+   * Copies the staged backup to the off-site repository too, with the same tags and retention. A failure there is
+   * logged and kept for the admins' overview (and the API's answer): the backup in Pier's own repository still counts.
+   */
+  private String offsite(BackupRepositories.Offsite o, Site site, Path dir) {
+    String key = site.name().value();
+    try {
+      o.restic().ensure();
+      String id = o.restic().backup(dir, List.of("site:" + key, "born:" + site.createdAt().toEpochMilli()));
+      o.restic().forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
+      offsiteFailures.remove(tags(site));
+      log.info("site {} backed up off-site to {}: snapshot {}", key, o.settings().repository(), id);
+      return "copied";
+    } catch (RuntimeException e) {
+      Failure f = new Failure(Instant.now(), ErrorIds.shown("the off-site copy of site " + key + "'s backup", e));
+      offsiteFailures.put(tags(site), f);
+      o.restic().unlock();
+      return f.message();
+    }
+  }
+
   /** Work on a folder of the host's disk, {@code tmp/backups/NAME}: made empty first, deleted after; one at a time. */
-  private <T> T staged(String name, StagedWork<T> work) {
+  <T> T staged(String name, StagedWork<T> work) {
     synchronized (one) {
       Path dir = staging.resolve(name);
       MoreFiles.deleteRecursively(dir);
@@ -187,14 +222,31 @@ public class SiteBackups {
     }
   }
 
-  private interface StagedWork<T> {
+  interface StagedWork<T> {
     T in(Path dir) throws IOException;
   }
 
   /** Restores the snapshot into {@code dir}; the backup's folder there. */
-  private Path restoreInto(Restic.Snapshot snapshot, Path dir) {
-    restic.restore(snapshot.id(), dir);
+  private static Path restoreInto(Restic from, Restic.Snapshot snapshot, Path dir) {
+    from.restore(snapshot.id(), dir);
     return dir.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
+  }
+
+  /**
+   * Brings {@code site} back from its last backup in {@code from} (a whole Pier restored onto a fresh machine): its
+   * release and data, as a restore in place does, without a backup first (there is nothing of it yet). False: none.
+   */
+  boolean bringBack(Restic from, Site site) {
+    List<Restic.Snapshot> snaps = from.snapshots(tags(site));
+    if (snaps.isEmpty()) {
+      return false;
+    }
+    Restic.Snapshot snapshot = snaps.get(snaps.size() - 1);
+    return staged(site.name().value() + ".restore", dir -> {
+      Path root = restoreInto(from, snapshot, dir);
+      apply(BackupSchedule.PIER, site.name().value(), root, snapshot.id(), "restore of backup " + snapshot.id().substring(0, 8), false, false);
+      return true;
+    });
   }
 
   /** The backups of site {@code name}, which the caller may see, newest first. */
@@ -207,7 +259,7 @@ public class SiteBackups {
       return List.of();
     }
     restic.ensure();
-    return restic.snapshots(tags(site)).stream().map(s -> new Backup(s.id(), site.name().value(), s.time()))
+    return restic.snapshots(tags(site)).stream().map(s -> new Backup(s.id(), site.name().value(), s.time(), null))
         .sorted((a, b) -> b.time().compareTo(a.time())).toList();
   }
 
@@ -231,7 +283,7 @@ public class SiteBackups {
     Site site = sites.get(caller, name);
     Restic.Snapshot snapshot = find(site, id);
     staged(site.name().value() + ".archive", dir -> {
-      TarGz.write(restoreInto(snapshot, dir), out);
+      TarGz.write(restoreInto(restic, snapshot, dir), out);
       return null;
     });
   }
@@ -245,7 +297,7 @@ public class SiteBackups {
     Site site = sites.get(caller, name);
     Restic.Snapshot snapshot = find(site, id);
     return staged(site.name().value() + ".restore", dir -> {
-      Path root = restoreInto(snapshot, dir); // first: the backup made next could make the retention forget it
+      Path root = restoreInto(restic, snapshot, dir); // first: the backup made next could make the retention forget it
       JsonNode manifest = BackupArchive.manifest(root);
       String how = "restore of backup " + snapshot.id().substring(0, 8); // (a release says how in 32 characters)
       if (to == null) {

@@ -35,6 +35,11 @@ class BackupTest {
 
   /** A debian-php site of alice's, started. */
   private String phpSite(String base) throws Exception {
+    return phpSite(server, base);
+  }
+
+  /** A debian-php site of alice's on {@code server}, started. */
+  static String phpSite(PierTestServer server, String base) throws Exception {
     JsonNode php = PierTestServer.json(server.api("alice", "GET", "/api/v1/images/debian-php", null));
     if (!php.path("status").asString().equals("ready")) { // a machine where the engine tests did not build it yet
       server.api("admin", "POST", "/api/v1/images/debian-php/builds", null);

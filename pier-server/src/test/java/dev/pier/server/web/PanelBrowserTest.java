@@ -243,6 +243,7 @@ class PanelBrowserTest {
     server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
     server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
     Path zip = Files.createTempFile("pier-publish-", ".zip");
+    zip.toFile().deleteOnExit();
     try (var out = new ZipOutputStream(Files.newOutputStream(zip))) {
       for (String[] f : new String[][] {{"mysite/index.html", "<h1>from the page</h1>"}, {"mysite/style.css", "h1{}"}}) {
         out.putNextEntry(new ZipEntry(f[0]));
