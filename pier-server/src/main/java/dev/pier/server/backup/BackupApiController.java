@@ -42,11 +42,13 @@ class BackupApiController {
   static final int MAX_ENTRIES = 200_000;
 
   private final SiteBackups backups;
+  private final SiteRestores restores;
   private final SiteService sites;
   private final Uploads uploads;
 
-  BackupApiController(SiteBackups backups, SiteService sites, Uploads uploads) {
+  BackupApiController(SiteBackups backups, SiteRestores restores, SiteService sites, Uploads uploads) {
     this.backups = backups;
+    this.restores = restores;
     this.sites = sites;
     this.uploads = uploads;
   }
@@ -57,7 +59,7 @@ class BackupApiController {
    * when it is not one.
    */
   @PostMapping("/restore")
-  SiteBackups.Restored restoreArchive(@PathVariable String name, HttpServletRequest request, Authentication auth) throws IOException {
+  SiteRestores.Restored restoreArchive(@PathVariable String name, HttpServletRequest request, Authentication auth) throws IOException {
     var caller = SecurityConfig.caller(auth);
     if (request.getContentType() == null || !MediaType.parseMediaType(request.getContentType()).isCompatibleWith(MediaType.parseMediaType("application/gzip"))) {
       throw PierException.invalid("Not a backup archive", "send the backup's .tar.gz as the body with Content-Type application/gzip");
@@ -65,7 +67,7 @@ class BackupApiController {
     Site site = sites.get(caller, name);
     try (Uploads.Spooled archive = uploads.receive(site, request.getInputStream(), request.getContentLengthLong(), site.web().bodyLimit(),
         "the backup archive")) {
-      return backups.restoreArchive(caller, name, archive.file(), unpackLimit(site), MAX_ENTRIES);
+      return restores.restoreArchive(caller, name, archive.file(), unpackLimit(site), MAX_ENTRIES);
     }
   }
 
@@ -82,9 +84,9 @@ class BackupApiController {
    * the caller's, on the backup's image and plan, stopped.
    */
   @PostMapping("/{id}/restore")
-  SiteBackups.Restored restore(@PathVariable String name, @PathVariable String id, @RequestBody(required = false) RestoreTo body,
+  SiteRestores.Restored restore(@PathVariable String name, @PathVariable String id, @RequestBody(required = false) RestoreTo body,
       Authentication auth) {
-    return backups.restore(SecurityConfig.caller(auth), name, id, body == null || body.to() == null || body.to().isBlank() ? null : body.to());
+    return restores.restore(SecurityConfig.caller(auth), name, id, body == null || body.to() == null || body.to().isBlank() ? null : body.to());
   }
 
   /** Where to restore: {@code to} names a new site, the caller's; none: in place. */

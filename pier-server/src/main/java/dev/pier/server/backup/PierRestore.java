@@ -44,11 +44,11 @@ public class PierRestore implements InitializingBean {
   private final Path dataDir;
   private final JdbcClient jdbc;
   private final SiteRepository sites;
-  private final SiteBackups backups;
+  private final SiteRestores backups;
   private final BackupRepositories repos;
   private final CommandRunner runner;
 
-  PierRestore(PierProperties props, JdbcClient jdbc, SiteRepository sites, SiteBackups backups, BackupRepositories repos, CommandRunner runner) {
+  PierRestore(PierProperties props, JdbcClient jdbc, SiteRepository sites, SiteRestores backups, BackupRepositories repos, CommandRunner runner) {
     this.dataDir = props.dataDir();
     this.jdbc = jdbc;
     this.sites = sites;

@@ -1,7 +1,6 @@
 package dev.pier.server.backup;
 
 import dev.pier.engine.container.SiteEngine;
-import dev.pier.engine.content.DirectorySource;
 import dev.pier.engine.content.Releases;
 import dev.pier.engine.content.WebRoot;
 import dev.pier.engine.util.MoreFiles;
@@ -9,22 +8,15 @@ import dev.pier.server.common.Caller;
 import dev.pier.server.common.ErrorIds;
 import dev.pier.server.common.PierException;
 import dev.pier.server.config.PierProperties;
-import dev.pier.server.content.ReleaseService;
+import dev.pier.server.content.BeforePublish;
 import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteContent;
 import dev.pier.server.site.SiteService;
-import dev.pier.server.site.SiteState;
-import dev.pier.server.site.SiteWish;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,21 +25,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Backs up sites into Pier's restic repository ({@code DATA-DIR/backups}, its password in
- * {@code DATA-DIR/backup-password}): what a site's owner needs to get it back, on this Pier or another. A backup
+ * Backs up sites into Pier's restic repository ({@link BackupRepositories}), and the off-site one when an admin added
+ * it: what a site's owner needs to get it back, on this Pier or another. A backup
  * holds, under one folder ({@code DATA-DIR/tmp/backups/NAME}, the same for every backup of the site, so that
  * snapshots of it share their paths): {@code manifest.json} (the site's settings: image, plan, HTTPS, sleep, body
  * limit; its releases and which is live), {@code release/} (the live release's files) and {@code data/} (what its
  * programs keep, copied with the site's processes frozen, so a SQLite database is never copied half-written). Each
  * snapshot is tagged {@code site:NAME} and {@code born:MILLIS} (when the site was made): a later site of the same name,
- * maybe another user's, never sees an earlier one's backups. One backup, restore or download is staged at a time.
+ * maybe another user's, never sees an earlier one's backups. One backup, restore or download is staged at a time. A
+ * site is also backed up just before each publish ({@link BeforePublish}); restores are {@link SiteRestores}'.
  */
 @Service
-public class SiteBackups {
+public class SiteBackups implements BeforePublish {
 
   private static final Logger log = LoggerFactory.getLogger(SiteBackups.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -66,12 +58,9 @@ public class SiteBackups {
   /** A backup that failed: when, and what its owner and the admins are told (a short message, an error id). */
   public record Failure(Instant time, String message) {}
 
-  /** What a restore did: the backup restored (null: an uploaded one), the one made just before it, the release made live. */
-  public record Restored(String site, String backup, String before, String release) {}
 
   private final SiteContent content;
   private final SiteService sites;
-  private final ReleaseService releases;
   private final SiteEngine engine;
   private final Restic restic;
   private final Path staging;
@@ -84,11 +73,10 @@ public class SiteBackups {
   /** When each site (by its tags) was last backed up, read from the repository once, then kept as backups are made. */
   private volatile Map<String, Instant> last;
 
-  SiteBackups(SiteContent content, SiteService sites, ReleaseService releases, SiteEngine engine, PierProperties props,
+  SiteBackups(SiteContent content, SiteService sites, SiteEngine engine, PierProperties props,
       BackupRepositories repos, BackupProperties schedule) {
     this.content = content;
     this.schedule = schedule;
-    this.releases = releases;
     this.sites = sites;
     this.engine = engine;
     this.repos = repos;
@@ -207,6 +195,18 @@ public class SiteBackups {
     }
   }
 
+  /** Before a publish: the site's backup, unless off; a failure is kept and shown, and the publish goes on. */
+  @Override
+  public void before(Caller caller, String site) {
+    if (schedule.beforePublish()) {
+      try {
+        backup(caller, site);
+      } catch (RuntimeException e) {
+        log.warn("site {} is published without a backup first: {}", site, e.getMessage());
+      }
+    }
+  }
+
   /** Work on a folder of the host's disk, {@code tmp/backups/NAME}: made empty first, deleted after; one at a time. */
   <T> T staged(String name, StagedWork<T> work) {
     synchronized (one) {
@@ -227,26 +227,9 @@ public class SiteBackups {
   }
 
   /** Restores the snapshot into {@code dir}; the backup's folder there. */
-  private static Path restoreInto(Restic from, Restic.Snapshot snapshot, Path dir) {
+  static Path restoreInto(Restic from, Restic.Snapshot snapshot, Path dir) {
     from.restore(snapshot.id(), dir);
     return dir.resolve(Path.of("/").relativize(Path.of(snapshot.path())).toString());
-  }
-
-  /**
-   * Brings {@code site} back from its last backup in {@code from} (a whole Pier restored onto a fresh machine): its
-   * release and data, as a restore in place does, without a backup first (there is nothing of it yet). False: none.
-   */
-  boolean bringBack(Restic from, Site site) {
-    List<Restic.Snapshot> snaps = from.snapshots(tags(site));
-    if (snaps.isEmpty()) {
-      return false;
-    }
-    Restic.Snapshot snapshot = snaps.get(snaps.size() - 1);
-    return staged(site.name().value() + ".restore", dir -> {
-      Path root = restoreInto(from, snapshot, dir);
-      apply(BackupSchedule.PIER, site.name().value(), root, snapshot.id(), "restore of backup " + snapshot.id().substring(0, 8), false, false);
-      return true;
-    });
   }
 
   /** The backups of site {@code name}, which the caller may see, newest first. */
@@ -286,87 +269,6 @@ public class SiteBackups {
       TarGz.write(restoreInto(restic, snapshot, dir), out);
       return null;
     });
-  }
-
-  /**
-   * Restores backup {@code id} of site {@code name}, in place ({@code to} null), or into a new site named {@code to},
-   * the caller's, on the backup's image and plan (if the caller may use that plan), left stopped; a new site whose
-   * restore fails goes again.
-   */
-  public Restored restore(Caller caller, String name, String id, String to) {
-    Site site = sites.get(caller, name);
-    Restic.Snapshot snapshot = find(site, id);
-    return staged(site.name().value() + ".restore", dir -> {
-      Path root = restoreInto(restic, snapshot, dir); // first: the backup made next could make the retention forget it
-      JsonNode manifest = BackupArchive.manifest(root);
-      String how = "restore of backup " + snapshot.id().substring(0, 8); // (a release says how in 32 characters)
-      if (to == null) {
-        return apply(caller, site.name().value(), root, snapshot.id(), how, false, true);
-      }
-      String created = sites.create(caller, to, manifest.path("plan").asString(null), manifest.path("image").asString(null)).name().value();
-      try {
-        return apply(caller, created, root, snapshot.id(), how, false, false);
-      } catch (RuntimeException e) {
-        try {
-          sites.delete(caller, created);
-        } catch (RuntimeException undo) {
-          e.addSuppressed(undo);
-        }
-        throw e;
-      }
-    });
-  }
-
-  /**
-   * Restores a backup archive a user uploaded (a download's .tar.gz, from this Pier or another) into site
-   * {@code name} in place, after the checks of {@link BackupArchive}; as {@link #restore} does. Its data takes the
-   * owner of the site's data folder.
-   */
-  public Restored restoreArchive(Caller caller, String name, Path archive, long maxBytes, int maxFiles) {
-    Site site = sites.get(caller, name);
-    return staged(site.name().value() + ".upload", dir -> {
-      BackupArchive.unpack(archive, dir, maxBytes, maxFiles);
-      return apply(caller, site.name().value(), dir, null, "restore of an uploaded backup", true, true);
-    });
-  }
-
-  /**
-   * Puts a backup's folder ({@code manifest.json}, {@code release/}, {@code data/}) in place of the site's content.
-   * Its state just before is backed up first (unless {@code backupFirst} is false: a new site). The release is
-   * published first, while the site may still run (a refusal then changes nothing); then a site that is not stopped
-   * is stopped, its data swapped for the backup's (kept when the backup has none), and, whatever happened, started
-   * again if it was meant to run. With {@code foreign}, the data takes the owner of the site's data folder.
-   */
-  private Restored apply(Caller caller, String key, Path root, String from, String how, boolean foreign, boolean backupFirst) {
-    Backup before = backupFirst ? backup(caller, key) : null;
-    String release = null;
-    if (Files.isDirectory(root.resolve("release"), LinkOption.NOFOLLOW_LINKS)) {
-      release = String.valueOf(releases.publish(caller, key, new DirectorySource(root.resolve("release")), how).id());
-    }
-    Site now = sites.get(caller, key);
-    boolean meantToRun = now.wish() == SiteWish.RUNNING || now.wish() == SiteWish.SLEEPING;
-    if (now.state() != SiteState.STOPPED) {
-      sites.stop(caller, key);
-    }
-    try {
-      Path data = root.resolve("data");
-      if (Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
-        content.with(caller, key, (s, r) -> {
-          if (engine.isRunning(s.name())) { // started again meanwhile: never swap what a container has mounted
-            throw PierException.conflict("Site is running", "site " + key + " was started again during its restore: restore it again");
-          }
-          DataSwap.swap(r.root(), data, foreign);
-          return null;
-        });
-      }
-    } finally {
-      if (meantToRun) {
-        sites.start(caller, key);
-      }
-    }
-    log.info("site {}: {} restored {} (the state before: {})", key, caller.user(), from == null ? "an uploaded backup" : "backup " + from,
-        before == null ? "a new site" : "backup " + before.id());
-    return new Restored(key, from, before == null ? null : before.id(), release);
   }
 
   /** Writes the backup's folder: the manifest, the live release's files, and the data, the site frozen meanwhile. */

@@ -15,7 +15,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -38,8 +43,12 @@ public class ReleaseService {
   private final Contents content;
   private final ReleaseRepository repo;
   private final ContentProperties props;
+  private final ObjectProvider<BeforePublish> before;
+  /** One change of a site's releases at a time: a publish, a rollback, a restore ({@link #serialised}). */
+  private final Map<String, ReentrantLock> changes = new ConcurrentHashMap<>();
 
-  ReleaseService(SiteService sites, Contents content, ReleaseRepository repo, ContentProperties props) {
+  ReleaseService(SiteService sites, Contents content, ReleaseRepository repo, ContentProperties props, ObjectProvider<BeforePublish> before) {
+    this.before = before;
     this.sites = sites;
     this.content = content;
     this.repo = repo;
@@ -51,8 +60,37 @@ public class ReleaseService {
     return publish(caller, site, Archives.open(file, format), source);
   }
 
-  /** Publishes what {@code source} gives as a new live release of the site, made by {@code how}. */
+  /**
+   * Publishes what {@code source} gives as a new live release of the site, made by {@code how}; the site is backed up
+   * just before ({@link BeforePublish}).
+   */
   public Release publish(Caller caller, String site, ContentSource source, String how) {
+    return serialised(site, () -> {
+      before.ifAvailable(b -> b.before(caller, site));
+      return publishNow(caller, site, source, how);
+    });
+  }
+
+  /** Publishes as {@link #publish} does, without the backup first: for a restore, which made its own. */
+  public Release publishRestored(Caller caller, String site, ContentSource source, String how) {
+    return serialised(site, () -> publishNow(caller, site, source, how));
+  }
+
+  /**
+   * Runs {@code work} as the site's one change of its releases: a publish, a rollback or a restore waits for the one
+   * under way (which may take a while: a backup, an upload's unpacking), never interleaves with it. Reentrant.
+   */
+  public <T> T serialised(String site, Supplier<T> work) {
+    ReentrantLock lock = changes.computeIfAbsent(site.toLowerCase(Locale.ROOT), k -> new ReentrantLock());
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Release publishNow(Caller caller, String site, ContentSource source, String how) {
     return content.with(caller, site, (s, r) -> {
       sync(s, r);
       Releases.Staged staged = r.stage(source, new Unpacker.Limits(Math.max(0, r.freeBytes() - HEADROOM), props.maxFiles()));
@@ -69,7 +107,7 @@ public class ReleaseService {
 
   /** Makes release {@code id} of the site live again (a rollback, or forward). */
   public Release activate(Caller caller, String site, long id) {
-    return content.with(caller, site, (s, r) -> {
+    return serialised(site, () -> content.with(caller, site, (s, r) -> {
       sync(s, r);
       Release rel = repo.find(s.name(), id).orElseThrow(() -> notFound(s, id));
       content.closeKept(s.name());
@@ -78,7 +116,7 @@ public class ReleaseService {
       log.info("site {}: {} made release {} live", s.name(), caller.user(), id);
       prune(s, r);
       return repo.find(s.name(), id).orElseThrow();
-    });
+    }));
   }
 
   /**

@@ -283,6 +283,64 @@ class BackupTest {
     assertThat(server.download("bob", "/api/v1/sites/" + from + "/backups/" + id + "/archive").statusCode()).isEqualTo(404);
   }
 
+  /**
+   * A site is backed up just before each publish, so the owner can go back to what was live (and its data); and a
+   * rollback asked while a restore is under way waits for it, never lands in its middle.
+   */
+  @Test
+  void aPublishIsBackedUpFirstAndARollbackWaitsForARestoreUnderWay() throws Exception {
+    server = new PierTestServer(new dev.pier.engine.testing.TestHost(), "--pier.backup.before-publish=true");
+    String name = phpSite("pub");
+    assertThat(server.visits(name)).isEqualTo("1");
+    assertThat(server.visits(name)).isEqualTo("2");
+    var published = server.send("alice", "POST", "/api/v1/sites/" + name + "/releases", zip("index.php", "<?php echo 'v2';"), "application/zip");
+    assertThat(published.statusCode()).as(published.body()).isEqualTo(201);
+    long v2 = PierTestServer.json(published).path("id").asLong();
+    assertThat(server.visit(name).body()).isEqualTo("v2");
+    JsonNode backups = PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + name + "/backups", null));
+    assertThat(backups.size()).as("made just before the publish").isEqualTo(1);
+    String before = backups.get(0).path("id").asString();
+
+    // The owner restores it (the counter page, two visits); meanwhile, once the restore's release is live, a rollback
+    // to v2 is asked: it waits for the restore to end, so the restore is whole and v2 lands after it.
+    var restore = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return server.api("alice", "POST", "/api/v1/sites/" + name + "/backups/" + before + "/restore", "{}");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    JsonNode live = null;
+    for (int i = 0; i < 3000 && (live == null || !live.path("source").asString().startsWith("restore of backup")); i++) {
+      Thread.sleep(10);
+      for (JsonNode rel : PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + name + "/releases", null))) {
+        live = rel.path("active").asBoolean() ? rel : live;
+      }
+    }
+    assertThat(live.path("source").asString()).startsWith("restore of backup");
+    assertThat(restore).as("the restore goes on: the site is stopped, its data swapped, started").isNotDone();
+    var rollback = server.api("alice", "POST", "/api/v1/sites/" + name + "/releases/" + v2 + "/activate", null);
+    assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
+    assertThat(PierTestServer.json(server.api("alice", "GET", "/api/v1/sites/" + name, null)).path("state").asString())
+        .as("when the rollback is done, so is the restore: the site runs again").isEqualTo("RUNNING");
+    assertThat(restore.get().statusCode()).as(restore.get().body()).isEqualTo(200);
+    assertThat(server.visit(name).body()).as("v2 again, after the restore").isEqualTo("v2");
+    var back = server.api("alice", "POST", "/api/v1/sites/" + name + "/releases/" + live.path("id").asLong() + "/activate", null);
+    assertThat(back.statusCode()).isEqualTo(200);
+    assertThat(server.visits(name)).as("the data restored with it: two visits, and this one").isEqualTo("3");
+  }
+
+  /** A zip holding one file. */
+  private static byte[] zip(String name, String text) throws Exception {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var z = new java.util.zip.ZipOutputStream(bytes)) {
+      z.putNextEntry(new java.util.zip.ZipEntry(name));
+      z.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      z.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+
   /** A .tar.gz holding one symbolic link. */
   private static byte[] tarGzLink(String name, String target) throws Exception {
     var bytes = new java.io.ByteArrayOutputStream();

@@ -82,6 +82,7 @@ public final class PierTestServer implements AutoCloseable {
         "--pier.engine.reconcile-interval=2s",
         "--pier.sftp.port=0",
         "--pier.backup.daily=false",
+        "--pier.backup.before-publish=false", // (on in the backups' own tests: a restic backup per publish costs a second)
         "--logging.file.name=" + host.dataDir.resolve("logs/pier.log")));
     // An extra argument replaces the default of the same name (a fixed edge port, say).
     args.removeIf(d -> extraArgs.stream().anyMatch(e -> e.contains("=") && d.startsWith(e.substring(0, e.indexOf('=') + 1))));

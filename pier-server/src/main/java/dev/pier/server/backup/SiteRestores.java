@@ -1,0 +1,147 @@
+package dev.pier.server.backup;
+
+import dev.pier.engine.container.SiteEngine;
+import dev.pier.engine.content.DirectorySource;
+import dev.pier.server.common.Caller;
+import dev.pier.server.common.PierException;
+import dev.pier.server.content.ReleaseService;
+import dev.pier.server.site.Site;
+import dev.pier.server.site.SiteContent;
+import dev.pier.server.site.SiteService;
+import dev.pier.server.site.SiteState;
+import dev.pier.server.site.SiteWish;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Restores sites from their backups ({@link SiteBackups}): in place, into a new site, from an uploaded archive, or,
+ * after a whole Pier was restored, from the last backup in the repository it came from. Each is the site's one
+ * change of its releases meanwhile ({@link ReleaseService#serialised}): a publish waits for it, and it for a publish.
+ */
+@Service
+public class SiteRestores {
+
+  private static final Logger log = LoggerFactory.getLogger(SiteRestores.class);
+
+  /** What a restore did: the backup restored (null: an uploaded one), the one made just before it, the release made live. */
+  public record Restored(String site, String backup, String before, String release) {}
+
+  private final SiteBackups backups;
+  private final SiteContent content;
+  private final SiteService sites;
+  private final ReleaseService releases;
+  private final SiteEngine engine;
+
+  SiteRestores(SiteBackups backups, SiteContent content, SiteService sites, ReleaseService releases, SiteEngine engine) {
+    this.backups = backups;
+    this.content = content;
+    this.sites = sites;
+    this.releases = releases;
+    this.engine = engine;
+  }
+
+  /**
+   * Brings {@code site} back from its last backup in {@code from} (a whole Pier restored onto a fresh machine): its
+   * release and data, as a restore in place does, without a backup first (there is nothing of it yet). False: none.
+   */
+  boolean bringBack(Restic from, Site site) {
+    List<Restic.Snapshot> snaps = from.snapshots(SiteBackups.tags(site));
+    if (snaps.isEmpty()) {
+      return false;
+    }
+    Restic.Snapshot snapshot = snaps.get(snaps.size() - 1);
+    return releases.serialised(site.name().value(), () -> backups.staged(site.name().value() + ".restore", dir -> {
+      Path root = SiteBackups.restoreInto(from, snapshot, dir);
+      apply(BackupSchedule.PIER, site.name().value(), root, snapshot.id(), "restore of backup " + snapshot.id().substring(0, 8), false, false);
+      return true;
+    }));
+  }
+
+  /**
+   * Restores backup {@code id} of site {@code name}, in place ({@code to} null), or into a new site named {@code to},
+   * the caller's, on the backup's image and plan (if the caller may use that plan), left stopped; a new site whose
+   * restore fails goes again.
+   */
+  public Restored restore(Caller caller, String name, String id, String to) {
+    Site site = sites.get(caller, name);
+    Restic.Snapshot snapshot = backups.find(site, id);
+    // the site changed (in place, or the new one) first, then the staging: the order a publish's backup takes them
+    return releases.serialised(to == null ? name : to, () -> backups.staged(site.name().value() + ".restore", dir -> {
+      Path root = SiteBackups.restoreInto(backups.restic(), snapshot, dir); // first: the backup made next could make the retention forget it
+      JsonNode manifest = BackupArchive.manifest(root);
+      String how = "restore of backup " + snapshot.id().substring(0, 8); // (a release says how in 32 characters)
+      if (to == null) {
+        return apply(caller, site.name().value(), root, snapshot.id(), how, false, true);
+      }
+      String created = sites.create(caller, to, manifest.path("plan").asString(null), manifest.path("image").asString(null)).name().value();
+      try {
+        return apply(caller, created, root, snapshot.id(), how, false, false);
+      } catch (RuntimeException e) {
+        try {
+          sites.delete(caller, created);
+        } catch (RuntimeException undo) {
+          e.addSuppressed(undo);
+        }
+        throw e;
+      }
+    }));
+  }
+
+  /**
+   * Restores a backup archive a user uploaded (a download's .tar.gz, from this Pier or another) into site
+   * {@code name} in place, after the checks of {@link BackupArchive}; as {@link #restore} does. Its data takes the
+   * owner of the site's data folder.
+   */
+  public Restored restoreArchive(Caller caller, String name, Path archive, long maxBytes, int maxFiles) {
+    Site site = sites.get(caller, name);
+    return releases.serialised(name, () -> backups.staged(site.name().value() + ".upload", dir -> {
+      BackupArchive.unpack(archive, dir, maxBytes, maxFiles);
+      return apply(caller, site.name().value(), dir, null, "restore of an uploaded backup", true, true);
+    }));
+  }
+
+  /**
+   * Puts a backup's folder ({@code manifest.json}, {@code release/}, {@code data/}) in place of the site's content.
+   * Its state just before is backed up first (unless {@code backupFirst} is false: a new site). The release is
+   * published first, while the site may still run (a refusal then changes nothing); then a site that is not stopped
+   * is stopped, its data swapped for the backup's (kept when the backup has none), and, whatever happened, started
+   * again if it was meant to run. With {@code foreign}, the data takes the owner of the site's data folder.
+   */
+  private Restored apply(Caller caller, String key, Path root, String from, String how, boolean foreign, boolean backupFirst) {
+    SiteBackups.Backup before = backupFirst ? backups.backup(caller, key) : null;
+    String release = null;
+    if (Files.isDirectory(root.resolve("release"), LinkOption.NOFOLLOW_LINKS)) {
+      release = String.valueOf(releases.publishRestored(caller, key, new DirectorySource(root.resolve("release")), how).id());
+    }
+    Site now = sites.get(caller, key);
+    boolean meantToRun = now.wish() == SiteWish.RUNNING || now.wish() == SiteWish.SLEEPING;
+    if (now.state() != SiteState.STOPPED) {
+      sites.stop(caller, key);
+    }
+    try {
+      Path data = root.resolve("data");
+      if (Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
+        content.with(caller, key, (s, r) -> {
+          if (engine.isRunning(s.name())) { // started again meanwhile: never swap what a container has mounted
+            throw PierException.conflict("Site is running", "site " + key + " was started again during its restore: restore it again");
+          }
+          DataSwap.swap(r.root(), data, foreign);
+          return null;
+        });
+      }
+    } finally {
+      if (meantToRun) {
+        sites.start(caller, key);
+      }
+    }
+    log.info("site {}: {} restored {} (the state before: {})", key, caller.user(), from == null ? "an uploaded backup" : "backup " + from,
+        before == null ? "a new site" : "backup " + before.id());
+    return new Restored(key, from, before == null ? null : before.id(), release);
+  }
+}
