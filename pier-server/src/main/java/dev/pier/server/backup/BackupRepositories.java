@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * made) the repository with it: a wrong URL, password or key changes nothing.
  */
 @Component
-public class BackupRepositories {
+public class BackupRepositories implements InitializingBean {
 
   private static final Logger log = LoggerFactory.getLogger(BackupRepositories.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -49,6 +50,21 @@ public class BackupRepositories {
         : Path.of(backups.repository()).toAbsolutePath().normalize().toString();
     this.local = new Restic(runner, repo, dataDir.resolve("backup-password"), dataDir.resolve("backup-cache"));
     this.offsite = read(offsiteDir);
+  }
+
+  /**
+   * At start: the locks a restic killed with Pier left on its own repository (restic removes only those of processes
+   * gone) are removed, so that a check, or a prune, finds the repository free. Its failure is the next backup's.
+   */
+  @Override
+  public void afterPropertiesSet() {
+    if (local.exists()) {
+      try {
+        local.ensure();
+      } catch (RuntimeException e) {
+        log.error("Pier's backup repository {} does not open: {}", local.repository(), e.getMessage());
+      }
+    }
   }
 
   /** Pier's own repository. */

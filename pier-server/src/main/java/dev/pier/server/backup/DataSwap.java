@@ -15,13 +15,14 @@ import java.util.Set;
  * Puts a backup's data in place of a stopped site's, whole: copied beside it on the site's disk
  * ({@code data.restoring}), then two renames ({@code data} to {@code data.before-restore}, the copy to {@code data}),
  * then the old data deleted. A crash between the renames leaves no {@code data}: the site's next start
- * ({@code SiteFiles.ensureWebRoot}) and the next swap put {@code data.before-restore} back first.
+ * ({@code SiteFiles.ensureWebRoot}) and the next swap put {@code data.before-restore} back first. The swap counts as
+ * made once {@code committed} ran, after the second rename: before that, {@link #undo} puts the old data back.
  */
 final class DataSwap {
 
   private DataSwap() {}
 
-  static void swap(WebRoot root, Path restored, boolean foreign) {
+  static void swap(WebRoot root, Path restored, boolean foreign, Runnable committed) {
     Path data = root.data();
     Path incoming = data.resolveSibling("data.restoring");
     Path old = data.resolveSibling("data.before-restore");
@@ -42,10 +43,39 @@ final class DataSwap {
       }
       Files.move(data, old, StandardCopyOption.ATOMIC_MOVE);
       Files.move(incoming, data, StandardCopyOption.ATOMIC_MOVE);
+      committed.run();
       MoreFiles.deleteRecursively(old);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot put the backup's data in place of " + data, e);
     }
+  }
+
+  /**
+   * Undoes a swap that was not committed (a crash, or a failure, before its {@code committed} ran): the old data is
+   * put back whole, and what came of the backup goes. Nothing to do when the swap had not begun.
+   */
+  static void undo(WebRoot root) {
+    Path data = root.data();
+    Path old = data.resolveSibling("data.before-restore");
+    try {
+      if (Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(data, LinkOption.NOFOLLOW_LINKS)) { // both renames made: data is the backup's
+          Path gone = data.resolveSibling("data.undone");
+          MoreFiles.deleteRecursively(gone);
+          Files.move(data, gone, StandardCopyOption.ATOMIC_MOVE);
+          MoreFiles.deleteRecursively(gone);
+        }
+        Files.move(old, data, StandardCopyOption.ATOMIC_MOVE);
+      }
+      MoreFiles.deleteRecursively(data.resolveSibling("data.restoring"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot put the data before the restore back in " + data, e);
+    }
+  }
+
+  /** After a committed swap cut short before its end: the old data goes. */
+  static void finish(WebRoot root) {
+    MoreFiles.deleteRecursively(root.data().resolveSibling("data.before-restore"));
   }
 
   /** Everything in {@code incoming} owned as {@code data} is, whatever ids an archive carried; the folder its mode. */

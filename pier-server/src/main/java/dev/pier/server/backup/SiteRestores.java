@@ -4,18 +4,23 @@ import dev.pier.engine.container.SiteEngine;
 import dev.pier.engine.content.DirectorySource;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.PierException;
+import dev.pier.server.config.PierProperties;
+import dev.pier.server.content.Release;
 import dev.pier.server.content.ReleaseService;
 import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteContent;
 import dev.pier.server.site.SiteService;
 import dev.pier.server.site.SiteState;
 import dev.pier.server.site.SiteWish;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
@@ -37,8 +42,11 @@ public class SiteRestores {
   private final SiteService sites;
   private final ReleaseService releases;
   private final SiteEngine engine;
+  private final Path journals;
 
-  SiteRestores(SiteBackups backups, SiteContent content, SiteService sites, ReleaseService releases, SiteEngine engine) {
+  SiteRestores(SiteBackups backups, SiteContent content, SiteService sites, ReleaseService releases, SiteEngine engine,
+      PierProperties props) {
+    this.journals = props.dataDir().resolve("restores");
     this.backups = backups;
     this.content = content;
     this.sites = sites;
@@ -111,37 +119,111 @@ public class SiteRestores {
    * Its state just before is backed up first (unless {@code backupFirst} is false: a new site). The release is
    * published first, while the site may still run (a refusal then changes nothing); then a site that is not stopped
    * is stopped, its data swapped for the backup's (kept when the backup has none), and, whatever happened, started
-   * again if it was meant to run. With {@code foreign}, the data takes the owner of the site's data folder.
+   * again if it was meant to run. With {@code foreign}, the data takes the owner of the site's data folder. Whole or
+   * not at all: until the data swap is made, a failure puts the release live before back, and so does the next start
+   * of Pier after a crash ({@link #recover}), from the journal kept meanwhile.
    */
   private Restored apply(Caller caller, String key, Path root, String from, String how, boolean foreign, boolean backupFirst) {
     SiteBackups.Backup before = backupFirst ? backups.backup(caller, key) : null;
-    String release = null;
-    if (Files.isDirectory(root.resolve("release"), LinkOption.NOFOLLOW_LINKS)) {
-      release = String.valueOf(releases.publishRestored(caller, key, new DirectorySource(root.resolve("release")), how).id());
-    }
     Site now = sites.get(caller, key);
     boolean meantToRun = now.wish() == SiteWish.RUNNING || now.wish() == SiteWish.SLEEPING;
-    if (now.state() != SiteState.STOPPED) {
-      sites.stop(caller, key);
-    }
+    Long previous = releases.list(caller, key).stream().filter(Release::active).map(Release::id).findFirst().orElse(null);
+    Journal journal = new Journal(key, previous, meantToRun, Journal.PUBLISHING);
+    journal.write(journals);
+    String release = null;
+    boolean settled = false;
     try {
+      if (Files.isDirectory(root.resolve("release"), LinkOption.NOFOLLOW_LINKS)) {
+        release = String.valueOf(releases.publishRestored(caller, key, new DirectorySource(root.resolve("release")), how).id());
+      }
+      journal.at(Journal.SWAPPING).write(journals);
+      if (sites.get(caller, key).state() != SiteState.STOPPED) {
+        sites.stop(caller, key);
+      }
       Path data = root.resolve("data");
       if (Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
         content.with(caller, key, (s, r) -> {
           if (engine.isRunning(s.name())) { // started again meanwhile: never swap what a container has mounted
             throw PierException.conflict("Site is running", "site " + key + " was started again during its restore: restore it again");
           }
-          DataSwap.swap(r.root(), data, foreign);
+          DataSwap.swap(r.root(), data, foreign, () -> journal.at(Journal.SWAPPED).write(journals));
           return null;
         });
       }
+      settled = true;
+    } catch (RuntimeException e) {
+      try {
+        undo(caller, Journal.read(journals, key));
+        settled = true;
+      } catch (RuntimeException | IOException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
     } finally {
-      if (meantToRun) {
-        sites.start(caller, key);
+      try {
+        if (meantToRun) {
+          sites.start(caller, key);
+        }
+      } finally {
+        if (settled) {
+          Journal.delete(journals, key);
+        }
       }
     }
     log.info("site {}: {} restored {} (the state before: {})", key, caller.user(), from == null ? "an uploaded backup" : "backup " + from,
         before == null ? "a new site" : "backup " + before.id());
     return new Restored(key, from, before == null ? null : before.id(), release);
+  }
+
+  /**
+   * What a restore cut short left, undone: a data swap not made is undone and the release live before goes live
+   * again; a swap made is finished (the restore is whole). True when the restore was whole.
+   */
+  private boolean undo(Caller caller, Journal j) {
+    if (j.phase().equals(Journal.SWAPPED)) {
+      content.with(caller, j.site(), (s, r) -> {
+        DataSwap.finish(r.root());
+        return null;
+      });
+      return true;
+    }
+    if (j.phase().equals(Journal.SWAPPING)) {
+      content.with(caller, j.site(), (s, r) -> {
+        DataSwap.undo(r.root());
+        return null;
+      });
+    }
+    boolean live = releases.list(caller, j.site()).stream().anyMatch(rel -> rel.active() && Long.valueOf(rel.id()).equals(j.previous()));
+    if (j.previous() != null && !live) {
+      releases.activate(caller, j.site(), j.previous());
+    }
+    return false;
+  }
+
+  /**
+   * At start: each restore a stop of Pier cut short (its journal left in {@code DATA-DIR/restores}) is undone, or
+   * finished when its data swap was made; the site started again if it ran before. A site gone meanwhile: nothing.
+   */
+  @EventListener(ApplicationReadyEvent.class)
+  void recover() {
+    for (Journal j : Journal.all(journals)) {
+      try {
+        boolean whole = releases.serialised(j.site(), () -> {
+          boolean w = undo(BackupSchedule.PIER, j);
+          if (j.meantToRun()) {
+            sites.start(BackupSchedule.PIER, j.site());
+          }
+          return w;
+        });
+        log.warn("site {}: its restore was cut short by a stop of Pier; {}", j.site(), whole ? "it was whole: finished"
+            : "undone: the release and data before it are back");
+        Journal.delete(journals, j.site());
+      } catch (PierException gone) {
+        log.warn("site {}: its restore was cut short by a stop of Pier, and it cannot be undone: {}", j.site(), gone.getMessage());
+        Journal.delete(journals, j.site());
+      } catch (RuntimeException e) {
+        log.error("site {}: its restore was cut short by a stop of Pier, and undoing it failed (tried again at the next start)", j.site(), e);
+      }
+    }
   }
 }

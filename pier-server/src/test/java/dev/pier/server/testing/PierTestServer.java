@@ -265,7 +265,11 @@ public final class PierTestServer implements AutoCloseable {
 
   /** The visit count a PHP site's starter page shows (and increments) on a GET through the edge. */
   public String visits(String site) throws Exception {
-    String body = visit(site).body();
+    return counter(site, visit(site).body());
+  }
+
+  /** The visit counter on a debian-php starter page. */
+  static String counter(String site, String body) {
     int at = body.indexOf("<strong id=\"visits\">");
     if (at < 0) {
       throw new AssertionError("no visit counter on the page of " + site + ": " + body);
