@@ -1,7 +1,9 @@
 package dev.pier.server.backup;
 
 import dev.pier.engine.exec.Command;
+import dev.pier.engine.exec.CommandFailedException;
 import dev.pier.engine.exec.CommandResult;
+import dev.pier.server.common.PierException;
 import dev.pier.engine.exec.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -133,7 +135,7 @@ public final class Restic {
       args.add(t);
     }
     args.add(dir.toString());
-    CommandResult r = shared(() -> runner.check(command(args.toArray(String[]::new))));
+    CommandResult r = shared(() -> checked(command(args.toArray(String[]::new))));
     for (String line : r.stdout().lines().toList()) {
       if (line.startsWith("{") && line.contains("\"summary\"")) {
         JsonNode n = JSON.readTree(line);
@@ -147,7 +149,7 @@ public final class Restic {
 
   /** The snapshots with tag {@code tag} (null: all), oldest first. */
   public List<Snapshot> snapshots(String tag) {
-    CommandResult r = runner.check(tag == null ? command("snapshots", "--no-lock", "--json")
+    CommandResult r = checked(tag == null ? command("snapshots", "--no-lock", "--json")
         : command("snapshots", "--no-lock", "--json", "--tag", tag)); // read only: never waits for a check
     List<Snapshot> out = new ArrayList<>();
     for (JsonNode n : JSON.readTree(r.stdout().isBlank() ? "[]" : r.stdout())) {
@@ -164,7 +166,7 @@ public final class Restic {
    * {@code weekly} weeks and {@code monthly} months (their data goes at the next prune).
    */
   public void forget(String tag, int last, int daily, int weekly, int monthly) {
-    exclusive(() -> runner.check(command("forget", "--tag", tag, "--keep-last", String.valueOf(last), "--keep-daily",
+    exclusive(() -> checked(command("forget", "--tag", tag, "--keep-last", String.valueOf(last), "--keep-daily",
         String.valueOf(daily), "--keep-weekly", String.valueOf(weekly), "--keep-monthly", String.valueOf(monthly))));
   }
 
@@ -183,19 +185,19 @@ public final class Restic {
 
   /** The number of files of snapshot {@code id} (folders included), as restic lists them. */
   public long files(String id) {
-    CommandResult r = runner.check(command("ls", "--no-lock", "--json", id));
+    CommandResult r = checked(command("ls", "--no-lock", "--json", id));
     return r.stdout().lines().filter(l -> l.contains("\"struct_type\":\"node\"")).count();
   }
 
   /** The bytes the repository's files take (compressed, deduplicated and encrypted as they are kept). */
   public long size() {
-    CommandResult r = runner.check(command("stats", "--no-lock", "--json", "--mode", "raw-data"));
+    CommandResult r = checked(command("stats", "--no-lock", "--json", "--mode", "raw-data"));
     return JSON.readTree(r.stdout()).path("total_size").asLong();
   }
 
   /** Frees what forgotten snapshots alone used (restic's exclusive lock: backups wait for it). */
   public void prune() {
-    exclusive(() -> runner.check(command("prune")));
+    exclusive(() -> checked(command("prune")));
   }
 
   /** Removes the locks a killed restic left (restic removes only stale ones); after a failed call, say. */
@@ -210,7 +212,24 @@ public final class Restic {
 
   /** Restores snapshot {@code id} under {@code target} (its files then lie at {@code target} + the snapshot's path). */
   public void restore(String id, Path target) {
-    shared(() -> runner.check(command("restore", id, "--target", target.toString())));
+    shared(() -> checked(command("restore", id, "--target", target.toString())));
+  }
+
+  /**
+   * Runs restic; a failure is an error saying what restic said, and a full disk under the repository one of its own
+   * (507: what an admin must free), never the same as a broken repository.
+   */
+  private CommandResult checked(Command c) {
+    CommandResult r = runner.run(c);
+    if (r.succeeded()) {
+      return r;
+    }
+    if ((r.stderr() + r.stdout()).toLowerCase(java.util.Locale.ROOT).contains("no space left on device")) {
+      throw new PierException(PierException.Kind.NO_SPACE, "Backup disk is full", "the backup repository " + repository
+          + " has no room left: nothing was lost and the sites serve on, but no backup can be made there until an"
+          + " administrator frees room", new CommandFailedException(c, r));
+    }
+    throw new CommandFailedException(c, r);
   }
 
   /** The last line of what restic said when a call failed. */
