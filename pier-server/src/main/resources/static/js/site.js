@@ -1,4 +1,4 @@
-// The site page: publishing, releases, the file manager and the SFTP box, all through Pier's REST API (the panel's
+// The site page: publishing, releases, the file manager, backups and the SFTP box, all through Pier's REST API (the panel's
 // session and its CSRF token authenticate the calls).
 (() => {
   'use strict';
@@ -331,6 +331,68 @@
     }
   });
 
+  // --- Backups
+
+  async function loadBackups() {
+    const backups = await call('GET', siteApi + '/backups');
+    $('backup-rows').replaceChildren(...(backups.length ? backups.map(b => el('tr', {'data-backup': b.id},
+      el('td', {class: 'small'}, when(b.time)), el('td', {class: 'font-monospace small'}, b.id.substring(0, 8)),
+      el('td', {class: 'text-end'},
+        el('a', {class: 'btn btn-outline-secondary btn-sm backup-download', href: siteApi + '/backups/' + b.id + '/archive'}, 'Download'), ' ',
+        el('button', {type: 'button', class: 'btn btn-outline-primary btn-sm backup-copy', onclick: () => copy(b)}, 'Copy to a new site'), ' ',
+        el('button', {type: 'button', class: 'btn btn-outline-danger btn-sm backup-restore', onclick: () => restore(b)}, 'Restore'))))
+      : [el('tr', {}, el('td', {colspan: 3, class: 'text-body-secondary'}, 'No backup yet.'))]));
+  }
+
+  async function backupWork(button, work) {
+    button.disabled = true;
+    try {
+      await work();
+    } catch (e) {
+      say($('backup-result'), e.message, false);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  $('backup-now').addEventListener('click', e => backupWork(e.target, async () => {
+    say($('backup-result'), 'Backing up…', true);
+    const b = await call('POST', siteApi + '/backups');
+    say($('backup-result'), 'Backed up: ' + b.id.substring(0, 8) + (b.offsite && b.offsite !== 'copied' ? ' (not copied off-site: ' + b.offsite + ')' : '') + '.', !b.offsite || b.offsite === 'copied');
+    await loadBackups();
+  }));
+
+  function restore(b) {
+    if (!confirm('Put the backup of ' + when(b.time) + ' in place of ' + site + '\'s content and data? What is there now is backed up first.')) return;
+    return backupWork($('backup-now'), async () => {
+      say($('backup-result'), 'Restoring…', true);
+      const r = await call('POST', siteApi + '/backups/' + b.id + '/restore', '{}', 'application/json');
+      say($('backup-result'), 'Restored the backup of ' + when(b.time) + (r.before ? '; what was there is backup ' + r.before.substring(0, 8) : '') + '.', true);
+      await Promise.all([loadBackups(), loadReleases(), browse(folder)]);
+    });
+  }
+
+  function copy(b) {
+    const to = prompt('Name of the new site, made from the backup of ' + when(b.time) + ':');
+    if (!to) return;
+    return backupWork($('backup-now'), async () => {
+      const r = await call('POST', siteApi + '/backups/' + b.id + '/restore', JSON.stringify({to}), 'application/json');
+      $('backup-result').replaceChildren(el('span', {class: 'text-success'}, 'Site ', el('a', {href: '/sites/' + encodeURIComponent(r.site)}, r.site),
+        ' made from the backup, stopped: start it on its page.'));
+    });
+  }
+
+  $('backup-upload').addEventListener('change', e => {
+    const file = e.target.files[0];
+    e.target.value = '';
+    if (!file || !confirm('Put the backup in ' + file.name + ' in place of ' + site + '\'s content and data? What is there now is backed up first.')) return;
+    backupWork($('backup-now'), async () => {
+      await upload('POST', siteApi + '/backups/restore', file, 'application/gzip', $('backup-progress'));
+      say($('backup-result'), 'Restored the backup in ' + file.name + '.', true);
+      await Promise.all([loadBackups(), loadReleases(), browse(folder)]);
+    });
+  });
+
   // --- SFTP and git
 
   async function sshInfo() {
@@ -346,6 +408,7 @@
   }
 
   loadReleases().catch(e => say($('publish-result'), e.message, false));
+  loadBackups().catch(e => say($('backup-result'), e.message, false));
   browse('/');
   sshInfo().catch(() => {});
 })();

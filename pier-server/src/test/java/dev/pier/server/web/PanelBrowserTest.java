@@ -302,6 +302,72 @@ class PanelBrowserTest {
     Files.deleteIfExists(zip);
   }
 
+  @Test
+  void aUserBacksUpAndRestoresTheirSiteOnItsPageAndAnAdminSeesEveryBackup() throws Exception {
+    String name = server.host.siteName("kept");
+    server.api("alice", "POST", "/api/v1/sites", "{\"name\":\"" + name + "\"}");
+    server.api("alice", "POST", "/api/v1/sites/" + name + "/start", null);
+    open(server.panelUrl());
+    wait.until(ExpectedConditions.urlContains("/login"));
+    logIn("alice", server.password("alice"));
+    waitForText(By.tagName("h1"), "My sites");
+    open(server.panelUrl() + "sites/" + name);
+    waitForText(By.id("site-title"), name);
+    waitForText(By.id("backup-rows"), "No backup yet.");
+
+    driver.findElement(By.id("backup-now")).click();
+    waitForText(By.id("backup-result"), "Backed up: ");
+    WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#backup-rows tr[data-backup]")));
+    String id = row.getAttribute("data-backup");
+    assertThat(row.findElement(By.cssSelector(".backup-download")).getAttribute("href"))
+        .endsWith("/api/v1/sites/" + name + "/backups/" + id + "/archive");
+    snap("site-backups");
+
+    // The site changes; the owner restores the backup from the page (a confirmation first), and it is back.
+    var published = server.send("alice", "POST", "/api/v1/sites/" + name + "/releases", zipOf("index.html", "<h1>changed</h1>"), "application/zip");
+    assertThat(published.statusCode()).isEqualTo(201);
+    assertThat(server.visit(name).body()).isEqualTo("<h1>changed</h1>");
+    WebElement restore = row.findElement(By.cssSelector(".backup-restore"));
+    driver.executeScript("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", restore);
+    wait.until(ExpectedConditions.elementToBeClickable(restore)).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    waitForText(By.id("backup-result"), "Restored the backup of");
+    assertThat(server.visit(name).body()).contains("This is the site <strong>" + name + "</strong>");
+    waitForText(By.cssSelector("#release-rows tr.table-success"), "restore of backup");
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#backup-rows tr[data-backup]"), 2)); // (the state before, too)
+
+    // The admin's page: every site's last backup, the repository, a check and Pier's own backup.
+    driver.executeScript("window.scrollTo({top: 0, behavior: 'instant'})");
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("logout"))).click();
+    wait.until(ExpectedConditions.urlContains("/login"));
+    logIn("admin", server.password("admin"));
+    driver.findElement(By.id("nav-backups")).click();
+    waitForText(By.tagName("h1"), "Backups");
+    WebElement site = driver.findElement(By.cssSelector("#backup-sites tr[data-site='" + name + "']"));
+    assertThat(site.findElement(By.cssSelector(".last-backup")).getText()).endsWith("UTC");
+    assertThat(site.getText()).contains("alice");
+    assertThat(driver.findElement(By.id("repository-size")).getText()).matches("[0-9.]+ (KiB|MiB)");
+    assertThat(driver.findElement(By.id("pier-backup")).getText()).contains("last backed up never");
+    driver.findElement(By.id("check-backups")).click();
+    waitForText(By.id("flash-success"), "The backups passed their check, and site " + name + "'s last backup restored whole.");
+    assertThat(driver.findElement(By.id("last-check")).getText()).contains("passed");
+    driver.findElement(By.id("backup-pier")).click();
+    waitForText(By.id("flash-success"), "Pier itself backed up");
+    assertThat(driver.findElement(By.id("pier-backup")).getText()).doesNotContain("never");
+    snap("backups");
+  }
+
+  /** A zip holding one file. */
+  private static byte[] zipOf(String name, String text) throws IOException {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var out = new ZipOutputStream(bytes)) {
+      out.putNextEntry(new ZipEntry(name));
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+
   private void logIn(String user, String password) {
     WebElement username = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
     username.clear();
