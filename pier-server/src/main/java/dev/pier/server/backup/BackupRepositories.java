@@ -48,7 +48,7 @@ public class BackupRepositories implements InitializingBean {
     this.offsiteDir = dataDir.resolve("backup-offsite");
     String repo = backups.repository() == null || backups.repository().isBlank() ? dataDir.resolve("backups").toString()
         : Path.of(backups.repository()).toAbsolutePath().normalize().toString();
-    this.local = new Restic(runner, repo, dataDir.resolve("backup-password"), dataDir.resolve("backup-cache"));
+    this.local = new Restic(runner, repo, dataDir.resolve("backup-password"), dataDir.resolve("backup-cache")).quick();
     this.offsite = read(offsiteDir);
   }
 

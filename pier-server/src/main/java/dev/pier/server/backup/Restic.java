@@ -3,6 +3,7 @@ package dev.pier.server.backup;
 import dev.pier.engine.exec.Command;
 import dev.pier.engine.exec.CommandFailedException;
 import dev.pier.engine.exec.CommandResult;
+import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.common.PierException;
 import dev.pier.engine.exec.CommandRunner;
 import java.io.IOException;
@@ -51,6 +52,10 @@ public final class Restic {
   private final Map<String, String> env;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
   private boolean opened;
+  /** Whether Pier made this repository's password (a local one of its own): it then gets a {@link QuickKey}. */
+  private boolean quick;
+  /** The id of the quick key restic tries first, once known. */
+  private volatile String keyHint;
 
   /**
    * @param repository   a restic repository: a directory, or any URL restic takes ({@code sftp:HOST:/PATH})
@@ -79,6 +84,45 @@ public final class Restic {
   }
 
   /**
+   * This repository's password is Pier's own, 32 random bytes: it is opened through a {@link QuickKey} (made at the
+   * first {@link #ensure}), not restic's costly one. Only for a local repository.
+   */
+  Restic quick() {
+    this.quick = repository.startsWith("/");
+    Path hint = hintFile();
+    try {
+      keyHint = quick && Files.exists(hint) ? Files.readString(hint).strip() : null;
+    } catch (IOException e) {
+      keyHint = null;
+    }
+    return this;
+  }
+
+  private Path hintFile() {
+    return passwordFile.resolveSibling(passwordFile.getFileName() + ".quick-key");
+  }
+
+  /** Adds the quick key to the repository, once; a failure leaves restic's own key, slower, in use. */
+  private void addQuickKey() {
+    if (!quick || keyHint != null && Files.exists(Path.of(repository, "keys", keyHint))) {
+      return;
+    }
+    try {
+      String master = checked(command("cat", "--no-lock", "masterkey")).stdout();
+      QuickKey.File key = QuickKey.make(master, Files.readString(passwordFile).strip(), new SecureRandom());
+      Path tmp = Path.of(repository, "." + key.id() + ".tmp");
+      Files.write(tmp, key.bytes());
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r--------"));
+      Files.move(tmp, Path.of(repository, "keys", key.id()), StandardCopyOption.ATOMIC_MOVE);
+      MoreFiles.writeAtomically(hintFile(), key.id() + "\n");
+      keyHint = key.id();
+    } catch (IOException | RuntimeException e) {
+      log.warn("the backup repository {} keeps restic's own key only (each restic call then costs half a second more): {}",
+          repository, e.getMessage());
+    }
+  }
+
+  /**
    * Makes the repository (and its password) unless it exists; true when it was made now. A repository that exists but
    * does not open (its password file gone, say) is an error saying why: never a new password for it. Once it opened,
    * this asks restic nothing more: a later fault is the next call's own error.
@@ -91,6 +135,7 @@ public final class Restic {
     CommandResult probe = runner.run(command("cat", "--no-lock", "config"));
     if (probe.succeeded()) {
       opened = true;
+      addQuickKey();
       return false;
     }
     boolean local = repository.startsWith("/");
@@ -104,6 +149,7 @@ public final class Restic {
       throw new IllegalStateException("cannot open the backup repository " + repository + ": " + said(local ? made : probe));
     }
     opened = true;
+    addQuickKey();
     log.warn("made the backup repository {}; its password is in {}: keep a copy of it elsewhere, without it no backup"
         + " can be read", repository, passwordFile);
     return true;
@@ -244,6 +290,10 @@ public final class Restic {
     for (String o : options) {
       argv.add("--option");
       argv.add(o);
+    }
+    if (keyHint != null) {
+      argv.add("--key-hint");
+      argv.add(keyHint);
     }
     argv.addAll(List.of(args));
     return argv;
