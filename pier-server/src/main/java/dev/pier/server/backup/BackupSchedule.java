@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -58,25 +60,23 @@ class BackupSchedule {
         log.warn("the daily backup of Pier itself failed: {}", e.getMessage());
       }
     }
+    List<Site> due = new ArrayList<>();
     for (Site s : repo.all()) {
       if (s.state() == SiteState.CREATING || s.state() == SiteState.DELETING) {
         continue;
       }
-      String name = s.name().value();
-      Instant due = due(now, name);
       Instant last = backups.lastBackup(s);
-      if (last != null && !last.isBefore(due)) {
+      if (last != null && !last.isBefore(due(now, s.name().value()))) {
         continue;
       }
       SiteBackups.Failure failed = backups.lastFailure(s);
       if (failed != null && failed.time().plus(RETRY).isAfter(now.toInstant())) {
         continue; // tried lately: not again at every look
       }
-      try {
-        backups.backup(PIER, name);
-      } catch (RuntimeException e) {
-        log.warn("the daily backup of site {} failed: {}", name, e.getMessage());
-      }
+      due.add(s);
+    }
+    if (!due.isEmpty()) {
+      backups.backupAll(PIER, due).forEach((site, why) -> log.warn("the daily backup of site {} failed: {}", site, why));
     }
   }
 

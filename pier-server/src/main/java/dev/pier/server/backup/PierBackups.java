@@ -41,11 +41,13 @@ public class PierBackups {
   private final Path dataDir;
   private final JdbcClient jdbc;
   private final String url;
+  private final BackupProperties keep;
   private volatile SiteBackups.Failure failure;
   private volatile Instant last;
 
   PierBackups(SiteBackups sites, BackupRepositories repos, PierProperties props, JdbcClient jdbc,
-      org.springframework.core.env.Environment env) {
+      org.springframework.core.env.Environment env, BackupProperties keep) {
+    this.keep = keep;
     this.sites = sites;
     this.repos = repos;
     this.dataDir = props.dataDir();
@@ -81,12 +83,12 @@ public class PierBackups {
         Restic local = repos.local();
         local.ensure();
         String id = local.backup(dir, List.of(TAG));
-        local.forget(TAG, 10, 7, 4, 6);
+        local.forget(TAG, keep.keepLast(), keep.keepDaily(), keep.keepWeekly(), keep.keepMonthly());
         String offsite = repos.offsite().map(o -> {
           try {
             o.restic().ensure();
             o.restic().backup(dir, List.of(TAG));
-            o.restic().forget(TAG, 10, 7, 4, 6);
+            o.restic().forget(TAG, keep.keepLast(), keep.keepDaily(), keep.keepWeekly(), keep.keepMonthly());
             return "copied";
           } catch (RuntimeException e) {
             o.restic().unlock();

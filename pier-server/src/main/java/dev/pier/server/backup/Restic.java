@@ -217,6 +217,15 @@ public final class Restic {
   }
 
   /**
+   * Forgets as {@link #forget} does, for every group of snapshots with the same tags at once (each site's, Pier's own):
+   * one restic call for a whole night's backups.
+   */
+  public void forgetAll(int last, int daily, int weekly, int monthly) {
+    exclusive(() -> checked(command("forget", "--group-by", "tags", "--keep-last", String.valueOf(last), "--keep-daily",
+        String.valueOf(daily), "--keep-weekly", String.valueOf(weekly), "--keep-monthly", String.valueOf(monthly))));
+  }
+
+  /**
    * Checks the repository's structure and reads {@code subset} of its data ({@code 10%}); what restic said when it
    * finds a fault (null: none). It takes restic's exclusive lock: backups wait for it.
    */

@@ -147,8 +147,7 @@ public class SiteBackups implements BeforePublish {
       failures.remove(tags(site));
       return b;
     } catch (RuntimeException e) {
-      failures.put(tags(site), new Failure(Instant.now(), ErrorIds.shown("the backup of site " + site.name(), e)));
-      restic.unlock(); // (a restic killed at its time limit leaves its lock)
+      fail(site, e);
       throw e;
     }
   }
@@ -156,34 +155,91 @@ public class SiteBackups implements BeforePublish {
   private Backup backupSite(Caller caller, Site site) {
     String key = site.name().value();
     return staged(key, dir -> {
-      content.with(caller, key, (s, r) -> {
-        stage(s, r, dir);
-        return null;
-      });
-      restic.ensure();
-      String id = restic.backup(dir, List.of("site:" + key, "born:" + site.createdAt().toEpochMilli()));
-      log.info("site {} backed up: snapshot {}", key, id);
-      Map<String, Instant> known = last;
-      if (known != null) {
-        known.put(tags(site), Instant.now());
-      }
+      String id = snapshot(caller, site, dir);
       restic.forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
       Backup made = list(site).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
           .orElseThrow(() -> new IllegalStateException("restic wrote snapshot " + id + " of site " + key + " but does not list it"));
-      return repos.offsite().map(o -> made.with(offsite(o, site, dir))).orElse(made);
+      return repos.offsite().map(o -> made.with(offsite(o, site, dir, true))).orElse(made);
     });
+  }
+
+  /** Stages the site into {@code dir} and takes its snapshot; its id (short), once restic wrote it. */
+  private String snapshot(Caller caller, Site site, Path dir) {
+    String key = site.name().value();
+    content.with(caller, key, (s, r) -> {
+      stage(s, r, dir);
+      return null;
+    });
+    restic.ensure();
+    String id = restic.backup(dir, List.of("site:" + key, "born:" + site.createdAt().toEpochMilli()));
+    log.info("site {} backed up: snapshot {}", key, id);
+    return id;
+  }
+
+  /**
+   * Backs up every site of {@code all} (the nightly run, or an admin's "back up every site now"): each staged and
+   * snapshotted in turn (and copied off-site), then the retention applied and the snapshots listed once for all, so
+   * that a hundred sites cost a hundred restic calls, not three hundred. A site's backup counts once it is listed.
+   * What failed, by site name, with what its owner is told.
+   */
+  public Map<String, String> backupAll(Caller caller, List<Site> all) {
+    Map<Site, String> made = new LinkedHashMap<>();
+    Map<String, String> failed = new LinkedHashMap<>();
+    for (Site site : all) {
+      try {
+        made.put(site, staged(site.name().value(), dir -> {
+          String id = snapshot(caller, site, dir);
+          repos.offsite().ifPresent(o -> offsite(o, site, dir, false));
+          return id;
+        }));
+      } catch (RuntimeException e) {
+        failed.put(site.name().value(), fail(site, e));
+      }
+    }
+    if (!made.isEmpty()) {
+      try {
+        restic.forgetAll(schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
+        repos.offsite().ifPresent(o -> o.restic().forgetAll(schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(),
+            schedule.keepMonthly()));
+        List<String> listed = restic.snapshots(null).stream().map(Restic.Snapshot::id).toList();
+        made.forEach((site, id) -> {
+          if (listed.stream().anyMatch(l -> l.startsWith(id))) {
+            failures.remove(tags(site));
+            Map<String, Instant> known = last;
+            if (known != null) {
+              known.put(tags(site), Instant.now());
+            }
+          } else {
+            failed.put(site.name().value(), fail(site, new IllegalStateException("restic wrote snapshot " + id + " but does not list it")));
+          }
+        });
+      } catch (RuntimeException e) {
+        made.keySet().forEach(site -> failed.put(site.name().value(), fail(site, e)));
+      }
+    }
+    return failed;
+  }
+
+  /** Keeps a failed backup of the site for its owner and the admins; what they are told. */
+  private String fail(Site site, RuntimeException e) {
+    Failure f = new Failure(Instant.now(), ErrorIds.shown("the backup of site " + site.name(), e));
+    failures.put(tags(site), f);
+    restic.unlock(); // (a restic killed at its time limit leaves its lock)
+    return f.message();
   }
 
   /**
    * Copies the staged backup to the off-site repository too, with the same tags and retention. A failure there is
    * logged and kept for the admins' overview (and the API's answer): the backup in Pier's own repository still counts.
    */
-  private String offsite(BackupRepositories.Offsite o, Site site, Path dir) {
+  private String offsite(BackupRepositories.Offsite o, Site site, Path dir, boolean retention) {
     String key = site.name().value();
     try {
       o.restic().ensure();
       String id = o.restic().backup(dir, List.of("site:" + key, "born:" + site.createdAt().toEpochMilli()));
-      o.restic().forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
+      if (retention) {
+        o.restic().forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
+      }
       offsiteFailures.remove(tags(site));
       log.info("site {} backed up off-site to {}: snapshot {}", key, o.settings().repository(), id);
       return "copied";

@@ -138,7 +138,7 @@ public class SiteRestores {
       }
       journal.at(Journal.SWAPPING).write(journals);
       if (sites.get(caller, key).state() != SiteState.STOPPED) {
-        sites.stop(caller, key);
+        sites.stopAtOnce(caller, key); // (no grace: what it would still write is replaced anyway)
       }
       Path data = root.resolve("data");
       if (Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {

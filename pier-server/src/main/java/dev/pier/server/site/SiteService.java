@@ -147,13 +147,25 @@ public class SiteService {
     ask(caller, rawName, SiteWish.DELETED);
   }
 
+  /**
+   * Stops the site at once (SIGKILL, no grace): for a restore, which puts other data in place of what it would still
+   * write. Stopping a stopped site does nothing.
+   */
+  public Site stopAtOnce(Caller caller, String rawName) {
+    return ask(caller, rawName, SiteWish.STOPPED, Cause.REPLACE);
+  }
+
   /** Records the caller's wish for the site, and returns the site once its worker has acted on it. */
   private Site ask(Caller caller, String rawName, SiteWish wish) {
+    return ask(caller, rawName, wish, Cause.OWNER);
+  }
+
+  private Site ask(Caller caller, String rawName, SiteWish wish, Cause cause) {
     Site s = get(caller, rawName);
     if (!repo.setWish(s.name(), wish)) {
       throw SiteErrors.deleting(s.name());
     }
-    await(workers.wake(s.name(), Cause.OWNER));
+    await(workers.wake(s.name(), cause));
     return repo.find(s.name()).orElse(s);
   }
 

@@ -252,7 +252,8 @@ class SiteSync implements SiteWorkers.Sync {
       return Pass.SETTLED;
     }
     boolean idle = causes.contains(Cause.IDLE) && target == SiteState.SLEEPING;
-    Duration grace = causes.contains(Cause.OWNER) || idle ? props.engine().stopGrace() : Duration.ofSeconds(running ? 5 : 1);
+    Duration grace = causes.contains(Cause.REPLACE) ? Duration.ZERO
+        : causes.contains(Cause.OWNER) || idle ? props.engine().stopGrace() : Duration.ofSeconds(running ? 5 : 1);
     if (checking && s.state() != SiteState.STOPPING) {
       log.warn("site {} is {} but {}: stopping it", s.name(), target.name().toLowerCase(), running ? "its container runs" : "had things on the host");
     }
@@ -266,7 +267,7 @@ class SiteSync implements SiteWorkers.Sync {
       }
       String shown = SiteErrors.shown(idle ? "put to sleep" : "stop", s, e);
       settle(s, still ? SiteState.RUNNING : SiteState.STOPPED, (idle ? "could not put it to sleep: " : "") + shown);
-      throw causes.contains(Cause.OWNER) ? SiteErrors.failed("stop", s, e, shown) : e;
+      throw causes.contains(Cause.OWNER) || causes.contains(Cause.REPLACE) ? SiteErrors.failed("stop", s, e, shown) : e;
     }
     settle(s, target, null);
     log.info(idle ? "site {} is asleep (idle for {} s)" : "site {} stopped", s.name(), s.web().sleepAfterSeconds());

@@ -44,7 +44,9 @@ class SiteWorkers implements AutoCloseable {
     /** The supervisor saw its container gone, or a restart is due. */
     SUPERVISOR,
     /** It has been idle for its sleep time. */
-    IDLE
+    IDLE,
+    /** Its content and data are replaced (a restore): stopped at once, nothing it would still write kept. */
+    REPLACE
   }
 
   /** Brings one site from what the host has to what was asked. */
