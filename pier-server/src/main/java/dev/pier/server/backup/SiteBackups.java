@@ -22,6 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -35,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * limit; its releases and which is live), {@code release/} (the live release's files) and {@code data/} (what its
  * programs keep, copied with the site's processes frozen, so a SQLite database is never copied half-written). Each
  * snapshot is tagged {@code site:NAME} and {@code born:MILLIS} (when the site was made): a later site of the same name,
- * maybe another user's, never sees an earlier one's backups. One backup, restore or download is staged at a time. A
+ * maybe another user's, never sees an earlier one's backups. Two backups, restores or downloads are staged at a time. A
  * site is also backed up just before each publish ({@link BeforePublish}); restores are {@link SiteRestores}'.
  */
 @Service
@@ -64,8 +69,12 @@ public class SiteBackups implements BeforePublish {
   private final SiteEngine engine;
   private final Restic restic;
   private final Path staging;
-  /** One staging at a time, whatever the site: each copies a whole site onto the host's disk. */
-  private final Object one = new Object();
+  /** Two stagings at a time at most (each copies a whole site onto the host's disk; this host has two cores). */
+  private final Semaphore room = new Semaphore(2, true);
+  /** How deep in stagings this thread is: a restore's backup first is staged within the restore's own. */
+  private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+  /** One staging of a folder at a time. */
+  private final Map<String, ReentrantLock> folders = new ConcurrentHashMap<>();
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
   private final Map<String, Failure> offsiteFailures = new ConcurrentHashMap<>();
   private final BackupRepositories repos;
@@ -178,22 +187,26 @@ public class SiteBackups implements BeforePublish {
 
   /**
    * Backs up every site of {@code all} (the nightly run, or an admin's "back up every site now"): each staged and
-   * snapshotted in turn (and copied off-site), then the retention applied and the snapshots listed once for all, so
+   * snapshotted, two at a time (and copied off-site), then the retention applied and the snapshots listed once for all, so
    * that a hundred sites cost a hundred restic calls, not three hundred. A site's backup counts once it is listed.
    * What failed, by site name, with what its owner is told.
    */
   public Map<String, String> backupAll(Caller caller, List<Site> all) {
-    Map<Site, String> made = new LinkedHashMap<>();
-    Map<String, String> failed = new LinkedHashMap<>();
-    for (Site site : all) {
-      try {
-        made.put(site, staged(site.name().value(), dir -> {
-          String id = snapshot(caller, site, dir);
-          repos.offsite().ifPresent(o -> offsite(o, site, dir, false));
-          return id;
-        }));
-      } catch (RuntimeException e) {
-        failed.put(site.name().value(), fail(site, e));
+    Map<Site, String> made = new ConcurrentHashMap<>();
+    Map<String, String> failed = new ConcurrentSkipListMap<>();
+    try (ExecutorService two = Executors.newVirtualThreadPerTaskExecutor()) { // (two at a time: staged's room)
+      for (Site site : all) {
+        two.submit(() -> {
+          try {
+            made.put(site, staged(site.name().value(), dir -> {
+              String id = snapshot(caller, site, dir);
+              repos.offsite().ifPresent(o -> offsite(o, site, dir, false));
+              return id;
+            }));
+          } catch (RuntimeException e) {
+            failed.put(site.name().value(), fail(site, e));
+          }
+        });
       }
     }
     if (!made.isEmpty()) {
@@ -263,17 +276,32 @@ public class SiteBackups implements BeforePublish {
     }
   }
 
-  /** Work on a folder of the host's disk, {@code tmp/backups/NAME}: made empty first, deleted after; one at a time. */
+  /**
+   * Work on a folder of the host's disk, {@code tmp/backups/NAME}: made empty first, deleted after; one work on a
+   * folder at a time, two stagings at a time in all (one within another counts once).
+   */
   <T> T staged(String name, StagedWork<T> work) {
-    synchronized (one) {
-      Path dir = staging.resolve(name);
+    int[] d = depth.get();
+    if (d[0] == 0) {
+      room.acquireUninterruptibly();
+    }
+    d[0]++;
+    ReentrantLock folder = folders.computeIfAbsent(name, k -> new ReentrantLock());
+    folder.lock();
+    Path dir = staging.resolve(name);
+    try {
       MoreFiles.deleteRecursively(dir);
+      return work.in(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot work in " + dir, e);
+    } finally {
       try {
-        return work.in(dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot work in " + dir, e);
-      } finally {
         MoreFiles.deleteRecursively(dir);
+      } finally {
+        folder.unlock();
+        if (--d[0] == 0) {
+          room.release();
+        }
       }
     }
   }
