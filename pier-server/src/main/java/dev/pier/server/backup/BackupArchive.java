@@ -101,8 +101,8 @@ final class BackupArchive {
         throw refused("its manifest.json is larger than " + MAX_MANIFEST + " bytes");
       }
       JsonNode m = JSON.readTree(Files.readString(manifest));
-      if (!m.path("format").asString("").equals(SiteBackups.FORMAT)) {
-        throw refused("its manifest is not of a Pier site's backup (" + SiteBackups.FORMAT + ")");
+      if (!m.path("format").asString("").equals(BackupFolder.FORMAT)) {
+        throw refused("its manifest is not of a Pier site's backup (" + BackupFolder.FORMAT + ")");
       }
       return m;
     } catch (IOException e) {

@@ -73,7 +73,7 @@ public class BackupChecks {
 
   /**
    * Checks now; the result, also kept as the last one. First what forgotten backups alone used is freed (prune),
-   * then restic checks the repository, then one site's last backup is restored: the site after the one the last
+   * then restic checks the repository (and the off-site one, reading less of it), then one site's last backup is restored: the site after the one the last
    * check restored, in name order, so that each site has its turn across restarts.
    */
   public synchronized Result check() {
@@ -85,6 +85,17 @@ public class BackupChecks {
       problem = restic.check("10%");
     } catch (RuntimeException e) {
       problem = e.getMessage();
+    }
+    if (problem == null) { // the off-site repository too: pruned, and checked reading a smaller share (it is far)
+      problem = backups.offsiteRestic().map(o -> {
+        try {
+          o.prune();
+          String said = o.check("2%");
+          return said == null ? null : "off-site: " + said;
+        } catch (RuntimeException e) {
+          return "off-site: " + e.getMessage();
+        }
+      }).orElse(null);
     }
     if (problem == null) {
       List<Site> sites = repo.all().stream().filter(s -> backups.lastBackup(s) != null)
@@ -123,7 +134,7 @@ public class BackupChecks {
       restic.restore(last.id(), scratch);
       Path root = scratch.resolve(Path.of("/").relativize(Path.of(last.path())).toString());
       JsonNode manifest = JSON.readTree(Files.readString(root.resolve("manifest.json")));
-      if (!manifest.path("format").asString().equals(SiteBackups.FORMAT) || !manifest.path("site").asString().equals(site)) {
+      if (!manifest.path("format").asString().equals(BackupFolder.FORMAT) || !manifest.path("site").asString().equals(site)) {
         return "the last backup of site " + site + " (" + last.id().substring(0, 8) + ") holds no manifest of it";
       }
       long listed = restic.files(last.id());

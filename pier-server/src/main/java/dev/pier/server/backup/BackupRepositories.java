@@ -105,7 +105,7 @@ public class BackupRepositories implements InitializingBean {
       Files.move(next, offsiteDir, StandardCopyOption.ATOMIC_MOVE);
       MoreFiles.deleteRecursively(old);
       offsite = open(offsiteDir, settings);
-      log.info("backups also go to the off-site repository {}", settings.repository());
+      log.info("backups also go to the off-site repository {}", settings.redacted());
       return offsite;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the off-site repository's settings in " + offsiteDir, e);

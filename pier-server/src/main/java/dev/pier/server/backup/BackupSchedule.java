@@ -26,9 +26,9 @@ class BackupSchedule {
 
   private static final Logger log = LoggerFactory.getLogger(BackupSchedule.class);
   static final Caller PIER = new Caller("pier", true);
-  /** How long a site whose backup failed waits for the next attempt. */
   /** Pier's own backup's time in the night: a name no site can have. */
   static final String PIER_SLOT = ".pier";
+  /** How long a site whose backup failed waits for the next attempt. */
   static final java.time.Duration RETRY = java.time.Duration.ofHours(1);
 
   private final BackupProperties props;
@@ -46,8 +46,8 @@ class BackupSchedule {
 
   @Scheduled(fixedDelayString = "${pier.backup.check-interval}", initialDelayString = "${pier.backup.check-interval}")
   void run() {
-    if (!props.daily()) {
-      return;
+    if (!props.daily() || backups.held()) {
+      return; // (held: a whole Pier is being restored)
     }
     ZonedDateTime now = ZonedDateTime.now(clock);
     Instant pierLast = pier.lastBackup();

@@ -22,7 +22,7 @@ final class DataSwap {
 
   private DataSwap() {}
 
-  static void swap(WebRoot root, Path restored, boolean foreign, Runnable committed) {
+  static void swap(WebRoot root, Path restored, boolean foreign, Runnable renaming, Runnable committed) {
     Path data = root.data();
     Path incoming = data.resolveSibling("data.restoring");
     Path old = data.resolveSibling("data.before-restore");
@@ -41,6 +41,7 @@ final class DataSwap {
         MoreFiles.deleteRecursively(incoming); // (a site's disk too small for both: the data stays as it was)
         throw e;
       }
+      renaming.run();
       Files.move(data, old, StandardCopyOption.ATOMIC_MOVE);
       Files.move(incoming, data, StandardCopyOption.ATOMIC_MOVE);
       committed.run();
@@ -52,13 +53,15 @@ final class DataSwap {
 
   /**
    * Undoes a swap that was not committed (a crash, or a failure, before its {@code committed} ran): the old data is
-   * put back whole, and what came of the backup goes. Nothing to do when the swap had not begun.
+   * put back whole, and what came of the backup goes. {@code renaming}: whether its renames may have begun ({@code
+   * renaming} ran); before that, only the copy beside the data goes, and a {@code data.before-restore} there is an
+   * older one's, never put in place of the data.
    */
-  static void undo(WebRoot root) {
+  static void undo(WebRoot root, boolean renaming) {
     Path data = root.data();
     Path old = data.resolveSibling("data.before-restore");
     try {
-      if (Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
+      if (renaming && Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
         if (Files.exists(data, LinkOption.NOFOLLOW_LINKS)) { // both renames made: data is the backup's
           Path gone = data.resolveSibling("data.undone");
           MoreFiles.deleteRecursively(gone);

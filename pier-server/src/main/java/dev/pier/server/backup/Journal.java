@@ -14,11 +14,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A restore under way, kept in {@code DATA-DIR/restores/SITE.json} (written whole, then renamed) from its first change
  * of the site to its end: the release live before it, whether the site ran, and how far it went (publishing its
- * release, swapping its data, or swapped: whole).
+ * release, stopping the site, swapping its data, or swapped: whole).
  */
 record Journal(String site, Long previous, boolean meantToRun, String phase) {
 
   static final String PUBLISHING = "publishing";
+  /** Published; the site being stopped, the backup's data being copied beside its own. */
+  static final String STOPPING = "stopping";
+  /** The data's first rename is about to be made, or made. */
   static final String SWAPPING = "swapping";
   static final String SWAPPED = "swapped";
   private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -28,8 +28,8 @@ public record OffsiteSettings(String repository, String password, Map<String, St
 
   private static final List<String> SCHEMES = List.of("sftp:", "rest:", "s3:", "b2:", "azure:", "gs:", "swift:");
   private static final Pattern ENV_NAME = Pattern.compile("(AWS|B2|AZURE|GOOGLE|OS|ST)_[A-Z0-9_]{1,64}");
-  private static final Pattern SFTP_URL = Pattern.compile("sftp://(?:([A-Za-z0-9._-]{1,32})@)?([A-Za-z0-9.-]{1,253}|\\[[0-9a-fA-F:.]{2,45}\\])(?::([0-9]{1,5}))?/(/.*)");
-  private static final Pattern SFTP_SHORT = Pattern.compile("sftp:(?:([A-Za-z0-9._-]{1,32})@)?([A-Za-z0-9.-]{1,253}|\\[[0-9a-fA-F:.]{2,45}\\]):(.+)");
+  private static final Pattern SFTP_URL = Pattern.compile("sftp://(?:([A-Za-z0-9_][A-Za-z0-9._-]{0,31})@)?([A-Za-z0-9][A-Za-z0-9.-]{0,252}|\\[[0-9a-fA-F:.]{2,45}\\])(?::([0-9]{1,5}))?/(/.*)");
+  private static final Pattern SFTP_SHORT = Pattern.compile("sftp:(?:([A-Za-z0-9_][A-Za-z0-9._-]{0,31})@)?([A-Za-z0-9][A-Za-z0-9.-]{0,252}|\\[[0-9a-fA-F:.]{2,45}\\]):(.+)");
 
   /** Where an SFTP repository is: its user (null: root's default), host, port (null: 22) and path. */
   record Sftp(String user, String host, Integer port, String path) {}
@@ -101,15 +101,17 @@ public record OffsiteSettings(String repository, String password, Map<String, St
   /**
    * restic's {@code sftp.command} for this repository: OpenSSH with only this key, never asking anything, the server's
    * key checked against {@code knownHostsFile} (trusted at the first connection when none was given). Empty: not SFTP,
-   * or no key (restic runs {@code ssh} as root's own setup says). restic splits the command at spaces, so no path in
+   * or neither a key nor known hosts given (restic runs {@code ssh} as root's own setup says). restic splits the command at spaces, so no path in
    * it may have one. Pure.
    */
   List<String> resticOptions(Path keyFile, Path knownHostsFile) {
-    return sshKey == null ? List.of() : sftpOptions(repository, keyFile, knownHostsFile, knownHosts != null);
+    return sshKey == null && knownHosts == null ? List.of()
+        : sftpOptions(repository, sshKey == null ? null : keyFile, knownHostsFile, knownHosts != null);
   }
 
   /**
-   * restic's {@code sftp.command} for SFTP repository {@code repository} reached with the key in {@code keyFile};
+   * restic's {@code sftp.command} for SFTP repository {@code repository} reached with the key in {@code keyFile} (null:
+   * root's own);
    * the server's key checked against {@code knownHostsFile}, or trusted at the first connection and kept there
    * unless {@code pinned}. Empty when {@code repository} is not SFTP. Pure.
    */
@@ -118,9 +120,11 @@ public record OffsiteSettings(String repository, String password, Map<String, St
     if (where == null) {
       return List.of();
     }
-    List<String> ssh = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", keyFile.toString(), "-o", "IdentitiesOnly=yes",
-        "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=" + knownHostsFile, "-o",
+    List<String> ssh = new ArrayList<>(List.of("ssh", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=" + knownHostsFile, "-o",
         "StrictHostKeyChecking=" + (pinned ? "yes" : "accept-new"), "-o", "ConnectTimeout=20"));
+    if (keyFile != null) { // only this key; without one, root's own SSH setup gives it
+      ssh.addAll(1, List.of("-F", "/dev/null", "-i", keyFile.toString(), "-o", "IdentitiesOnly=yes"));
+    }
     if (where.port() != null) {
       ssh.addAll(List.of("-p", String.valueOf(where.port())));
     }
@@ -134,10 +138,15 @@ public record OffsiteSettings(String repository, String password, Map<String, St
     return List.of("sftp.command=" + String.join(" ", ssh));
   }
 
+  /** The repository's URL without a password in it ({@code rest:https://USER:PASSWORD@HOST/}: USER:***). Pure. */
+  String redacted() {
+    return repository.replaceAll("(//[^/@:]*):[^/@]*@", "$1:***@");
+  }
+
   /** What the API shows of it: never the password, the key or the credentials' values. */
   Map<String, Object> shown() {
     Map<String, Object> m = new TreeMap<>();
-    m.put("repository", repository);
+    m.put("repository", redacted());
     m.put("credentials", List.copyOf(env.keySet()));
     m.put("sshKey", sshKey != null);
     m.put("knownHosts", knownHosts != null);

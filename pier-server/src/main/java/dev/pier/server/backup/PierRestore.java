@@ -13,7 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -45,10 +49,13 @@ public class PierRestore implements InitializingBean {
   private final JdbcClient jdbc;
   private final SiteRepository sites;
   private final SiteRestores backups;
+  private final SiteBackups siteBackups;
   private final BackupRepositories repos;
   private final CommandRunner runner;
 
-  PierRestore(PierProperties props, JdbcClient jdbc, SiteRepository sites, SiteRestores backups, BackupRepositories repos, CommandRunner runner) {
+  PierRestore(PierProperties props, JdbcClient jdbc, SiteRepository sites, SiteRestores backups, BackupRepositories repos, CommandRunner runner,
+      SiteBackups siteBackups) {
+    this.siteBackups = siteBackups;
     this.dataDir = props.dataDir();
     this.jdbc = jdbc;
     this.sites = sites;
@@ -61,6 +68,7 @@ public class PierRestore implements InitializingBean {
   @Override
   public void afterPropertiesSet() {
     if (Files.exists(dataDir.resolve(MARKER))) {
+      siteBackups.hold(true);
       int n = jdbc.sql("UPDATE sites SET state = 'CREATING'").update();
       log.warn("Pier was restored from a backup: its {} sites are made again, then each restored from its last backup", n);
     }
@@ -77,25 +85,37 @@ public class PierRestore implements InitializingBean {
   private void bringBackAll() {
     Path marker = dataDir.resolve(MARKER);
     try {
-      String from = JSON.readTree(Files.readString(marker)).path("repository").asString();
+      JsonNode m = JSON.readTree(Files.readString(marker));
+      String from = m.path("repository").asString();
+      Instant before = Instant.parse(m.path("restoredAt").asString());
+      Set<String> done = new TreeSet<>();
+      m.path("done").forEach(d -> done.add(d.asString()));
       Restic restic = repos.offsite().filter(o -> o.settings().repository().equals(from)).map(BackupRepositories.Offsite::restic)
           .orElseGet(() -> from.equals(repos.local().repository()) ? repos.local() : new Restic(runner, from,
               dataDir.resolve("restore-password"), dataDir.resolve("backup-cache"), sshOptions(from), Map.of()));
-      int done = 0;
+      int restored = 0;
       List<Site> all = sites.all();
       for (Site s : all) {
+        if (done.contains(s.name().value())) {
+          continue; // (restored before Pier stopped: never again over what it has done since)
+        }
         try {
-          if (backups.bringBack(restic, s)) {
-            done++;
+          if (backups.bringBack(restic, s, before)) {
+            restored++;
           } else {
             log.error("site {} has no backup in {}: it is back with its starter page only", s.name(), from);
           }
         } catch (RuntimeException e) {
           log.error("site {} could not be restored from {}: {}", s.name(), from, e.getMessage(), e);
         }
+        done.add(s.name().value());
+        Map<String, Object> next = new LinkedHashMap<>(JSON.convertValue(m, Map.class));
+        next.put("done", List.copyOf(done));
+        MoreFiles.writeAtomically(marker, JSON.writeValueAsString(next));
       }
-      log.warn("Pier's restore is over: {} of {} sites restored from {}", done, all.size(), from);
+      log.warn("Pier's restore is over: {} of {} sites restored from {}", restored, all.size(), from);
       Files.deleteIfExists(marker);
+      siteBackups.hold(false);
       Files.deleteIfExists(dataDir.resolve("restore-password"));
       Files.deleteIfExists(dataDir.resolve("restore-ssh-key"));
       Files.deleteIfExists(dataDir.resolve("restore-known-hosts"));
@@ -152,7 +172,8 @@ public class PierRestore implements InitializingBean {
       if (Files.exists(root.resolve("db.zip"))) {
         unzip(root.resolve("db.zip"), dataDir.resolve("db"));
       }
-      Files.writeString(dataDir.resolve(MARKER), JSON.writeValueAsString(Map.of("repository", from, "snapshot", last.id())));
+      Files.writeString(dataDir.resolve(MARKER), JSON.writeValueAsString(Map.of("repository", from, "snapshot", last.id(),
+          "restoredAt", Instant.now().toString())));
     } finally {
       MoreFiles.deleteRecursively(scratch);
     }

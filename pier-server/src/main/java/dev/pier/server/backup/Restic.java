@@ -255,6 +255,11 @@ public final class Restic {
     exclusive(() -> checked(command("prune")));
   }
 
+  /** Whether a call holding restic's exclusive lock (a check, a prune, a forget) runs now. */
+  boolean busyExclusively() {
+    return lock.isWriteLocked();
+  }
+
   /** Removes the locks a killed restic left (restic removes only stale ones); after a failed call, say. */
   public void unlock() {
     runner.run(command("unlock"));
@@ -280,9 +285,10 @@ public final class Restic {
       return r;
     }
     if ((r.stderr() + r.stdout()).toLowerCase(java.util.Locale.ROOT).contains("no space left on device")) {
-      throw new PierException(PierException.Kind.NO_SPACE, "Backup disk is full", "the backup repository " + repository
-          + " has no room left: nothing was lost and the sites serve on, but no backup can be made there until an"
-          + " administrator frees room", new CommandFailedException(c, r));
+      log.error("the backup repository {} has no room left: {}", repository, said(r));
+      throw new PierException(PierException.Kind.NO_SPACE, "Backup disk is full", "the backup disk has no room left: nothing"
+          + " was lost and the sites serve on, but no backup can be made there until an administrator frees room",
+          new CommandFailedException(c, r));
     }
     throw new CommandFailedException(c, r);
   }

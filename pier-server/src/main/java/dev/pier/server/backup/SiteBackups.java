@@ -1,14 +1,11 @@
 package dev.pier.server.backup;
 
 import dev.pier.engine.container.SiteEngine;
-import dev.pier.engine.content.Releases;
-import dev.pier.engine.content.WebRoot;
 import dev.pier.engine.util.MoreFiles;
 import dev.pier.server.common.Caller;
 import dev.pier.server.common.ErrorIds;
 import dev.pier.server.common.PierException;
 import dev.pier.server.config.PierProperties;
-import dev.pier.server.content.BeforePublish;
 import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteContent;
 import dev.pier.server.site.SiteService;
@@ -17,8 +14,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +27,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Backs up sites into Pier's restic repository ({@link BackupRepositories}), and the off-site one when an admin added
@@ -41,14 +37,12 @@ import tools.jackson.databind.json.JsonMapper;
  * programs keep, copied with the site's processes frozen, so a SQLite database is never copied half-written). Each
  * snapshot is tagged {@code site:NAME} and {@code born:MILLIS} (when the site was made): a later site of the same name,
  * maybe another user's, never sees an earlier one's backups. Two backups, restores or downloads are staged at a time. A
- * site is also backed up just before each publish ({@link BeforePublish}); restores are {@link SiteRestores}'.
+ * site is also backed up just before each publish ({@link BackupBeforePublish}); restores are {@link SiteRestores}'.
  */
 @Service
-public class SiteBackups implements BeforePublish {
+public class SiteBackups {
 
   private static final Logger log = LoggerFactory.getLogger(SiteBackups.class);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-  static final String FORMAT = "pier-site-backup-1";
 
   /**
    * A backup of a site, as the API shows it; {@code offsite}, for a backup just made while an off-site repository is
@@ -75,6 +69,7 @@ public class SiteBackups implements BeforePublish {
   private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
   /** One staging of a folder at a time. */
   private final Map<String, ReentrantLock> folders = new ConcurrentHashMap<>();
+  private volatile boolean held;
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
   private final Map<String, Failure> offsiteFailures = new ConcurrentHashMap<>();
   private final BackupRepositories repos;
@@ -96,6 +91,11 @@ public class SiteBackups implements BeforePublish {
   /** Where backups are staged on the host's disk. */
   Path staging() {
     return staging;
+  }
+
+  /** restic on the off-site repository, when an admin set one. */
+  java.util.Optional<Restic> offsiteRestic() {
+    return repos.offsite().map(BackupRepositories.Offsite::restic);
   }
 
   /** The repository sites' backups are in. */
@@ -150,10 +150,19 @@ public class SiteBackups implements BeforePublish {
 
   /** Backs up site {@code name}, which the caller may see: the backup, once its snapshot is written and listed. */
   public Backup backup(Caller caller, String name) {
+    return backup(caller, name, true);
+  }
+
+  /** Backs the site up; {@code offsite}: also to the off-site repository (a publish's backup first leaves it to the night). */
+  Backup backup(Caller caller, String name, boolean offsite) {
     Site site = sites.get(caller, name);
     try {
-      Backup b = backupSite(caller, site);
+      Backup b = backupSite(caller, site, offsite);
       failures.remove(tags(site));
+      Map<String, Instant> known = last;
+      if (known != null) {
+        known.put(tags(site), b.time());
+      }
       return b;
     } catch (RuntimeException e) {
       fail(site, e);
@@ -161,14 +170,14 @@ public class SiteBackups implements BeforePublish {
     }
   }
 
-  private Backup backupSite(Caller caller, Site site) {
+  private Backup backupSite(Caller caller, Site site, boolean offsite) {
     String key = site.name().value();
     return staged(key, dir -> {
       String id = snapshot(caller, site, dir);
       restic.forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
       Backup made = list(site).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
           .orElseThrow(() -> new IllegalStateException("restic wrote snapshot " + id + " of site " + key + " but does not list it"));
-      return repos.offsite().map(o -> made.with(offsite(o, site, dir, true))).orElse(made);
+      return repos.offsite().filter(o -> offsite).map(o -> made.with(offsite(o, site, dir, true))).orElse(made);
     });
   }
 
@@ -176,7 +185,7 @@ public class SiteBackups implements BeforePublish {
   private String snapshot(Caller caller, Site site, Path dir) {
     String key = site.name().value();
     content.with(caller, key, (s, r) -> {
-      stage(s, r, dir);
+      BackupFolder.write(s, r, dir, engine.contents());
       return null;
     });
     restic.ensure();
@@ -210,10 +219,17 @@ public class SiteBackups implements BeforePublish {
       }
     }
     if (!made.isEmpty()) {
+      repos.offsite().ifPresent(o -> {
+        try {
+          o.restic().forgetAll(schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
+        } catch (RuntimeException e) { // the local backups still count: said as the off-site copies' failure
+          Failure f = new Failure(Instant.now(), ErrorIds.shown("the off-site backups' retention", e));
+          made.keySet().forEach(site -> offsiteFailures.put(tags(site), f));
+          o.restic().unlock();
+        }
+      });
       try {
         restic.forgetAll(schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
-        repos.offsite().ifPresent(o -> o.restic().forgetAll(schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(),
-            schedule.keepMonthly()));
         List<String> listed = restic.snapshots(null).stream().map(Restic.Snapshot::id).toList();
         made.forEach((site, id) -> {
           if (listed.stream().anyMatch(l -> l.startsWith(id))) {
@@ -254,7 +270,7 @@ public class SiteBackups implements BeforePublish {
         o.restic().forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
       }
       offsiteFailures.remove(tags(site));
-      log.info("site {} backed up off-site to {}: snapshot {}", key, o.settings().repository(), id);
+      log.info("site {} backed up off-site to {}: snapshot {}", key, o.settings().redacted(), id);
       return "copied";
     } catch (RuntimeException e) {
       Failure f = new Failure(Instant.now(), ErrorIds.shown("the off-site copy of site " + key + "'s backup", e));
@@ -264,16 +280,17 @@ public class SiteBackups implements BeforePublish {
     }
   }
 
-  /** Before a publish: the site's backup, unless off; a failure is kept and shown, and the publish goes on. */
-  @Override
-  public void before(Caller caller, String site) {
-    if (schedule.beforePublish()) {
-      try {
-        backup(caller, site);
-      } catch (RuntimeException e) {
-        log.warn("site {} is published without a backup first: {}", site, e.getMessage());
-      }
-    }
+  /**
+   * Holds (or lets go again) the backups Pier makes by itself, the nightly ones and those before publishes: while a
+   * whole Pier is being restored, a site not restored yet must not get a backup of its empty self.
+   */
+  void hold(boolean on) {
+    held = on;
+  }
+
+  /** Whether Pier's own backups are held ({@link #hold}). */
+  boolean held() {
+    return held;
   }
 
   /**
@@ -288,15 +305,18 @@ public class SiteBackups implements BeforePublish {
     d[0]++;
     ReentrantLock folder = folders.computeIfAbsent(name, k -> new ReentrantLock());
     folder.lock();
-    Path dir = staging.resolve(name);
+    Path dir = null;
     try {
+      dir = staging.resolve(name);
       MoreFiles.deleteRecursively(dir);
       return work.in(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot work in " + dir, e);
     } finally {
       try {
-        MoreFiles.deleteRecursively(dir);
+        if (dir != null) {
+          MoreFiles.deleteRecursively(dir);
+        }
       } finally {
         folder.unlock();
         if (--d[0] == 0) {
@@ -349,38 +369,18 @@ public class SiteBackups implements BeforePublish {
   public void archive(Caller caller, String name, String id, OutputStream out) {
     Site site = sites.get(caller, name);
     Restic.Snapshot snapshot = find(site, id);
-    staged(site.name().value() + ".archive", dir -> {
-      TarGz.write(restoreInto(restic, snapshot, dir), out);
-      return null;
-    });
-  }
-
-  /** Writes the backup's folder: the manifest, the live release's files, and the data, the site frozen meanwhile. */
-  private void stage(Site s, Releases releases, Path dir) {
+    // Restored while staged (a staging slot held), then sent from a folder of its own: a slow download holds no slot.
+    Path sent = staging.resolve(site.name().value() + ".download-" + System.nanoTime());
     try {
-      Files.createDirectories(dir);
-      WebRoot root = releases.root();
-      String live = releases.active().orElse(null);
-      if (live != null) {
-        MoreFiles.copyTree(root.release(live), dir.resolve("release"));
-      }
-      Map<String, Object> manifest = new LinkedHashMap<>();
-      manifest.put("format", FORMAT);
-      manifest.put("site", s.name().value());
-      manifest.put("owner", s.owner());
-      manifest.put("image", s.image());
-      manifest.put("plan", s.plan());
-      manifest.put("web", s.web());
-      manifest.put("release", live);
-      manifest.put("releases", releases.ids());
-      manifest.put("time", Instant.now().toString());
-      Files.writeString(dir.resolve("manifest.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
-      engine.contents().frozen(s.name(), () -> {
-        MoreFiles.copyTree(root.data(), dir.resolve("data"));
+      staged(site.name().value() + ".archive", dir -> {
+        Files.move(restoreInto(restic, snapshot, dir), sent, StandardCopyOption.ATOMIC_MOVE);
         return null;
       });
+      TarGz.write(sent, out);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot stage the backup of site " + s.name() + " in " + dir, e);
+      throw new UncheckedIOException("cannot send backup " + id + " of site " + site.name(), e);
+    } finally {
+      MoreFiles.deleteRecursively(sent);
     }
   }
 }

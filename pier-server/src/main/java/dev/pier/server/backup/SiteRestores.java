@@ -55,11 +55,12 @@ public class SiteRestores {
   }
 
   /**
-   * Brings {@code site} back from its last backup in {@code from} (a whole Pier restored onto a fresh machine): its
-   * release and data, as a restore in place does, without a backup first (there is nothing of it yet). False: none.
+   * Brings {@code site} back from its last backup in {@code from} made {@code before} the whole Pier was restored onto
+   * a fresh machine: its release and data, as a restore in place does, without a backup first (there is nothing of it
+   * yet). False: none.
    */
-  boolean bringBack(Restic from, Site site) {
-    List<Restic.Snapshot> snaps = from.snapshots(SiteBackups.tags(site));
+  boolean bringBack(Restic from, Site site, java.time.Instant before) {
+    List<Restic.Snapshot> snaps = from.snapshots(SiteBackups.tags(site)).stream().filter(s -> s.time().isBefore(before)).toList();
     if (snaps.isEmpty()) {
       return false;
     }
@@ -136,7 +137,7 @@ public class SiteRestores {
       if (Files.isDirectory(root.resolve("release"), LinkOption.NOFOLLOW_LINKS)) {
         release = String.valueOf(releases.publishRestored(caller, key, new DirectorySource(root.resolve("release")), how).id());
       }
-      journal.at(Journal.SWAPPING).write(journals);
+      journal.at(Journal.STOPPING).write(journals);
       if (sites.get(caller, key).state() != SiteState.STOPPED) {
         sites.stopAtOnce(caller, key); // (no grace: what it would still write is replaced anyway)
       }
@@ -146,11 +147,11 @@ public class SiteRestores {
           if (engine.isRunning(s.name())) { // started again meanwhile: never swap what a container has mounted
             throw PierException.conflict("Site is running", "site " + key + " was started again during its restore: restore it again");
           }
-          DataSwap.swap(r.root(), data, foreign, () -> journal.at(Journal.SWAPPED).write(journals));
+          DataSwap.swap(r.root(), data, foreign, () -> journal.at(Journal.SWAPPING).write(journals),
+              () -> journal.at(Journal.SWAPPED).write(journals));
           return null;
         });
       }
-      settled = true;
     } catch (RuntimeException e) {
       try {
         undo(caller, Journal.read(journals, key));
@@ -158,21 +159,34 @@ public class SiteRestores {
       } catch (RuntimeException | IOException undo) {
         e.addSuppressed(undo);
       }
+      startAgain(caller, key, meantToRun && settled, settled, e);
       throw e;
-    } finally {
-      try {
-        if (meantToRun) {
-          sites.start(caller, key);
-        }
-      } finally {
-        if (settled) {
-          Journal.delete(journals, key);
-        }
-      }
     }
+    startAgain(caller, key, meantToRun, true, null);
     log.info("site {}: {} restored {} (the state before: {})", key, caller.user(), from == null ? "an uploaded backup" : "backup " + from,
         before == null ? "a new site" : "backup " + before.id());
     return new Restored(key, from, before == null ? null : before.id(), release);
+  }
+
+  /**
+   * Starts the site again if {@code start} (it ran, and its content is whole: restored, or undone), then lets the
+   * journal go if {@code settled}. A failure to start is the restore's own error's companion when there is one.
+   */
+  private void startAgain(Caller caller, String key, boolean start, boolean settled, RuntimeException failed) {
+    try {
+      if (start) {
+        sites.start(caller, key);
+      }
+    } catch (RuntimeException e) {
+      if (failed == null) {
+        throw e;
+      }
+      failed.addSuppressed(e);
+    } finally {
+      if (settled) {
+        Journal.delete(journals, key);
+      }
+    }
   }
 
   /**
@@ -187,9 +201,9 @@ public class SiteRestores {
       });
       return true;
     }
-    if (j.phase().equals(Journal.SWAPPING)) {
+    if (!j.phase().equals(Journal.PUBLISHING)) { // (stopping: only a copy beside the data may be left)
       content.with(caller, j.site(), (s, r) -> {
-        DataSwap.undo(r.root());
+        DataSwap.undo(r.root(), j.phase().equals(Journal.SWAPPING));
         return null;
       });
     }
@@ -218,10 +232,12 @@ public class SiteRestores {
         log.warn("site {}: its restore was cut short by a stop of Pier; {}", j.site(), whole ? "it was whole: finished"
             : "undone: the release and data before it are back");
         Journal.delete(journals, j.site());
-      } catch (PierException gone) {
-        log.warn("site {}: its restore was cut short by a stop of Pier, and it cannot be undone: {}", j.site(), gone.getMessage());
-        Journal.delete(journals, j.site());
       } catch (RuntimeException e) {
+        if (e instanceof PierException gone && gone.kind() == PierException.Kind.NOT_FOUND) {
+          log.warn("site {}: its restore was cut short by a stop of Pier, and it is gone since: {}", j.site(), gone.getMessage());
+          Journal.delete(journals, j.site());
+          continue;
+        }
         log.error("site {}: its restore was cut short by a stop of Pier, and undoing it failed (tried again at the next start)", j.site(), e);
       }
     }

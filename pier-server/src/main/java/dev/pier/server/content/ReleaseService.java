@@ -65,6 +65,7 @@ public class ReleaseService {
    * just before ({@link BeforePublish}).
    */
   public Release publish(Caller caller, String site, ContentSource source, String how) {
+    sites.get(caller, site); // (404 first: no lock is made for a name that is not the caller's site)
     return serialised(site, () -> {
       before.ifAvailable(b -> b.before(caller, site));
       return publishNow(caller, site, source, how);
@@ -73,6 +74,7 @@ public class ReleaseService {
 
   /** Publishes as {@link #publish} does, without the backup first: for a restore, which made its own. */
   public Release publishRestored(Caller caller, String site, ContentSource source, String how) {
+    sites.get(caller, site);
     return serialised(site, () -> publishNow(caller, site, source, how));
   }
 
@@ -107,6 +109,7 @@ public class ReleaseService {
 
   /** Makes release {@code id} of the site live again (a rollback, or forward). */
   public Release activate(Caller caller, String site, long id) {
+    sites.get(caller, site);
     return serialised(site, () -> content.with(caller, site, (s, r) -> {
       sync(s, r);
       Release rel = repo.find(s.name(), id).orElseThrow(() -> notFound(s, id));
