@@ -140,7 +140,7 @@ public record OffsiteSettings(String repository, String password, Map<String, St
 
   /** The repository's URL without a password in it ({@code rest:https://USER:PASSWORD@HOST/}: USER:***). Pure. */
   String redacted() {
-    return repository.replaceAll("(//[^/@:]*):[^/@]*@", "$1:***@");
+    return Restic.redact(repository);
   }
 
   /** What the API shows of it: never the password, the key or the credentials' values. */

@@ -87,13 +87,14 @@ public class PierRestore implements InitializingBean {
     try {
       JsonNode m = JSON.readTree(Files.readString(marker));
       String from = m.path("repository").asString();
-      Instant before = Instant.parse(m.path("restoredAt").asString());
+      Instant before = m.hasNonNull("restoredAt") ? Instant.parse(m.path("restoredAt").asString()) : Instant.now();
       Set<String> done = new TreeSet<>();
       m.path("done").forEach(d -> done.add(d.asString()));
       Restic restic = repos.offsite().filter(o -> o.settings().repository().equals(from)).map(BackupRepositories.Offsite::restic)
           .orElseGet(() -> from.equals(repos.local().repository()) ? repos.local() : new Restic(runner, from,
               dataDir.resolve("restore-password"), dataDir.resolve("backup-cache"), sshOptions(from), Map.of()));
       int restored = 0;
+      int failed = 0;
       List<Site> all = sites.all();
       for (Site s : all) {
         if (done.contains(s.name().value())) {
@@ -103,17 +104,23 @@ public class PierRestore implements InitializingBean {
           if (backups.bringBack(restic, s, before)) {
             restored++;
           } else {
-            log.error("site {} has no backup in {}: it is back with its starter page only", s.name(), from);
+            log.error("site {} has no backup in {}: it is back with its starter page only", s.name(), Restic.redact(from));
           }
-        } catch (RuntimeException e) {
-          log.error("site {} could not be restored from {}: {}", s.name(), from, e.getMessage(), e);
+          done.add(s.name().value());
+        } catch (RuntimeException e) { // (not done: tried again at the next start, the backups held until then)
+          log.error("site {} could not be restored from {}: {}", s.name(), Restic.redact(from), e.getMessage(), e);
+          failed++;
         }
-        done.add(s.name().value());
         Map<String, Object> next = new LinkedHashMap<>(JSON.convertValue(m, Map.class));
         next.put("done", List.copyOf(done));
         MoreFiles.writeAtomically(marker, JSON.writeValueAsString(next));
       }
-      log.warn("Pier's restore is over: {} of {} sites restored from {}", restored, all.size(), from);
+      if (failed > 0) {
+        log.error("Pier's restore: {} of {} sites could not be restored from {}; they are tried again at the next start, and"
+            + " Pier makes no backup by itself until then", failed, all.size(), Restic.redact(from));
+        return;
+      }
+      log.warn("Pier's restore is over: {} of {} sites restored from {}", restored, all.size(), Restic.redact(from));
       Files.deleteIfExists(marker);
       siteBackups.hold(false);
       Files.deleteIfExists(dataDir.resolve("restore-password"));

@@ -51,6 +51,7 @@ public final class Restic {
   private final List<String> options;
   private final Map<String, String> env;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+  private final java.util.concurrent.atomic.AtomicInteger exclusiveCalls = new java.util.concurrent.atomic.AtomicInteger();
   private boolean opened;
   /** Whether Pier made this repository's password (a local one of its own): it then gets a {@link QuickKey}. */
   private boolean quick;
@@ -140,13 +141,13 @@ public final class Restic {
     }
     boolean local = repository.startsWith("/");
     if (local && Files.exists(Path.of(repository).resolve("config"))) {
-      throw new IllegalStateException("cannot open the backup repository " + repository + ": " + said(probe));
+      throw new IllegalStateException("cannot open the backup repository " + redact(repository) + ": " + said(probe));
     }
     makePassword();
     // restic's init never overwrites a repository: one that is there but did not open is refused with the probe's reason
     CommandResult made = exclusive(() -> runner.run(command("init")));
     if (!made.succeeded()) {
-      throw new IllegalStateException("cannot open the backup repository " + repository + ": " + said(local ? made : probe));
+      throw new IllegalStateException("cannot open the backup repository " + redact(repository) + ": " + said(local ? made : probe));
     }
     opened = true;
     addQuickKey();
@@ -255,9 +256,31 @@ public final class Restic {
     exclusive(() -> checked(command("prune")));
   }
 
-  /** Whether a call holding restic's exclusive lock (a check, a prune, a forget) runs now. */
+  /** Whether a call that needs restic's exclusive lock (a check, a prune, a forget) runs or waits now. */
   boolean busyExclusively() {
-    return lock.isWriteLocked();
+    return exclusiveCalls.get() > 0;
+  }
+
+  /**
+   * Takes a snapshot as {@link #backup} does, unless the repository is held by an exclusive call (a check, a prune)
+   * for longer than {@code wait}: then an error saying so, and nothing written.
+   */
+  public String backupUnlessBusy(Path dir, List<String> tags, Duration wait) {
+    boolean held;
+    try {
+      held = lock.readLock().tryLock(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      held = false;
+    }
+    if (!held) {
+      throw new IllegalStateException("the backups are being checked: no backup now");
+    }
+    try {
+      return backup(dir, tags);
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   /** Removes the locks a killed restic left (restic removes only stale ones); after a failed call, say. */
@@ -285,12 +308,17 @@ public final class Restic {
       return r;
     }
     if ((r.stderr() + r.stdout()).toLowerCase(java.util.Locale.ROOT).contains("no space left on device")) {
-      log.error("the backup repository {} has no room left: {}", repository, said(r));
+      log.error("the backup repository {} has no room left: {}", redact(repository), said(r));
       throw new PierException(PierException.Kind.NO_SPACE, "Backup disk is full", "the backup disk has no room left: nothing"
           + " was lost and the sites serve on, but no backup can be made there until an administrator frees room",
           new CommandFailedException(c, r));
     }
     throw new CommandFailedException(c, r);
+  }
+
+  /** A repository's URL without the password it may hold ({@code rest:https://USER:PASSWORD@HOST/}: USER:***). Pure. */
+  static String redact(String url) {
+    return url.replaceAll("(//[^/@:]*):.*@", "$1:***@");
   }
 
   /** The last line of what restic said when a call failed. */
@@ -300,7 +328,9 @@ public final class Restic {
 
   /** restic's argument list for this repository. Pure. */
   List<String> argv(String... args) {
-    List<String> argv = new ArrayList<>(List.of("restic", "--repo", repository, "--password-file", passwordFile.toString(),
+    // (the repository comes in restic's environment, RESTIC_REPOSITORY: a URL may hold a password, and a command line
+    // shows in ps, in logs and in errors)
+    List<String> argv = new ArrayList<>(List.of("restic", "--password-file", passwordFile.toString(),
         "--cache-dir", cacheDir.toString()));
     for (String o : options) {
       argv.add("--option");
@@ -319,7 +349,12 @@ public final class Restic {
   }
 
   private <T> T exclusive(Supplier<T> call) {
-    return locked(lock.writeLock(), call);
+    exclusiveCalls.incrementAndGet();
+    try {
+      return locked(lock.writeLock(), call);
+    } finally {
+      exclusiveCalls.decrementAndGet();
+    }
   }
 
   private static <T> T locked(Lock held, Supplier<T> call) {
@@ -332,6 +367,8 @@ public final class Restic {
   }
 
   private Command command(String... args) {
-    return Command.of(argv(args)).withTimeout(LIMIT).withEnv(env);
+    Map<String, String> vars = new java.util.HashMap<>(env);
+    vars.put("RESTIC_REPOSITORY", repository);
+    return Command.of(argv(args)).withTimeout(LIMIT).withEnv(vars);
   }
 }

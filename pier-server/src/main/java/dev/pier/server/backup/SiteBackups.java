@@ -70,6 +70,8 @@ public class SiteBackups {
   /** One staging of a folder at a time. */
   private final Map<String, ReentrantLock> folders = new ConcurrentHashMap<>();
   private volatile boolean held;
+  /** Two downloads at a time at most: each keeps a restored copy of a site on the host's disk while it is sent. */
+  private final Semaphore downloads = new Semaphore(2);
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
   private final Map<String, Failure> offsiteFailures = new ConcurrentHashMap<>();
   private final BackupRepositories repos;
@@ -173,23 +175,29 @@ public class SiteBackups {
   private Backup backupSite(Caller caller, Site site, boolean offsite) {
     String key = site.name().value();
     return staged(key, dir -> {
-      String id = snapshot(caller, site, dir);
-      restic.forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
+      String id = snapshot(caller, site, dir, !offsite);
+      if (offsite) { // (a publish's backup first leaves the retention to the night: forget waits for every backup)
+        restic.forget(tags(site), schedule.keepLast(), schedule.keepDaily(), schedule.keepWeekly(), schedule.keepMonthly());
+      }
       Backup made = list(site).stream().filter(b -> b.id().startsWith(id)).findFirst() // (restic 0.14 prints the short id)
           .orElseThrow(() -> new IllegalStateException("restic wrote snapshot " + id + " of site " + key + " but does not list it"));
       return repos.offsite().filter(o -> offsite).map(o -> made.with(offsite(o, site, dir, true))).orElse(made);
     });
   }
 
-  /** Stages the site into {@code dir} and takes its snapshot; its id (short), once restic wrote it. */
-  private String snapshot(Caller caller, Site site, Path dir) {
+  /**
+   * Stages the site into {@code dir} and takes its snapshot; its id (short), once restic wrote it. {@code quickly}:
+   * not at all if the repository is held by a check (a publish waits for its backup).
+   */
+  private String snapshot(Caller caller, Site site, Path dir, boolean quickly) {
     String key = site.name().value();
     content.with(caller, key, (s, r) -> {
       BackupFolder.write(s, r, dir, engine.contents());
       return null;
     });
     restic.ensure();
-    String id = restic.backup(dir, List.of("site:" + key, "born:" + site.createdAt().toEpochMilli()));
+    List<String> tags = List.of("site:" + key, "born:" + site.createdAt().toEpochMilli());
+    String id = quickly ? restic.backupUnlessBusy(dir, tags, java.time.Duration.ofSeconds(10)) : restic.backup(dir, tags);
     log.info("site {} backed up: snapshot {}", key, id);
     return id;
   }
@@ -208,7 +216,7 @@ public class SiteBackups {
         two.submit(() -> {
           try {
             made.put(site, staged(site.name().value(), dir -> {
-              String id = snapshot(caller, site, dir);
+              String id = snapshot(caller, site, dir, false);
               repos.offsite().ifPresent(o -> offsite(o, site, dir, false));
               return id;
             }));
@@ -369,6 +377,10 @@ public class SiteBackups {
   public void archive(Caller caller, String name, String id, OutputStream out) {
     Site site = sites.get(caller, name);
     Restic.Snapshot snapshot = find(site, id);
+    if (!downloads.tryAcquire()) {
+      throw new PierException(PierException.Kind.TOO_MANY, "Too many downloads", "two backups are being downloaded already:"
+          + " try again once one is done", null);
+    }
     // Restored while staged (a staging slot held), then sent from a folder of its own: a slow download holds no slot.
     Path sent = staging.resolve(site.name().value() + ".download-" + System.nanoTime());
     try {
@@ -381,6 +393,7 @@ public class SiteBackups {
       throw new UncheckedIOException("cannot send backup " + id + " of site " + site.name(), e);
     } finally {
       MoreFiles.deleteRecursively(sent);
+      downloads.release();
     }
   }
 }

@@ -10,7 +10,6 @@ import dev.pier.server.content.ReleaseService;
 import dev.pier.server.site.Site;
 import dev.pier.server.site.SiteContent;
 import dev.pier.server.site.SiteService;
-import dev.pier.server.site.SiteState;
 import dev.pier.server.site.SiteWish;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,9 +137,7 @@ public class SiteRestores {
         release = String.valueOf(releases.publishRestored(caller, key, new DirectorySource(root.resolve("release")), how).id());
       }
       journal.at(Journal.STOPPING).write(journals);
-      if (sites.get(caller, key).state() != SiteState.STOPPED) {
-        sites.stopAtOnce(caller, key); // (no grace: what it would still write is replaced anyway)
-      }
+      sites.stopAtOnce(caller, key); // (no grace: what it would still write is replaced anyway; its wish: stopped)
       Path data = root.resolve("data");
       if (Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
         content.with(caller, key, (s, r) -> {
@@ -207,9 +204,13 @@ public class SiteRestores {
         return null;
       });
     }
-    boolean live = releases.list(caller, j.site()).stream().anyMatch(rel -> rel.active() && Long.valueOf(rel.id()).equals(j.previous()));
-    if (j.previous() != null && !live) {
+    List<Release> all = releases.list(caller, j.site());
+    boolean live = all.stream().anyMatch(rel -> rel.active() && Long.valueOf(rel.id()).equals(j.previous()));
+    boolean kept = all.stream().anyMatch(rel -> Long.valueOf(rel.id()).equals(j.previous()));
+    if (j.previous() != null && !live && kept) {
       releases.activate(caller, j.site(), j.previous());
+    } else if (j.previous() != null && !kept) {
+      log.warn("site {}: the release live before its restore ({}) is gone: the restored one stays live", j.site(), j.previous());
     }
     return false;
   }
@@ -220,25 +221,38 @@ public class SiteRestores {
    */
   @EventListener(ApplicationReadyEvent.class)
   void recover() {
-    for (Journal j : Journal.all(journals)) {
+    for (Journal found : Journal.all(journals)) {
+      String site = found.site();
       try {
-        boolean whole = releases.serialised(j.site(), () -> {
-          boolean w = undo(BackupSchedule.PIER, j);
-          if (j.meantToRun()) {
-            sites.start(BackupSchedule.PIER, j.site());
+        sites.get(BackupSchedule.PIER, site);
+      } catch (PierException gone) {
+        log.warn("site {}: its restore was cut short by a stop of Pier, and it is gone since", site);
+        Journal.delete(journals, site);
+        continue;
+      }
+      try {
+        releases.serialised(site, () -> {
+          Journal j; // read again under the site's lock: a restore may have ended meanwhile
+          try {
+            j = Journal.read(journals, site);
+          } catch (IOException gone) {
+            return null;
           }
-          return w;
+          boolean whole = undo(BackupSchedule.PIER, j);
+          Journal.delete(journals, site);
+          log.warn("site {}: its restore was cut short by a stop of Pier; {}", site, whole ? "it was whole: finished"
+              : "undone: the release and data before it are back");
+          if (j.meantToRun()) {
+            try {
+              sites.start(BackupSchedule.PIER, site);
+            } catch (RuntimeException e) { // (its wish is to run: the supervisor tries again)
+              log.error("site {} could not be started again after its restore was undone: {}", site, e.getMessage());
+            }
+          }
+          return null;
         });
-        log.warn("site {}: its restore was cut short by a stop of Pier; {}", j.site(), whole ? "it was whole: finished"
-            : "undone: the release and data before it are back");
-        Journal.delete(journals, j.site());
       } catch (RuntimeException e) {
-        if (e instanceof PierException gone && gone.kind() == PierException.Kind.NOT_FOUND) {
-          log.warn("site {}: its restore was cut short by a stop of Pier, and it is gone since: {}", j.site(), gone.getMessage());
-          Journal.delete(journals, j.site());
-          continue;
-        }
-        log.error("site {}: its restore was cut short by a stop of Pier, and undoing it failed (tried again at the next start)", j.site(), e);
+        log.error("site {}: its restore was cut short by a stop of Pier, and undoing it failed (tried again at the next start)", site, e);
       }
     }
   }

@@ -39,8 +39,11 @@ class CrashRecoveryTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    pier.stopKeepingLogs(Path.of("target", "crash-recovery-logs")); // (for a failed run to read)
-    host.close();
+    try {
+      pier.stopKeepingLogs(Path.of("target", "crash-recovery-logs")); // (for a failed run to read)
+    } finally {
+      host.close();
+    }
   }
 
   private void startServer() throws Exception {
