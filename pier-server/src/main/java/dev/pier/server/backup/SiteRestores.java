@@ -239,15 +239,16 @@ public class SiteRestores {
             return null;
           }
           boolean whole = undo(BackupSchedule.PIER, j);
-          Journal.delete(journals, site);
           log.warn("site {}: its restore was cut short by a stop of Pier; {}", site, whole ? "it was whole: finished"
               : "undone: the release and data before it are back");
-          if (j.meantToRun()) {
-            try {
+          try {
+            if (j.meantToRun()) {
               sites.start(BackupSchedule.PIER, site);
-            } catch (RuntimeException e) { // (its wish is to run: the supervisor tries again)
-              log.error("site {} could not be started again after its restore was undone: {}", site, e.getMessage());
             }
+          } catch (RuntimeException e) { // (its wish is to run: the supervisor tries again)
+            log.error("site {} could not be started again after its restore was undone: {}", site, e.getMessage());
+          } finally {
+            Journal.delete(journals, site); // (once started: the journal's end says the site is as it was)
           }
           return null;
         });
