@@ -23,6 +23,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -39,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * last backup in that repository and started if it ran; the marker goes once every site was tried.
  */
 @Component
-public class PierRestore implements InitializingBean {
+public class PierRestore implements InitializingBean, DisposableBean {
 
   static final String MARKER = "restore-sites.json";
   private static final Logger log = LoggerFactory.getLogger(PierRestore.class);
@@ -52,6 +53,8 @@ public class PierRestore implements InitializingBean {
   private final SiteBackups siteBackups;
   private final BackupRepositories repos;
   private final CommandRunner runner;
+  private volatile boolean closing;
+  private volatile Thread worker;
 
   PierRestore(PierProperties props, JdbcClient jdbc, SiteRepository sites, SiteRestores backups, BackupRepositories repos, CommandRunner runner,
       SiteBackups siteBackups) {
@@ -78,7 +81,17 @@ public class PierRestore implements InitializingBean {
   @EventListener(ApplicationReadyEvent.class)
   void restoreSites() {
     if (Files.exists(dataDir.resolve(MARKER))) {
-      Thread.ofPlatform().name("pier-restore").start(this::bringBackAll);
+      worker = Thread.ofPlatform().name("pier-restore").start(this::bringBackAll);
+    }
+  }
+
+  /** When Pier stops: no site is begun any more (the rest waits for the next start), the one under way ends first. */
+  @Override
+  public void destroy() throws InterruptedException {
+    closing = true;
+    Thread w = worker;
+    if (w != null) {
+      w.join(java.time.Duration.ofMinutes(2));
     }
   }
 
@@ -99,6 +112,10 @@ public class PierRestore implements InitializingBean {
       for (Site s : all) {
         if (done.contains(s.name().value())) {
           continue; // (restored before Pier stopped: never again over what it has done since)
+        }
+        if (closing) {
+          log.warn("Pier stops during its restore: the sites not restored yet are at its next start");
+          return;
         }
         try {
           if (backups.bringBack(restic, s, before)) {
