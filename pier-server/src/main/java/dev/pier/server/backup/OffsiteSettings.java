@@ -31,8 +31,8 @@ public record OffsiteSettings(String repository, String password, Map<String, St
   private static final Pattern SFTP_URL = Pattern.compile("sftp://(?:([A-Za-z0-9_][A-Za-z0-9._-]{0,31})@)?([A-Za-z0-9][A-Za-z0-9.-]{0,252}|\\[[0-9a-fA-F:.]{2,45}\\])(?::([0-9]{1,5}))?/(/.*)");
   private static final Pattern SFTP_SHORT = Pattern.compile("sftp:(?:([A-Za-z0-9_][A-Za-z0-9._-]{0,31})@)?([A-Za-z0-9][A-Za-z0-9.-]{0,252}|\\[[0-9a-fA-F:.]{2,45}\\]):(.+)");
 
-  /** Where an SFTP repository is: its user (null: root's default), host, port (null: 22) and path. */
-  record Sftp(String user, String host, Integer port, String path) {}
+  /** Where an SFTP repository's server is: its user (null: root's default), host and port (null: 22). */
+  record Sftp(String user, String host, Integer port) {}
 
   public OffsiteSettings {
     env = env == null ? Map.of() : new TreeMap<>(env);
@@ -88,10 +88,10 @@ public record OffsiteSettings(String repository, String password, Map<String, St
     Matcher m = SFTP_URL.matcher(url);
     if (m.matches()) {
       Integer port = m.group(3) == null ? null : Integer.valueOf(m.group(3));
-      return port != null && (port < 1 || port > 65535) ? null : new Sftp(m.group(1), unbracket(m.group(2)), port, m.group(4));
+      return port != null && (port < 1 || port > 65535) ? null : new Sftp(m.group(1), unbracket(m.group(2)), port);
     }
     m = SFTP_SHORT.matcher(url);
-    return m.matches() ? new Sftp(m.group(1), unbracket(m.group(2)), null, m.group(3)) : null;
+    return m.matches() ? new Sftp(m.group(1), unbracket(m.group(2)), null) : null;
   }
 
   private static String unbracket(String host) {
