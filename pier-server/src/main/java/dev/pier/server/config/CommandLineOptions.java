@@ -24,6 +24,14 @@ public record CommandLineOptions(boolean help, List<String> springArgs) {
     OPTIONS.put("edge-threads", new String[] {"pier.edge.threads", "N", "the edge's event loops (0: half the cores, at least one)"});
     OPTIONS.put("acme-directory", new String[] {"pier.acme.directory", "URL", "certificates from this ACME CA instead of the internal one (none)"});
     OPTIONS.put("acme-email", new String[] {"pier.acme.email", "EMAIL", "contact address given to the ACME CA (none)"});
+    OPTIONS.put("dns", new String[] {"pier.dns.mode", "MODE", "sites' names in DNS: off, embedded (Pier serves the zone) or rfc2136 (off)"});
+    OPTIONS.put("dns-server", new String[] {"pier.dns.server", "HOST[:PORT]", "keep sites' names on this DNS server by RFC 2136 updates (none)"});
+    OPTIONS.put("dns-zone", new String[] {"pier.dns.zone", "ZONE", "the zone the names go in (the domain)"});
+    OPTIONS.put("dns-tsig-key", new String[] {"pier.dns.tsig-key", "FILE", "the TSIG key updates are signed with, as tsig-keygen writes it"});
+    OPTIONS.put("dns-records", new String[] {"pier.dns.records", "KIND", "address (A and AAAA) or cname (a CNAME to the domain) (address)"});
+    OPTIONS.put("dns-addresses", new String[] {"pier.dns.addresses", "IP,...", "the host's public addresses in the records (detected)"});
+    OPTIONS.put("dns-port", new String[] {"pier.dns.port", "PORT", "the embedded DNS server's port, UDP and TCP (53)"});
+    OPTIONS.put("dns-secondaries", new String[] {"pier.dns.secondaries", "IP,...", "secondaries that may transfer the embedded zone and get NOTIFY (none)"});
     OPTIONS.put("instance", new String[] {"pier.instance", "NAME", "this Pier's name on the host, for a second Pier beside it (pier)"});
     OPTIONS.put("bridge", new String[] {"pier.network.bridge", "NAME", "host bridge for the containers (pier0)"});
     OPTIONS.put("subnet", new String[] {"pier.network.subnet", "CIDR", "container network (10.1.1.0/24)"});

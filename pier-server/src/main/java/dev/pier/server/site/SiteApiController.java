@@ -27,15 +27,17 @@ class SiteApiController {
   private final SiteService sites;
   private final SiteUrls urls;
   private final EdgeStatus edge;
+  private final SiteDns dns;
 
-  SiteApiController(SiteService sites, SiteUrls urls, EdgeStatus edge) {
+  SiteApiController(SiteService sites, SiteUrls urls, EdgeStatus edge, SiteDns dns) {
     this.sites = sites;
     this.urls = urls;
     this.edge = edge;
+    this.dns = dns;
   }
 
   private SiteJson json(Site s) {
-    return SiteJson.of(s, urls.of(s.name().value(), edge.httpPort()));
+    return SiteJson.of(s, urls.of(s.name().value(), edge.httpPort()), dns.of(s.name().value()));
   }
 
   @GetMapping

@@ -54,6 +54,7 @@ class SitePanelController {
   private final PlanRepository plans;
   private final PlanGrants grants;
   private final ImageService images;
+  private final SiteDns dns;
 
   /** An image as the create form offers it: its name and whether sites can start on it now. */
   public record ImageChoice(String name, String label) {}
@@ -67,7 +68,8 @@ class SitePanelController {
   }
 
   SitePanelController(SiteService sites, SiteUrls urls, EdgeStatus edge, SiteUsage usage,
-      PlanRepository plans, PlanGrants grants, ImageService images) {
+      PlanRepository plans, PlanGrants grants, ImageService images, SiteDns dns) {
+    this.dns = dns;
     this.images = images;
     this.usage = usage;
     this.plans = plans;
@@ -158,6 +160,7 @@ class SitePanelController {
       return "redirect:/";
     }
     model.addAttribute("caller", caller);
+    model.addAttribute("dns", dns.of(name));
     return "site";
   }
 

@@ -1,6 +1,7 @@
 package dev.pier.server.tls;
 
 import dev.pier.edge.AcmeChallenges;
+import dev.pier.server.dns.DnsChallenges;
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.tls.acme.AcmeClient;
 import dev.pier.server.tls.pki.CertifiedKey;
@@ -38,6 +39,11 @@ import org.springframework.stereotype.Component;
  * Retry-After. Certificates and keys live in {@code DATA-DIR/certs/acme/HOST/} (keys mode 0600), the account key in
  * {@code DATA-DIR/acme/account-key.pem}; both survive restarts. Until a name has its certificate, the next source (the
  * internal CA's) stands in.
+ *
+ * <p>With a DNS zone kept by Pier ({@link DnsChallenges}: the operator's server or Pier's own), one certificate covers
+ * everything instead: {@code DOMAIN} and {@code *.DOMAIN}, proved with DNS-01 through that zone, kept as
+ * {@code *.DOMAIN}. A new site is covered at once, with no order of its own; certificates of single names kept from
+ * before are served until the wildcard's arrives, then dropped.
  */
 @Component
 public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
@@ -62,6 +68,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
 
   private final PierProperties props;
   private final ServedNames names;
+  private final DnsChallenges dns;
   /** The certificates, kept from the CA named in the file {@code directory} beside them. */
   private final CertificateStore store;
   private final ConcurrentHashMap<String, String> tokens = new ConcurrentHashMap<>();
@@ -75,15 +82,26 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   private AcmeClient client;
   private OrderBudget budget;
 
-  AcmeCertificates(PierProperties props, ServedNames names) {
+  AcmeCertificates(PierProperties props, ServedNames names, DnsChallenges dns) {
     this.props = props;
     this.names = names;
+    this.dns = dns;
     this.store = new CertificateStore(props.dataDir().resolve("certs").resolve(SiteCertificates.ACME_DIR));
   }
 
   /** Whether an ACME directory is configured. */
   public boolean enabled() {
     return props.acme().enabled();
+  }
+
+  /** Whether one certificate for the domain and {@code *.DOMAIN}, by DNS-01, serves every name. */
+  public boolean wildcard() {
+    return enabled() && dns.enabled();
+  }
+
+  /** The name the wildcard certificate is kept and listed under. */
+  String wildcardHost() {
+    return "*." + props.domain();
   }
 
   /** The directory URL in use, or null. */
@@ -145,6 +163,12 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   /** The CA's certificate for the name asked for while it is valid (only names Pier serves ever get one). From memory. */
   @Override
   public SslContext ready(Asked asked) {
+    if (wildcard()) {
+      EdgeCertificate w = held.get(wildcardHost());
+      if (w != null && w.validAt(Instant.now())) {
+        return w.context(); // every name served is the domain or one label under it
+      }
+    }
     EdgeCertificate h = held.get(asked.host());
     return h != null && h.validAt(Instant.now()) ? h.context() : null;
   }
@@ -152,14 +176,14 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   /** Has none at hand: orders one for the name served, while the next source's certificate stands in. */
   @Override
   public SslContext obtain(Asked asked) {
-    want(asked.served());
+    want(wildcard() ? wildcardHost() : asked.served());
     return null;
   }
 
   /** A new site's name: its certificate is ordered now rather than at the first visit. */
   @Override
   public void added(String host) {
-    want(host);
+    want(wildcard() ? wildcardHost() : host);
   }
 
   /** Orders a certificate for {@code host} soon, unless it has a good one, is queued already or is waiting to retry. */
@@ -188,7 +212,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   /** Every name Pier serves and where it stands, the panel's first. */
   public List<NameStatus> statuses() {
     List<NameStatus> out = new ArrayList<>();
-    for (String host : names.all()) {
+    for (String host : wildcard() ? List.of(wildcardHost()) : names.all()) {
       EdgeCertificate h = held.get(host);
       CertifiedKey c = h == null ? null : h.certified();
       Failing f = failing.get(host);
@@ -204,11 +228,17 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   private void sweep() {
     try {
       List<String> served = names.all();
-      for (String host : served) {
-        want(host);
+      if (wildcard()) {
+        want(wildcardHost());
+        EdgeCertificate w = held.get(wildcardHost());
+        served = w != null && w.freshAt(Instant.now()) ? List.of(wildcardHost()) : served; // single names kept until it came
+      } else {
+        for (String host : served) {
+          want(host);
+        }
       }
       for (String host : List.copyOf(held.keySet())) {
-        if (!served.contains(host)) {
+        if (!served.contains(host) && !(wildcard() && host.equals(wildcardHost()))) {
           held.remove(host);
           failing.remove(host);
           store.delete(host);
@@ -224,7 +254,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   private void attempt(String host) {
     queued.remove(host);
     waiting.remove(host);
-    if (!names.all().contains(host)) {
+    if (!(wildcard() && host.equals(wildcardHost())) && !names.all().contains(host)) {
       failing.remove(host);
       return; // the site went away meanwhile
     }
@@ -267,7 +297,19 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
 
   /** Orders a certificate for {@code host} and keeps it on disk; one the CA issued is served even if it cannot be kept. */
   private EdgeCertificate issue(String host) throws Exception {
-    CertifiedKey issued = client.order(host);
+    CertifiedKey issued = wildcard() && host.equals(wildcardHost())
+        ? client.orderByDns(List.of(props.domain(), wildcardHost()), new AcmeClient.DnsProof() {
+          @Override
+          public void put(List<String> values) throws IOException {
+            dns.put(values);
+          }
+
+          @Override
+          public void remove(List<String> values) throws IOException {
+            dns.remove(values);
+          }
+        })
+        : client.order(host);
     budget.issued(Instant.now());
     EdgeCertificate served = EdgeCertificate.of(issued);
     try {

@@ -62,6 +62,9 @@ class SitePanelControllerTest {
   private PlanRepository plans;
   private MockMvc mvc;
   private ImageService images;
+  private static final org.springframework.security.web.csrf.CsrfToken CSRF =
+      new org.springframework.security.web.csrf.DefaultCsrfToken("X-CSRF-TOKEN", "_csrf", "token");
+  private final java.util.Map<String, SiteDns.State> dnsStates = new java.util.HashMap<>();
 
   @BeforeEach
   void setUp() {
@@ -85,7 +88,7 @@ class SitePanelControllerTest {
         new ImageView("debian-php", List.of("libapache2-mod-php", "php-sqlite3"), true, true, "debian", null, List.of(),
             new ImageBuild("v", ImageBuild.State.BUILDING, null, null, "Retrieving apache2", null), 0)));
     when(usage.summary(Mockito.any())).thenCallRealMethod();
-    mvc = MockMvcBuilders.standaloneSetup(new SitePanelController(sites, urls, edge, usage, plans, grants, images), new ErrorPage()).setViewResolvers(views).build();
+    mvc = MockMvcBuilders.standaloneSetup(new SitePanelController(sites, urls, edge, usage, plans, grants, images, dnsStates::get), new ErrorPage()).setViewResolvers(views).build();
   }
 
   /** Renders the error template with the attributes Spring Boot's error controller gives it. */
@@ -215,6 +218,19 @@ class SitePanelControllerTest {
         .andExpect(redirectedUrl("/")).andExpect(flash().attribute("error", "Site \"theirs\" does not exist."));
     mvc.perform(get("/sites/theirs/delete").principal(ALICE))
         .andExpect(redirectedUrl("/")).andExpect(flash().attribute("error", "Site \"theirs\" does not exist."));
+  }
+
+  @Test
+  void aSitesPageSaysWhereItsNameStandsInDnsWithTheServersAnswerEscaped() throws Exception {
+    when(sites.get(new Caller("alice", false), "blog")).thenReturn(site("blog", "alice", SiteState.RUNNING, null));
+    when(sites.get(new Caller("alice", false), "shop")).thenReturn(site("shop", "alice", SiteState.RUNNING, null));
+    dnsStates.put("blog", new SiteDns.State("failed", "the server refused the update: <REFUSED>", List.of("blog.pier.test. 300 IN A 192.0.2.7")));
+    String html = mvc.perform(get("/sites/blog").principal(ALICE).requestAttr("_csrf", CSRF)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    assertThat(html).contains("id=\"site-dns-state\"").contains(">failed</span>").contains("text-bg-danger")
+        .contains("the server refused the update: &lt;REFUSED&gt;").contains("blog.pier.test. 300 IN A 192.0.2.7");
+    // Without DNS (no state), the page says nothing of it.
+    String shop = mvc.perform(get("/sites/shop").principal(ALICE).requestAttr("_csrf", CSRF)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    assertThat(shop).doesNotContain("site-dns");
   }
 
   @Test

@@ -45,7 +45,7 @@ class AcmeCertificatesTest {
   private AcmeCertificates started(String directory) {
     PierProperties props = new PierProperties(data, "example.org", new PierProperties.Edge(0, 0, null), null, null, null, null,
         new PierProperties.Acme(directory, "", null, Duration.ofHours(1), Duration.ofHours(6), Duration.ofHours(1)), null);
-    acme = new AcmeCertificates(props, new ServedNames("example.org", "blog"::equals, () -> List.of("blog")));
+    acme = new AcmeCertificates(props, new ServedNames("example.org", "blog"::equals, () -> List.of("blog")), dev.pier.server.dns.DnsChallenges.NONE);
     acme.start();
     return acme;
   }

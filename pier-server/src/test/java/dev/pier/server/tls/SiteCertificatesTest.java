@@ -46,7 +46,7 @@ class SiteCertificatesTest {
   /** A new instance on the same data directory, as after a restart. */
   private SiteCertificates restarted() {
     ServedNames names = new ServedNames(PANEL, sites::contains, () -> List.copyOf(sites));
-    acme = new AcmeCertificates(props, names);
+    acme = new AcmeCertificates(props, names, dev.pier.server.dns.DnsChallenges.NONE);
     SiteCertificates c = new SiteCertificates(props, names, acme);
     c.init();
     return c;
@@ -170,7 +170,7 @@ class SiteCertificatesTest {
   void aDomainNamedLikeTheAcmeCertificatesDirectoryLeavesThemAlone() throws Exception {
     props = new PierProperties(data, "acme", new PierProperties.Edge(0, 0, null), null, null, null, null, null, null);
     ServedNames names = new ServedNames("acme", sites::contains, () -> List.copyOf(sites));
-    SiteCertificates c = new SiteCertificates(props, names, new AcmeCertificates(props, names));
+    SiteCertificates c = new SiteCertificates(props, names, new AcmeCertificates(props, names, dev.pier.server.dns.DnsChallenges.NONE));
     c.init();
     CertificateStore acmeStore = new CertificateStore(data.resolve("certs/acme"));
     acmeStore.write("blog.acme", elsewhere("acme").issue("blog.acme"));

@@ -24,6 +24,9 @@ import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import java.util.ArrayList;
+import java.util.List;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.HttpConnector;
 import org.shredzone.acme4j.connector.NetworkSettings;
@@ -33,9 +36,17 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /**
  * The ACME protocol (RFC 8555) with one CA, through acme4j: the account (made at the first order, or found again by its
- * key), and orders of one name each, proved with HTTP-01. Not thread-safe: one caller (Pier's ACME worker) at a time.
+ * key), and orders of one name each, proved with HTTP-01, or of a domain and its wildcard, proved with DNS-01. Not
+ * thread-safe: one caller (Pier's ACME worker) at a time.
  */
 public final class AcmeClient {
+
+  /** Where DNS-01 answers go: TXT records at {@code _acme-challenge.DOMAIN}, in place when {@link #put} returns. */
+  public interface DnsProof {
+    void put(List<String> values) throws IOException;
+
+    void remove(List<String> values) throws IOException;
+  }
 
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
 
@@ -84,6 +95,46 @@ public final class AcmeClient {
         challenges.remove(challenge.getToken());
       }
     }
+    return finish(order, host);
+  }
+
+  /**
+   * Orders one certificate for {@code names} (a domain and {@code *.DOMAIN}), every authorization proved with DNS-01:
+   * all the answers are put at once (the domain's and its wildcard's share one name), the CA told, and the answers
+   * removed whatever happened.
+   */
+  public CertifiedKey orderByDns(List<String> names, DnsProof dns)
+      throws AcmeException, InterruptedException, IOException, GeneralSecurityException {
+    Order order = login().getAccount().newOrder().domains(names).create();
+    List<Dns01Challenge> challenges = new ArrayList<>();
+    for (Authorization auth : order.getAuthorizations()) {
+      if (auth.getStatus() != Status.VALID) {
+        challenges.add(auth.findChallenge(Dns01Challenge.class)
+            .orElseThrow(() -> new AcmeException("the CA offers no DNS-01 challenge for " + auth.getIdentifier().getDomain())));
+      }
+    }
+    List<String> values = challenges.stream().map(Dns01Challenge::getDigest).distinct().toList();
+    if (!values.isEmpty()) {
+      dns.put(values);
+      try {
+        for (Dns01Challenge c : challenges) {
+          c.trigger();
+        }
+        for (Dns01Challenge c : challenges) {
+          Status s = c.waitForCompletion(STEP_TIMEOUT);
+          if (s != Status.VALID) {
+            throw new AcmeException("the CA could not check " + String.join(" and ", names) + " by DNS: "
+                + c.getError().map(Object::toString).orElse("status " + s));
+          }
+        }
+      } finally {
+        dns.remove(values);
+      }
+    }
+    return finish(order, String.join(" and ", names));
+  }
+
+  private CertifiedKey finish(Order order, String host) throws AcmeException, InterruptedException, GeneralSecurityException {
     KeyPair domainKey = Keys.newEcKeyPair();
     order.waitUntilReady(STEP_TIMEOUT);
     order.execute(domainKey);

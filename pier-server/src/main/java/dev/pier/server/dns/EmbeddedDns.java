@@ -1,0 +1,267 @@
+package dev.pier.server.dns;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Zone;
+
+/**
+ * Pier's own authoritative DNS server for its zone ({@code --dns embedded}): UDP and TCP on {@code pier.dns.port}, the
+ * answers from {@link ZoneAnswers}. The zone is made again from the sites at each change, its SOA serial one higher
+ * (kept in {@code DATA-DIR/dns/serial}, and never below the time in seconds, so it grows across a lost file too); the
+ * listed secondaries are sent a NOTIFY, and may transfer it.
+ */
+final class EmbeddedDns implements DnsZone {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedDns.class);
+  /** TCP connections served at once; more wait in the kernel's backlog. */
+  private static final int MAX_TCP = 64;
+
+  private final DnsSettings settings;
+  private final ZonePlan plan;
+  private final Supplier<List<String>> sites;
+  private final Path serialFile;
+  private final Set<String> challenges = ConcurrentHashMap.newKeySet();
+  private final List<AutoCloseable> sockets = new ArrayList<>();
+  private final Semaphore tcpSlots = new Semaphore(MAX_TCP);
+  private volatile Zone zone;
+  private long serial;
+  private volatile boolean running;
+
+  EmbeddedDns(DnsSettings settings, Supplier<List<String>> sites, Path dataDir) {
+    this.settings = settings;
+    this.plan = settings.plan();
+    this.sites = sites;
+    this.serialFile = dataDir.resolve("dns").resolve("serial");
+  }
+
+  /** Makes the zone and listens; a port taken is said at once (Pier does not start). */
+  synchronized void start() throws IOException {
+    Files.createDirectories(serialFile.getParent());
+    serial = Files.exists(serialFile) ? Long.parseLong(Files.readString(serialFile).strip()) : 0;
+    rebuild();
+    running = true;
+    List<InetAddress> on = settings.listen().isEmpty() ? List.of(InetAddress.getByName("::")) : settings.listen();
+    for (InetAddress a : on) {
+      InetSocketAddress at = new InetSocketAddress(a, settings.props().port());
+      DatagramSocket udp = new DatagramSocket(null);
+      ServerSocket tcp = new ServerSocket();
+      try {
+        udp.bind(at);
+        tcp.setReuseAddress(true);
+        tcp.bind(at, 128);
+      } catch (IOException e) {
+        udp.close();
+        tcp.close();
+        throw new IOException("the embedded DNS server cannot listen on " + DnsServerClient.describe(at) + ": " + e.getMessage()
+            + " (another DNS server there? choose --dns-port)", e);
+      }
+      sockets.add(udp);
+      sockets.add(tcp);
+      Thread.ofVirtual().name("pier-dns-udp").start(() -> serveUdp(udp));
+      Thread.ofVirtual().name("pier-dns-tcp").start(() -> serveTcp(tcp));
+    }
+    log.info("DNS: serving the zone {} (serial {}) on port {} of {}", plan.zone(), serial, settings.props().port(), on);
+  }
+
+  synchronized void stop() {
+    running = false;
+    for (AutoCloseable s : sockets) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        log.debug("closing a DNS socket", e);
+      }
+    }
+    sockets.clear();
+  }
+
+  /** The zone as served now. */
+  Zone zone() {
+    return zone;
+  }
+
+  @Override
+  public void changed(Name name) {
+    rebuild();
+  }
+
+  @Override
+  public NameState state(Name name) {
+    return NameState.published(name.toString(true), Rfc2136Keeper.lines(plan.wanted(name)));
+  }
+
+  @Override
+  public List<NameState> states() {
+    return plan.names(sites.get()).stream().map(this::state).toList();
+  }
+
+  @Override
+  public void putChallenge(List<String> values) {
+    challenges.addAll(values);
+    rebuild();
+  }
+
+  @Override
+  public void removeChallenge(List<String> values) {
+    challenges.removeAll(values);
+    rebuild();
+  }
+
+  /** Makes the zone again from the sites, one serial higher, and tells the secondaries. */
+  synchronized void rebuild() {
+    serial = Math.max(serial + 1, Instant.now().getEpochSecond()) & 0xFFFFFFFFL;
+    try {
+      Files.writeString(serialFile.resolveSibling("serial.new"), serial + "\n");
+      Files.move(serialFile.resolveSibling("serial.new"), serialFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      zone = new Zone(plan.zone(), plan.zone(sites.get(), settings.nameservers(), serial, List.copyOf(challenges)).toArray(Record[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the DNS zone's serial in " + serialFile, e);
+    }
+    if (running) {
+      for (InetSocketAddress s : settings.secondaries()) {
+        Thread.ofVirtual().name("pier-dns-notify").start(() -> notify(s, serial));
+      }
+    }
+  }
+
+  /** Tells a secondary the zone changed (RFC 1996): up to three tries, a second apart, until it answers. */
+  private void notify(InetSocketAddress secondary, long at) {
+    Message m = new Message();
+    m.getHeader().setOpcode(Opcode.NOTIFY);
+    m.getHeader().setFlag(Flags.AA);
+    m.addRecord(Record.newRecord(plan.zone(), Type.SOA, DClass.IN), Section.QUESTION);
+    byte[] wire = m.toWire();
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(1000);
+      for (int i = 0; i < 3; i++) {
+        s.send(new DatagramPacket(wire, wire.length, secondary));
+        try {
+          DatagramPacket p = new DatagramPacket(new byte[512], 512);
+          s.receive(p);
+          if (new Message(java.util.Arrays.copyOf(p.getData(), p.getLength())).getHeader().getID() == m.getHeader().getID()) {
+            log.debug("DNS: {} took the NOTIFY of serial {}", DnsServerClient.describe(secondary), at);
+            return;
+          }
+        } catch (java.net.SocketTimeoutException again) {
+          // one more try
+        }
+      }
+      log.warn("DNS: the secondary {} did not answer the NOTIFY of serial {}", DnsServerClient.describe(secondary), at);
+    } catch (IOException e) {
+      log.warn("DNS: cannot notify the secondary {}: {}", DnsServerClient.describe(secondary), e.getMessage());
+    }
+  }
+
+  private boolean mayTransfer(InetAddress from) {
+    return settings.secondaries().stream().anyMatch(s -> s.getAddress().equals(from));
+  }
+
+  private void serveUdp(DatagramSocket socket) {
+    byte[] buffer = new byte[65535];
+    while (running) {
+      DatagramPacket in = new DatagramPacket(buffer, buffer.length);
+      try {
+        socket.receive(in);
+        Message query;
+        try {
+          query = new Message(java.util.Arrays.copyOf(in.getData(), in.getLength()));
+        } catch (IOException malformed) {
+          continue; // not DNS: no answer
+        }
+        if (query.getHeader().getFlag(Flags.QR)) {
+          continue; // an answer, not a query: never answered (no loops between servers)
+        }
+        Message answer = ZoneAnswers.answer(zone, query, false, mayTransfer(in.getAddress())).getFirst();
+        byte[] out = answer.toWire(ZoneAnswers.udpLimit(query));
+        socket.send(new DatagramPacket(out, out.length, in.getSocketAddress()));
+      } catch (SocketException closed) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        log.debug("DNS: a UDP query failed", e);
+      }
+    }
+  }
+
+  private void serveTcp(ServerSocket server) {
+    while (running) {
+      try {
+        Socket c = server.accept();
+        if (!tcpSlots.tryAcquire()) {
+          c.close();
+          continue;
+        }
+        Thread.ofVirtual().name("pier-dns-tcp-conn").start(() -> {
+          try (c) {
+            serveConnection(c);
+          } catch (IOException | RuntimeException e) {
+            log.debug("DNS: a TCP connection failed", e);
+          } finally {
+            tcpSlots.release();
+          }
+        });
+      } catch (IOException closed) {
+        if (!running) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void serveConnection(Socket c) throws IOException {
+    c.setSoTimeout(10_000);
+    DataInputStream in = new DataInputStream(c.getInputStream());
+    DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(c.getOutputStream()));
+    while (running) {
+      int length;
+      try {
+        length = in.readUnsignedShort();
+      } catch (EOFException done) {
+        return;
+      }
+      byte[] wire = in.readNBytes(length);
+      if (wire.length < length) {
+        return;
+      }
+      Message query = new Message(wire);
+      if (query.getHeader().getFlag(Flags.QR)) {
+        return;
+      }
+      for (Message m : ZoneAnswers.answer(zone, query, true, mayTransfer(c.getInetAddress()))) {
+        byte[] bytes = m.toWire();
+        out.writeShort(bytes.length);
+        out.write(bytes);
+      }
+      out.flush();
+    }
+  }
+}

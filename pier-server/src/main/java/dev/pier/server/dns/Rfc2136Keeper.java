@@ -1,0 +1,271 @@
+package dev.pier.server.dns;
+
+import dev.pier.server.config.ConfigurationProblem;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * Keeps Pier's names on the operator's DNS server by RFC 2136 updates signed with TSIG ({@link NameUpdates}). One worker
+ * thread sends them, one name at a time: when a site is created or deleted, at start for every name, and after a
+ * failure with a back-off; every {@code check-interval} it reads what the server holds for each name and mends the
+ * difference. The names it put records at are kept in {@link DnsNames}, so one whose site went while the server was away
+ * is removed later, after a restart too.
+ */
+final class Rfc2136Keeper implements DnsZone {
+
+  private static final Logger log = LoggerFactory.getLogger(Rfc2136Keeper.class);
+
+  private final DnsSettings settings;
+  private final ZonePlan plan;
+  private final DnsServerClient client;
+  private final DnsNames kept;
+  private final Supplier<List<String>> sites;
+  private final Map<Name, NameState> states = new ConcurrentHashMap<>();
+  private final Set<Name> queued = ConcurrentHashMap.newKeySet();
+  private volatile ScheduledExecutorService worker;
+
+  Rfc2136Keeper(DnsSettings settings, DnsServerClient client, DnsNames kept, Supplier<List<String>> sites) {
+    this.settings = settings;
+    this.plan = settings.plan();
+    this.client = client;
+    this.kept = kept;
+    this.sites = sites;
+  }
+
+  /**
+   * Checks the server holds the zone and takes the key, then puts the domain's and {@code www}'s records, before Pier
+   * touches anything else. A server that does not answer is no reason not to start: its names wait, pending.
+   *
+   * @throws ConfigurationProblem when the server refuses the key or does not hold the zone
+   */
+  void checkAtStart() {
+    try {
+      long serial = client.soa(plan.zone());
+      log.info("DNS: the server at {} holds the zone {} (serial {}) and takes the key {}", DnsServerClient.describe(client.server()),
+          plan.zone(), serial, settings.key().name());
+      for (Name n : List.of(plan.domain(), plan.name("www"))) {
+        NameState s = sync(n);
+        if (s.state().equals(NameState.FAILED) && !s.reason().contains("did not make")) {
+          throw new DnsServerClient.Refused(Rcode.REFUSED, s.reason());
+        }
+      }
+    } catch (DnsServerClient.Refused e) {
+      throw new ConfigurationProblem("Pier cannot keep its names in the zone " + plan.zone() + " on the DNS server at "
+          + DnsServerClient.describe(client.server()) + " with the key \"" + settings.key().name() + "\" from " + settings.keyFile()
+          + ": " + e.getMessage() + ". Check that the key file is the one the server's configuration includes, that the server is"
+          + " primary for that zone (--dns-zone), and that its update-policy grants the key that zone (grant KEY zonesub ANY;)."
+          + " Pier has changed nothing.", e);
+    } catch (IOException e) {
+      log.warn("DNS: the server at {} does not answer ({}): Pier starts all the same; its names are published once it does",
+          DnsServerClient.describe(client.server()), e.getMessage());
+    }
+  }
+
+  /** Starts the worker: every name is checked at once, then every {@code check-interval}. */
+  synchronized void start() {
+    if (worker != null) {
+      return;
+    }
+    worker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "pier-dns");
+      t.setDaemon(true);
+      return t;
+    });
+    worker.scheduleWithFixedDelay(this::checkAll, 0, settings.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  synchronized void stop() {
+    ScheduledExecutorService w = worker;
+    worker = null;
+    if (w != null) {
+      w.shutdownNow();
+      try {
+        w.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void changed(Name name) {
+    NameState before = states.get(name);
+    List<String> records = lines(plan.wanted(name));
+    if (before == null || !before.state().equals(NameState.PENDING)) {
+      states.put(name, NameState.pending(name.toString(true), records, null));
+    }
+    queue(name, 0);
+  }
+
+  @Override
+  public NameState state(Name name) {
+    NameState s = states.get(name);
+    return s != null ? s : NameState.pending(name.toString(true), lines(plan.wanted(name)), "not checked yet");
+  }
+
+  @Override
+  public List<NameState> states() {
+    List<NameState> out = new ArrayList<>();
+    for (Name n : plan.names(sites.get())) {
+      out.add(state(n));
+    }
+    return out;
+  }
+
+  private void queue(Name name, long delayMillis) {
+    ScheduledExecutorService w = worker;
+    if (w == null || !queued.add(name)) {
+      return;
+    }
+    try {
+      w.schedule(() -> {
+        queued.remove(name);
+        sync(name);
+      }, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      queued.remove(name);
+    }
+  }
+
+  /** Names Pier should keep now: the domain, www and every site's. */
+  private Set<Name> wantedNames() {
+    return new LinkedHashSet<>(plan.names(sites.get()));
+  }
+
+  /** On the worker: one name brought to what it should be; its new state. */
+  private NameState sync(Name name) {
+    boolean wanted = wantedNames().contains(name);
+    List<Record> records = wanted ? plan.wanted(name) : List.of();
+    NameState before = states.getOrDefault(name, NameState.pending(name.toString(true), lines(records), null));
+    NameState after;
+    try {
+      if (!wanted || records.isEmpty()) {
+        release(name);
+        states.remove(name);
+        return NameState.published(name.toString(true), List.of());
+      }
+      kept.remember(name.toString());
+      Message answer = client.send(NameUpdates.replace(plan, name, records));
+      if (NameUpdates.prerequisiteFailed(answer.getRcode())) { // not Pier's yet: taken only if nobody holds it
+        answer = client.send(NameUpdates.claim(plan, name, records));
+        if (NameUpdates.prerequisiteFailed(answer.getRcode())) {
+          kept.forget(name.toString());
+          throw new DnsServerClient.Refused(answer.getRcode(), name.toString(true) + " already has records Pier did not make: they are"
+              + " left as they are (remove them on the server, and Pier puts its own)");
+        }
+      }
+      if (answer.getRcode() != Rcode.NOERROR) {
+        throw new DnsServerClient.Refused(answer.getRcode(), "the server refused the update: " + DnsServerClient.words(answer));
+      }
+      after = NameState.published(name.toString(true), lines(records));
+      if (!before.state().equals(NameState.PUBLISHED)) {
+        log.info("DNS: {} published ({})", name, String.join(", ", after.records()));
+      }
+    } catch (IOException e) {
+      boolean refused = e instanceof DnsServerClient.Refused;
+      String why = refused ? e.getMessage() : "the DNS server at " + DnsServerClient.describe(client.server()) + " does not answer: "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      after = before.failedAgain(refused, why, settings.retryMin(), settings.retryMax());
+      log.warn("DNS: {} not published: {}", name, after.reason());
+      queue(name, Duration.between(Instant.now(), after.nextAttempt()).toMillis());
+    } catch (RuntimeException e) {
+      after = before.failedAgain(true, "Pier could not update it: " + e.getMessage(), settings.retryMin(), settings.retryMax());
+      log.error("DNS: {} not published", name, e);
+      queue(name, Duration.between(Instant.now(), after.nextAttempt()).toMillis());
+    }
+    states.put(name, after);
+    return after;
+  }
+
+  /** Removes Pier's records at {@code name} (only if its marker is there) and forgets it. */
+  private void release(Name name) throws IOException {
+    Message answer = client.send(NameUpdates.release(plan, name));
+    if (answer.getRcode() != Rcode.NOERROR && !NameUpdates.prerequisiteFailed(answer.getRcode())) {
+      throw new DnsServerClient.Refused(answer.getRcode(), "the server refused to remove " + name.toString(true) + ": "
+          + DnsServerClient.words(answer));
+    }
+    kept.forget(name.toString());
+    log.info("DNS: {} removed", name);
+  }
+
+  /** On the worker: what the server holds for each name against what it should; the names that differ are mended. */
+  private void checkAll() {
+    try {
+      Set<Name> wanted = wantedNames();
+      Set<Name> all = new LinkedHashSet<>(wanted);
+      for (String n : kept.all()) {
+        all.add(Name.fromString(n));
+      }
+      for (Name n : all) {
+        if (!wanted.contains(n)) {
+          sync(n); // a site gone while the server was away, or before a restart
+          continue;
+        }
+        List<Record> found = new ArrayList<>();
+        for (int type : ZonePlan.TYPES) {
+          found.addAll(client.query(n, type));
+        }
+        boolean marked = client.query(plan.markerName(n), Type.TXT).stream()
+            .anyMatch(r -> ((TXTRecord) r).getStrings().equals(plan.marker(n).getStrings()));
+        NameState s = states.get(n);
+        if (!marked || !NameUpdates.same(found, plan.wanted(n)) || s == null || !s.state().equals(NameState.PUBLISHED)) {
+          if (marked && s != null && s.state().equals(NameState.PUBLISHED)) {
+            log.warn("DNS: {} holds {} instead of {}: mended", n, lines(found), lines(plan.wanted(n)));
+          }
+          sync(n);
+        }
+      }
+    } catch (IOException e) { // the names keep their states; the next check, or a name's own retry, tries again
+      log.warn("DNS: the check of the zone {} could not read it from the server at {}: {}", plan.zone(),
+          DnsServerClient.describe(client.server()), e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("DNS: the check of the zone {} failed", plan.zone(), e);
+    }
+  }
+
+  @Override
+  public void putChallenge(List<String> values) throws IOException {
+    Update u = new Update(plan.zone());
+    for (String v : values) {
+      u.add(plan.challenge(v));
+    }
+    Message answer = client.send(u);
+    if (answer.getRcode() != Rcode.NOERROR) {
+      throw new DnsServerClient.Refused(answer.getRcode(), "the DNS server refused the ACME challenge's TXT record: " + DnsServerClient.words(answer));
+    }
+  }
+
+  @Override
+  public void removeChallenge(List<String> values) throws IOException {
+    Update u = new Update(plan.zone());
+    for (String v : values) {
+      u.delete(plan.challenge(v)); // only these values: any other TXT record there stays
+    }
+    client.send(u);
+  }
+
+  static List<String> lines(List<Record> records) {
+    return records.stream().map(Record::toString).toList();
+  }
+}
