@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -41,6 +42,7 @@ public class DnsService implements SiteDns, DnsChallenges, InitializingBean, Dis
   private DnsSettings settings;
   private DnsZone zone;
 
+  @Autowired
   DnsService(PierProperties pier, DnsProperties props, DnsNames kept, SiteRepository repository) {
     this(pier, props, kept, () -> repository.all().stream().map(Site::name).map(SiteName::value).toList(), HostAddresses::detect);
   }

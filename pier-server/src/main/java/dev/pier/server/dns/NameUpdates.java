@@ -27,7 +27,7 @@ final class NameUpdates {
 
   static Update replace(ZonePlan plan, Name name, List<Record> wanted) {
     Update u = new Update(plan.zone());
-    u.present(plan.marker(name));
+    u.present(plan.marker(name, 0));
     for (int type : ZonePlan.TYPES) {
       u.delete(name, type);
     }
@@ -52,7 +52,7 @@ final class NameUpdates {
 
   static Update release(ZonePlan plan, Name name) {
     Update u = new Update(plan.zone());
-    u.present(plan.marker(name));
+    u.present(plan.marker(name, 0));
     for (int type : ZonePlan.TYPES) {
       u.delete(name, type);
     }

@@ -63,16 +63,16 @@ final class Rfc2136Keeper implements DnsZone {
     try {
       long serial = client.soa(plan.zone());
       log.info("DNS: the server at {} holds the zone {} (serial {}) and takes the key {}", DnsServerClient.describe(client.server()),
-          plan.zone(), serial, settings.key().name());
+          plan.zone(), serial, settings.key().name().toString(true));
       for (Name n : List.of(plan.domain(), plan.name("www"))) {
         NameState s = sync(n);
         if (s.state().equals(NameState.FAILED) && !s.reason().contains("did not make")) {
-          throw new DnsServerClient.Refused(Rcode.REFUSED, s.reason());
+          throw new DnsServerClient.Refused(Rcode.REFUSED, s.reason().replaceFirst("; trying again in .*$", ""));
         }
       }
     } catch (DnsServerClient.Refused e) {
       throw new ConfigurationProblem("Pier cannot keep its names in the zone " + plan.zone() + " on the DNS server at "
-          + DnsServerClient.describe(client.server()) + " with the key \"" + settings.key().name() + "\" from " + settings.keyFile()
+          + DnsServerClient.describe(client.server()) + " with the key \"" + settings.key().name().toString(true) + "\" from " + settings.keyFile()
           + ": " + e.getMessage() + ". Check that the key file is the one the server's configuration includes, that the server is"
           + " primary for that zone (--dns-zone), and that its update-policy grants the key that zone (grant KEY zonesub ANY;)."
           + " Pier has changed nothing.", e);
@@ -236,9 +236,18 @@ final class Rfc2136Keeper implements DnsZone {
           sync(n);
         }
       }
-    } catch (IOException e) { // the names keep their states; the next check, or a name's own retry, tries again
+    } catch (IOException e) { // published names keep their state; the others are tried again with their back-off
       log.warn("DNS: the check of the zone {} could not read it from the server at {}: {}", plan.zone(),
           DnsServerClient.describe(client.server()), e.getMessage());
+      for (Name n : wantedNames()) {
+        NameState s = state(n);
+        if (!s.state().equals(NameState.PUBLISHED) && !queued.contains(n)) {
+          NameState after = s.failedAgain(e instanceof DnsServerClient.Refused, "the DNS server at " + DnsServerClient.describe(client.server())
+              + " does not answer: " + e.getMessage(), settings.retryMin(), settings.retryMax());
+          states.put(n, after);
+          queue(n, Duration.between(Instant.now(), after.nextAttempt()).toMillis());
+        }
+      }
     } catch (RuntimeException e) {
       log.error("DNS: the check of the zone {} failed", plan.zone(), e);
     }
@@ -266,6 +275,6 @@ final class Rfc2136Keeper implements DnsZone {
   }
 
   static List<String> lines(List<Record> records) {
-    return records.stream().map(Record::toString).toList();
+    return records.stream().map(ZonePlan::line).toList();
   }
 }

@@ -100,6 +100,11 @@ public record ZonePlan(Name zone, Name domain, boolean cname, List<InetAddress> 
 
   /** The marker saying that this Pier made {@code name}'s records. */
   public TXTRecord marker(Name name) {
+    return marker(name, ttl);
+  }
+
+  /** The marker with another TTL (0 in an update's prerequisite, as RFC 2136 wants). */
+  TXTRecord marker(Name name, long ttl) {
     return new TXTRecord(markerName(name), DClass.IN, ttl, "pier instance=" + instance);
   }
 
@@ -141,6 +146,46 @@ public record ZonePlan(Name zone, Name domain, boolean cname, List<InetAddress> 
       add(out, challenge(c));
     }
     return List.copyOf(out.values());
+  }
+
+  /** A record as a zone file's line, IPv6 addresses in their short form: {@code blog.example.org. 300 IN AAAA 2001:db8::7}. */
+  public static String line(Record r) {
+    String data = r instanceof AAAARecord six ? shortForm(six.getAddress().getAddress()) : r.rdataToString();
+    return r.getName() + " " + r.getTTL() + " IN " + Type.string(r.getType()) + " " + data;
+  }
+
+  /** An IPv6 address in RFC 5952's form: lowercase, the longest run of two or more zero groups as {@code ::}. Pure. */
+  static String shortForm(byte[] a) {
+    int[] g = new int[8];
+    for (int i = 0; i < 8; i++) {
+      g[i] = (a[2 * i] & 0xff) << 8 | a[2 * i + 1] & 0xff;
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        b.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+        b.append(':');
+      }
+      b.append(Integer.toHexString(g[i]));
+    }
+    return b.toString();
   }
 
   private static void add(Map<String, Record> out, Record r) {
