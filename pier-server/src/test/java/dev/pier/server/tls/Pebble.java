@@ -70,6 +70,14 @@ final class Pebble implements AutoCloseable {
     processes.add(new ProcessBuilder("pebble-challtestsrv", "-dns01", "127.0.0.1:" + dnsPort, "-defaultIPv4", "127.0.0.1",
         "-defaultIPv6", "", "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", "127.0.0.1:" + freePort())
         .redirectErrorStream(true).redirectOutput(dir.resolve("challtestsrv.log").toFile()).start());
+    start(httpPort, dnsPort);
+  }
+
+  /**
+   * Starts Pebble alone, asking the DNS server on 127.0.0.1:{@code dnsPort} (the test's bind9, or Pier's own) for every
+   * name it checks: DNS-01's TXT records there; returns once it answers.
+   */
+  public void start(int httpPort, int dnsPort) throws Exception {
     Files.writeString(dir.resolve("pebble.json"), """
         {"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
           "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
