@@ -56,6 +56,7 @@ class CertificatePanelController {
     requireAdmin(auth);
     model.addAttribute("caller", SecurityConfig.caller(auth));
     model.addAttribute("acmeDirectory", acme.directory());
+    model.addAttribute("acmeWildcard", acme.wildcard());
     model.addAttribute("acmeNames", acme.enabled() ? acme.statuses().stream().map(n -> new AcmeRow(n.host(), n.state(), utc(n.notAfter()),
         n.issuer(), n.failures(), n.lastError(), utc(n.nextAttempt()))).toList() : List.of());
     model.addAttribute("uploaded", certificates.uploaded().stream()

@@ -31,7 +31,10 @@ class BadConfigurationTest {
       "--pier.edge.transport=kqueue      | pier.edge.transport \"kqueue\" is none of io_uring, epoll, nio",
       "--pier.edge.threads=-2            | pier.edge.threads -2 is not a number of threads",
       "--pier.acme.directory=ftp://ca.example/dir | is not an ACME directory URL",
-      "--pier.acme.retry-min=0s          | must be positive"})
+      "--pier.acme.retry-min=0s          | must be positive",
+      "--pier.dns.mode=bind              | pier.dns.mode \"bind\" is none of off, rfc2136, embedded",
+      "--pier.dns.server=127.0.0.1       | needs the key updates are signed with: --dns-tsig-key FILE",
+      "--pier.dns.records=mx             | pier.dns.records \"mx\" is none of address, cname"})
   void refusesToStartSayingWhy(String option, String message) {
     Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(PierApplication.class)
         .run("--pier.data-dir=" + data, "--logging.file.name=" + data.resolve("pier.log"), option).close());

@@ -69,6 +69,17 @@ class CertificatePanelControllerTest {
   }
 
   @Test
+  void withDnsOneWildcardCertificateIsListed() throws Exception {
+    when(acme.enabled()).thenReturn(true);
+    when(acme.wildcard()).thenReturn(true);
+    when(acme.directory()).thenReturn("https://ca.example/dir");
+    when(acme.statuses()).thenReturn(List.of(
+        new AcmeCertificates.NameStatus("*.example.org", "issued", Instant.parse("2027-01-02T03:04:05Z"), "CN=Some CA", 0, null, null)));
+    String html = page();
+    assertThat(html).contains("id=\"source-acme-wildcard\"").doesNotContain("id=\"source-acme\"").contains("data-host=\"*.example.org\"");
+  }
+
+  @Test
   void onlyAdminsSeeItAndABadUploadSaysWhy() throws Exception {
     assertThatThrownBy(() -> mvc.perform(get("/certificates").principal(ALICE))).hasMessageContaining("only admins manage certificates");
     when(certificates.upload("junk", "junk")).thenThrow(new IllegalArgumentException("the certificate or key is not PEM text this server can read"));
