@@ -4,6 +4,7 @@ import dev.pier.engine.site.SiteName;
 import dev.pier.server.config.ConfigurationProblem;
 import dev.pier.server.config.PierProperties;
 import dev.pier.server.site.Site;
+import dev.pier.server.site.SiteAdmitted;
 import dev.pier.server.site.SiteCreated;
 import dev.pier.server.site.SiteDeleted;
 import dev.pier.server.site.SiteDns;
@@ -104,6 +105,14 @@ public class DnsService implements SiteDns, DnsChallenges, InitializingBean, Dis
     return settings;
   }
 
+  /** A new site's name goes in DNS as soon as it is taken, while its disk is made. */
+  @EventListener
+  void siteAdmitted(SiteAdmitted admitted) {
+    if (zone != null) {
+      zone.changed(settings.plan().site(admitted.name().value()));
+    }
+  }
+
   @EventListener
   void siteCreated(SiteCreated created) {
     if (zone != null) {
@@ -130,6 +139,18 @@ public class DnsService implements SiteDns, DnsChallenges, InitializingBean, Dis
   /** Every name Pier keeps, and where it stands (empty when it keeps none). */
   public List<NameState> states() {
     return zone == null ? List.of() : zone.states();
+  }
+
+  /** One line for the start-up banner: where sites' names are kept and for which addresses; null without DNS. */
+  public String summary() {
+    if (settings == null) {
+      return null;
+    }
+    String where = props.embedded() ? "served by Pier on port " + props.port() + " (delegate the zone to this host)"
+        : "kept on " + DnsServerClient.describe(settings.server()) + " by signed updates";
+    return "zone " + settings.plan().zone().toString(true) + " " + where + "; " + (settings.plan().cname() ? "CNAMEs to the domain, " : "")
+        + "addresses " + settings.plan().addresses().stream().map(InetAddress::getHostAddress).toList()
+        + (settings.detected() ? " (detected: --dns-addresses to give others)" : "");
   }
 
   /** The settings in force, in words, for admins (never the key's secret). */

@@ -53,6 +53,8 @@ final class EmbeddedDns implements DnsZone {
   private final List<AutoCloseable> sockets = new ArrayList<>();
   private final Semaphore tcpSlots = new Semaphore(MAX_TCP);
   private volatile Zone zone;
+  /** The sites the zone was made from, sorted. */
+  private volatile List<String> builtFrom = List.of();
   private long serial;
   private volatile boolean running;
 
@@ -66,7 +68,12 @@ final class EmbeddedDns implements DnsZone {
   /** Makes the zone and listens; a port taken is said at once (Pier does not start). */
   synchronized void start() throws IOException {
     Files.createDirectories(serialFile.getParent());
-    serial = Files.exists(serialFile) ? Long.parseLong(Files.readString(serialFile).strip()) : 0;
+    try {
+      serial = Files.exists(serialFile) ? Long.parseLong(Files.readString(serialFile).strip()) : 0;
+    } catch (NumberFormatException damaged) { // the serial never goes below the time in seconds anyway
+      log.warn("DNS: {} holds no serial; the zone's next one is the time in seconds", serialFile);
+      serial = 0;
+    }
     rebuild();
     running = true;
     List<InetAddress> on = settings.listen().isEmpty() ? List.of(InetAddress.getByName("::")) : settings.listen();
@@ -89,6 +96,7 @@ final class EmbeddedDns implements DnsZone {
       Thread.ofVirtual().name("pier-dns-udp").start(() -> serveUdp(udp));
       Thread.ofVirtual().name("pier-dns-tcp").start(() -> serveTcp(tcp));
     }
+    Thread.ofVirtual().name("pier-dns-check").start(this::checkEvery);
     log.info("DNS: serving the zone {} (serial {}) on port {} of {}", plan.zone(), serial, settings.props().port(), on);
   }
 
@@ -111,7 +119,9 @@ final class EmbeddedDns implements DnsZone {
 
   @Override
   public void changed(Name name) {
-    rebuild();
+    if (!sites.get().stream().sorted().toList().equals(builtFrom)) {
+      rebuild();
+    }
   }
 
   @Override
@@ -136,6 +146,27 @@ final class EmbeddedDns implements DnsZone {
     rebuild();
   }
 
+  /**
+   * Every {@code check-interval}, makes the zone again if the sites are not the ones it was made from (a site that came
+   * without the event a creation sends, say, as a whole Pier restored).
+   */
+  private void checkEvery() {
+    while (running) {
+      try {
+        Thread.sleep(settings.checkInterval());
+        List<String> now = sites.get().stream().sorted().toList();
+        if (!now.equals(builtFrom)) {
+          log.info("DNS: the zone's sites changed without a word: made again");
+          rebuild();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.warn("DNS: the zone's check failed: {}", e.getMessage());
+      }
+    }
+  }
+
   /** Makes the zone again from the sites, one serial higher, and tells the secondaries. */
   synchronized void rebuild() {
     serial = Math.max(serial + 1, Instant.now().getEpochSecond()) & 0xFFFFFFFFL;
@@ -143,7 +174,9 @@ final class EmbeddedDns implements DnsZone {
       Files.writeString(serialFile.resolveSibling("serial.new"), serial + "\n");
       Files.move(serialFile.resolveSibling("serial.new"), serialFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      zone = new Zone(plan.zone(), plan.zone(sites.get(), settings.nameservers(), serial, List.copyOf(challenges)).toArray(Record[]::new));
+      List<String> now = sites.get().stream().sorted().toList();
+      zone = new Zone(plan.zone(), plan.zone(now, settings.nameservers(), serial, List.copyOf(challenges)).toArray(Record[]::new));
+      builtFrom = now;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the DNS zone's serial in " + serialFile, e);
     }

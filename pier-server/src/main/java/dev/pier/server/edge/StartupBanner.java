@@ -1,6 +1,7 @@
 package dev.pier.server.edge;
 
 import dev.pier.server.config.PierProperties;
+import dev.pier.server.dns.DnsService;
 import dev.pier.server.ssh.SshServerLifecycle;
 import java.nio.file.Files;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -14,11 +15,13 @@ class StartupBanner {
   private final PierProperties props;
   private final EdgeLifecycle edge;
   private final SshServerLifecycle ssh;
+  private final DnsService dns;
 
-  StartupBanner(PierProperties props, EdgeLifecycle edge, SshServerLifecycle ssh) {
+  StartupBanner(PierProperties props, EdgeLifecycle edge, SshServerLifecycle ssh, DnsService dns) {
     this.props = props;
     this.edge = edge;
     this.ssh = ssh;
+    this.dns = dns;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -41,6 +44,9 @@ class StartupBanner {
     if (ssh.port() > 0) {
       b.append("  SFTP and git push:  sftp -P ").append(ssh.port()).append(" USER@").append(props.domain())
           .append("   (host key ").append(ssh.fingerprint()).append(")\n");
+    }
+    if (dns.summary() != null) {
+      b.append("  DNS:    ").append(dns.summary()).append('\n');
     }
     if (props.ldap().embedded() && Files.exists(password)) {
       b.append("  Log in as admin with the password in ").append(password).append('\n');

@@ -103,6 +103,9 @@ class SiteSync implements SiteWorkers.Sync {
   /** Prepares a new site's disk and address on the host: the create call's, or one a crash interrupted. */
   private Site create(Site s, Set<Cause> causes) {
     SiteSpec spec = specs.spec(s);
+    if (causes.contains(Cause.CREATE)) {
+      events.publishEvent(new SiteAdmitted(s.name(), props.hostname(s.name().value())));
+    }
     try {
       engine.prepare(spec);
     } catch (RuntimeException e) {
@@ -113,6 +116,7 @@ class SiteSync implements SiteWorkers.Sync {
       try {
         engine.remove(spec);
         repo.delete(s.name());
+        events.publishEvent(new SiteDeleted(s.name()));
       } catch (RuntimeException undo) {
         e.addSuppressed(undo);
       }
