@@ -31,6 +31,7 @@ public record CommandLineOptions(boolean help, List<String> springArgs) {
     OPTIONS.put("dns-records", new String[] {"pier.dns.records", "KIND", "address (A and AAAA) or cname (a CNAME to the domain) (address)"});
     OPTIONS.put("dns-addresses", new String[] {"pier.dns.addresses", "IP,...", "the host's public addresses in the records (detected)"});
     OPTIONS.put("dns-port", new String[] {"pier.dns.port", "PORT", "the embedded DNS server's port, UDP and TCP (53)"});
+    OPTIONS.put("dns-listen", new String[] {"pier.dns.listen", "IP,...", "the embedded DNS server's addresses (all)"});
     OPTIONS.put("dns-secondaries", new String[] {"pier.dns.secondaries", "IP,...", "secondaries that may transfer the embedded zone and get NOTIFY (none)"});
     OPTIONS.put("instance", new String[] {"pier.instance", "NAME", "this Pier's name on the host, for a second Pier beside it (pier)"});
     OPTIONS.put("bridge", new String[] {"pier.network.bridge", "NAME", "host bridge for the containers (pier0)"});

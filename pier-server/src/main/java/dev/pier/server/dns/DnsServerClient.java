@@ -25,17 +25,39 @@ final class DnsServerClient {
   /** The server answered, but not with what was asked: {@link #getMessage} gives its answer in words. */
   static final class Refused extends IOException {
     final int rcode;
+    private final boolean foreign;
 
     Refused(int rcode, String message) {
-      super(message);
-      this.rcode = rcode;
+      this(rcode, message, false);
     }
 
-    /** Whether the server refused the key itself (unknown, bad signature or clock): no retry can mend that. */
-    boolean keyRefused() {
-      return getMessage().contains("BADKEY") || getMessage().contains("BADSIG") || getMessage().contains("BADTIME");
+    private Refused(int rcode, String message, boolean foreign) {
+      super(message);
+      this.rcode = rcode;
+      this.foreign = foreign;
+    }
+
+    /** The name holds records Pier did not make. */
+    static Refused foreign(int rcode, String message) {
+      return new Refused(rcode, message, true);
+    }
+
+    boolean foreign() {
+      return foreign;
+    }
+
+    /**
+     * Whether no retry can mend it: the server refused the key (unknown, bad signature, clock apart: NOTAUTH), does not
+     * hold the zone (NOTZONE, NOTAUTH) or refuses the key the zone (REFUSED), or its answer was not signed with the key.
+     * A SERVFAIL, say, is not.
+     */
+    boolean fatal() {
+      return !foreign && (rcode == Rcode.NOTAUTH || rcode == Rcode.NOTZONE || rcode == Rcode.REFUSED || rcode == UNSIGNED);
     }
   }
+
+  /** A made-up code for an answer not signed with the key (TSIG codes are 16 and up; this is none of them). */
+  static final int UNSIGNED = 4095;
 
   private final InetSocketAddress server;
   private final TsigKeyFile key;
@@ -51,14 +73,26 @@ final class DnsServerClient {
     return server;
   }
 
-  /** Sends {@code m} signed; the server's answer, whatever its code. */
+  /**
+   * Sends {@code m} signed; the server's answer, whatever its code, once its signature is checked.
+   *
+   * @throws Refused the server refused the key (its answer says why: BADKEY, BADSIG, BADTIME), or the answer is not
+   *     signed with the key (somebody else's answer is never taken for the server's)
+   */
   Message send(Message m) throws IOException {
     SimpleResolver r = new SimpleResolver(server);
     r.setTCP(true);
     r.setTimeout(timeout);
     r.setTSIGKey(key.tsig());
     r.setIgnoreTruncation(false);
-    return r.send(m);
+    Message a = r.send(m);
+    if (tsigError(a) != Rcode.NOERROR) {
+      throw new Refused(Rcode.NOTAUTH, "the server at " + describe(server) + " refused the key: it answered " + words(a));
+    }
+    if (!a.isSigned() || !a.isVerified()) {
+      throw new Refused(UNSIGNED, "the answer from " + describe(server) + " (" + words(a) + ") is not signed with the key");
+    }
+    return a;
   }
 
   /** The records of {@code type} at {@code name}, as the server has them (authoritatively); empty when none. */
@@ -67,7 +101,7 @@ final class DnsServerClient {
     q.getHeader().unsetFlag(Flags.RD);
     Message a = send(q);
     int rcode = a.getRcode();
-    if (rcode == Rcode.NXDOMAIN || rcode == Rcode.NOERROR && tsigError(a) == Rcode.NOERROR) {
+    if (rcode == Rcode.NXDOMAIN || rcode == Rcode.NOERROR) {
       if (rcode == Rcode.NOERROR && !a.getHeader().getFlag(Flags.AA)) {
         throw new Refused(rcode, "the server at " + describe(server) + " does not hold " + name + " (its answer is not authoritative)");
       }

@@ -108,22 +108,28 @@ public class DnsService implements SiteDns, DnsChallenges, InitializingBean, Dis
   /** A new site's name goes in DNS as soon as it is taken, while its disk is made. */
   @EventListener
   void siteAdmitted(SiteAdmitted admitted) {
-    if (zone != null) {
-      zone.changed(settings.plan().site(admitted.name().value()));
-    }
+    changed(admitted.name().value());
   }
 
   @EventListener
   void siteCreated(SiteCreated created) {
-    if (zone != null) {
-      zone.changed(settings.plan().site(created.name().value()));
-    }
+    changed(created.name().value());
   }
 
   @EventListener
   void siteDeleted(SiteDeleted deleted) {
-    if (zone != null) {
-      zone.changed(settings.plan().site(deleted.name().value()));
+    changed(deleted.name().value());
+  }
+
+  /** The site's name should now be what the plan says; a failure here never fails the site's own change. */
+  private void changed(String site) {
+    if (zone == null) {
+      return;
+    }
+    try {
+      zone.changed(settings.plan().site(site));
+    } catch (RuntimeException e) {
+      log.error("DNS: the name of site {} could not be updated (the next check tries again)", site, e);
     }
   }
 

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -20,7 +22,8 @@ import org.xbill.DNS.TextParseException;
  * @param detected whether the addresses were detected (not given)
  */
 public record DnsSettings(DnsProperties props, ZonePlan plan, TsigKeyFile key, Path keyFile, InetSocketAddress server,
-    List<Name> nameservers, List<InetSocketAddress> secondaries, List<InetAddress> listen, boolean detected) {
+    List<Name> nameservers, Map<Name, List<InetAddress>> glue, List<InetSocketAddress> secondaries, List<InetAddress> listen,
+    boolean detected) {
 
   /**
    * @param domain   Pier's domain
@@ -65,8 +68,16 @@ public record DnsSettings(DnsProperties props, ZonePlan plan, TsigKeyFile key, P
       }
     }
     List<Name> ns = new ArrayList<>();
-    for (String n : p.nameservers()) {
-      ns.add(absolute(n, "pier.dns.nameservers"));
+    Map<Name, List<InetAddress>> glue = new LinkedHashMap<>();
+    for (String n : p.nameservers()) { // NAME (this host, if in the zone) or NAME=IP (a secondary's, say)
+      int eq = n.indexOf('=');
+      Name name = absolute(eq < 0 ? n : n.substring(0, eq).strip(), "pier.dns.nameservers");
+      if (!ns.contains(name)) {
+        ns.add(name);
+      }
+      if (eq >= 0) {
+        glue.computeIfAbsent(name, k -> new ArrayList<>()).add(literal(n.substring(eq + 1).strip(), "pier.dns.nameservers"));
+      }
     }
     List<InetSocketAddress> secondaries = new ArrayList<>();
     for (String s : p.secondaries()) {
@@ -77,7 +88,8 @@ public record DnsSettings(DnsProperties props, ZonePlan plan, TsigKeyFile key, P
       listen.add(literal(l, "pier.dns.listen"));
     }
     ZonePlan plan = new ZonePlan(zone, domainName, p.records().equals("cname"), addresses, p.ttl().toSeconds(), instance);
-    return new DnsSettings(p, plan, key, keyFile, server, List.copyOf(ns), List.copyOf(secondaries), List.copyOf(listen), detected);
+    return new DnsSettings(p, plan, key, keyFile, server, List.copyOf(ns), Map.copyOf(glue), List.copyOf(secondaries), List.copyOf(listen),
+        detected);
   }
 
   public Duration checkInterval() {
@@ -103,7 +115,7 @@ public record DnsSettings(DnsProperties props, ZonePlan plan, TsigKeyFile key, P
   /** An IP address as written (never a name looked up). */
   static InetAddress literal(String a, String setting) {
     String s = a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a;
-    if (!s.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+    if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
       throw new IllegalArgumentException(setting + ": \"" + a + "\" is not an IP address");
     }
     try {

@@ -44,6 +44,10 @@ final class EmbeddedDns implements DnsZone {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDns.class);
   /** TCP connections served at once; more wait in the kernel's backlog. */
   private static final int MAX_TCP = 64;
+  /** ... of which one client address may hold this many. */
+  private static final int MAX_TCP_PER_ADDRESS = 4;
+  /** The longest a TCP connection stays open, whatever it sends. */
+  private static final long TCP_LIFETIME_MILLIS = 30_000;
 
   private final DnsSettings settings;
   private final ZonePlan plan;
@@ -57,6 +61,9 @@ final class EmbeddedDns implements DnsZone {
   private volatile List<String> builtFrom = List.of();
   private long serial;
   private volatile boolean running;
+  private Thread checker;
+  /** TCP connections open per client address (secondaries are never turned away). */
+  private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
   EmbeddedDns(DnsSettings settings, Supplier<List<String>> sites, Path dataDir) {
     this.settings = settings;
@@ -65,8 +72,17 @@ final class EmbeddedDns implements DnsZone {
     this.serialFile = dataDir.resolve("dns").resolve("serial");
   }
 
-  /** Makes the zone and listens; a port taken is said at once (Pier does not start). */
+  /** Makes the zone and listens; a port taken is said at once (Pier does not start), and what was opened is closed. */
   synchronized void start() throws IOException {
+    try {
+      listen();
+    } catch (IOException | RuntimeException e) {
+      stop();
+      throw e;
+    }
+  }
+
+  private void listen() throws IOException {
     Files.createDirectories(serialFile.getParent());
     try {
       serial = Files.exists(serialFile) ? Long.parseLong(Files.readString(serialFile).strip()) : 0;
@@ -76,32 +92,51 @@ final class EmbeddedDns implements DnsZone {
     }
     rebuild();
     running = true;
-    List<InetAddress> on = settings.listen().isEmpty() ? List.of(InetAddress.getByName("::")) : settings.listen();
-    for (InetAddress a : on) {
-      InetSocketAddress at = new InetSocketAddress(a, settings.props().port());
-      DatagramSocket udp = new DatagramSocket(null);
-      ServerSocket tcp = new ServerSocket();
+    List<InetAddress> on = new ArrayList<>();
+    if (settings.listen().isEmpty()) {
       try {
-        udp.bind(at);
-        tcp.setReuseAddress(true);
-        tcp.bind(at, 128);
-      } catch (IOException e) {
-        udp.close();
-        tcp.close();
-        throw new IOException("the embedded DNS server cannot listen on " + DnsServerClient.describe(at) + ": " + e.getMessage()
-            + " (another DNS server there? choose --dns-port)", e);
+        open(new InetSocketAddress(InetAddress.getByName("::"), settings.props().port()));
+        on.add(InetAddress.getByName("::"));
+      } catch (IOException noIpv6) { // a host without IPv6
+        open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), settings.props().port()));
+        on.add(InetAddress.getByName("0.0.0.0"));
       }
-      sockets.add(udp);
-      sockets.add(tcp);
-      Thread.ofVirtual().name("pier-dns-udp").start(() -> serveUdp(udp));
-      Thread.ofVirtual().name("pier-dns-tcp").start(() -> serveTcp(tcp));
+    } else {
+      for (InetAddress a : settings.listen()) {
+        open(new InetSocketAddress(a, settings.props().port()));
+        on.add(a);
+      }
     }
-    Thread.ofVirtual().name("pier-dns-check").start(this::checkEvery);
+    checker = Thread.ofVirtual().name("pier-dns-check").start(this::checkEvery);
     log.info("DNS: serving the zone {} (serial {}) on port {} of {}", plan.zone(), serial, settings.props().port(), on);
+  }
+
+  /** Listens on {@code at}, UDP and TCP, each served by a virtual thread of its own. */
+  private void open(InetSocketAddress at) throws IOException {
+    DatagramSocket udp = new DatagramSocket(null);
+    ServerSocket tcp = new ServerSocket();
+    try {
+      udp.bind(at);
+      tcp.setReuseAddress(true);
+      tcp.bind(at, 128);
+    } catch (IOException e) {
+      udp.close();
+      tcp.close();
+      throw new IOException("the embedded DNS server cannot listen on " + DnsServerClient.describe(at) + ": " + e.getMessage()
+          + " (another DNS server there? choose --dns-port, or the addresses with --dns-listen)", e);
+    }
+    sockets.add(udp);
+    sockets.add(tcp);
+    Thread.ofVirtual().name("pier-dns-udp").start(() -> serveUdp(udp));
+    Thread.ofVirtual().name("pier-dns-tcp").start(() -> serveTcp(tcp));
   }
 
   synchronized void stop() {
     running = false;
+    if (checker != null) {
+      checker.interrupt();
+      checker = null;
+    }
     for (AutoCloseable s : sockets) {
       try {
         s.close();
@@ -138,6 +173,7 @@ final class EmbeddedDns implements DnsZone {
   public void putChallenge(List<String> values) {
     challenges.addAll(values);
     rebuild();
+    Propagation.waitFor(settings.secondaries(), plan.challengeName(), values); // told by NOTIFY, they transfer the zone
   }
 
   @Override
@@ -170,15 +206,20 @@ final class EmbeddedDns implements DnsZone {
   /** Makes the zone again from the sites, one serial higher, and tells the secondaries. */
   synchronized void rebuild() {
     serial = Math.max(serial + 1, Instant.now().getEpochSecond()) & 0xFFFFFFFFL;
+    List<String> now = sites.get().stream().sorted().toList();
     try {
+      zone = new Zone(plan.zone(), plan.zone(now, settings.nameservers(), settings.glue(), serial, List.copyOf(challenges))
+          .toArray(Record[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make the DNS zone " + plan.zone(), e);
+    }
+    builtFrom = now;
+    try { // served even if its serial cannot be kept: the next one is never below the time in seconds
       Files.writeString(serialFile.resolveSibling("serial.new"), serial + "\n");
       Files.move(serialFile.resolveSibling("serial.new"), serialFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      List<String> now = sites.get().stream().sorted().toList();
-      zone = new Zone(plan.zone(), plan.zone(now, settings.nameservers(), serial, List.copyOf(challenges)).toArray(Record[]::new));
-      builtFrom = now;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep the DNS zone's serial in " + serialFile, e);
+      log.warn("DNS: cannot keep the zone's serial {} in {}: {}", serial, serialFile, e.getMessage());
     }
     if (running) {
       for (InetSocketAddress s : settings.secondaries()) {
@@ -249,7 +290,10 @@ final class EmbeddedDns implements DnsZone {
     while (running) {
       try {
         Socket c = server.accept();
-        if (!tcpSlots.tryAcquire()) {
+        InetAddress from = c.getInetAddress();
+        boolean secondary = mayTransfer(from);
+        if (!secondary && (perAddress.merge(from, 1, Integer::sum) > MAX_TCP_PER_ADDRESS || !tcpSlots.tryAcquire())) {
+          perAddress.computeIfPresent(from, (k, n) -> n > 1 ? n - 1 : null);
           c.close();
           continue;
         }
@@ -259,7 +303,10 @@ final class EmbeddedDns implements DnsZone {
           } catch (IOException | RuntimeException e) {
             log.debug("DNS: a TCP connection failed", e);
           } finally {
-            tcpSlots.release();
+            if (!secondary) {
+              perAddress.computeIfPresent(from, (k, n) -> n > 1 ? n - 1 : null);
+              tcpSlots.release();
+            }
           }
         });
       } catch (IOException closed) {
@@ -271,10 +318,11 @@ final class EmbeddedDns implements DnsZone {
   }
 
   private void serveConnection(Socket c) throws IOException {
+    long until = System.currentTimeMillis() + TCP_LIFETIME_MILLIS;
     c.setSoTimeout(10_000);
     DataInputStream in = new DataInputStream(c.getInputStream());
     DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(c.getOutputStream()));
-    while (running) {
+    while (running && System.currentTimeMillis() < until) {
       int length;
       try {
         length = in.readUnsignedShort();

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,7 +43,8 @@ final class Rfc2136Keeper implements DnsZone {
   private final DnsNames kept;
   private final Supplier<List<String>> sites;
   private final Map<Name, NameState> states = new ConcurrentHashMap<>();
-  private final Set<Name> queued = ConcurrentHashMap.newKeySet();
+  /** The names whose sync is planned, and when. */
+  private final Map<Name, ScheduledFuture<?>> queued = new ConcurrentHashMap<>();
   private volatile ScheduledExecutorService worker;
 
   Rfc2136Keeper(DnsSettings settings, DnsServerClient client, DnsNames kept, Supplier<List<String>> sites) {
@@ -60,22 +62,29 @@ final class Rfc2136Keeper implements DnsZone {
    * @throws ConfigurationProblem when the server refuses the key or does not hold the zone
    */
   void checkAtStart() {
+    Name at = plan.zone();
     try {
       long serial = client.soa(plan.zone());
       log.info("DNS: the server at {} holds the zone {} (serial {}) and takes the key {}", DnsServerClient.describe(client.server()),
           plan.zone(), serial, settings.key().name().toString(true));
-      for (Name n : List.of(plan.domain(), plan.name("www"))) {
-        NameState s = sync(n);
-        if (s.state().equals(NameState.FAILED) && !s.reason().contains("did not make")) {
-          throw new DnsServerClient.Refused(Rcode.REFUSED, s.reason().replaceFirst("; trying again in .*$", ""));
-        }
+      for (Name n : plan.names(List.of())) {
+        at = n;
+        states.put(n, apply(n));
       }
     } catch (DnsServerClient.Refused e) {
-      throw new ConfigurationProblem("Pier cannot keep its names in the zone " + plan.zone() + " on the DNS server at "
-          + DnsServerClient.describe(client.server()) + " with the key \"" + settings.key().name().toString(true) + "\" from " + settings.keyFile()
-          + ": " + e.getMessage() + ". Check that the key file is the one the server's configuration includes, that the server is"
-          + " primary for that zone (--dns-zone), and that its update-policy grants the key that zone (grant KEY zonesub ANY;)."
-          + " Pier has changed nothing.", e);
+      if (e.foreign()) {
+        states.put(at, NameState.pending(at.toString(true), lines(plan.wanted(at)), null).failedAgain(true, e.getMessage(),
+            settings.checkInterval(), settings.checkInterval()));
+      } else if (e.fatal()) {
+        throw new ConfigurationProblem("Pier cannot keep its names in the zone " + plan.zone() + " on the DNS server at "
+            + DnsServerClient.describe(client.server()) + " with the key \"" + settings.key().name().toString(true) + "\" from "
+            + settings.keyFile() + ": " + e.getMessage() + ". Check that the key file is the one the server's configuration includes"
+            + " (BADTIME: that this host's clock and the server's agree), that the server is primary for that zone (--dns-zone), and"
+            + " that its update-policy grants the key that zone (grant KEY zonesub ANY;). Pier has started no site and no listener.", e);
+      } else {
+        log.warn("DNS: the server at {} refused at start ({}): Pier starts all the same and tries again",
+            DnsServerClient.describe(client.server()), e.getMessage());
+      }
     } catch (IOException e) {
       log.warn("DNS: the server at {} does not answer ({}): Pier starts all the same; its names are published once it does",
           DnsServerClient.describe(client.server()), e.getMessage());
@@ -110,12 +119,9 @@ final class Rfc2136Keeper implements DnsZone {
 
   @Override
   public void changed(Name name) {
-    NameState before = states.get(name);
-    List<String> records = lines(plan.wanted(name));
-    if (before == null || !before.state().equals(NameState.PENDING)) {
-      states.put(name, NameState.pending(name.toString(true), records, null));
-    }
-    queue(name, 0);
+    states.compute(name, (k, before) -> before != null && before.state().equals(NameState.PENDING) ? before
+        : NameState.pending(name.toString(true), lines(plan.wanted(name)), before == null ? null : before.reason()));
+    queue(name, 0); // now, even if a retry was planned later
   }
 
   @Override
@@ -133,16 +139,24 @@ final class Rfc2136Keeper implements DnsZone {
     return out;
   }
 
-  private void queue(Name name, long delayMillis) {
+  /** Syncs {@code name} after {@code delayMillis}, or sooner if it was planned sooner already; a later plan is moved up. */
+  private synchronized void queue(Name name, long delayMillis) {
     ScheduledExecutorService w = worker;
-    if (w == null || !queued.add(name)) {
+    if (w == null) {
       return;
     }
+    ScheduledFuture<?> planned = queued.get(name);
+    if (planned != null && !planned.isDone() && planned.getDelay(TimeUnit.MILLISECONDS) <= delayMillis) {
+      return;
+    }
+    if (planned != null) {
+      planned.cancel(false);
+    }
     try {
-      w.schedule(() -> {
+      queued.put(name, w.schedule(() -> {
         queued.remove(name);
         sync(name);
-      }, delayMillis, TimeUnit.MILLISECONDS);
+      }, delayMillis, TimeUnit.MILLISECONDS));
     } catch (RejectedExecutionException stopping) {
       queued.remove(name);
     }
@@ -153,32 +167,16 @@ final class Rfc2136Keeper implements DnsZone {
     return new LinkedHashSet<>(plan.names(sites.get()));
   }
 
-  /** On the worker: one name brought to what it should be; its new state. */
+  /** On the worker: one name brought to what it should be; its new state (a failure plans the next try). */
   private NameState sync(Name name) {
-    boolean wanted = wantedNames().contains(name);
-    List<Record> records = wanted ? plan.wanted(name) : List.of();
-    NameState before = states.getOrDefault(name, NameState.pending(name.toString(true), lines(records), null));
+    NameState before = states.getOrDefault(name, NameState.pending(name.toString(true), lines(plan.wanted(name)), null));
     NameState after;
     try {
-      if (!wanted || records.isEmpty()) {
-        release(name);
+      after = apply(name);
+      if (after == null) {
         states.remove(name);
         return NameState.published(name.toString(true), List.of());
       }
-      kept.remember(name.toString());
-      Message answer = client.send(NameUpdates.replace(plan, name, records));
-      if (NameUpdates.prerequisiteFailed(answer.getRcode())) { // not Pier's yet: taken only if nobody holds it
-        answer = client.send(NameUpdates.claim(plan, name, records));
-        if (NameUpdates.prerequisiteFailed(answer.getRcode())) {
-          kept.forget(name.toString());
-          throw new DnsServerClient.Refused(answer.getRcode(), name.toString(true) + " already has records Pier did not make: they are"
-              + " left as they are (remove them on the server, and Pier puts its own)");
-        }
-      }
-      if (answer.getRcode() != Rcode.NOERROR) {
-        throw new DnsServerClient.Refused(answer.getRcode(), "the server refused the update: " + DnsServerClient.words(answer));
-      }
-      after = NameState.published(name.toString(true), lines(records));
       if (!before.state().equals(NameState.PUBLISHED)) {
         log.info("DNS: {} published ({})", name, String.join(", ", after.records()));
       }
@@ -196,6 +194,39 @@ final class Rfc2136Keeper implements DnsZone {
     }
     states.put(name, after);
     return after;
+  }
+
+  /**
+   * Brings {@code name} to what it should be: its records replaced (its marker there) or claimed (nothing there), or
+   * released when Pier keeps it no longer; the new state, null once released.
+   *
+   * @throws DnsServerClient.Refused the server's refusal, or {@link DnsServerClient.Refused#foreign} records there
+   */
+  private NameState apply(Name name) throws IOException {
+    List<Record> records = wantedNames().contains(name) ? plan.wanted(name) : List.of();
+    if (!name.subdomain(plan.zone())) {
+      kept.forget(name.toString()); // kept for another zone than this one: not Pier's to touch any more
+      log.info("DNS: {} is not in the zone {} any more: forgotten, left as it is on its server", name, plan.zone());
+      return null;
+    }
+    if (records.isEmpty()) {
+      release(name);
+      return null;
+    }
+    kept.remember(name.toString());
+    Message answer = client.send(NameUpdates.replace(plan, name, records));
+    if (NameUpdates.prerequisiteFailed(answer.getRcode())) { // not Pier's yet: taken only if nobody holds it
+      answer = client.send(NameUpdates.claim(plan, name, records));
+      if (NameUpdates.prerequisiteFailed(answer.getRcode())) {
+        kept.forget(name.toString());
+        throw DnsServerClient.Refused.foreign(answer.getRcode(), name.toString(true) + " already has records Pier did not make: they"
+            + " are left as they are (remove them on the server, and Pier puts its own)");
+      }
+    }
+    if (answer.getRcode() != Rcode.NOERROR) {
+      throw new DnsServerClient.Refused(answer.getRcode(), "the server refused the update: " + DnsServerClient.words(answer));
+    }
+    return NameState.published(name.toString(true), lines(records));
   }
 
   /** Removes Pier's records at {@code name} (only if its marker is there) and forgets it. */
@@ -239,10 +270,11 @@ final class Rfc2136Keeper implements DnsZone {
     } catch (IOException e) { // published names keep their state; the others are tried again with their back-off
       log.warn("DNS: the check of the zone {} could not read it from the server at {}: {}", plan.zone(),
           DnsServerClient.describe(client.server()), e.getMessage());
+      boolean refused = e instanceof DnsServerClient.Refused;
       for (Name n : wantedNames()) {
         NameState s = state(n);
-        if (!s.state().equals(NameState.PUBLISHED) && !queued.contains(n)) {
-          NameState after = s.failedAgain(e instanceof DnsServerClient.Refused, "the DNS server at " + DnsServerClient.describe(client.server())
+        if (!s.state().equals(NameState.PUBLISHED) && !queued.containsKey(n)) {
+          NameState after = s.failedAgain(refused, refused ? e.getMessage() : "the DNS server at " + DnsServerClient.describe(client.server())
               + " does not answer: " + e.getMessage(), settings.retryMin(), settings.retryMax());
           states.put(n, after);
           queue(n, Duration.between(Instant.now(), after.nextAttempt()).toMillis());
@@ -263,6 +295,7 @@ final class Rfc2136Keeper implements DnsZone {
     if (answer.getRcode() != Rcode.NOERROR) {
       throw new DnsServerClient.Refused(answer.getRcode(), "the DNS server refused the ACME challenge's TXT record: " + DnsServerClient.words(answer));
     }
+    Propagation.waitFor(Propagation.otherServers(client, plan), plan.challengeName(), values);
   }
 
   @Override
@@ -271,7 +304,10 @@ final class Rfc2136Keeper implements DnsZone {
     for (String v : values) {
       u.delete(plan.challenge(v)); // only these values: any other TXT record there stays
     }
-    client.send(u);
+    Message answer = client.send(u);
+    if (answer.getRcode() != Rcode.NOERROR) {
+      throw new DnsServerClient.Refused(answer.getRcode(), "the DNS server kept the ACME challenge's TXT record: " + DnsServerClient.words(answer));
+    }
   }
 
   static List<String> lines(List<Record> records) {

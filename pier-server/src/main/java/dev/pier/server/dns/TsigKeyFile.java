@@ -38,7 +38,7 @@ public record TsigKeyFile(Name name, Name algorithm, byte[] secret) {
    * @throws IllegalArgumentException saying what is missing or wrong
    */
   public static TsigKeyFile parse(String text) {
-    String plain = text.replaceAll("(?m)(#|//).*$", "");
+    String plain = withoutComments(text);
     Matcher key = KEY.matcher(plain);
     if (!key.find()) {
       throw new IllegalArgumentException("no key in it: expected key \"NAME\" { algorithm hmac-sha256; secret \"...\"; }; as tsig-keygen writes");
@@ -69,6 +69,27 @@ public record TsigKeyFile(Name name, Name algorithm, byte[] secret) {
     } catch (TextParseException e) {
       throw new IllegalArgumentException("key \"" + key.group(1) + "\" is not a DNS name");
     }
+  }
+
+  /** {@code text} without its {@code #} and {@code //} comments, which never start inside a quoted string (a secret's). */
+  static String withoutComments(String text) {
+    StringBuilder out = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == '\n') {
+        quoted = false;
+      } else if (!quoted && (c == '#' || c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/')) {
+        while (i + 1 < text.length() && text.charAt(i + 1) != '\n') {
+          i++;
+        }
+        continue;
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 
   /** What signs and checks messages with this key. */

@@ -80,6 +80,10 @@ final class ZoneAnswers {
       return transfer(zone, r);
     }
     h.setFlag(Flags.AA);
+    if (type == Type.ANY && !tcp) { // no amplification: the whole of a name over TCP only (RFC 8482 allows either)
+      h.setFlag(Flags.TC);
+      return List.of(r);
+    }
     SetResponse found = zone.findRecords(name, type);
     if (found.isCNAME()) {
       r.addRecord(found.getCNAME(), Section.ANSWER);

@@ -25,8 +25,9 @@ import org.xbill.DNS.Type;
  *
  * <p>With {@code address} records each name has an A and an AAAA record per public address; with {@code cname} each
  * name but the domain is a CNAME to the domain, as the brief wrote by hand. Every name Pier keeps on a server of its own
- * carries a marker beside it, {@code _pier.NAME TXT "pier instance=INSTANCE"} (beside, not at the name: a CNAME's name
- * holds nothing else), so Pier changes only the names it made, and one Pier never another's.
+ * carries a marker beside it, {@code _pier.NAME TXT "pier instance=INSTANCE domain=DOMAIN"} (beside, not at the name: a
+ * CNAME's name holds nothing else), so Pier changes only the names it made, and one Pier never another's (another
+ * instance on the host, or a Pier of another domain in the same zone).
  *
  * @param zone      the zone's apex
  * @param domain    Pier's domain: the panel's name, the sites' parent; in the zone
@@ -68,7 +69,9 @@ public record ZonePlan(Name zone, Name domain, boolean cname, List<InetAddress> 
   /** The names Pier keeps for these sites: the domain, {@code www}, then the sites', sorted. */
   public List<Name> names(Collection<String> sites) {
     List<Name> out = new ArrayList<>();
-    out.add(domain);
+    if (!wanted(domain).isEmpty()) { // (with CNAMEs and no address known, the domain's own records are the operator's)
+      out.add(domain);
+    }
     out.add(name("www"));
     for (String s : new TreeSet<>(sites)) {
       out.add(site(s));
@@ -105,7 +108,7 @@ public record ZonePlan(Name zone, Name domain, boolean cname, List<InetAddress> 
 
   /** The marker with another TTL (0 in an update's prerequisite, as RFC 2136 wants). */
   TXTRecord marker(Name name, long ttl) {
-    return new TXTRecord(markerName(name), DClass.IN, ttl, "pier instance=" + instance);
+    return new TXTRecord(markerName(name), DClass.IN, ttl, "pier instance=" + instance + " domain=" + domain.toString(true));
   }
 
   /** Where DNS-01 answers for the domain and {@code *.DOMAIN} go. */
@@ -120,9 +123,10 @@ public record ZonePlan(Name zone, Name domain, boolean cname, List<InetAddress> 
 
   /**
    * The whole zone, as the embedded server serves it: the SOA ({@code serial}), the name servers (those inside the zone
-   * with the host's addresses), Pier's names and the DNS-01 answers being checked.
+   * with their {@code glue} addresses, or else this host's), Pier's names and the DNS-01 answers being checked.
    */
-  public List<Record> zone(Collection<String> sites, List<Name> nameservers, long serial, Collection<String> challenges) {
+  public List<Record> zone(Collection<String> sites, List<Name> nameservers, Map<Name, List<InetAddress>> glue, long serial,
+      Collection<String> challenges) {
     List<Name> ns = nameservers.isEmpty() ? List.of(nameInZone("ns1")) : nameservers;
     Map<String, Record> out = new LinkedHashMap<>();
     Name mbox = nameInZone("hostmaster");
@@ -132,7 +136,7 @@ public record ZonePlan(Name zone, Name domain, boolean cname, List<InetAddress> 
     }
     for (Name n : ns) {
       if (n.subdomain(zone)) {
-        for (InetAddress a : addresses) {
+        for (InetAddress a : glue.getOrDefault(n, addresses)) {
           add(out, a instanceof Inet4Address ? new ARecord(n, DClass.IN, ttl, a) : new AAAARecord(n, DClass.IN, ttl, a));
         }
       }

@@ -163,14 +163,15 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   /** The CA's certificate for the name asked for while it is valid (only names Pier serves ever get one). From memory. */
   @Override
   public SslContext ready(Asked asked) {
-    if (wildcard()) {
-      EdgeCertificate w = held.get(wildcardHost());
-      if (w != null && w.validAt(Instant.now())) {
-        return w.context(); // every name served is the domain or one label under it
-      }
+    EdgeCertificate w = held.get(wildcardHost()); // (kept after DNS was turned off, until every name has its own)
+    if (wildcard() && w != null && w.validAt(Instant.now())) {
+      return w.context(); // every name served is the domain or one label under it
     }
     EdgeCertificate h = held.get(asked.host());
-    return h != null && h.validAt(Instant.now()) ? h.context() : null;
+    if (h != null && h.validAt(Instant.now())) {
+      return h.context();
+    }
+    return w != null && w.validAt(Instant.now()) ? w.context() : null;
   }
 
   /** Has none at hand: orders one for the name served, while the next source's certificate stands in. */
@@ -212,7 +213,17 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   /** Every name Pier serves and where it stands, the panel's first. */
   public List<NameStatus> statuses() {
     List<NameStatus> out = new ArrayList<>();
-    for (String host : wildcard() ? List.of(wildcardHost()) : names.all()) {
+    List<String> listed = new ArrayList<>();
+    if (wildcard()) {
+      listed.add(wildcardHost());
+      EdgeCertificate w = held.get(wildcardHost());
+      if (w == null || !w.freshAt(Instant.now())) { // single names kept from before stand in, and are renewed, until it comes
+        names.all().stream().filter(held::containsKey).forEach(listed::add);
+      }
+    } else {
+      listed.addAll(names.all());
+    }
+    for (String host : listed) {
       EdgeCertificate h = held.get(host);
       CertifiedKey c = h == null ? null : h.certified();
       Failing f = failing.get(host);
@@ -228,17 +239,30 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   private void sweep() {
     try {
       List<String> served = names.all();
+      EdgeCertificate w = held.get(wildcardHost());
+      boolean covered = w != null && w.freshAt(Instant.now());
+      List<String> keep = new ArrayList<>(served);
       if (wildcard()) {
         want(wildcardHost());
-        EdgeCertificate w = held.get(wildcardHost());
-        served = w != null && w.freshAt(Instant.now()) ? List.of(wildcardHost()) : served; // single names kept until it came
+        for (String host : served) {
+          if (!covered && held.containsKey(host)) {
+            want(host); // a single name's certificate kept from before is renewed until the wildcard comes
+          }
+        }
+        if (covered) {
+          keep.clear(); // the single names' certificates kept from before go
+        }
+        keep.add(wildcardHost());
       } else {
         for (String host : served) {
           want(host);
         }
+        if (served.stream().anyMatch(h -> held.get(h) == null || !held.get(h).freshAt(Instant.now()))) {
+          keep.add(wildcardHost()); // DNS turned off: the wildcard stands in until every name has its own
+        }
       }
       for (String host : List.copyOf(held.keySet())) {
-        if (!served.contains(host) && !(wildcard() && host.equals(wildcardHost()))) {
+        if (!keep.contains(host)) {
           held.remove(host);
           failing.remove(host);
           store.delete(host);

@@ -44,6 +44,17 @@ class DnsSettingsTest {
   }
 
   @Test
+  void nameServersMayCarryTheirAddress() {
+    DnsProperties p = new DnsProperties("embedded", "", "", null, "", List.of("203.0.113.7"), Duration.ofMinutes(5), 53, List.of(),
+        List.of("ns1.example.org", "ns2.example.org=198.51.100.2", "ns.registrar.example"), List.of("198.51.100.2"),
+        Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5));
+    DnsSettings s = DnsSettings.of(p, "example.org", "pier", List::of);
+    assertThat(s.nameservers().stream().map(n -> n.toString(true))).containsExactly("ns1.example.org", "ns2.example.org", "ns.registrar.example");
+    assertThat(s.glue()).hasSize(1);
+    assertThat(s.secondaries().getFirst().getPort()).isEqualTo(53);
+  }
+
+  @Test
   void saysWhatIsWrong() throws Exception {
     assertThatThrownBy(() -> DnsSettings.of(props("embedded", "", "example.net", null, "", List.of("203.0.113.7")), "example.org", "pier",
         List::of)).hasMessageContaining("is not in the DNS zone example.net");
@@ -58,6 +69,7 @@ class DnsSettingsTest {
     assertThatThrownBy(() -> DnsSettings.of(props("", "127.0.0.1", "", bad, "", List.of("203.0.113.7")), "example.org", "pier", List::of))
         .hasMessageContaining("is not usable: no key in it");
     assertThatThrownBy(() -> DnsSettings.hostPort("127.0.0.1:99999", 53, "pier.dns.server", false)).hasMessageContaining("no usable port");
+    assertThatThrownBy(() -> DnsSettings.literal("203.0.113", "pier.dns.addresses")).hasMessageContaining("is not an IP address");
     assertThat(DnsSettings.hostPort("[::1]:5300", 53, "x", true).getPort()).isEqualTo(5300);
     assertThat(DnsSettings.hostPort("::1", 53, "x", true).getPort()).isEqualTo(53);
   }

@@ -33,7 +33,7 @@ class NameUpdatesTest {
   @Test
   void replacingNeedsPiersMarkerThere() {
     Update u = NameUpdates.replace(plan, blog, plan.wanted(blog));
-    assertThat(section(u, Section.PREREQ)).containsExactly("_pier.blog.example.org. 0 IN TXT \"pier instance=pier\"");
+    assertThat(section(u, Section.PREREQ)).containsExactly("_pier.blog.example.org. 0 IN TXT \"pier instance=pier domain=example.org\"");
     assertThat(section(u, Section.UPDATE)).containsExactly("blog.example.org. 0 ANY A", "blog.example.org. 0 ANY AAAA",
         "blog.example.org. 0 ANY CNAME", "blog.example.org. 300 IN A 203.0.113.7");
   }
@@ -44,7 +44,7 @@ class NameUpdatesTest {
     assertThat(section(u, Section.PREREQ)).containsExactly("blog.example.org. 0 NONE A", "blog.example.org. 0 NONE AAAA",
         "blog.example.org. 0 NONE CNAME", "_pier.blog.example.org. 0 NONE TXT");
     assertThat(section(u, Section.UPDATE)).containsExactly("blog.example.org. 300 IN A 203.0.113.7",
-        "_pier.blog.example.org. 300 IN TXT \"pier instance=pier\"");
+        "_pier.blog.example.org. 300 IN TXT \"pier instance=pier domain=example.org\"");
     ZonePlan cnames = new ZonePlan(plan.zone(), plan.domain(), true, plan.addresses(), 300, "pier");
     assertThat(section(NameUpdates.claim(cnames, blog, cnames.wanted(blog)), Section.PREREQ))
         .containsExactly("blog.example.org. 0 NONE ANY", "_pier.blog.example.org. 0 NONE TXT");
@@ -53,15 +53,18 @@ class NameUpdatesTest {
   @Test
   void releasingNeedsPiersMarkerAndTakesItAway() {
     Update u = NameUpdates.release(plan, blog);
-    assertThat(section(u, Section.PREREQ)).containsExactly("_pier.blog.example.org. 0 IN TXT \"pier instance=pier\"");
+    assertThat(section(u, Section.PREREQ)).containsExactly("_pier.blog.example.org. 0 IN TXT \"pier instance=pier domain=example.org\"");
     assertThat(section(u, Section.UPDATE)).containsExactly("blog.example.org. 0 ANY A", "blog.example.org. 0 ANY AAAA",
         "blog.example.org. 0 ANY CNAME", "_pier.blog.example.org. 0 ANY TXT");
   }
 
   @Test
-  void anotherPiersMarkerIsNotThisOnes() {
+  void anotherPiersMarkerIsNotThisOnes() throws Exception {
     ZonePlan other = new ZonePlan(plan.zone(), plan.domain(), false, plan.addresses(), 300, "pier2");
     assertThat(NameUpdates.release(other, blog).getSection(Section.PREREQ).getFirst()).isNotEqualTo(plan.marker(blog, 0));
+    // A Pier whose domain is a site's name of this one (b.example.org), in the same zone, with the same instance name.
+    ZonePlan nested = new ZonePlan(plan.zone(), Name.fromString("blog.example.org."), false, plan.addresses(), 300, "pier");
+    assertThat(nested.marker(blog, 0)).isNotEqualTo(plan.marker(blog, 0));
   }
 
   @Test

@@ -37,7 +37,12 @@ public final class Named implements AutoCloseable {
   /** A primary for {@code zone} whose zone file also holds {@code extra} lines (records of somebody else's); not started. */
   public static Named primary(String zone, String... extra) throws Exception {
     Named n = new Named(zone);
-    n.keygen(n.keyFile());
+    try {
+      n.keygen(n.keyFile());
+    } catch (IOException | RuntimeException e) {
+      n.close();
+      throw e;
+    }
     List<String> lines = new ArrayList<>(List.of("$TTL 300",
         "@ IN SOA ns1." + zone + ". hostmaster." + zone + ". 1 3600 600 1209600 300", "@ IN NS ns1." + zone + ".",
         "ns1 IN A 127.0.0.1"));

@@ -23,6 +23,13 @@ class TsigKeyFileTest {
   }
 
   @Test
+  void aSecretHoldingTwoSlashesIsNoComment() {
+    String secret = "ab//cdEFghIJklMNopQRstUVwxYZ0123456789+/ABCD";
+    TsigKeyFile k = TsigKeyFile.parse("// a comment\nkey \"k\" { algorithm hmac-sha256; # another\n secret \"" + secret + "\"; };");
+    assertThat(k.secret()).isEqualTo(java.util.Base64.getDecoder().decode(secret));
+  }
+
+  @Test
   void saysWhatIsWrong() {
     assertThatThrownBy(() -> TsigKeyFile.parse("hello")).hasMessageContaining("no key in it");
     assertThatThrownBy(() -> TsigKeyFile.parse("key k { secret \"" + SECRET + "\"; };")).hasMessageContaining("names no algorithm");

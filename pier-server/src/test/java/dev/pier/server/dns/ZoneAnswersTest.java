@@ -24,7 +24,7 @@ class ZoneAnswersTest {
   ZoneAnswersTest() throws Exception {
     ZonePlan plan = new ZonePlan(Name.fromString("example.org."), Name.fromString("example.org."), true,
         List.of(InetAddress.getByName("203.0.113.7")), 300, "pier");
-    zone = new Zone(plan.zone(), plan.zone(List.of("blog"), List.of(), 7, List.of()).toArray(Record[]::new));
+    zone = new Zone(plan.zone(), plan.zone(List.of("blog"), List.of(), java.util.Map.of(), 7, List.of()).toArray(Record[]::new));
   }
 
   private Message ask(String name, int type, boolean tcp, boolean secondary) throws Exception {
@@ -75,6 +75,14 @@ class ZoneAnswersTest {
     assertThat(all.getFirst().getType()).isEqualTo(Type.SOA);
     assertThat(all.getLast().getType()).isEqualTo(Type.SOA);
     assertThat(all.stream().map(ZonePlan::line)).contains("blog.example.org. 300 IN CNAME example.org.");
+  }
+
+  @Test
+  void anyOverUdpIsTruncatedSoNobodyIsFloodedWithAnswers() throws Exception {
+    Message udp = ask("example.org.", Type.ANY, false, false);
+    assertThat(udp.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(udp.getSection(Section.ANSWER)).isEmpty();
+    assertThat(ask("example.org.", Type.ANY, true, false).getSection(Section.ANSWER)).isNotEmpty();
   }
 
   @Test

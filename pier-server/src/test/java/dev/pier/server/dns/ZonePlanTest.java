@@ -29,7 +29,7 @@ class ZonePlanTest {
         .containsExactly("example.org", "www.example.org", "blog.example.org", "shop.example.org");
     assertThat(lines(p.wanted(p.site("blog")))).containsExactly("blog.example.org. 300 IN A 203.0.113.7",
         "blog.example.org. 300 IN AAAA 2001:db8::7");
-    assertThat(ZonePlan.line(p.marker(p.site("blog")))).isEqualTo("_pier.blog.example.org. 300 IN TXT \"pier instance=pier\"");
+    assertThat(ZonePlan.line(p.marker(p.site("blog")))).isEqualTo("_pier.blog.example.org. 300 IN TXT \"pier instance=pier domain=example.org\"");
   }
 
   @Test
@@ -42,14 +42,15 @@ class ZonePlanTest {
   @Test
   void theEmbeddedZoneHasItsSoaNameServersWithAddressesAndTheChallenges() throws Exception {
     ZonePlan p = plan(false);
-    List<Record> zone = p.zone(List.of("blog"), List.of(Name.fromString("ns1.example.org."), Name.fromString("ns.registrar.example.")),
+    List<Record> zone = p.zone(List.of("blog"), List.of(Name.fromString("ns1.example.org."), Name.fromString("ns.registrar.example."),
+        Name.fromString("ns2.example.org.")), java.util.Map.of(Name.fromString("ns2.example.org."), List.of(InetAddress.getByName("198.51.100.2"))),
         42, List.of("digest-1"));
     assertThat(zone.getFirst().getType()).isEqualTo(Type.SOA);
     assertThat(ZonePlan.line(zone.getFirst())).contains(" 42 ").startsWith("example.org. 300 IN SOA ns1.example.org. hostmaster.example.org.");
     assertThat(lines(zone)).contains("example.org. 300 IN NS ns1.example.org.", "example.org. 300 IN NS ns.registrar.example.",
-        "ns1.example.org. 300 IN A 203.0.113.7", "blog.example.org. 300 IN AAAA 2001:db8::7",
+        "ns1.example.org. 300 IN A 203.0.113.7", "ns2.example.org. 300 IN A 198.51.100.2", "blog.example.org. 300 IN AAAA 2001:db8::7",
         "_acme-challenge.example.org. 60 IN TXT \"digest-1\"");
-    assertThat(lines(zone)).noneMatch(l -> l.startsWith("ns.registrar.example."));
+    assertThat(lines(zone)).noneMatch(l -> l.startsWith("ns.registrar.example.") || l.startsWith("ns2.example.org. 300 IN A 203"));
   }
 
   @Test

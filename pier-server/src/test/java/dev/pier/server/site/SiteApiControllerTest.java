@@ -47,6 +47,8 @@ class SiteApiControllerTest {
   private SiteUrls urls;
   @MockitoBean
   private EdgeStatus edge;
+  @MockitoBean
+  private SiteDns dns;
 
   @BeforeEach
   void setUp() {
@@ -86,7 +88,13 @@ class SiteApiControllerTest {
             .content("{\"name\":\"blog\",\"plan\":\"small\"}"))
         .andExpect(status().isCreated())
         .andExpect(header().string("Location", "/api/v1/sites/blog"))
-        .andExpect(jsonPath("$.state").value("STOPPED"));
+        .andExpect(jsonPath("$.state").value("STOPPED"))
+        .andExpect(jsonPath("$.dns").doesNotExist()); // Pier keeps no DNS here
+    when(dns.of("blog")).thenReturn(new SiteDns.State("pending", "the DNS server at 192.0.2.53:53 does not answer", List.of()));
+    mvc.perform(post("/api/v1/sites").principal(Callers.user("alice")).contentType(MediaType.APPLICATION_JSON)
+            .content("{\"name\":\"blog\",\"plan\":\"small\"}"))
+        .andExpect(jsonPath("$.dns.state").value("pending"))
+        .andExpect(jsonPath("$.dns.reason").value(containsString("does not answer")));
   }
 
   @Test
