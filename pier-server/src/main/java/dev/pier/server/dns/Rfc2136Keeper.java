@@ -80,7 +80,7 @@ final class Rfc2136Keeper implements DnsZone {
             + DnsServerClient.describe(client.server()) + " with the key \"" + settings.key().name().toString(true) + "\" from "
             + settings.keyFile() + ": " + e.getMessage() + ". Check that the key file is the one the server's configuration includes"
             + " (BADTIME: that this host's clock and the server's agree), that the server is primary for that zone (--dns-zone), and"
-            + " that its update-policy grants the key that zone (grant KEY zonesub ANY;). Pier has started no site and no listener.", e);
+            + " that its update-policy grants the key that zone (grant KEY zonesub ANY;). Pier has started no site and not its edge.", e);
       } else {
         log.warn("DNS: the server at {} refused at start ({}): Pier starts all the same and tries again",
             DnsServerClient.describe(client.server()), e.getMessage());

@@ -116,6 +116,7 @@ public final class AcmeClient {
     List<String> values = challenges.stream().map(Dns01Challenge::getDigest).distinct().toList();
     if (!values.isEmpty()) {
       dns.put(values);
+      Exception failure = null;
       try {
         for (Dns01Challenge c : challenges) {
           c.trigger();
@@ -127,8 +128,18 @@ public final class AcmeClient {
                 + c.getError().map(Object::toString).orElse("status " + s));
           }
         }
+      } catch (AcmeException | InterruptedException | RuntimeException e) {
+        failure = e;
+        throw e;
       } finally {
-        dns.remove(values);
+        try {
+          dns.remove(values);
+        } catch (IOException | RuntimeException e) { // the CA's own failure, if any, is the one told
+          if (failure == null) {
+            throw e;
+          }
+          failure.addSuppressed(e);
+        }
       }
     }
     return finish(order, String.join(" and ", names));
