@@ -23,7 +23,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
-import org.xbill.DNS.Name;
 
 /**
  * Sites' names in DNS: with {@code --dns-server}, kept on the operator's server by RFC 2136 ({@link Rfc2136Keeper});
@@ -206,10 +205,5 @@ public class DnsService implements SiteDns, DnsChallenges, InitializingBean, Dis
       throw new IllegalStateException("Pier keeps no DNS zone: no DNS-01 answer can be set");
     }
     return zone;
-  }
-
-  /** The name of a site, for tests and the admin page. */
-  Name siteName(String site) {
-    return settings.plan().site(site);
   }
 }

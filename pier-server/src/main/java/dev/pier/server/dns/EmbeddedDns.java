@@ -147,6 +147,10 @@ final class EmbeddedDns implements DnsZone {
     sockets.clear();
   }
 
+  private List<String> sortedSites() {
+    return sites.get().stream().sorted().toList();
+  }
+
   /** The zone as served now. */
   Zone zone() {
     return zone;
@@ -154,8 +158,9 @@ final class EmbeddedDns implements DnsZone {
 
   @Override
   public void changed(Name name) {
-    if (!sites.get().stream().sorted().toList().equals(builtFrom)) {
-      rebuild();
+    List<String> now = sortedSites();
+    if (!now.equals(builtFrom)) {
+      rebuild(now);
     }
   }
 
@@ -190,10 +195,10 @@ final class EmbeddedDns implements DnsZone {
     while (running) {
       try {
         Thread.sleep(settings.checkInterval());
-        List<String> now = sites.get().stream().sorted().toList();
+        List<String> now = sortedSites();
         if (!now.equals(builtFrom)) {
           log.info("DNS: the zone's sites changed without a word: made again");
-          rebuild();
+          rebuild(now);
         }
       } catch (InterruptedException e) {
         return;
@@ -205,8 +210,12 @@ final class EmbeddedDns implements DnsZone {
 
   /** Makes the zone again from the sites, one serial higher, and tells the secondaries. */
   synchronized void rebuild() {
+    rebuild(sortedSites());
+  }
+
+  /** Makes the zone again from the sites {@code now}, one serial higher, and tells the secondaries. */
+  private synchronized void rebuild(List<String> now) {
     serial = Math.max(serial + 1, Instant.now().getEpochSecond()) & 0xFFFFFFFFL;
-    List<String> now = sites.get().stream().sorted().toList();
     try {
       zone = new Zone(plan.zone(), plan.zone(now, settings.nameservers(), settings.glue(), serial, List.copyOf(challenges))
           .toArray(Record[]::new));

@@ -1,5 +1,6 @@
 package dev.pier.server.dns;
 
+import dev.pier.server.common.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,14 +35,8 @@ public record NameState(String name, String state, String reason, List<String> r
   /** The next state after a failed try ({@code refused}: the server answered no; else it did not answer). */
   NameState failedAgain(boolean refused, String why, Duration retryMin, Duration retryMax) {
     int n = failures + 1;
-    Duration wait = backOff(n, retryMin, retryMax);
+    Duration wait = Backoff.delay(n, retryMin, retryMax);
     return new NameState(name, refused ? FAILED : PENDING, why + "; trying again in " + wait.toSeconds() + " s", records,
         state.equals(refused ? FAILED : PENDING) ? since : Instant.now(), Instant.now().plus(wait), n);
-  }
-
-  /** The wait before try {@code failures + 1}: {@code retryMin}, doubled at each failure, at most {@code retryMax}. Pure. */
-  static Duration backOff(int failures, Duration retryMin, Duration retryMax) {
-    Duration d = retryMin.multipliedBy(1L << Math.min(failures - 1, 30));
-    return d.compareTo(retryMax) > 0 || d.isNegative() ? retryMax : d;
   }
 }

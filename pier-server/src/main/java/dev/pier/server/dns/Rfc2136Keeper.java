@@ -67,9 +67,10 @@ final class Rfc2136Keeper implements DnsZone {
       long serial = client.soa(plan.zone());
       log.info("DNS: the server at {} holds the zone {} (serial {}) and takes the key {}", DnsServerClient.describe(client.server()),
           plan.zone(), serial, settings.key().name().toString(true));
+      Set<Name> wanted = wantedNames();
       for (Name n : plan.names(List.of())) {
         at = n;
-        states.put(n, apply(n));
+        states.put(n, apply(n, wanted));
       }
     } catch (DnsServerClient.Refused e) {
       if (e.foreign()) {
@@ -155,7 +156,7 @@ final class Rfc2136Keeper implements DnsZone {
     try {
       queued.put(name, w.schedule(() -> {
         queued.remove(name);
-        sync(name);
+        sync(name, wantedNames());
       }, delayMillis, TimeUnit.MILLISECONDS));
     } catch (RejectedExecutionException stopping) {
       queued.remove(name);
@@ -167,33 +168,36 @@ final class Rfc2136Keeper implements DnsZone {
     return new LinkedHashSet<>(plan.names(sites.get()));
   }
 
-  /** On the worker: one name brought to what it should be; its new state (a failure plans the next try). */
-  private NameState sync(Name name) {
-    NameState before = states.getOrDefault(name, NameState.pending(name.toString(true), lines(plan.wanted(name)), null));
-    NameState after;
+  /** On the worker: one name brought to what it should be, {@code wanted} being Pier's names now; a failure plans the next try. */
+  private void sync(Name name, Set<Name> wanted) {
+    NameState before = state(name);
     try {
-      after = apply(name);
+      NameState after = apply(name, wanted);
       if (after == null) {
         states.remove(name);
-        return NameState.published(name.toString(true), List.of());
+        return;
       }
       if (!before.state().equals(NameState.PUBLISHED)) {
         log.info("DNS: {} published ({})", name, String.join(", ", after.records()));
       }
+      states.put(name, after);
     } catch (IOException e) {
-      boolean refused = e instanceof DnsServerClient.Refused;
-      String why = refused ? e.getMessage() : "the DNS server at " + DnsServerClient.describe(client.server()) + " does not answer: "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-      after = before.failedAgain(refused, why, settings.retryMin(), settings.retryMax());
-      log.warn("DNS: {} not published: {}", name, after.reason());
-      queue(name, Duration.between(Instant.now(), after.nextAttempt()).toMillis());
+      failed(name, before, e);
     } catch (RuntimeException e) {
-      after = before.failedAgain(true, "Pier could not update it: " + e.getMessage(), settings.retryMin(), settings.retryMax());
       log.error("DNS: {} not published", name, e);
-      queue(name, Duration.between(Instant.now(), after.nextAttempt()).toMillis());
+      failed(name, before, new DnsServerClient.Refused(Rcode.SERVFAIL, "Pier could not update it: " + e.getMessage()));
     }
+  }
+
+  /** {@code name} was not published: its state says why, and its next try is planned with the back-off. */
+  private void failed(Name name, NameState before, IOException e) {
+    boolean refused = e instanceof DnsServerClient.Refused;
+    String why = refused ? e.getMessage() : "the DNS server at " + DnsServerClient.describe(client.server()) + " does not answer: "
+        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    NameState after = before.failedAgain(refused, why, settings.retryMin(), settings.retryMax());
     states.put(name, after);
-    return after;
+    log.warn("DNS: {} not published: {}", name, after.reason());
+    queue(name, Duration.between(Instant.now(), after.nextAttempt()).toMillis());
   }
 
   /**
@@ -202,8 +206,8 @@ final class Rfc2136Keeper implements DnsZone {
    *
    * @throws DnsServerClient.Refused the server's refusal, or {@link DnsServerClient.Refused#foreign} records there
    */
-  private NameState apply(Name name) throws IOException {
-    List<Record> records = wantedNames().contains(name) ? plan.wanted(name) : List.of();
+  private NameState apply(Name name, Set<Name> wanted) throws IOException {
+    List<Record> records = wanted.contains(name) ? plan.wanted(name) : List.of();
     if (!name.subdomain(plan.zone())) {
       kept.forget(name.toString()); // kept for another zone than this one: not Pier's to touch any more
       log.info("DNS: {} is not in the zone {} any more: forgotten, left as it is on its server", name, plan.zone());
@@ -250,7 +254,7 @@ final class Rfc2136Keeper implements DnsZone {
       }
       for (Name n : all) {
         if (!wanted.contains(n)) {
-          sync(n); // a site gone while the server was away, or before a restart
+          sync(n, wanted); // a site gone while the server was away, or before a restart
           continue;
         }
         List<Record> found = new ArrayList<>();
@@ -264,20 +268,16 @@ final class Rfc2136Keeper implements DnsZone {
           if (marked && s != null && s.state().equals(NameState.PUBLISHED)) {
             log.warn("DNS: {} holds {} instead of {}: mended", n, lines(found), lines(plan.wanted(n)));
           }
-          sync(n);
+          sync(n, wanted);
         }
       }
     } catch (IOException e) { // published names keep their state; the others are tried again with their back-off
       log.warn("DNS: the check of the zone {} could not read it from the server at {}: {}", plan.zone(),
           DnsServerClient.describe(client.server()), e.getMessage());
-      boolean refused = e instanceof DnsServerClient.Refused;
       for (Name n : wantedNames()) {
         NameState s = state(n);
         if (!s.state().equals(NameState.PUBLISHED) && !queued.containsKey(n)) {
-          NameState after = s.failedAgain(refused, refused ? e.getMessage() : "the DNS server at " + DnsServerClient.describe(client.server())
-              + " does not answer: " + e.getMessage(), settings.retryMin(), settings.retryMax());
-          states.put(n, after);
-          queue(n, Duration.between(Instant.now(), after.nextAttempt()).toMillis());
+          failed(n, s, e);
         }
       }
     } catch (RuntimeException e) {

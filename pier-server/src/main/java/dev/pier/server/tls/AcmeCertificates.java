@@ -322,17 +322,7 @@ public class AcmeCertificates implements AcmeChallenges, CertificateProvider {
   /** Orders a certificate for {@code host} and keeps it on disk; one the CA issued is served even if it cannot be kept. */
   private EdgeCertificate issue(String host) throws Exception {
     CertifiedKey issued = wildcard() && host.equals(wildcardHost())
-        ? client.orderByDns(List.of(props.domain(), wildcardHost()), new AcmeClient.DnsProof() {
-          @Override
-          public void put(List<String> values) throws IOException {
-            dns.put(values);
-          }
-
-          @Override
-          public void remove(List<String> values) throws IOException {
-            dns.remove(values);
-          }
-        })
+        ? client.orderByDns(List.of(props.domain(), wildcardHost()), dns)
         : client.order(host);
     budget.issued(Instant.now());
     EdgeCertificate served = EdgeCertificate.of(issued);

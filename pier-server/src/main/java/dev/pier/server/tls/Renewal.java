@@ -1,5 +1,6 @@
 package dev.pier.server.tls;
 
+import dev.pier.server.common.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -26,13 +27,7 @@ final class Renewal {
    * further failure, never more than {@code max}; and never before the CA's own Retry-After, if it gave one.
    */
   static Duration retryDelay(int failures, Duration min, Duration max, Duration retryAfter) {
-    Duration d = min;
-    for (int i = 1; i < failures && d.compareTo(max) < 0; i++) {
-      d = d.multipliedBy(2);
-    }
-    if (d.compareTo(max) > 0) {
-      d = max;
-    }
+    Duration d = Backoff.delay(failures, min, max);
     return retryAfter != null && retryAfter.compareTo(d) > 0 ? retryAfter : d;
   }
 }

@@ -3,6 +3,7 @@ package dev.pier.server.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.server.common.Backoff;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,9 +86,9 @@ class DnsSettingsTest {
 
   @Test
   void theBackOffDoublesUpToItsMost() {
-    assertThat(NameState.backOff(1, Duration.ofSeconds(2), Duration.ofMinutes(10))).isEqualTo(Duration.ofSeconds(2));
-    assertThat(NameState.backOff(3, Duration.ofSeconds(2), Duration.ofMinutes(10))).isEqualTo(Duration.ofSeconds(8));
-    assertThat(NameState.backOff(40, Duration.ofSeconds(2), Duration.ofMinutes(10))).isEqualTo(Duration.ofMinutes(10));
+    assertThat(Backoff.delay(1, Duration.ofSeconds(2), Duration.ofMinutes(10))).isEqualTo(Duration.ofSeconds(2));
+    assertThat(Backoff.delay(3, Duration.ofSeconds(2), Duration.ofMinutes(10))).isEqualTo(Duration.ofSeconds(8));
+    assertThat(Backoff.delay(40, Duration.ofSeconds(2), Duration.ofMinutes(10))).isEqualTo(Duration.ofMinutes(10));
   }
 
   private static InetAddress addr(String a) {

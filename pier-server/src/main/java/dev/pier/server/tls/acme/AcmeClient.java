@@ -1,5 +1,6 @@
 package dev.pier.server.tls.acme;
 
+import dev.pier.server.dns.DnsChallenges;
 import dev.pier.server.tls.pki.CertifiedKey;
 import dev.pier.server.tls.pki.Keys;
 import dev.pier.server.tls.pki.Pem;
@@ -40,13 +41,6 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
  * thread-safe: one caller (Pier's ACME worker) at a time.
  */
 public final class AcmeClient {
-
-  /** Where DNS-01 answers go: TXT records at {@code _acme-challenge.DOMAIN}, in place when {@link #put} returns. */
-  public interface DnsProof {
-    void put(List<String> values) throws IOException;
-
-    void remove(List<String> values) throws IOException;
-  }
 
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
 
@@ -103,7 +97,7 @@ public final class AcmeClient {
    * all the answers are put at once (the domain's and its wildcard's share one name), the CA told, and the answers
    * removed whatever happened.
    */
-  public CertifiedKey orderByDns(List<String> names, DnsProof dns)
+  public CertifiedKey orderByDns(List<String> names, DnsChallenges dns)
       throws AcmeException, InterruptedException, IOException, GeneralSecurityException {
     Order order = login().getAccount().newOrder().domains(names).create();
     List<Dns01Challenge> challenges = new ArrayList<>();
